@@ -1,0 +1,117 @@
+"""fastgen-duckdb: learn a table's distribution once, then draw any number of synthetic rows in pure SQL.
+
+    import fastgen_duckdb
+    con = fastgen_duckdb.connect("shop.duckdb")
+    con.sql("SELECT fastgen_infer('orders')")
+    con.sql("CREATE TABLE orders_test AS FROM fastgen_sample('orders', 1000000, seed := 7)")
+
+Every SQL function has a Python twin here taking the connection first: infer, sample, generators, spec,
+import_spec, drop.
+"""
+from __future__ import annotations
+
+import json
+
+import duckdb
+
+from . import catalog, profile
+from .catalog import GeneratorError
+from .sources import SourceError, resolve
+from .spec import SpecError, UnsupportedType
+from .sqltext import string
+
+__version__ = "0.1.0"
+__all__ = ["connect", "register", "infer", "sample", "generators", "spec", "import_spec", "drop",
+           "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
+
+
+def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with every fastgen function registered."""
+    return register(duckdb.connect(database, **kwargs))
+
+
+def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Store the catalog and `fastgen_sample` in the database; add the Python-backed SQL functions."""
+    catalog.bootstrap(con)
+    varchar, bigint, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT"), duckdb.sqltype("BOOLEAN")
+    udfs = {
+        "fastgen_infer_udf": (lambda source, name, rows, replace: infer(
+            con, source, name=name, rows=rows, replace=bool(replace)), [varchar, varchar, bigint, boolean]),
+        "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
+                               [varchar, boolean]),
+        "fastgen_drop": (lambda name: drop(con, name), [varchar]),
+    }
+    for fname, (fn, params) in udfs.items():
+        try:
+            con.remove_function(fname)
+        except duckdb.Error:
+            pass
+        con.create_function(fname, fn, params, varchar, null_handling="special", side_effects=True)
+    # Named, defaulted parameters in DuckDB style; TEMP so the stored file never refers to Python functions.
+    con.execute(f"""
+        CREATE OR REPLACE TEMP MACRO fastgen_infer(source, name := NULL, rows := {profile.DEFAULT_ROWS},
+                                                   replace := false) AS
+            fastgen_infer_udf(source, name, rows, replace);
+        CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS fastgen_import_udf(spec::VARCHAR, replace);
+    """)
+    return con
+
+
+def infer(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False) -> str:
+    """Learn a generator from a table, view, file path or SELECT; return its name."""
+    rows = profile.DEFAULT_ROWS if rows is None else int(rows)
+    if rows < 1:
+        raise ValueError(f"rows must be >= 1, got {rows}")
+    cur = con.cursor()
+    try:
+        src = resolve(cur, source)
+        if src.kind == "ddl":
+            raise SourceError("DDL sources are inferred by the LLM path, which is not built yet; "
+                              "create the table and infer from its data instead")
+        name = name or src.name
+        if not replace and name in catalog.names(cur):
+            raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
+                                 "or name := '…' to keep both")
+        return catalog.save(cur, profile.infer(cur, src, name, rows), replace=replace)
+    finally:
+        cur.close()
+
+
+def sample(con, gen: str, n: int, seed: int = 42, start: int = 0) -> duckdb.DuckDBPyRelation:
+    """Rows [start, start + n) of the generator's stream for this seed, as a lazy relation."""
+    catalog.get(con, gen)
+    for label, value, least in (("n", n, 0), ("start", start, 0), ("seed", seed, None)):
+        if isinstance(value, bool) or not isinstance(value, int) or (least is not None and value < least):
+            raise ValueError(f"{label} must be a whole number" + (f" >= {least}" if least is not None else "")
+                             + f", got {value!r}")
+    return con.sql(f"FROM fastgen_sample({string(gen)}, {n}, seed := {seed}, start := {start})")
+
+
+def generators(con) -> duckdb.DuckDBPyRelation:
+    return con.sql("FROM fastgen_generators()")
+
+
+def spec(con, gen: str) -> dict:
+    return catalog.get(con, gen)
+
+
+def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
+    """Create or replace a generator from a spec (a dict or JSON text): validated, compiled, test-sampled."""
+    if isinstance(spec_doc, str):
+        try:
+            spec_doc = json.loads(spec_doc)
+        except json.JSONDecodeError as exc:
+            raise SpecError(f"the spec is not valid JSON: {exc}") from None
+    cur = con.cursor()
+    try:
+        return catalog.save(cur, spec_doc, replace=replace)
+    finally:
+        cur.close()
+
+
+def drop(con, gen: str) -> str:
+    cur = con.cursor()
+    try:
+        return catalog.drop(cur, gen)
+    finally:
+        cur.close()

@@ -1,0 +1,102 @@
+"""The generators stored in a database: bootstrap, save (atomically), read, drop.
+
+A generator is three objects in schema `fastgen`: a row in `fastgen.generators` holding its spec, a
+parameter table and a table macro. They are written in one transaction, and the macro is test-sampled
+before the commit, so a failure leaves the previous state untouched.
+"""
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+from .compiler import compile_spec, macro_name, params_name
+from .spec import SpecError, validate
+
+
+class GeneratorError(LookupError):
+    """An unknown generator, or one that exists when replace was not asked for."""
+
+
+def bootstrap_sql() -> str:
+    try:
+        sql_dir = resources.files("fastgen_duckdb.sql")
+    except ModuleNotFoundError:  # imported from a source checkout, whose fastgen_duckdb/ has no sql/ inside
+        sql_dir = Path(__file__).resolve().parent.parent / "sql"
+    return sql_dir.joinpath("bootstrap.sql").read_text()
+
+
+def bootstrap(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(bootstrap_sql())
+
+
+def names(con) -> list[str]:
+    return [r[0] for r in con.execute("SELECT name FROM fastgen.generators ORDER BY name").fetchall()]
+
+
+def get(con, name: str) -> dict:
+    row = con.execute("SELECT spec FROM fastgen.generators WHERE name = ?", [name]).fetchone()
+    if row is None:
+        known = names(con)
+        raise GeneratorError(f"unknown generator {name!r}; "
+                             + (f"known: {', '.join(known)}" if known else "none yet: run fastgen_infer first"))
+    return json.loads(row[0])
+
+
+def save(con, spec: dict, replace: bool = False) -> str:
+    """Validate, compile and store a spec in one transaction; return the generator's name."""
+    spec = validate(spec, con)
+    name = spec["name"]
+    params_sql, macro_sql = compile_spec(spec)
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchone()[0]
+        if exists and not replace:
+            raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
+                                 "or name := '…' to keep both")
+        cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
+        cur.execute("INSERT INTO fastgen.generators (name, spec) VALUES (?, ?)", [name, json.dumps(spec)])
+        cur.execute(params_sql)
+        cur.execute(macro_sql)
+        _check_output(cur, spec)
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+    return name
+
+
+def _check_output(cur, spec: dict) -> None:
+    """Draw a few rows: the compiled SQL must run and give exactly the spec's names and types."""
+    sample = f"{macro_name(spec['name'])}(257, 42, 0)"
+    try:
+        cur.execute(f"SELECT count(DISTINCT hash(t)) FROM {sample} AS t").fetchall()  # evaluates every column
+        rel = cur.sql(f"FROM {sample}")
+    except duckdb.Error as exc:
+        raise SpecError(f"spec {spec['name']!r} compiles to SQL that fails: {exc}") from None
+    got = [(c, str(t)) for c, t in zip(rel.columns, rel.types)]
+    want = [(c["name"], c["type"]) for c in spec["columns"]]
+    if got != want:
+        raise SpecError(f"spec {spec['name']!r}: sampler gives {got}, expected {want}")
+
+
+def drop(con, name: str) -> str:
+    get(con, name)  # raises for an unknown name
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
+        cur.execute(f"DROP MACRO TABLE IF EXISTS {macro_name(name)}")
+        cur.execute(f"DROP TABLE IF EXISTS {params_name(name)}")
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+    return name

@@ -1,0 +1,109 @@
+"""The `fastgen` command line: the SQL API's verbs on a database file.
+
+    fastgen infer shop.duckdb orders
+    fastgen sample shop.duckdb orders 1000000 --seed 7 --to orders_test.parquet
+    fastgen list shop.duckdb
+    fastgen show shop.duckdb orders > orders.json
+    fastgen import shop.duckdb orders.json
+    fastgen drop shop.duckdb orders
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import duckdb
+
+import fastgen_duckdb as fg
+from .sqltext import ident, string
+
+EXAMPLES = __doc__.split("\n\n", 1)[1]
+
+
+def _sample(con, args) -> None:
+    rel = fg.sample(con, args.generator, args.n, seed=args.seed, start=args.start)
+    target = args.to
+    if target is None:
+        print(rel.limit(args.show) if args.n > args.show else rel)
+        return
+    query = rel.sql_query()
+    if target.lower().endswith((".parquet", ".csv")):
+        fmt = "PARQUET" if target.lower().endswith(".parquet") else "CSV, HEADER"
+        con.execute(f"COPY ({query}) TO {string(target)} (FORMAT {fmt})")
+    else:
+        verb = "CREATE OR REPLACE TABLE" if args.replace else "CREATE TABLE"
+        con.execute(f"{verb} {ident(target)} AS {query}")
+    print(f"wrote {args.n} rows of {args.generator!r} to {target}", file=sys.stderr)
+
+
+def _infer(con, args) -> None:
+    print(fg.infer(con, args.source, name=args.name, rows=args.rows, replace=args.replace))
+
+
+def _import(con, args) -> None:
+    with open(args.spec) as f:
+        print(fg.import_spec(con, f.read(), replace=not args.keep))
+
+
+COMMANDS = {
+    "infer": _infer,
+    "sample": _sample,
+    "list": lambda con, args: print(fg.generators(con)),
+    "show": lambda con, args: print(json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False)),
+    "import": _import,
+    "drop": lambda con, args: print(fg.drop(con, args.generator)),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="fastgen", description="Learn a table once, sample synthetic rows in pure SQL.",
+                                epilog="examples:\n" + EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name, help_text):
+        c = sub.add_parser(name, help=help_text, description=help_text)
+        c.add_argument("database", help="DuckDB database file (created if missing)")
+        return c
+
+    c = command("infer", "learn a generator from a table, view, file (parquet/csv/json) or SELECT")
+    c.add_argument("source")
+    c.add_argument("--name", help="generator name (default: the table or file name)")
+    c.add_argument("--rows", type=int, default=None, help="rows profiled (default 100000)")
+    c.add_argument("--replace", action="store_true", help="overwrite a generator of the same name")
+    c = command("sample", "draw rows: print them, or write a table, .parquet or .csv")
+    c.add_argument("generator")
+    c.add_argument("n", type=int)
+    c.add_argument("--seed", type=int, default=42)
+    c.add_argument("--start", "--offset", type=int, default=0, help="first row number (for chunked runs)")
+    c.add_argument("--to", help="a table name, or a path ending in .parquet or .csv")
+    c.add_argument("--replace", action="store_true", help="replace the target table if it exists")
+    c.add_argument("--show", type=int, default=10, help="rows printed when there is no --to (default 10)")
+    command("list", "list the generators")
+    command("show", "print a generator's spec as JSON").add_argument("generator")
+    c = command("import", "create or replace a generator from a spec JSON file (e.g. an edited `show`)")
+    c.add_argument("spec")
+    c.add_argument("--keep", action="store_true", help="fail instead of replacing an existing generator")
+    command("drop", "delete a generator").add_argument("generator")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        con = fg.connect(args.database)
+    except duckdb.Error as exc:
+        print(f"fastgen: cannot open {args.database!r}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        COMMANDS[args.command](con, args)
+    except (fg.SourceError, fg.SpecError, fg.GeneratorError, ValueError, duckdb.Error, OSError) as exc:
+        print(f"fastgen {args.command}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,235 @@
+"""Spec -> pure SQL: a one-row parameter table and a table macro that draws any slice of rows.
+
+Row r of a run with seed s depends only on (r, s): every random number is `hash(r, s, column, k)`, so a run
+is identical on any thread count, and rows [start, start+n) equal the same slice of one big run. The
+macro reads rows from `fastgen.counter` (2^20 persisted integers) cross-joined with a block number, which
+DuckDB scans in parallel, unlike `range()`.
+
+The SELECT has three layers: uniforms from hashes, per-column helpers (null flag, rescaled uniform,
+interpolation index), then the typed values under the source's column names.
+"""
+from __future__ import annotations
+
+import math
+
+from .sqltext import ident, list_literal, number, string
+from .spec import GRANULARITY, epoch, type_family
+
+BLOCK = 1 << 20          # rows in fastgen.counter
+SLOTS = 4096             # phrase slots for text: 12 bits of a hash pick one
+UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
+
+
+def macro_name(gen: str) -> str:
+    return "fastgen." + ident("gen_" + gen)
+
+
+def params_name(gen: str) -> str:
+    return "fastgen." + ident("params_" + gen)
+
+
+def uniform(j: int, k: int = 0) -> str:
+    return f"((hash(r, seed, {j}, {k}) >> 11)::DOUBLE * {UNIT})"
+
+
+def alias_table(weights: list[float]) -> tuple[list[float], list[int]]:
+    """Vose's alias method: draw category i with probability weights[i] from one uniform, in O(1)."""
+    k = len(weights)
+    total = float(sum(weights))
+    scaled = [w * k / total for w in weights]
+    prob, alias = [1.0] * k, list(range(1, k + 1))
+    small = [i for i, s in enumerate(scaled) if s < 1.0]
+    large = [i for i, s in enumerate(scaled) if s >= 1.0]
+    while small and large:
+        s, big = small.pop(), large.pop()
+        prob[s], alias[s] = scaled[s], big + 1
+        scaled[big] -= 1.0 - scaled[s]
+        (small if scaled[big] < 1.0 else large).append(big)
+    return prob, alias
+
+
+def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:
+    """`size` slots shared out by weight (largest remainder, at least one slot each while they last)."""
+    total = float(sum(weights))
+    order = sorted(range(len(weights)), key=lambda i: -weights[i])[:size]
+    quota = {i: weights[i] * size / total for i in order}
+    count = {i: max(1, int(quota[i])) for i in order}
+    spare = size - sum(count.values())
+    for i in sorted(order, key=lambda i: quota[i] - int(quota[i]), reverse=True):
+        if spare <= 0:
+            break
+        count[i] += 1
+        spare -= 1
+    while spare < 0:  # more phrases than slots got their minimum: take back from the largest
+        i = max(count, key=count.get)
+        count[i] -= 1
+        spare += 1
+    slots = [i for i in order for _ in range(count[i])]
+    return (slots * (size // len(slots) + 1))[:size]
+
+
+class Column:
+    """What one column contributes to each layer of the SELECT."""
+
+    def __init__(self, j: int, col: dict):
+        self.j, self.col = j, col
+        self.family = type_family(col["type"])
+        self.uniforms: dict[str, str] = {}   # layer 1
+        self.helpers: dict[str, str] = {}    # layer 2
+        self.params: dict[str, str] = {}     # parameter-table columns
+        self.value = ""                      # layer 3, before the null wrapper and the cast
+        getattr(self, "_" + col["kind"])()
+        if col["nulls"] > 0:
+            self.uniforms.setdefault(f"u{j}", uniform(j))
+
+    # -- helpers shared by kinds --------------------------------------------------------------------
+    def _u(self) -> str:
+        """The column's main uniform, rescaled past the null fraction so nulls cost no extra hash."""
+        u = f"u{self.j}"
+        self.uniforms[u] = uniform(self.j)
+        p = self.col["nulls"]
+        if p <= 0:
+            return u
+        self.helpers[f"v{self.j}"] = f"({u} - {number(p)}) / {number(1.0 - p)}"
+        return f"v{self.j}"
+
+    def _param(self, what: str, sql: str) -> str:
+        self.params[f"c{self.j}_{what}"] = sql
+        return f"p.c{self.j}_{what}"
+
+    def _interpolate(self, knots: list, what: str = "q", v: str | None = None) -> str:
+        """Inverse CDF through quantile knots: linear between knots, so bounds and shape are kept."""
+        v = v or self._u()
+        q = self._param(what, list_literal([float(x) for x in knots], "DOUBLE"))
+        d = self._param(what + "d", list_literal([float(b - a) for a, b in zip(knots, knots[1:])] + [0.0], "DOUBLE"))
+        x, k = f"x{self.j}{what}", f"k{self.j}{what}"
+        self.helpers[x] = f"{v} * {len(knots) - 1}"
+        self.helpers[k] = f"floor({v} * {len(knots) - 1})::INTEGER"
+        return f"({q}[{k} + 1] + ({x} - {k}) * {d}[{k} + 1])"
+
+    # -- kinds ---------------------------------------------------------------------------------------
+    def _constant(self):
+        from .sqltext import literal
+        self.value = literal(self.col.get("value"))
+
+    def _boolean(self):
+        self.value = f"({self._u()} < {number(self.col['p_true'])})"
+
+    def _categorical(self):
+        v = self._u()
+        values, weights = self.col["values"], self.col["weights"]
+        if len(values) == 1:
+            self.value = f"{self._param('vals', list_literal(values, self.col['type']))}[1]"
+            return
+        prob, alias = alias_table(weights)
+        vals = self._param("vals", list_literal(values, self.col["type"]))
+        pr = self._param("prob", list_literal(prob, "DOUBLE"))
+        al = self._param("alias", list_literal(alias, "INTEGER"))
+        x, k = f"x{self.j}", f"k{self.j}"
+        self.helpers[x] = f"{v} * {len(values)}"
+        self.helpers[k] = f"floor({v} * {len(values)})::INTEGER"
+        self.value = f"{vals}[CASE WHEN {x} - {k} < {pr}[{k} + 1] THEN {k} + 1 ELSE {al}[{k} + 1] END]"
+
+    def _numeric(self):
+        x = self._interpolate(self.col["quantiles"])
+        digits = self.col.get("round")
+        if self.family == "integer":
+            digits = 0
+        self.value = f"round({x}, {digits})" if digits is not None else x
+
+    def _datetime(self):
+        knots = [epoch(q, self.family) for q in self.col["quantiles"]]
+        step = GRANULARITY[self.col.get("granularity", "microsecond")]
+        if self.family == "date":
+            step = max(1, step // GRANULARITY["day"])
+        t = f"(floor({self._interpolate(knots)} / {step}) * {step})::BIGINT"
+        if self.family == "date":
+            self.value = f"(DATE '1970-01-01' + {t}::INTEGER)"
+        elif self.family == "time":
+            self.value = f"(TIME '00:00:00' + to_microseconds({t}))"
+        elif self.col["type"] == "TIMESTAMP WITH TIME ZONE":
+            self.value = f"to_timestamp({t} / 1000000.0)"
+        else:
+            self.value = f"make_timestamp({t})"
+
+    def _key(self):
+        if self.family == "uuid":
+            # high half random, low half a bijection of r: unique by construction at any n
+            low = (f"((r::UHUGEINT + hash(seed, {self.j})::UHUGEINT) * 11400714819323198485::UHUGEINT"
+                   f" % 18446744073709551616::UHUGEINT)::UBIGINT")
+            self.value = f"(lpad(hex(hash(r, seed, {self.j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
+            return
+        seq = f"({int(self.col['start'])}::HUGEINT + r * {int(self.col['step'])})"
+        if self.family == "integer":
+            self.value = seq
+        else:
+            fmt = self.col["format"]
+            pattern = (fmt.get("prefix", "").replace("%", "%%") + f"%0{int(fmt.get('width', 0))}d"
+                       + fmt.get("suffix", "").replace("%", "%%"))
+            self.value = f"printf({string(pattern)}, {seq})"
+
+    def _text(self):
+        if self.col["method"] == "pattern":
+            self._pattern()
+        else:
+            self._words()
+
+    def _pattern(self):
+        parts, literal_run, slot = [], "", 0
+        for chars in self.col["positions"]:
+            if len(set(chars)) == 1:
+                literal_run += chars[0]
+                continue
+            if literal_run:
+                parts.append(string(literal_run))
+                literal_run = ""
+            h = f"h{self.j}_{slot // 10 + 1}"
+            self.uniforms[h] = f"hash(r, seed, {self.j}, {slot // 10 + 1})"
+            pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
+            parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
+            slot += 1
+        if literal_run:
+            parts.append(string(literal_run))
+        self.value = " || ".join(parts)
+
+    def _words(self):
+        """One piece from each pool, concatenated: few lookups, and millions of combinations."""
+        picks = []
+        for i, pool in enumerate(self.col["pieces"]):
+            h = f"h{self.j}_{i // 5 + 1}"
+            self.uniforms[h] = f"hash(r, seed, {self.j}, {i // 5 + 1})"
+            slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
+            picks.append(f"{slots}[((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER]")
+        self.value = " || ".join(picks)
+
+    # -- the typed, named output -------------------------------------------------------------------
+    def output(self) -> str:
+        value = self.value
+        if self.col["nulls"] > 0:
+            value = f"CASE WHEN u{self.j} < {number(self.col['nulls'])} THEN NULL ELSE {value} END"
+        return f"CAST({value} AS {self.col['type']}) AS {ident(self.col['name'])}"
+
+
+def compile_spec(spec: dict) -> tuple[str, str]:
+    """The two statements that (re)create a generator: its parameter table and its table macro."""
+    columns = [Column(j, col) for j, col in enumerate(spec["columns"])]
+    params = {k: v for c in columns for k, v in c.params.items()} or {"unused": "NULL"}
+    params_sql = (f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT "
+                  + ", ".join(f"{sql} AS {name}" for name, sql in params.items()))
+
+    def layer(exprs: dict[str, str], carry: str) -> str:
+        return ", ".join([carry] + [f"{e} AS {a}" for a, e in exprs.items()])
+
+    uniforms = {a: e for c in columns for a, e in c.uniforms.items()}
+    helpers = {a: e for c in columns for a, e in c.helpers.items()}
+    rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
+            f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
+            f"WHERE b * {BLOCK} + c.i < n")
+    macro_sql = (
+        f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start) AS TABLE\n"
+        f"SELECT {', '.join(c.output() for c in columns)}\n"
+        f"FROM (SELECT {layer(helpers, '*')}\n"
+        f"      FROM (SELECT {layer(uniforms, 'r')}\n"
+        f"            FROM ({rows}))),\n"
+        f"     {params_name(spec['name'])} AS p")
+    return params_sql, macro_sql

@@ -1,0 +1,192 @@
+"""Offline inference: profile a source in SQL over a reproducible sample and write a spec. No model needed.
+
+Each column is classified by what the data shows (constant, boolean, categorical, numeric, datetime, key,
+text) and given the parameters that reproduce it: quantile knots for an inverse CDF, category weights,
+null fractions, granularity, key sequences, character patterns or a phrase pool for text.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+
+import duckdb
+
+from .compiler import slot_table
+from .sources import Source, SourceError
+from .spec import GRANULARITY, SPEC_VERSION, require_supported, type_family
+from .sqltext import ident
+
+DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
+KNOTS = 1025                # quantile knots for numeric and datetime columns
+MAX_CATEGORIES = 4096
+FEW_DISTINCT = 32           # at most this many distinct values: categorical whatever the type
+KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
+EPOCH_DATE = dt.date(1970, 1, 1)
+
+
+def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int = DEFAULT_ROWS) -> dict:
+    relation = con.sql(f"SELECT * FROM {source.relation} LIMIT 0")
+    columns = [(c, str(t)) for c, t in zip(relation.columns, relation.types)]
+    require_supported(columns)
+    total = con.execute(f"SELECT count(*) FROM {source.relation}").fetchone()[0]
+    if total == 0:
+        raise SourceError(f"source {source.text!r} is empty: there is nothing to learn a distribution from")
+    sample = "fastgen_profile_" + uuid.uuid4().hex
+    order = f" ORDER BY hash(t) LIMIT {int(rows)}" if total > rows else ""
+    con.execute(f"CREATE TEMP TABLE {sample} AS SELECT * FROM {source.relation} AS t{order}")
+    try:
+        cols = [Profiler(con, sample, col, type_text, total).spec() for col, type_text in columns]
+    finally:
+        con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
+    return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
+            "inferred_by": "offline", "columns": cols}
+
+
+def _probs(k: int) -> str:
+    return "[" + ", ".join(repr(i / (k - 1)) for i in range(k)) + "]"
+
+
+class Profiler:
+    def __init__(self, con, sample: str, name: str, type_text: str, source_rows: int):
+        self.con, self.sample, self.name, self.type, self.source_rows = con, sample, name, type_text, source_rows
+        self.family = type_family(type_text)
+        self.c = ident(name)
+        # what a value looks like in the spec: numbers as numbers, the rest as DuckDB's own text
+        self.as_json = self.c if self.family in ("integer", "float", "boolean") else f"{self.c}::VARCHAR"
+        self.n, self.nonnull, self.distinct = self.one(f"count(*), count({self.c}), count(DISTINCT {self.c})")
+
+    def one(self, select: str, where: str = ""):
+        return self.con.execute(f"SELECT {select} FROM {self.sample} {where}").fetchone()
+
+    def base(self, kind: str, **params) -> dict:
+        nulls = round(1 - self.nonnull / self.n, 6)
+        return {"name": self.name, "type": self.type, "kind": kind, "nulls": nulls, **params, "origin": "offline"}
+
+    def spec(self) -> dict:
+        if self.nonnull == 0:
+            return {**self.base("constant", value=None), "nulls": 0.0}
+        if self.distinct == 1:
+            return self.base("constant", value=self.one(f"min({self.as_json})")[0])
+        if self.family == "boolean":
+            return self.base("boolean", p_true=round(self.one(f"avg({self.c}::INTEGER)")[0], 6))
+        unique = self.distinct == self.nonnull == self.n
+        if self.family == "uuid":
+            return self.base("key") if unique else self.categorical()
+        if self.family == "integer" and unique and self.looks_like_key():
+            lo, hi = self.one(f"min({self.c})::HUGEINT, max({self.c})::HUGEINT")
+            return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))))
+        if self.distinct <= FEW_DISTINCT or self.type.startswith("ENUM"):
+            return self.categorical()
+        if self.family in ("integer", "float", "decimal"):
+            return self.numeric()
+        if self.family in ("date", "time", "timestamp"):
+            return self.datetime()
+        return self.string(unique)
+
+    def looks_like_key(self) -> bool:
+        lo, hi = self.one(f"min({self.c})::DOUBLE, max({self.c})::DOUBLE")
+        words = self.name.lower().replace("-", "_").replace(" ", "_").split("_")
+        return hi - lo <= 10 * self.source_rows or words[-1] in KEY_NAME_HINTS or self.name.lower().endswith("id")
+
+    def categorical(self) -> dict:
+        rows = self.con.execute(
+            f"SELECT {self.as_json}, count(*) FROM {self.sample} WHERE {self.c} IS NOT NULL "
+            f"GROUP BY {self.c} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}").fetchall()
+        return self.base("categorical", values=[v for v, _ in rows], weights=[int(w) for _, w in rows])
+
+    def numeric(self) -> dict:
+        knots = self.one(f"quantile_cont({self.c}::DOUBLE, {_probs(KNOTS)})")[0]
+        digits = None
+        if self.family == "float":
+            for d in range(0, 7):
+                if self.one(f"bool_and({self.c} = round({self.c}, {d}))")[0]:
+                    digits = d
+                    break
+        return self.base("numeric", quantiles=[float(x) for x in knots], round=digits)
+
+    def datetime(self) -> dict:
+        as_number = f"({self.c} - DATE '1970-01-01')" if self.family == "date" else f"epoch_us({self.c})"
+        knots = [round(x) for x in self.one(f"quantile_cont({as_number}, {_probs(KNOTS)})")[0]]
+        granularity = "day"
+        if self.family != "date":
+            granularity = next(g for g, us in GRANULARITY.items()
+                               if self.one(f"bool_and({as_number} % {us} = 0)")[0])
+        return self.base("datetime", quantiles=[self.iso(x) for x in knots], granularity=granularity)
+
+    def iso(self, x: int) -> str:
+        if self.family == "date":
+            return (EPOCH_DATE + dt.timedelta(days=x)).isoformat()
+        if self.family == "time":
+            return (dt.datetime(2000, 1, 1) + dt.timedelta(microseconds=x)).time().isoformat()
+        stamp = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=x)
+        return stamp.isoformat() if self.type == "TIMESTAMP WITH TIME ZONE" else stamp.replace(tzinfo=None).isoformat()
+
+    def string(self, unique: bool) -> dict:
+        if unique:
+            key = self.text_key()
+            if key:
+                return key
+        if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull:
+            return self.categorical()
+        return self.pattern() or self.words()
+
+    def text_key(self) -> dict | None:
+        """Unique codes like 'Customer#000000042': a printf format over a key sequence."""
+        parts = (f"regexp_extract({self.c}, '^(.*?)([0-9]+)([^0-9]*)$', {i})" for i in (1, 2, 3))
+        prefix, digits, suffix = parts
+        row = self.one(f"count(DISTINCT {prefix}), min({prefix}), count(DISTINCT {suffix}), min({suffix}), "
+                       f"count(DISTINCT length({digits})), min(length({digits})), "
+                       f"min(try_cast({digits} AS HUGEINT)), max(try_cast({digits} AS HUGEINT)), "
+                       f"bool_and(regexp_matches({self.c}, '^(.*?)([0-9]+)([^0-9]*)$'))")
+        n_pre, pre, n_suf, suf, n_width, width, lo, hi, all_match = row
+        if not all_match or n_pre != 1 or n_suf != 1 or lo is None or (n_width != 1 and not str(lo).startswith("0")):
+            return None
+        fixed_width = width if n_width == 1 and width <= 30 else 0
+        return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))),
+                         format={"prefix": pre, "width": fixed_width, "suffix": suf})
+
+    def pattern(self) -> dict | None:
+        """Codes of one shape (same length, same character class at each position): position by position."""
+        skeleton = (f"regexp_replace(regexp_replace(regexp_replace({self.c}, '[0-9]', '9', 'g'), "
+                    f"'[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')")
+        shapes, length = self.one(f"count(DISTINCT {skeleton}), max(length({self.c}))", f"WHERE {self.c} IS NOT NULL")
+        if shapes != 1 or not 1 <= length <= 64:
+            return None
+        counts = self.con.execute(
+            f"SELECT pos, substr({self.c}, pos, 1) AS ch, count(*) FROM {self.sample}, range(1, {length + 1}) r(pos) "
+            f"WHERE {self.c} IS NOT NULL GROUP BY ALL ORDER BY pos, count(*) DESC, ch").fetchall()
+        by_pos: dict[int, list] = {}
+        for pos, ch, n in counts:
+            by_pos.setdefault(pos, []).append((ch, n))
+        positions = []
+        for pos in range(1, length + 1):
+            chars, weights = zip(*by_pos[pos])
+            positions.append("".join(chars[i] for i in slot_table(list(weights), size=min(64, max(len(chars), 16))))
+                             if len(chars) > 1 else chars[0])
+        return self.base("text", method="pattern", positions=positions)
+
+    def words(self) -> dict:
+        """Real texts cut at word boundaries into k pieces; a value joins one random piece of each part.
+
+        Beginnings stay beginnings and endings stay endings, the length distribution is kept, and a value
+        equals a source text only when every piece comes from the same text (1 in 4096^(k-1)).
+        """
+        texts = [t for (t,) in self.con.execute(
+            f"SELECT {self.c} FROM {self.sample} WHERE {self.c} IS NOT NULL LIMIT {MAX_CATEGORIES}").fetchall()]
+        mean_words = sum(len(t.split()) for t in texts) / len(texts)
+        k = max(1, min(4, round(mean_words / 4)))
+        pieces = [[] for _ in range(k)]
+        for t in texts:
+            for i, piece in enumerate(split_words(t, k)):
+                pieces[i].append(piece)
+        return self.base("text", method="words", pieces=pieces)
+
+
+def split_words(text: str, k: int) -> list[str]:
+    """k consecutive pieces of text, cut before whitespace near equal shares of its words; they join back to text."""
+    cuts = [m.start() for m in re.finditer(r"\s+\S", text)]
+    at = [int(len(cuts) * i / k + 0.5) for i in range(1, k)]
+    chosen = [cuts[a - 1] if a > 0 else 0 for a in at]
+    bounds = [0] + sorted(chosen) + [len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]

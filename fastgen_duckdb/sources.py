@@ -1,0 +1,84 @@
+"""What `fastgen_infer(source)` was given: a table or view, a data file, a query, or DDL text."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+
+import duckdb
+import sqlglot
+from sqlglot import exp
+
+from .sqltext import ident, string
+
+FILE_SUFFIXES = (".parquet", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".csv.gz", ".tsv.gz", ".json.gz",
+                 ".jsonl.gz", ".ndjson.gz")
+QUERY_START = re.compile(r"^\s*(\(|select\b|with\b|from\b|values\b|table\b|pivot\b|unpivot\b)", re.I)
+DDL_START = re.compile(r"^\s*create\b", re.I)
+
+
+class SourceError(ValueError):
+    """The source cannot be read; the message says what was tried."""
+
+
+@dataclass
+class Source:
+    kind: str          # "table", "file", "query" or "ddl"
+    text: str          # what the user gave
+    relation: str      # SQL usable after FROM
+    name: str          # the default generator name
+
+
+def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
+    if not isinstance(text, str) or not text.strip():
+        raise SourceError("fastgen_infer needs a source: a table or view name, a file path, a SELECT or DDL text")
+    text = text.strip()
+    if DDL_START.match(text):
+        return Source("ddl", text, "", "")
+    if QUERY_START.match(text):
+        digest = hashlib.sha1(text.encode()).hexdigest()[:8]
+        return Source("query", text, f"({text.rstrip(';')})", f"query_{digest}")
+    found = _find_relation(con, text)
+    if found:
+        return found
+    if text.lower().endswith(FILE_SUFFIXES) or any(ch in text for ch in "*?/\\"):
+        if not any(ch in text for ch in "*?") and "://" not in text and not os.path.exists(text):
+            raise SourceError(f"unknown source {text!r}: no such file")
+        stem = os.path.basename(text)
+        for suffix in sorted(FILE_SUFFIXES, key=len, reverse=True):
+            if stem.lower().endswith(suffix):
+                stem = stem[: -len(suffix)]
+                break
+        return Source("file", text, f"(SELECT * FROM {string(text)})", re.sub(r"[^\w]+", "_", stem) or "file")
+    known = [r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name <> 'fastgen' AND NOT internal "
+        "UNION SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary ORDER BY 1 LIMIT 20"
+    ).fetchall()]
+    raise SourceError(f"unknown source {text!r}: not a table or view here"
+                      + (f" (tables and views: {', '.join(known)})" if known else " (the database has no tables)")
+                      + ", nor a file path, a SELECT or DDL text")
+
+
+def _find_relation(con, text: str) -> Source | None:
+    """A table or view by its exact name, else by a qualified name such as other_db.sales.orders."""
+    candidates = [(None, None, text)]
+    try:
+        table = exp.to_table(text, dialect="duckdb")
+        if table.db or table.catalog:
+            candidates.append((table.catalog or None, table.db or None, table.name))
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
+        pass
+    for catalog, schema, name in candidates:
+        rows = con.execute(
+            """SELECT database_name, schema_name, table_name FROM (
+                 SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal
+                 UNION ALL SELECT database_name, schema_name, view_name FROM duckdb_views() WHERE NOT internal)
+               WHERE lower(table_name) = lower(?) AND schema_name <> 'fastgen'
+                 AND (? IS NULL OR lower(database_name) = lower(?)) AND (? IS NULL OR lower(schema_name) = lower(?))
+               ORDER BY database_name <> current_database(), schema_name <> current_schema()""",
+            [name, catalog, catalog, schema, schema]).fetchall()
+        if rows:
+            db, sch, tbl = rows[0]
+            return Source("table", text, f"{ident(db)}.{ident(sch)}.{ident(tbl)}", tbl)
+    return None

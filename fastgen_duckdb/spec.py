@@ -1,0 +1,222 @@
+"""The generator spec: a plain, versioned, hand-editable JSON document, and its validation.
+
+A spec says, per column, what the column *is* (its kind) and the parameters that reproduce it. It is the
+only thing inference produces and the only thing the compiler reads, so every spec, whether profiled,
+proposed by an LLM or edited by hand, passes `validate` before it is compiled.
+
+    {"fastgen_spec": 1, "name": "orders", "source": "orders", "source_rows": 15000,
+     "columns": [{"name": "o_orderstatus", "type": "VARCHAR", "kind": "categorical",
+                  "nulls": 0.0, "values": ["F", "O", "P"], "weights": [0.49, 0.49, 0.02]}, ...]}
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import duckdb
+
+SPEC_VERSION = 1
+KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "text")
+GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
+               "millisecond": 1_000, "microsecond": 1}
+
+# DuckDB type id -> the family that decides which kinds and SQL conversions apply.
+FAMILIES = {
+    **dict.fromkeys(("tinyint", "smallint", "integer", "bigint", "hugeint", "utinyint", "usmallint",
+                     "uinteger", "ubigint", "uhugeint"), "integer"),
+    "float": "float", "double": "float", "decimal": "decimal",
+    "varchar": "string", "enum": "string", "boolean": "boolean", "uuid": "uuid",
+    "date": "date", "time": "time",
+    **dict.fromkeys(("timestamp", "timestamp_s", "timestamp_ms", "timestamp_ns", "timestamp with time zone"),
+                    "timestamp"),
+}
+KINDS_BY_FAMILY = {
+    "integer": {"constant", "categorical", "numeric", "key"},
+    "float": {"constant", "categorical", "numeric"},
+    "decimal": {"constant", "categorical", "numeric"},
+    "string": {"constant", "categorical", "key", "text"},
+    "boolean": {"constant", "boolean", "categorical"},
+    "uuid": {"constant", "categorical", "key"},
+    "date": {"constant", "categorical", "datetime"},
+    "time": {"constant", "categorical", "datetime"},
+    "timestamp": {"constant", "categorical", "datetime"},
+}
+
+
+class SpecError(ValueError):
+    """A spec that cannot be compiled; the message names the generator and column."""
+
+
+class UnsupportedType(SpecError):
+    pass
+
+
+def parse_type(type_text: str) -> duckdb.typing.DuckDBPyType:
+    """DuckDB's own parser decides what a type string means, so nothing but a type gets through."""
+    try:
+        return duckdb.sqltype(str(type_text))
+    except Exception as exc:
+        raise SpecError(f"not a DuckDB type: {type_text!r}") from exc
+
+
+def type_family(type_text: str) -> str | None:
+    """The family of a DuckDB type, or None when fastgen cannot generate it (LIST, STRUCT, BLOB, JSON…)."""
+    if str(type_text).upper() == "JSON":
+        return None
+    return FAMILIES.get(parse_type(type_text).id)
+
+
+def require_supported(columns: list[tuple[str, str]]) -> None:
+    bad = [f"{name!r} ({type_text})" for name, type_text in columns if type_family(type_text) is None]
+    if bad:
+        raise UnsupportedType(
+            "fastgen cannot generate column type(s) " + ", ".join(bad)
+            + "; supported: integers, floats, DECIMAL, VARCHAR, ENUM, BOOLEAN, UUID, DATE, TIME, TIMESTAMP[TZ]."
+            " Select the other columns, or cast these (e.g. to VARCHAR), in a query source.")
+
+
+def epoch(value: str, family: str) -> int:
+    """An ISO date/time text as the integer the sampler interpolates: days for DATE, microseconds otherwise."""
+    if family == "date":
+        return (dt.date.fromisoformat(value) - dt.date(1970, 1, 1)).days
+    if family == "time":
+        t = dt.time.fromisoformat(value)
+        return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+    stamp = dt.datetime.fromisoformat(value)
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.timezone.utc)
+    delta = stamp - dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _number(x, where: str) -> float:
+    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
+        raise SpecError(f"{where}: expected a finite number, got {x!r}")
+    return x
+
+
+def _probability(x, where: str) -> float:
+    x = _number(x, where)
+    if not 0 <= x <= 1:
+        raise SpecError(f"{where}: expected a probability in [0, 1], got {x!r}")
+    return x
+
+
+def _sorted_numbers(xs, where: str, at_least: int = 2) -> list:
+    if not isinstance(xs, list) or len(xs) < at_least:
+        raise SpecError(f"{where}: expected a list of at least {at_least} numbers")
+    xs = [_number(x, where) for x in xs]
+    if any(b < a for a, b in zip(xs, xs[1:])):
+        raise SpecError(f"{where}: must be sorted ascending")
+    return xs
+
+
+def _check_values(con, values, type_text: str, where: str) -> None:
+    """Every value must cast to the column type; DuckDB does the casting so the rules are its own."""
+    from .sqltext import list_literal
+    try:
+        con.execute(f"SELECT {list_literal(values, type_text)}").fetchall()
+    except (duckdb.Error, ValueError) as exc:
+        raise SpecError(f"{where}: values do not fit type {type_text}: {exc}") from None
+
+
+def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
+    """Check a spec and return it with types normalized; raise SpecError saying what is wrong and where."""
+    con = con or duckdb.connect()
+    if not isinstance(spec, dict):
+        raise SpecError("a spec is a JSON object")
+    if spec.get("fastgen_spec") != SPEC_VERSION:
+        raise SpecError(f"unknown spec version {spec.get('fastgen_spec')!r}; this fastgen reads version {SPEC_VERSION}")
+    name = spec.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise SpecError("a spec needs a non-empty 'name'")
+    columns = spec.get("columns")
+    if not isinstance(columns, list) or not columns:
+        raise SpecError(f"spec {name!r}: 'columns' must be a non-empty list")
+    seen = set()
+    for col in columns:
+        if not isinstance(col, dict) or not isinstance(col.get("name"), str) or not col["name"]:
+            raise SpecError(f"spec {name!r}: every column needs a non-empty 'name'")
+        where = f"spec {name!r}, column {col['name']!r}"
+        if col["name"].lower() in seen:
+            raise SpecError(f"{where}: duplicate column name")
+        seen.add(col["name"].lower())
+        col["type"] = str(parse_type(col.get("type", "")))
+        family = type_family(col["type"])
+        if family is None:
+            require_supported([(col["name"], col["type"])])
+        kind = col.get("kind")
+        if kind not in KINDS:
+            raise SpecError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
+        if kind not in KINDS_BY_FAMILY[family]:
+            raise SpecError(f"{where}: kind {kind!r} does not apply to type {col['type']}")
+        col["nulls"] = _probability(col.get("nulls", 0.0), f"{where}, nulls")
+        _validate_kind(con, col, family, where)
+    if not isinstance(spec.get("source_rows", 0), int) or spec.get("source_rows", 0) < 0:
+        raise SpecError(f"spec {name!r}: 'source_rows' must be a non-negative integer")
+    return spec
+
+
+def _validate_kind(con, col: dict, family: str, where: str) -> None:
+    kind = col["kind"]
+    if kind == "constant":
+        if col.get("value") is not None:
+            _check_values(con, [col["value"]], col["type"], f"{where}, value")
+    elif kind == "boolean":
+        col["p_true"] = _probability(col.get("p_true"), f"{where}, p_true")
+    elif kind == "categorical":
+        values, weights = col.get("values"), col.get("weights")
+        if not isinstance(values, list) or not values or not isinstance(weights, list) or len(weights) != len(values):
+            raise SpecError(f"{where}: 'values' and 'weights' must be non-empty lists of equal length")
+        if any(v is None for v in values):
+            raise SpecError(f"{where}: a category cannot be null; use 'nulls' for the null fraction")
+        weights = [_number(w, f"{where}, weights") for w in weights]
+        if min(weights) < 0 or sum(weights) <= 0:
+            raise SpecError(f"{where}: weights must be non-negative with a positive sum")
+        _check_values(con, values, col["type"], where)
+    elif kind == "numeric":
+        _sorted_numbers(col.get("quantiles"), f"{where}, quantiles")
+        if col.get("round") is not None and (not isinstance(col["round"], int) or not 0 <= col["round"] <= 18):
+            raise SpecError(f"{where}: 'round' must be null or an integer number of decimals in 0..18")
+    elif kind == "datetime":
+        quantiles = col.get("quantiles")
+        if not isinstance(quantiles, list) or len(quantiles) < 2:
+            raise SpecError(f"{where}: 'quantiles' must list at least 2 ISO date/time values")
+        try:
+            _sorted_numbers([epoch(q, family) for q in quantiles], f"{where}, quantiles")
+        except (TypeError, ValueError) as exc:
+            raise SpecError(f"{where}: quantiles must be ISO {family} texts: {exc}") from None
+        if col.get("granularity", "microsecond") not in GRANULARITY:
+            raise SpecError(f"{where}: granularity must be one of {', '.join(GRANULARITY)}")
+    elif kind == "key":
+        if family in ("integer", "string"):
+            for field in ("start", "step"):
+                if isinstance(col.get(field), bool) or not isinstance(col.get(field), int):
+                    raise SpecError(f"{where}: key needs an integer {field!r}")
+            if col["step"] < 1:
+                raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
+        if family == "string":
+            fmt = col.get("format")
+            if not isinstance(fmt, dict) or not isinstance(fmt.get("prefix", ""), str) \
+                    or not isinstance(fmt.get("suffix", ""), str) or not isinstance(fmt.get("width", 0), int) \
+                    or not 0 <= fmt.get("width", 0) <= 30:
+                raise SpecError(f"{where}: a text key needs 'format': {{prefix, width (0..30), suffix}}")
+    elif kind == "text":
+        _validate_text(col, where)
+
+
+def _validate_text(col: dict, where: str) -> None:
+    method = col.get("method")
+    if method == "pattern":
+        positions = col.get("positions")
+        if not isinstance(positions, list) or not positions or \
+                not all(isinstance(p, str) and 1 <= len(p) <= 64 for p in positions):
+            raise SpecError(f"{where}: a pattern needs 'positions', each a string of 1..64 candidate characters")
+    elif method == "words":
+        pieces = col.get("pieces")
+        if not isinstance(pieces, list) or not 1 <= len(pieces) <= 8 or not all(
+                isinstance(pool, list) and 1 <= len(pool) <= 4096 and all(isinstance(p, str) for p in pool)
+                for pool in pieces):
+            raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
+    else:
+        raise SpecError(f"{where}: text method must be 'words' or 'pattern', got {method!r}")

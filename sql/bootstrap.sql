@@ -1,0 +1,35 @@
+-- The fastgen catalog, stored in the database file so that any DuckDB that opens it (Python or the plain
+-- CLI) can sample. Idempotent: run on every connect.
+CREATE SCHEMA IF NOT EXISTS fastgen;
+
+CREATE TABLE IF NOT EXISTS fastgen.generators (
+    name       VARCHAR PRIMARY KEY,
+    spec       VARCHAR NOT NULL,          -- the JSON spec; the macro and parameter table are compiled from it
+    created_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp()
+);
+
+-- 2^20 row numbers: a persisted table scans in parallel, range() does not.
+CREATE TABLE IF NOT EXISTS fastgen.counter AS SELECT range::INTEGER AS i FROM range(1048576);
+
+-- fastgen_sample(gen, n, seed := 42, start := 0): rows [start, start + n) of generator gen's stream.
+-- (`offset` is a reserved word in DuckDB, hence `start`.)
+CREATE OR REPLACE MACRO fastgen_sample(gen, n, seed := 42, start := 0) AS TABLE
+FROM query(CASE
+    WHEN n IS NULL OR n < 0 OR n <> trunc(n) THEN error('fastgen_sample: n must be a whole number >= 0, got ' || coalesce(n::VARCHAR, 'NULL'))
+    WHEN start IS NULL OR start < 0 OR start <> trunc(start) THEN error('fastgen_sample: start must be a whole number >= 0, got ' || coalesce(start::VARCHAR, 'NULL'))
+    WHEN seed IS NULL OR seed <> trunc(seed) THEN error('fastgen_sample: seed must be a whole number, got ' || coalesce(seed::VARCHAR, 'NULL'))
+    ELSE 'FROM fastgen."gen_' || replace(gen, '"', '""') || '"(' || n::BIGINT || ', ' || seed::BIGINT || ', ' || start::BIGINT || ')'
+END);
+
+-- fastgen_generators(): one row per generator.
+CREATE OR REPLACE MACRO fastgen_generators() AS TABLE
+SELECT name,
+       spec->>'source' AS source,
+       (spec->>'source_rows')::BIGINT AS source_rows,
+       json_array_length(spec->'columns')::INTEGER AS columns,
+       spec->>'inferred_by' AS inferred_by,
+       created_at
+FROM fastgen.generators ORDER BY name;
+
+-- fastgen_spec(gen): the generator's spec as JSON (NULL for an unknown generator).
+CREATE OR REPLACE MACRO fastgen_spec(gen) AS (SELECT spec::JSON FROM fastgen.generators WHERE name = gen);

@@ -1,0 +1,34 @@
+"""Source tables with known distributions, made in SQL from hashes so they are the same on every run."""
+
+U = "((hash(i, {k}, 0) >> 11)::DOUBLE * 1.1102230246251565e-16)"
+
+
+def u(k: int) -> str:
+    return U.format(k=k)
+
+
+def make_people(con, rows: int = 20_000, name: str = "people") -> None:
+    """One column per kind, with nulls, skew, heavy tails, decimals, dates, codes and free text."""
+    con.execute(f"""
+    CREATE OR REPLACE TABLE "{name}" AS
+    SELECT
+        i + 1                                                     AS person_id,
+        'CUST-' || lpad((1000 + i * 3)::VARCHAR, 7, '0')          AS customer_code,
+        CASE WHEN {u(1)} < 0.1 THEN NULL ELSE least(18 + floor(-20 * ln(1 - {u(2)})), 120)::TINYINT END AS age,
+        round(exp(3 + 1.2 * sqrt(-2 * ln({u(3)} + 1e-12)) * cos(2 * pi() * {u(4)})), 2)::DECIMAL(12, 2) AS income,
+        (-50 + 100 * {u(5)})::DOUBLE                              AS score,
+        CASE WHEN {u(6)} < 0.6 THEN 'basic' WHEN {u(6)} < 0.9 THEN 'plus' ELSE 'pro' END AS plan,
+        ['Lisbon', 'Porto', 'Braga', 'Faro', 'Coimbra', 'Aveiro', 'Evora', 'Leiria'][1 + floor(8 * {u(7)} * {u(7)})::INT] AS city,
+        {u(8)} < 0.25                                             AS churned,
+        DATE '2020-01-01' + floor(1500 * sqrt({u(9)}))::INT        AS signup_date,
+        TIMESTAMP '2024-01-01 00:00:00' + to_seconds(floor(86400 * 90 * {u(10)})::BIGINT) AS last_login,
+        lpad(floor(1000 * {u(11)})::INT::VARCHAR, 3, '0') || '-' || chr(65 + floor(26 * {u(12)})::INT) || chr(65 + floor(3 * {u(13)})::INT) AS ticket,
+        'v2'                                                      AS schema_version,
+        NULL::VARCHAR                                             AS never_set,
+        ['great', 'slow', 'delivery', 'was', 'fine', 'the', 'parcel', 'arrived', 'late', 'box', 'damaged', 'support', 'helpful', 'again', 'would', 'buy'][1 + floor(16 * {u(14)})::INT]
+          || ' ' || ['the', 'product', 'works', 'well', 'after', 'a', 'week', 'of', 'use', 'and', 'it', 'is', 'not', 'bad', 'very', 'nice'][1 + floor(16 * {u(15)})::INT]
+          || ' ' || ['quality', 'price', 'shipping', 'color', 'size', 'fit', 'sound', 'battery', 'screen', 'design', 'smell', 'taste', 'feel', 'weight', 'noise', 'grip'][1 + floor(16 * {u(16)})::INT]
+          || ' ' || ['is', 'was', 'seems', 'feels'][1 + floor(4 * {u(17)})::INT]
+          || ' ' || ['ok', 'good', 'poor', 'excellent', 'terrible', 'average', 'fine', 'awesome'][1 + floor(8 * {u(18)})::INT]
+          || repeat(' indeed', floor(3 * {u(19)})::INT)       AS review
+    FROM range({rows}) t(i)""")

@@ -1,0 +1,114 @@
+"""Each column kind is inferred from data and reproduced, checked against the source with tolerances from n."""
+import re
+
+import numpy as np
+import pytest
+
+import fastgen_duckdb as fg
+from conftest import ks_statistic, ks_tolerance, shares, tvd, tvd_tolerance
+from data import make_people
+
+N_SOURCE, N_SYNTH = 20_000, 30_000
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory):
+    con = fg.connect(str(tmp_path_factory.mktemp("kinds") / "people.duckdb"))
+    make_people(con, N_SOURCE)
+    fg.infer(con, "people")
+    con.execute(f"CREATE TABLE synth AS FROM fastgen_sample('people', {N_SYNTH}, seed := 3)")
+    yield con
+    con.close()
+
+
+def column(con, table, expr, where="true"):
+    """Values of a column (a plain name) or of an SQL expression over the table."""
+    expr = f'"{expr}"' if expr.isidentifier() else expr
+    return [r[0] for r in con.execute(f"SELECT {expr} FROM {table} WHERE {where}").fetchall()]
+
+
+def kinds(con):
+    return {c["name"]: c for c in fg.spec(con, "people")["columns"]}
+
+
+def test_inferred_kinds(people):
+    got = {name: (c["kind"], c.get("method")) for name, c in kinds(people).items()}
+    assert got == {
+        "person_id": ("key", None), "customer_code": ("key", None), "age": ("numeric", None),
+        "income": ("numeric", None), "score": ("numeric", None), "plan": ("categorical", None),
+        "city": ("categorical", None), "churned": ("boolean", None), "signup_date": ("datetime", None),
+        "last_login": ("datetime", None), "ticket": ("text", "pattern"), "schema_version": ("constant", None),
+        "never_set": ("constant", None), "review": ("text", "words")}
+
+
+@pytest.mark.parametrize("col", ["age", "income", "score"])
+def test_numeric_marginals(people, col):
+    real, synth = column(people, "people", col, f"{col} IS NOT NULL"), column(people, "synth", col, f"{col} IS NOT NULL")
+    assert ks_statistic(real, synth) < ks_tolerance(len(real), len(synth))
+    assert min(real) <= min(synth) and max(synth) <= max(real)  # bounds respected
+
+
+def test_numeric_types_keep_their_grain(people):
+    ages, incomes = column(people, "synth", "age", "age IS NOT NULL"), column(people, "synth", "income")
+    assert all(isinstance(a, int) for a in ages)
+    assert all(round(float(x), 2) == float(x) for x in incomes)
+    # heavy right tail survives: the 99th percentile is far above the median, as in the source
+    real = np.array([float(x) for x in column(people, "people", "income")])
+    synth = np.array([float(x) for x in incomes])
+    assert abs(np.quantile(synth, 0.99) / np.quantile(real, 0.99) - 1) < 0.15
+
+
+def test_null_fraction(people):
+    n_null = people.execute("SELECT count(*) FILTER (age IS NULL) FROM synth").fetchone()[0]
+    p = people.execute("SELECT avg((age IS NULL)::INT) FROM people").fetchone()[0]
+    assert abs(n_null / N_SYNTH - p) < 4 * np.sqrt(p * (1 - p) / N_SYNTH) + 4 * np.sqrt(p * (1 - p) / N_SOURCE)
+
+
+@pytest.mark.parametrize("col", ["plan", "city", "churned"])
+def test_categorical_shares(people, col):
+    real, synth = shares(people, f"SELECT {col} FROM people"), shares(people, f"SELECT {col} FROM synth")
+    assert set(synth) <= set(real)
+    assert tvd(real, synth) < tvd_tolerance(len(real), N_SOURCE, N_SYNTH)
+
+
+def test_datetimes(people):
+    for col, unit in (("signup_date", "epoch_us(signup_date::TIMESTAMP) // 86400000000"), ("last_login", "epoch(last_login)")):
+        real, synth = column(people, "people", unit), column(people, "synth", unit)
+        assert ks_statistic(real, synth) < ks_tolerance(len(real), len(synth))
+        assert min(real) <= min(synth) and max(synth) <= max(real)
+    assert kinds(people)["last_login"]["granularity"] == "second"
+    assert people.execute("SELECT count(*) FROM synth WHERE epoch_us(last_login) % 1000000 <> 0").fetchone()[0] == 0
+
+
+def test_keys_are_unique_at_any_n_and_start(people):
+    people.execute("CREATE TABLE big AS FROM fastgen_sample('people', 2500000, start := 123456789)")
+    row = people.execute("SELECT count(*), count(DISTINCT person_id), count(DISTINCT customer_code) FROM big").fetchone()
+    assert row == (2_500_000, 2_500_000, 2_500_000)
+    codes = column(people, "synth", "customer_code", "true LIMIT 100")
+    assert all(re.fullmatch(r"CUST-\d{7,}", c) for c in codes)
+    # sequential where the source is sequential: same start and step
+    assert sorted(column(people, "synth", "person_id"))[:3] == [1, 2, 3]
+
+
+def test_pattern_text_follows_the_shape(people):
+    tickets = column(people, "synth", "ticket")
+    assert all(re.fullmatch(r"\d{3}-[A-Z][ABC]", t) for t in tickets)
+    assert len(set(tickets)) > 0.5 * len(set(column(people, "people", "ticket")))
+
+
+def test_constants(people):
+    assert people.execute("SELECT DISTINCT schema_version FROM synth").fetchall() == [("v2",)]
+    assert people.execute("SELECT count(never_set) FROM synth").fetchone()[0] == 0
+
+
+def test_free_text_is_diverse_realistic_and_not_copied(people):
+    real = set(column(people, "people", "review"))
+    synth = column(people, "synth", "review")
+    copied = sum(s in real for s in synth) / len(synth)
+    vocabulary = {w for t in real for w in t.split()}
+    assert all(set(s.split()) <= vocabulary for s in synth)
+    real_len = [len(t) for t in column(people, "people", "review")]
+    assert abs(np.mean([len(s) for s in synth]) - np.mean(real_len)) < 0.05 * np.mean(real_len)
+    assert len(set(synth)) / len(synth) > 0.5 * len(real) / N_SOURCE
+    # some copies happen because the source's own phrases repeat; far fewer than resampling (100%)
+    assert copied < 0.5
