@@ -159,14 +159,17 @@ class Column:
                    f" % 18446744073709551616::UHUGEINT)::UBIGINT")
             self.value = f"(lpad(hex(hash(r, seed, {self.j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
             return
-        seq = f"({int(self.col['start'])}::HUGEINT + r * {int(self.col['step'])})"
+        seq = f"({int(self.col['start'])} + r * {int(self.col['step'])})"
         if self.family == "integer":
             self.value = seq
         else:
             fmt = self.col["format"]
-            pattern = (fmt.get("prefix", "").replace("%", "%%") + f"%0{int(fmt.get('width', 0))}d"
-                       + fmt.get("suffix", "").replace("%", "%%"))
-            self.value = f"printf({string(pattern)}, {seq})"
+            width = int(fmt.get("width", 0))
+            digits = f"{seq}::VARCHAR"
+            if width > 1:  # lpad alone would cut longer numbers, and cut keys collide
+                digits = f"CASE WHEN {seq} < {10 ** width} THEN lpad({digits}, {width}, '0') ELSE {digits} END"
+            self.value = " || ".join(x for x in (string(fmt.get("prefix", "")) if fmt.get("prefix") else "", digits,
+                                                 string(fmt.get("suffix", "")) if fmt.get("suffix") else "") if x)
 
     def _text(self):
         if self.col["method"] == "pattern":

@@ -43,6 +43,14 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             "inferred_by": "offline", "columns": cols}
 
 
+def _monotone(knots) -> list:
+    """quantile_cont's interpolation can step back by a rounding error; an inverse CDF must not."""
+    out = []
+    for x in knots:
+        out.append(x if not out or x >= out[-1] else out[-1])
+    return out
+
+
 def _probs(k: int) -> str:
     return "[" + ", ".join(repr(i / (k - 1)) for i in range(k)) + "]"
 
@@ -103,11 +111,11 @@ class Profiler:
                 if self.one(f"bool_and({self.c} = round({self.c}, {d}))")[0]:
                     digits = d
                     break
-        return self.base("numeric", quantiles=[float(x) for x in knots], round=digits)
+        return self.base("numeric", quantiles=_monotone(float(x) for x in knots), round=digits)
 
     def datetime(self) -> dict:
         as_number = f"({self.c} - DATE '1970-01-01')" if self.family == "date" else f"epoch_us({self.c})"
-        knots = [round(x) for x in self.one(f"quantile_cont({as_number}, {_probs(KNOTS)})")[0]]
+        knots = _monotone(round(x) for x in self.one(f"quantile_cont({as_number}, {_probs(KNOTS)})")[0])
         granularity = "day"
         if self.family != "date":
             granularity = next(g for g, us in GRANULARITY.items()

@@ -1,0 +1,87 @@
+"""fastgen_sample as a table: reproducible, chunkable, thread-independent, usable anywhere a table is."""
+import duckdb
+import pytest
+
+import fastgen_duckdb as fg
+from data import make_people
+
+
+@pytest.fixture
+def gen(con):
+    make_people(con, 5_000)
+    fg.infer(con, "people")
+    return con
+
+
+def rows_of(con, sql):
+    """A run's rows as a sorted list of row hashes: row order is not part of the contract, content is."""
+    return sorted(r[0] for r in con.execute(f"SELECT hash(t) FROM ({sql}) t").fetchall())
+
+
+def test_same_seed_same_rows_other_seed_other_rows(gen):
+    a = rows_of(gen, "FROM fastgen_sample('people', 3000, seed := 7)")
+    assert a == rows_of(gen, "FROM fastgen_sample('people', 3000, seed := 7)")
+    assert len(set(a) & set(rows_of(gen, "FROM fastgen_sample('people', 3000, seed := 8)"))) < 30
+
+
+def test_thread_count_does_not_change_rows(gen):
+    sql = "FROM fastgen_sample('people', 1100000, seed := 1)"
+    gen.execute("SET threads = 1")
+    one = gen.execute(f"SELECT sum(hash(t) >> 8), count(*) FROM ({sql}) t").fetchone()
+    gen.execute("SET threads = 2")
+    two = gen.execute(f"SELECT sum(hash(t) >> 8), count(*) FROM ({sql}) t").fetchone()
+    assert one == two and one[1] == 1_100_000
+
+
+def test_chunks_equal_one_run(gen):
+    # chunks crossing the 2^20-row block boundary, as separate processes would write them
+    whole = "SELECT hash(t) FROM fastgen_sample('people', 1200000, seed := 5) t"
+    parts = " UNION ALL ".join(f"SELECT hash(t) FROM fastgen_sample('people', {n}, seed := 5, start := {s}) t"
+                               for s, n in ((0, 1000000), (1000000, 100000), (1100000, 100000)))
+    diff = gen.execute(f"SELECT count(*) FROM (({whole}) EXCEPT ALL ({parts}))").fetchone()[0]
+    diff += gen.execute(f"SELECT count(*) FROM (({parts}) EXCEPT ALL ({whole}))").fetchone()[0]
+    assert diff == 0
+
+
+def test_small_n_keeps_row_order(gen):
+    keys = [r[0] for r in gen.execute("SELECT person_id FROM fastgen_sample('people', 1000)").fetchall()]
+    assert keys == list(range(1, 1001))
+
+
+def test_zero_rows_has_the_schema(gen):
+    rel = gen.sql("FROM fastgen_sample('people', 0)")
+    assert rel.fetchall() == []
+    assert rel.columns == gen.sql("FROM people").columns
+
+
+@pytest.mark.parametrize("call, message", [
+    ("fastgen_sample('people', -1)", "n must be a whole number >= 0"),
+    ("fastgen_sample('people', 2.5)", "n must be a whole number >= 0"),
+    ("fastgen_sample('people', NULL)", "n must be a whole number >= 0"),
+    ("fastgen_sample('people', 5, start := -3)", "start must be a whole number >= 0"),
+    ("fastgen_sample('nobody', 5)", "gen_nobody"),
+])
+def test_bad_arguments_fail_clearly(gen, call, message):
+    with pytest.raises(duckdb.Error, match=message):
+        gen.execute(f"FROM {call}").fetchall()
+
+
+def test_python_sample_checks_first(gen):
+    with pytest.raises(fg.GeneratorError, match="unknown generator 'nobody'; known: people"):
+        fg.sample(gen, "nobody", 5)
+    with pytest.raises(ValueError, match="n must be a whole number >= 0"):
+        fg.sample(gen, "people", -5)
+    assert len(fg.sample(gen, "people", 5, seed=1).fetchall()) == 5
+
+
+def test_works_in_joins_ctas_insert_and_copy(gen, tmp_path):
+    gen.execute("CREATE TABLE t AS FROM fastgen_sample('people', 1000, seed := 2)")
+    gen.execute("INSERT INTO t SELECT * FROM fastgen_sample('people', 500, seed := 2, start := 1000)")
+    assert gen.execute("SELECT count(*), count(DISTINCT person_id) FROM t").fetchone() == (1500, 1500)
+    joined = gen.execute("""SELECT count(*) FROM fastgen_sample('people', 1000) a
+                            JOIN fastgen_sample('people', 1000, seed := 9) b USING (person_id)""").fetchone()[0]
+    assert joined == 1000
+    out = str(tmp_path / "people.parquet")
+    gen.execute(f"COPY (FROM fastgen_sample('people', 1234)) TO '{out}' (FORMAT PARQUET)")
+    assert gen.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0] == 1234
+    assert gen.sql(f"FROM '{out}'").types == gen.sql("FROM people").types
