@@ -37,12 +37,13 @@ def names(con) -> list[str]:
 
 
 def get(con, name: str) -> dict:
-    row = con.execute("SELECT spec FROM fastgen.generators WHERE name = ?", [name]).fetchone()
-    if row is None:
+    # fetchall, not fetchone: an unfinished result keeps the caller's transaction (and its snapshot) open
+    rows = con.execute("SELECT spec FROM fastgen.generators WHERE name = ?", [name]).fetchall()
+    if not rows:
         known = names(con)
         raise GeneratorError(f"unknown generator {name!r}; "
                              + (f"known: {', '.join(known)}" if known else "none yet: run fastgen_infer first"))
-    return json.loads(row[0])
+    return json.loads(rows[0][0])
 
 
 def save(con, spec: dict, replace: bool = False) -> str:
@@ -53,7 +54,7 @@ def save(con, spec: dict, replace: bool = False) -> str:
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
-        exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchone()[0]
+        exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchall()[0][0]
         if exists and not replace:
             raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
                                  "or name := '…' to keep both")

@@ -29,7 +29,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
     relation = con.sql(f"SELECT * FROM {source.relation} LIMIT 0")
     columns = [(c, str(t)) for c, t in zip(relation.columns, relation.types)]
     require_supported(columns)
-    total = con.execute(f"SELECT count(*) FROM {source.relation}").fetchone()[0]
+    total = con.execute(f"SELECT count(*) FROM {source.relation}").fetchall()[0][0]
     if total == 0:
         raise SourceError(f"source {source.text!r} is empty: there is nothing to learn a distribution from")
     sample = "fastgen_profile_" + uuid.uuid4().hex
@@ -65,7 +65,7 @@ class Profiler:
         self.n, self.nonnull, self.distinct = self.one(f"count(*), count({self.c}), count(DISTINCT {self.c})")
 
     def one(self, select: str, where: str = ""):
-        return self.con.execute(f"SELECT {select} FROM {self.sample} {where}").fetchone()
+        return self.con.execute(f"SELECT {select} FROM {self.sample} {where}").fetchall()[0]
 
     def base(self, kind: str, **params) -> dict:
         nulls = round(1 - self.nonnull / self.n, 6)

@@ -13,25 +13,25 @@ from data import make_people
 
 def fastgen_objects(con):
     """Every object a generator owns: catalog rows, macros, parameter tables."""
-    return (con.execute("SELECT count(*) FROM fastgen.generators").fetchone()[0],
-            con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'fastgen'").fetchone()[0],
-            con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fastgen' AND table_name LIKE 'params_%'").fetchone()[0])
+    return (con.execute("SELECT count(*) FROM fastgen.generators").fetchall()[0][0],
+            con.execute("SELECT count(*) FROM duckdb_functions() WHERE schema_name = 'fastgen'").fetchall()[0][0],
+            con.execute("SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fastgen' AND table_name LIKE 'params_%'").fetchall()[0][0])
 
 
 def test_list_show_edit_drop(con):
     make_people(con, 2000)
-    assert con.execute("SELECT fastgen_infer('people')").fetchone()[0] == "people"
+    assert con.execute("SELECT fastgen_infer('people')").fetchall()[0][0] == "people"
     listed = con.execute("SELECT name, source, source_rows, columns, inferred_by FROM fastgen_generators()").fetchall()
     assert listed == [("people", "people", 2000, 14, "offline")]
-    spec = json.loads(con.execute("SELECT fastgen_spec('people')").fetchone()[0])
+    spec = json.loads(con.execute("SELECT fastgen_spec('people')").fetchall()[0][0])
     assert spec == fg.spec(con, "people") and spec["fastgen_spec"] == 1
 
     plan = next(c for c in spec["columns"] if c["name"] == "plan")
     plan["values"], plan["weights"] = ["gold"], [1]
-    assert con.execute("SELECT fastgen_import(?)", [json.dumps(spec)]).fetchone()[0] == "people"
+    assert con.execute("SELECT fastgen_import(?)", [json.dumps(spec)]).fetchall()[0][0] == "people"
     assert con.execute("SELECT DISTINCT plan FROM fastgen_sample('people', 100)").fetchall() == [("gold",)]
 
-    assert con.execute("SELECT fastgen_drop('people')").fetchone()[0] == "people"
+    assert con.execute("SELECT fastgen_drop('people')").fetchall()[0][0] == "people"
     assert fastgen_objects(con) == (0, 0, 0)
     with pytest.raises(fg.GeneratorError, match="unknown generator 'people'"):
         fg.drop(con, "people")
@@ -68,7 +68,7 @@ def test_nonsense_edits_are_refused_and_the_old_generator_kept(con, edit, messag
     with pytest.raises(fg.SpecError, match=message):
         fg.import_spec(con, spec)
     assert fg.spec(con, "people") == before
-    assert con.execute("SELECT count(*) FROM people").fetchone()[0] == 500
+    assert con.execute("SELECT count(*) FROM people").fetchall()[0][0] == 500
     assert len(fg.sample(con, "people", 10).fetchall()) == 10
 
 

@@ -27,9 +27,9 @@ def test_same_seed_same_rows_other_seed_other_rows(gen):
 def test_thread_count_does_not_change_rows(gen):
     sql = "FROM fastgen_sample('people', 1100000, seed := 1)"
     gen.execute("SET threads = 1")
-    one = gen.execute(f"SELECT sum(hash(t) >> 8), count(*) FROM ({sql}) t").fetchone()
+    one = gen.execute(f"SELECT sum(hash(t) >> 8), count(*) FROM ({sql}) t").fetchall()[0]
     gen.execute("SET threads = 2")
-    two = gen.execute(f"SELECT sum(hash(t) >> 8), count(*) FROM ({sql}) t").fetchone()
+    two = gen.execute(f"SELECT sum(hash(t) >> 8), count(*) FROM ({sql}) t").fetchall()[0]
     assert one == two and one[1] == 1_100_000
 
 
@@ -38,8 +38,8 @@ def test_chunks_equal_one_run(gen):
     whole = "SELECT hash(t) FROM fastgen_sample('people', 1200000, seed := 5) t"
     parts = " UNION ALL ".join(f"SELECT hash(t) FROM fastgen_sample('people', {n}, seed := 5, start := {s}) t"
                                for s, n in ((0, 1000000), (1000000, 100000), (1100000, 100000)))
-    diff = gen.execute(f"SELECT count(*) FROM (({whole}) EXCEPT ALL ({parts}))").fetchone()[0]
-    diff += gen.execute(f"SELECT count(*) FROM (({parts}) EXCEPT ALL ({whole}))").fetchone()[0]
+    diff = gen.execute(f"SELECT count(*) FROM (({whole}) EXCEPT ALL ({parts}))").fetchall()[0][0]
+    diff += gen.execute(f"SELECT count(*) FROM (({parts}) EXCEPT ALL ({whole}))").fetchall()[0][0]
     assert diff == 0
 
 
@@ -77,11 +77,11 @@ def test_python_sample_checks_first(gen):
 def test_works_in_joins_ctas_insert_and_copy(gen, tmp_path):
     gen.execute("CREATE TABLE t AS FROM fastgen_sample('people', 1000, seed := 2)")
     gen.execute("INSERT INTO t SELECT * FROM fastgen_sample('people', 500, seed := 2, start := 1000)")
-    assert gen.execute("SELECT count(*), count(DISTINCT person_id) FROM t").fetchone() == (1500, 1500)
+    assert gen.execute("SELECT count(*), count(DISTINCT person_id) FROM t").fetchall()[0] == (1500, 1500)
     joined = gen.execute("""SELECT count(*) FROM fastgen_sample('people', 1000) a
-                            JOIN fastgen_sample('people', 1000, seed := 9) b USING (person_id)""").fetchone()[0]
+                            JOIN fastgen_sample('people', 1000, seed := 9) b USING (person_id)""").fetchall()[0][0]
     assert joined == 1000
     out = str(tmp_path / "people.parquet")
     gen.execute(f"COPY (FROM fastgen_sample('people', 1234)) TO '{out}' (FORMAT PARQUET)")
-    assert gen.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0] == 1234
+    assert gen.execute(f"SELECT count(*) FROM '{out}'").fetchall()[0][0] == 1234
     assert gen.sql(f"FROM '{out}'").types == gen.sql("FROM people").types

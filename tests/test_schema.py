@@ -35,7 +35,7 @@ def test_every_supported_type_round_trips(con):
     assert [(r[0], r[1]) for r in got] == [(n, t) for n, (t, _) in ALL_TYPES.items()]
     # and the values are of those types for real: the table the user made accepts them
     con.execute("INSERT INTO every SELECT * FROM fastgen_sample('every', 2000)")
-    uuids = con.execute("SELECT count(DISTINCT id) FROM fastgen_sample('every', 50000)").fetchone()[0]
+    uuids = con.execute("SELECT count(DISTINCT id) FROM fastgen_sample('every', 50000)").fetchall()[0][0]
     assert uuids == 50000
 
 

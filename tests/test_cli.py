@@ -1,0 +1,88 @@
+"""The plain DuckDB CLI samples from a saved file with no Python; the `fastgen` command mirrors the SQL API."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+import fastgen_duckdb as fg
+from data import make_people
+
+FASTGEN = [sys.executable, "-m", "fastgen_duckdb.cli"]
+
+
+@pytest.fixture
+def saved(db_path):
+    con = fg.connect(db_path)
+    make_people(con, 2000)
+    fg.infer(con, "people")
+    expected = con.execute("SELECT count(*), sum(hash(t) >> 8) FROM fastgen_sample('people', 50000, seed := 7) t").fetchall()[0]
+    con.close()
+    return db_path, expected
+
+
+def run(cmd, **kw):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, **kw)
+
+
+def test_duckdb_cli_samples_without_python(saved, duckdb_cli, tmp_path):
+    db_path, expected = saved
+    sql = "SELECT count(*), sum(hash(t) >> 8) FROM fastgen_sample('people', 50000, seed := 7) t"
+    out = run([duckdb_cli, "-csv", "-noheader", db_path, "-c", sql], check=True).stdout.strip()
+    assert out == f"{expected[0]},{expected[1]}"
+    # the shell can write tables and files from it, too
+    parquet = str(tmp_path / "p.parquet")
+    run([duckdb_cli, db_path, "-c", f"CREATE TABLE copy AS FROM fastgen_sample('people', 1000); "
+                                    f"COPY (FROM fastgen_sample('people', 10, seed := 1)) TO '{parquet}'"], check=True)
+    con = fg.connect(db_path)
+    assert con.execute("SELECT count(*) FROM copy").fetchall()[0][0] == 1000
+    assert con.execute(f"SELECT count(*) FROM '{parquet}'").fetchall()[0][0] == 10
+    con.close()
+
+
+def test_duckdb_cli_errors_are_clear(saved, duckdb_cli):
+    db_path, _ = saved
+    bad = run([duckdb_cli, db_path, "-c", "FROM fastgen_sample('people', -5)"])
+    assert bad.returncode != 0 and "n must be a whole number >= 0" in bad.stderr + bad.stdout
+
+
+def test_fastgen_command_mirrors_sql(saved, tmp_path):
+    db_path, _ = saved
+    listed = run(FASTGEN + ["list", db_path], check=True).stdout
+    assert "people" in listed and "offline" in listed
+    spec = json.loads(run(FASTGEN + ["show", db_path, "people"], check=True).stdout)
+    assert spec["name"] == "people" and len(spec["columns"]) == 14
+
+    out = str(tmp_path / "people.parquet")
+    run(FASTGEN + ["sample", db_path, "people", "5000", "--seed", "3", "--to", out], check=True)
+    csv = str(tmp_path / "people.csv")
+    run(FASTGEN + ["sample", db_path, "people", "100", "--to", csv], check=True)
+    run(FASTGEN + ["sample", db_path, "people", "700", "--to", "people_copy"], check=True)
+
+    spec["name"] = "people_v2"
+    spec_file = tmp_path / "edited.json"
+    spec_file.write_text(json.dumps(spec))
+    assert run(FASTGEN + ["import", db_path, str(spec_file)], check=True).stdout.strip() == "people_v2"
+    assert run(FASTGEN + ["infer", db_path, out, "--name", "from_parquet"], check=True).stdout.strip() == "from_parquet"
+    assert run(FASTGEN + ["drop", db_path, "people_v2"], check=True).stdout.strip() == "people_v2"
+
+    con = fg.connect(db_path)
+    assert con.execute(f"SELECT count(*) FROM '{out}'").fetchall()[0][0] == 5000
+    assert con.execute(f"SELECT count(*) FROM read_csv('{csv}')").fetchall()[0][0] == 100
+    assert con.execute("SELECT count(*) FROM people_copy").fetchall()[0][0] == 700
+    assert [r[0] for r in fg.generators(con).fetchall()] == ["from_parquet", "people"]
+    con.close()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["sample", "{db}", "ghost", "5"], "unknown generator 'ghost'; known: people"),
+    (["infer", "{db}", "ghost_table"], "unknown source 'ghost_table'"),
+    (["sample", "{db}", "people", "-1"], "n must be a whole number >= 0"),
+    (["infer", "{db}", "people"], "exists; pass replace"),
+])
+def test_fastgen_command_errors_say_what_to_do(saved, args, message):
+    db_path, _ = saved
+    result = run(FASTGEN + [a.format(db=db_path) for a in args])
+    assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,31 @@
+"""TPC-H orders (sf=0.01), the benchmark's training table: kinds, keys and marginals."""
+import numpy as np
+
+import fastgen_duckdb as fg
+from conftest import ks_statistic, ks_tolerance, shares, tvd, tvd_tolerance
+
+
+def test_tpch_orders(tpch):
+    con = tpch
+    fg.infer(con, "orders")
+    kinds = {c["name"]: c["kind"] for c in fg.spec(con, "orders")["columns"]}
+    assert kinds == {"o_orderkey": "key", "o_custkey": "numeric", "o_orderstatus": "categorical",
+                     "o_totalprice": "numeric", "o_orderdate": "datetime", "o_orderpriority": "categorical",
+                     "o_clerk": "categorical", "o_shippriority": "constant", "o_comment": "text"}
+    n = 100_000
+    con.execute(f"CREATE TABLE synth AS FROM fastgen_sample('orders', {n}, seed := 11)")
+    assert con.execute("SELECT count(DISTINCT o_orderkey) FROM synth").fetchall()[0][0] == n
+    assert con.sql("FROM synth").types == con.sql("FROM orders").types
+    for col in ("o_totalprice", "o_custkey", "o_orderdate - DATE '1992-01-01'"):
+        real = [r[0] for r in con.execute(f"SELECT ({col})::DOUBLE FROM orders").fetchall()]
+        synth = [r[0] for r in con.execute(f"SELECT ({col})::DOUBLE FROM synth").fetchall()]
+        assert ks_statistic(real, synth) < ks_tolerance(len(real), len(synth)), col
+    for col in ("o_orderstatus", "o_orderpriority", "o_clerk"):
+        real, synth = shares(con, f"SELECT {col} FROM orders"), shares(con, f"SELECT {col} FROM synth")
+        assert tvd(real, synth) < tvd_tolerance(len(real), 15_000, n), col
+    real_comments = {r[0] for r in con.execute("SELECT o_comment FROM orders").fetchall()}
+    synth_comments = [r[0] for r in con.execute("SELECT o_comment FROM synth").fetchall()]
+    assert sum(c in real_comments for c in synth_comments) / n < 0.01
+    assert len(set(synth_comments)) / n > 0.9
+    real_len = np.mean([len(c) for c in real_comments])
+    assert abs(np.mean([len(c) for c in synth_comments]) - real_len) < 0.05 * real_len
