@@ -14,14 +14,14 @@ import json
 
 import duckdb
 
-from . import catalog, profile
+from . import catalog, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
 from .spec import SpecError, UnsupportedType
 from .sqltext import string
 
 __version__ = "0.1.0"
-__all__ = ["connect", "register", "infer", "sample", "generators", "spec", "import_spec", "drop",
+__all__ = ["connect", "register", "infer", "infer_all", "sample", "generators", "spec", "import_spec", "drop",
            "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
 
 
@@ -35,8 +35,10 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     catalog.bootstrap(con)
     varchar, bigint, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT"), duckdb.sqltype("BOOLEAN")
     udfs = {
-        "fastgen_infer_udf": (lambda source, name, rows, replace: infer(
-            con, source, name=name, rows=rows, replace=bool(replace)), [varchar, varchar, bigint, boolean]),
+        "fastgen_infer_udf": (lambda source, name, rows, replace, model, provider, send_values, dialect: ", ".join(
+            infer_all(con, source, name=name, rows=rows, replace=bool(replace), model=model, provider=provider,
+                      send_values=send_values is not False, dialect=dialect)),
+            [varchar, varchar, bigint, boolean, varchar, varchar, boolean, varchar]),
         "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
                                [varchar, boolean]),
         "fastgen_drop": (lambda name: drop(con, name), [varchar]),
@@ -50,29 +52,42 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     # Named, defaulted parameters in DuckDB style; TEMP so the stored file never refers to Python functions.
     con.execute(f"""
         CREATE OR REPLACE TEMP MACRO fastgen_infer(source, name := NULL, rows := {profile.DEFAULT_ROWS},
-                                                   replace := false) AS
-            fastgen_infer_udf(source, name, rows, replace);
+                replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL) AS
+            fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect);
         CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS fastgen_import_udf(spec::VARCHAR, replace);
     """)
     return con
 
 
-def infer(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False) -> str:
-    """Learn a generator from a table, view, file path or SELECT; return its name."""
+def infer(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,
+          model: str | None = None, provider: str | None = None, send_values: bool = True,
+          dialect: str | None = None) -> str:
+    """Learn a generator from a table, view, file path, SELECT or one-table DDL; return its name.
+
+    With OPENAI_API_KEY or OPENAI_BASE_URL set (or provider='openai'), a model classifies the columns;
+    otherwise inference is offline. `send_values=False` shows the model no values from the data.
+    """
+    names = infer_all(con, source, name, rows, replace, model, provider, send_values, dialect)
+    if len(names) != 1:
+        raise SourceError(f"the source makes {len(names)} generators ({', '.join(names)}); use infer_all")
+    return names[0]
+
+
+def infer_all(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,
+              model: str | None = None, provider: str | None = None, send_values: bool = True,
+              dialect: str | None = None) -> list[str]:
+    """Like infer, for a DDL script of several tables too: one generator per table, stored together."""
     rows = profile.DEFAULT_ROWS if rows is None else int(rows)
     if rows < 1:
         raise ValueError(f"rows must be >= 1, got {rows}")
+    settings = llm.Settings.resolve(model=model, provider=provider, send_values=send_values)
     cur = con.cursor()
     try:
         src = resolve(cur, source)
-        if src.kind == "ddl":
-            raise SourceError("DDL sources are inferred by the LLM path, which is not built yet; "
-                              "create the table and infer from its data instead")
-        name = name or src.name
-        if not replace and name in catalog.names(cur):
-            raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
+        if src.kind != "ddl" and not replace and (name or src.name) in catalog.names(cur):
+            raise GeneratorError(f"generator {name or src.name!r} exists; pass replace := true to overwrite it, "
                                  "or name := '…' to keep both")
-        return catalog.save(cur, profile.infer(cur, src, name, rows), replace=replace)
+        return catalog.save(cur, inference.specs_for(cur, src, name, rows, settings, dialect), replace=replace)
     finally:
         cur.close()
 
@@ -104,7 +119,7 @@ def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
             raise SpecError(f"the spec is not valid JSON: {exc}") from None
     cur = con.cursor()
     try:
-        return catalog.save(cur, spec_doc, replace=replace)
+        return catalog.save(cur, [spec_doc], replace=replace)[0]
     finally:
         cur.close()
 

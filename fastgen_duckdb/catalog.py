@@ -46,30 +46,33 @@ def get(con, name: str) -> dict:
     return json.loads(rows[0][0])
 
 
-def save(con, spec: dict, replace: bool = False) -> str:
-    """Validate, compile and store a spec in one transaction; return the generator's name."""
-    spec = validate(spec, con)
-    name = spec["name"]
-    params_sql, macro_sql = compile_spec(spec)
+def save(con, specs: list[dict], replace: bool = False) -> list[str]:
+    """Validate, compile and store specs, all in one transaction; return the generators' names."""
+    compiled = []
+    for spec in specs:
+        spec = validate(spec, con)
+        compiled.append((spec, *compile_spec(spec)))
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
-        exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchall()[0][0]
-        if exists and not replace:
-            raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
-                                 "or name := '…' to keep both")
-        cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
-        cur.execute("INSERT INTO fastgen.generators (name, spec) VALUES (?, ?)", [name, json.dumps(spec)])
-        cur.execute(params_sql)
-        cur.execute(macro_sql)
-        _check_output(cur, spec)
+        for spec, params_sql, macro_sql in compiled:
+            name = spec["name"]
+            exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchall()[0][0]
+            if exists and not replace:
+                raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
+                                     "or name := '…' to keep both")
+            cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
+            cur.execute("INSERT INTO fastgen.generators (name, spec) VALUES (?, ?)", [name, json.dumps(spec)])
+            cur.execute(params_sql)
+            cur.execute(macro_sql)
+            _check_output(cur, spec)
         cur.execute("COMMIT")
     except BaseException:
         cur.execute("ROLLBACK")
         raise
     finally:
         cur.close()
-    return name
+    return [spec["name"] for spec, _, _ in compiled]
 
 
 def _check_output(cur, spec: dict) -> None:

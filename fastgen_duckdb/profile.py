@@ -25,7 +25,8 @@ KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
 EPOCH_DATE = dt.date(1970, 1, 1)
 
 
-def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int = DEFAULT_ROWS) -> dict:
+def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int = DEFAULT_ROWS, advise=None) -> dict:
+    """The offline spec; `advise(profilers, columns) -> columns` may revise it while the sample still exists."""
     relation = con.sql(f"SELECT * FROM {source.relation} LIMIT 0")
     columns = [(c, str(t)) for c, t in zip(relation.columns, relation.types)]
     require_supported(columns)
@@ -36,7 +37,10 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
     order = f" ORDER BY hash(t) LIMIT {int(rows)}" if total > rows else ""
     con.execute(f"CREATE TEMP TABLE {sample} AS SELECT * FROM {source.relation} AS t{order}")
     try:
-        cols = [Profiler(con, sample, col, type_text, total).spec() for col, type_text in columns]
+        profilers = [Profiler(con, sample, col, type_text, total) for col, type_text in columns]
+        cols = [p.spec() for p in profilers]
+        if advise:
+            cols = advise(profilers, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
@@ -72,6 +76,11 @@ class Profiler:
         return {"name": self.name, "type": self.type, "kind": kind, "nulls": nulls, **params, "origin": "offline"}
 
     def spec(self) -> dict:
+        col = self.offline()
+        self.spec_kind = col["kind"]
+        return col
+
+    def offline(self) -> dict:
         if self.nonnull == 0:
             return {**self.base("constant", value=None), "nulls": 0.0}
         if self.distinct == 1:
@@ -80,10 +89,9 @@ class Profiler:
             return self.base("boolean", p_true=round(self.one(f"avg({self.c}::INTEGER)")[0], 6))
         unique = self.distinct == self.nonnull == self.n
         if self.family == "uuid":
-            return self.base("key") if unique else self.categorical()
+            return self.key() if unique else self.categorical()
         if self.family == "integer" and unique and self.looks_like_key():
-            lo, hi = self.one(f"min({self.c})::HUGEINT, max({self.c})::HUGEINT")
-            return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))))
+            return self.key()
         if self.distinct <= FEW_DISTINCT or self.type.startswith("ENUM"):
             return self.categorical()
         if self.family in ("integer", "float", "decimal"):
@@ -91,6 +99,46 @@ class Profiler:
         if self.family in ("date", "time", "timestamp"):
             return self.datetime()
         return self.string(unique)
+
+    def describe(self, with_values: bool) -> dict:
+        """What a model is told about the column: its type and profile, and a few values unless told not to."""
+        info = {"name": self.name, "type": self.type, "rows": self.n, "nulls": round(1 - self.nonnull / self.n, 4),
+                "distinct": self.distinct, "profiled_as": self.spec_kind}
+        if with_values and self.nonnull:
+            info["examples"] = [v if not isinstance(v, str) else v[:80] for (v,) in self.con.execute(
+                f"SELECT DISTINCT {self.as_json} FROM {self.sample} WHERE {self.c} IS NOT NULL LIMIT 5").fetchall()]
+        return info
+
+    def as_kind(self, kind: str) -> dict:
+        """The column profiled as `kind`, if the data allows it (AnswerError says why not)."""
+        from .llm import AnswerError
+        unique = self.distinct == self.nonnull == self.n
+        checks = {
+            "constant": (self.distinct <= 1, "it has several distinct values"),
+            "boolean": (self.family == "boolean", "its type is not BOOLEAN"),
+            "categorical": (self.distinct <= MAX_CATEGORIES, f"it has more than {MAX_CATEGORIES} distinct values"),
+            "numeric": (self.family in ("integer", "float", "decimal"), "its type is not numeric"),
+            "datetime": (self.family in ("date", "time", "timestamp"), "its type is not a date or time"),
+            "key": (unique and self.family in ("integer", "string", "uuid"), "its values are not unique"),
+            "text": (self.family == "string", "its type is not text"),
+        }
+        ok, why = checks.get(kind, (False, "that is not a kind"))
+        if not ok:
+            raise AnswerError(why)
+        if kind == "key":
+            spec = self.key() if self.family != "string" else self.text_key()
+            if spec is None:
+                raise AnswerError("its values have no common prefix-and-number shape")
+            return spec
+        return {"constant": self.spec, "boolean": self.spec, "categorical": self.categorical,
+                "numeric": self.numeric, "datetime": self.datetime,
+                "text": lambda: self.pattern() or self.words()}[kind]()
+
+    def key(self) -> dict:
+        if self.family == "uuid":
+            return self.base("key")
+        lo, hi = self.one(f"min({self.c})::HUGEINT, max({self.c})::HUGEINT")
+        return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))))
 
     def looks_like_key(self) -> bool:
         lo, hi = self.one(f"min({self.c})::DOUBLE, max({self.c})::DOUBLE")

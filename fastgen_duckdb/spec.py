@@ -63,7 +63,10 @@ def type_family(type_text: str) -> str | None:
     """The family of a DuckDB type, or None when fastgen cannot generate it (LIST, STRUCT, BLOB, JSON…)."""
     if str(type_text).upper() == "JSON":
         return None
-    return FAMILIES.get(parse_type(type_text).id)
+    try:
+        return FAMILIES.get(parse_type(type_text).id)
+    except SpecError:
+        return None
 
 
 def require_supported(columns: list[tuple[str, str]]) -> None:

@@ -28,8 +28,21 @@ SELECT name,
        (spec->>'source_rows')::BIGINT AS source_rows,
        json_array_length(spec->'columns')::INTEGER AS columns,
        spec->>'inferred_by' AS inferred_by,
+       (spec->'llm'->>'prompt_tokens')::INTEGER + (spec->'llm'->>'completion_tokens')::INTEGER AS llm_tokens,
+       (spec->'llm'->>'cost_usd')::DOUBLE AS llm_cost_usd,
        created_at
 FROM fastgen.generators ORDER BY name;
 
 -- fastgen_spec(gen): the generator's spec as JSON (NULL for an unknown generator).
 CREATE OR REPLACE MACRO fastgen_spec(gen) AS (SELECT spec::JSON FROM fastgen.generators WHERE name = gen);
+
+-- Model answers, keyed by model and prompt: re-inferring costs nothing and replays offline.
+CREATE TABLE IF NOT EXISTS fastgen.llm_cache (
+    key               VARCHAR PRIMARY KEY,
+    model             VARCHAR NOT NULL,
+    request           VARCHAR NOT NULL,
+    response          VARCHAR NOT NULL,
+    prompt_tokens     INTEGER,
+    completion_tokens INTEGER,
+    created_at        TIMESTAMP NOT NULL
+);

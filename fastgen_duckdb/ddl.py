@@ -1,0 +1,187 @@
+"""DDL text -> table definitions: columns with DuckDB types, constraints and comments, in any sqlglot dialect."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import sqlglot
+from sqlglot import exp
+
+from .sources import SourceError
+from .spec import SpecError, parse_type, require_supported, type_family
+
+DIALECTS = ("duckdb", "postgres", "mysql", "tsql", "snowflake", "bigquery", "sqlite")
+SERIALS = {exp.DataType.Type.SMALLSERIAL: "SMALLINT", exp.DataType.Type.SERIAL: "INTEGER",
+           exp.DataType.Type.BIGSERIAL: "BIGINT"}
+
+
+class DDLError(SourceError):
+    """DDL that cannot be read; the message says where."""
+
+
+@dataclass
+class ColumnDef:
+    name: str
+    type: str
+    not_null: bool = False
+    primary_key: bool = False
+    unique: bool = False
+    serial: bool = False
+    default: str | None = None
+    checks: list[str] = field(default_factory=list)
+    comment: str | None = None
+    references: tuple[str, str] | None = None   # (table, column)
+
+    def describe(self) -> dict:
+        """The facts a model (or a person) needs, without empty fields."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, False, [], "")}
+
+
+@dataclass
+class TableDef:
+    name: str
+    columns: list[ColumnDef]
+    primary_key: list[str] = field(default_factory=list)
+    unique: list[list[str]] = field(default_factory=list)
+    foreign_keys: list[dict] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+    comment: str | None = None
+
+    def column(self, name: str) -> ColumnDef | None:
+        return next((c for c in self.columns if c.name.lower() == name.lower()), None)
+
+
+def parse(text: str, dialect: str | None = None) -> list[TableDef]:
+    """Every CREATE TABLE in a script, in order.
+
+    Without a dialect, the first one that reads the script with every column type known to DuckDB wins
+    (DuckDB's own reader takes Postgres' SERIAL for a user type, Postgres' maps it to INTEGER).
+    """
+    errors, readable = [], []
+    quiet = logging.getLogger("sqlglot")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # "falling back to parsing as a Command" is our business, not the user's
+    try:
+        for d in ([dialect] if dialect else DIALECTS):
+            tables = _read(text, d, errors)
+            if tables is None:
+                continue
+            readable.append(tables)
+            if all(type_family(c.type) for t in tables for c in t.columns):
+                return tables
+    finally:
+        quiet.setLevel(level)
+    if readable:
+        for t in readable[0]:
+            require_supported([(c.name, c.type) for c in t.columns])
+    raise DDLError("cannot read the DDL: " + (errors[0] if len(set(e.split(": ", 1)[1] for e in errors)) == 1
+                                               else "; ".join(errors)))
+
+
+def _read(text: str, dialect: str, errors: list[str]) -> list[TableDef] | None:
+    try:
+        statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError) as exc:
+        errors.append(f"{dialect}: {str(exc).splitlines()[0]}")
+        return None
+    tables = _tables(statements)
+    if not tables:
+        errors.append(f"{dialect}: no CREATE TABLE statement")
+        return None
+    return tables
+
+
+def _tables(statements) -> list[TableDef]:
+    tables: dict[str, TableDef] = {}
+    for st in statements:
+        if isinstance(st, exp.Create) and st.args.get("kind", "").upper() == "TABLE" and isinstance(st.this, exp.Schema):
+            table = _table(st)
+            tables[table.name.lower()] = table
+    for st in statements:  # COMMENT ON TABLE / COLUMN, after the tables exist
+        if isinstance(st, exp.Comment) and isinstance(st.expression, exp.Literal):
+            target, kind = st.this, str(st.args.get("kind", "")).upper()
+            if kind == "TABLE" and target.name.lower() in tables:
+                tables[target.name.lower()].comment = st.expression.this
+            elif kind == "COLUMN" and isinstance(target, exp.Column) and target.table.lower() in tables:
+                col = tables[target.table.lower()].column(target.name)
+                if col:
+                    col.comment = st.expression.this
+    return list(tables.values())
+
+
+def _names(node) -> list[str]:
+    return [e.name for e in node.expressions]
+
+
+def _table(create: exp.Create) -> TableDef:
+    schema = create.this
+    name = schema.this.name
+    table = TableDef(name=name, columns=[])
+    for e in schema.expressions:
+        if isinstance(e, exp.ColumnDef):
+            table.columns.append(_column(name, e))
+            continue
+        node = e.expressions[0] if isinstance(e, exp.Constraint) and e.expressions else e
+        if isinstance(node, exp.PrimaryKey):
+            table.primary_key = _names(node)
+        elif isinstance(node, exp.ForeignKey):
+            ref = node.args.get("reference")
+            target = ref.this if ref is not None else None
+            table.foreign_keys.append({"columns": _names(node), "table": target.this.name if target is not None else None,
+                                       "references": _names(target) if target is not None else []})
+        elif isinstance(node, exp.UniqueColumnConstraint) and node.this is not None:
+            table.unique.append([c.name for c in (node.this.expressions if isinstance(node.this, exp.Schema)
+                                                  else [node.this])])
+        elif isinstance(node, exp.CheckColumnConstraint):
+            table.checks.append(node.this.sql("duckdb"))
+    for col in table.columns:
+        if col.primary_key:
+            table.primary_key = table.primary_key or [col.name]
+        if col.references and not any(fk["columns"] == [col.name] for fk in table.foreign_keys):
+            table.foreign_keys.append({"columns": [col.name], "table": col.references[0],
+                                       "references": [col.references[1]] if col.references[1] else []})
+    if not table.columns:
+        raise DDLError(f"table {name!r} has no columns")
+    return table
+
+
+def _column(table: str, e: exp.ColumnDef) -> ColumnDef:
+    dtype = e.args.get("kind")
+    col = ColumnDef(name=e.name, type=_duckdb_type(table, e.name, dtype))
+    col.serial = dtype is not None and dtype.this in SERIALS
+    for c in e.args.get("constraints") or []:
+        kind = c.args.get("kind")
+        if isinstance(kind, exp.NotNullColumnConstraint) and not kind.args.get("allow_null"):
+            col.not_null = True
+        elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+            col.primary_key = col.not_null = True
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            col.unique = True
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            col.default = kind.this.sql("duckdb")
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            col.checks.append(kind.this.sql("duckdb"))
+        elif isinstance(kind, exp.CommentColumnConstraint):
+            col.comment = kind.this.name if isinstance(kind.this, exp.Literal) else kind.this.sql()
+        elif isinstance(kind, exp.Reference):
+            target = kind.this
+            refs = _names(target) if isinstance(target, exp.Schema) else []
+            col.references = (target.this.name if isinstance(target, exp.Schema) else target.name,
+                              refs[0] if refs else "")
+        elif isinstance(kind, (exp.AutoIncrementColumnConstraint, exp.GeneratedAsIdentityColumnConstraint)):
+            col.serial = True
+    return col
+
+
+def _duckdb_type(table: str, column: str, dtype: exp.DataType | None) -> str:
+    if dtype is None:
+        return "VARCHAR"  # SQLite allows untyped columns
+    if dtype.this in SERIALS:
+        return SERIALS[dtype.this]
+    if dtype.this in exp.DataType.TEXT_TYPES:
+        return "VARCHAR"
+    text = dtype.sql("duckdb")
+    try:
+        return str(parse_type(text))
+    except SpecError:
+        return text  # refused with the column's name by require_supported

@@ -1,0 +1,104 @@
+"""From a source to specs: data is profiled offline, DDL is read; a configured LLM adds what each cannot know.
+
+    data, no model   -> profile.py alone                     inferred_by "offline"
+    data + model     -> profile, then the model's labels and kinds, each checked on the data
+    DDL, no model    -> priors.py: guesses from names, types and constraints     inferred_by "schema"
+    DDL + model      -> the model's distributions, constraints enforced, priors where an answer fails
+"""
+from __future__ import annotations
+
+from . import ddl, priors, profile
+from .llm import AnswerError, Client, Settings, ask_columns, column_from_answer
+from .sources import Source, SourceError
+from .spec import SPEC_VERSION, SpecError, validate
+
+
+def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings, dialect: str | None = None) -> list[dict]:
+    client = Client(con, settings) if settings.online else None
+    if src.kind == "ddl":
+        tables = ddl.parse(src.text, dialect)
+        if name and len(tables) > 1:
+            raise SourceError(f"the DDL creates {len(tables)} tables; name := … applies to one table only")
+        specs = [from_table_def(con, table, client, name or table.name) for table in tables]
+    else:
+        advise = (lambda profilers, cols: refine(client, name or src.name, profilers, cols)) if client else None
+        specs = [profile.infer(con, src, name or src.name, rows, advise=advise)]
+    for spec in specs:
+        if client:
+            spec["inferred_by"] = ("llm+data" if src.kind != "ddl" else "llm") + f" ({settings.model})"
+            spec["llm"] = client.usage.record(settings.model)
+        elif settings.reason:
+            spec["inferred_note"] = settings.reason
+    return specs
+
+
+def from_table_def(con, table: ddl.TableDef, client: Client | None, name: str) -> dict:
+    answers = {}
+    if client:
+        answers = ask_columns(client, table.name, [c.describe() for c in table.columns], table.comment)
+    columns = []
+    for coldef in table.columns:
+        answer = answers.get(coldef.name.lower())
+        if client and answer is None:
+            col = priors.column_spec(coldef, "the model gave no usable answer for this column")
+        elif answer is not None:
+            try:
+                col = enforce(column_from_answer(answer, coldef.name, coldef.type), coldef)
+                col["origin"] = "llm"
+                validate(_alone(col), con)
+            except (AnswerError, SpecError) as exc:
+                col = priors.column_spec(coldef, f"model answer unusable: {exc}")
+        else:
+            col = priors.column_spec(coldef)
+        columns.append(col)
+    return {"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}", "source_rows": 0,
+            "inferred_by": "schema", "columns": columns,
+            "constraints": {k: v for k, v in (("primary_key", table.primary_key), ("unique", table.unique),
+                                              ("foreign_keys", table.foreign_keys), ("checks", table.checks)) if v}}
+
+
+def _alone(col: dict) -> dict:
+    return {"fastgen_spec": SPEC_VERSION, "name": "check", "columns": [dict(col)]}
+
+
+def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:
+    """What the schema guarantees wins over what the model proposed: keys, NOT NULL, CHECK lists and ranges."""
+    if coldef.primary_key or coldef.unique or coldef.serial:
+        key = priors.column_spec(coldef)
+        if key["kind"] == "key" and col["kind"] != "key":
+            col = {**key, "label": col.get("label"), "note": f"the model said {col['kind']}; the schema says unique"}
+    if coldef.not_null or coldef.primary_key:
+        col["nulls"] = 0.0
+    allowed = priors.check_values(coldef)
+    if allowed and col["kind"] == "categorical":
+        kept = [(v, w) for v, w in zip(col["values"], col["weights"]) if v in allowed]
+        col["values"], col["weights"] = ([v for v, _ in kept], [w for _, w in kept]) if kept else (allowed, [1] * len(allowed))
+    elif allowed:
+        col = {**priors.column_spec(coldef), "label": col.get("label")}
+    if coldef.checks and col["kind"] == "numeric":
+        lo, hi = priors.check_range(coldef, (col["quantiles"][0], col["quantiles"][-1]))
+        col["quantiles"] = [min(max(q, lo), hi) for q in col["quantiles"]]
+    return col
+
+
+def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> list[dict]:
+    """The model labels each profiled column and may re-kind it; a new kind is kept only if the data allows it."""
+    described = [p.describe(client.settings.send_values) for p in profilers]
+    answers = ask_columns(client, table, described)
+    out = []
+    for p, col in zip(profilers, cols):
+        answer = answers.get(p.name.lower())
+        if answer is None:
+            out.append({**col, "note": "the model gave no answer for this column"})
+            continue
+        label = answer.get("label")[:60] if isinstance(answer.get("label"), str) else None
+        kind = answer.get("kind")
+        if kind and kind != col["kind"]:
+            try:
+                col = {**p.as_kind(kind), "origin": "llm+data"}
+            except AnswerError as exc:
+                col = {**col, "note": f"the model said {kind}, but {exc}; kept {col['kind']}"}
+        else:
+            col = {**col, "origin": "llm+data"}
+        out.append({**col, **({"label": label} if label else {})})
+    return out

@@ -1,0 +1,173 @@
+"""Schema-only inference: a plausible spec column from a column's name, type and constraints.
+
+Used when there is no data and no model (DDL with no LLM configured), and as the per-column fallback when a
+model's answer for a column is unusable. Deliberately plain: the model, or the data, knows better.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from statistics import NormalDist
+
+from sqlglot import exp, parse_one
+
+from .ddl import ColumnDef
+from .spec import type_family
+
+KNOTS = 65
+FIRST_NAMES = ["Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Keiko", "Liam",
+               "Maya", "Noah", "Olga", "Pedro", "Quinn", "Rosa", "Sam", "Tara", "Umar", "Vera", "Wei", "Yara"]
+LAST_NAMES = ["Smith", "Garcia", "Chen", "Muller", "Silva", "Kowalski", "Nguyen", "Okafor", "Rossi", "Sato",
+              "Jensen", "Dubois", "Ivanova", "Khan", "Lopez", "Brown"]
+CITIES = ["London", "Paris", "Berlin", "Madrid", "Lisbon", "Rome", "Warsaw", "Vienna", "Prague", "Dublin",
+          "Amsterdam", "Oslo", "Tokyo", "Toronto", "Austin", "Lagos"]
+COUNTRIES = ["United States", "Germany", "France", "United Kingdom", "Spain", "Portugal", "Japan", "Brazil",
+             "India", "Canada"]
+WORDS = ["please", "deliver", "the", "order", "before", "noon", "quality", "was", "good", "and", "fast", "thank",
+         "you", "package", "arrived", "late", "item", "works", "as", "expected", "would", "buy", "again", "great"]
+
+# name pattern -> (low, high) for numbers
+RANGES = [(r"age$", (18, 90)), (r"(price|amount|total|cost|balance|salary|revenue|fee)", (1, 1000)),
+          (r"(qty|quantity|count|num_|items)", (1, 20)), (r"(rating|stars|score)$", (1, 5)),
+          (r"(percent|pct|rate)$", (0, 100)), (r"(year)$", (1990, 2025)), (r"(lat|latitude)$", (-90, 90)),
+          (r"(lon|lng|longitude)$", (-180, 180))]
+
+
+def linear_knots(lo: float, hi: float, n: int = KNOTS) -> list[float]:
+    return [lo + (hi - lo) * i / (n - 1) for i in range(n)]
+
+
+def distribution_knots(lo: float, hi: float, shape: str = "uniform", n: int = KNOTS) -> list[float]:
+    """Quantile knots of a named shape between lo and hi (the 0.1% and 99.9% points for unbounded shapes)."""
+    if hi < lo:
+        lo, hi = hi, lo
+    probs = [0.001 + 0.998 * i / (n - 1) for i in range(n)]
+    if shape == "normal" and hi > lo:
+        z = [NormalDist().inv_cdf(p) for p in probs]
+        return [lo + (hi - lo) * (x - z[0]) / (z[-1] - z[0]) for x in z]
+    if shape in ("lognormal", "exponential") and hi > lo:
+        import math
+        if shape == "exponential":
+            e = [-math.log(1 - p) for p in probs]
+        else:
+            e = [math.exp(NormalDist(0, 1).inv_cdf(p)) for p in probs]
+        return [lo + (hi - lo) * (x - e[0]) / (e[-1] - e[0]) for x in e]
+    return linear_knots(lo, hi, n)
+
+
+def number_range(col: ColumnDef) -> tuple[float, float]:
+    name = col.name.lower()
+    for pattern, rng in RANGES:
+        if re.search(pattern, name):
+            return check_range(col, rng)
+    if col.type.startswith("DECIMAL"):
+        precision, scale = (int(x) for x in re.findall(r"\d+", col.type)[:2])
+        return check_range(col, (0, min(10 ** (precision - scale) - 1, 1000)))
+    return check_range(col, (0, 1000))
+
+
+def check_range(col: ColumnDef, rng: tuple[float, float]) -> tuple[float, float]:
+    """Fold CHECK (x BETWEEN a AND b), x >= a, x > a, x <= b, x < b into the range."""
+    lo, hi = rng
+    for check in col.checks:
+        try:
+            node = parse_one(check, read="duckdb")
+        except Exception:
+            continue
+        for cond in node.find_all(exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT):
+            if isinstance(cond, exp.Between) and cond.this.name == col.name:
+                lo, hi = _num(cond.args["low"], lo), _num(cond.args["high"], hi)
+            elif isinstance(cond.left, exp.Column) and cond.left.name == col.name:
+                bound = _num(cond.right, None)
+                if bound is None:
+                    continue
+                if isinstance(cond, (exp.GTE, exp.GT)):
+                    lo = bound + (1 if isinstance(cond, exp.GT) else 0)
+                    hi = max(hi, lo)
+                else:
+                    hi = bound - (1 if isinstance(cond, exp.LT) else 0)
+                    lo = min(lo, hi)
+    return lo, hi
+
+
+def check_values(col: ColumnDef) -> list | None:
+    """The list of a CHECK (x IN (…)) constraint, if there is one."""
+    for check in col.checks:
+        try:
+            node = parse_one(check, read="duckdb")
+        except Exception:
+            continue
+        for cond in node.find_all(exp.In):
+            if cond.this.name == col.name and all(isinstance(e, exp.Literal) for e in cond.expressions):
+                return [e.this if e.is_string else _num(e, None) for e in cond.expressions]
+    return None
+
+
+def _num(node, default):
+    if isinstance(node, exp.Neg):
+        inner = _num(node.this, None)
+        return -inner if inner is not None else default
+    if isinstance(node, exp.Literal) and not node.is_string:
+        value = float(node.this)
+        return int(value) if value.is_integer() else value
+    return default
+
+
+def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed from name and type") -> dict:
+    family = type_family(col.type)
+    name = col.name.lower()
+    base = {"name": col.name, "type": col.type, "nulls": 0.0 if col.not_null or col.primary_key else 0.05,
+            "origin": "schema", "note": reason}
+    values = check_values(col)
+    if values:
+        return {**base, "kind": "categorical", "values": values, "weights": [1] * len(values)}
+    if col.primary_key or col.unique or col.serial:
+        if family == "integer":
+            return {**base, "kind": "key", "start": 1, "step": 1, "nulls": 0.0}
+        if family == "uuid":
+            return {**base, "kind": "key", "nulls": 0.0}
+        if family == "string":  # unique text: a numbered code, in the column's own shape where it has one
+            fmt = ({"prefix": "user", "width": 6, "suffix": "@example.com"} if "mail" in name
+                   else {"prefix": re.sub(r"\W", "", col.name)[:3].upper() + "-", "width": 6, "suffix": ""})
+            return {**base, "kind": "key", "start": 1, "step": 1, "nulls": 0.0, "format": fmt}
+    if family == "boolean":
+        return {**base, "kind": "boolean", "p_true": 0.5}
+    if family == "uuid":
+        return {**base, "kind": "key"}
+    if family in ("integer", "float", "decimal"):
+        lo, hi = number_range(col)
+        shape = "lognormal" if re.search(r"(price|amount|total|cost|balance|salary|revenue)", name) else "uniform"
+        return {**base, "kind": "numeric", "quantiles": distribution_knots(lo, hi, shape),
+                "round": 2 if family == "float" and shape == "lognormal" else None}
+    if family in ("date", "timestamp"):
+        start, end = dt.datetime(2021, 1, 1), dt.datetime(2025, 12, 31)
+        knots = [start + (end - start) * i / (KNOTS - 1) for i in range(KNOTS)]
+        iso = [k.date().isoformat() if family == "date" else k.isoformat() for k in knots]
+        return {**base, "kind": "datetime", "quantiles": iso, "granularity": "day" if family == "date" else "second"}
+    if family == "time":
+        return {**base, "kind": "datetime", "quantiles": ["00:00:00", "23:59:59"], "granularity": "second"}
+    return {**base, **text_guess(name)}
+
+
+def text_guess(name: str) -> dict:
+    if "mail" in name:
+        return {"kind": "text", "method": "words",
+                "pieces": [[f.lower() for f in FIRST_NAMES], [f".{x.lower()}" for x in LAST_NAMES],
+                           ["@example.com", "@example.org", "@mail.test"]]}
+    if "phone" in name or "tel" in name:
+        return {"kind": "text", "method": "pattern", "positions": list("+1-") + ["0123456789"] * 3 + ["-"]
+                + ["0123456789"] * 3 + ["-"] + ["0123456789"] * 4}
+    if re.search(r"(first_?name|given)", name):
+        return {"kind": "categorical", "values": FIRST_NAMES, "weights": [1] * len(FIRST_NAMES)}
+    if re.search(r"(last_?name|surname|family)", name):
+        return {"kind": "categorical", "values": LAST_NAMES, "weights": [1] * len(LAST_NAMES)}
+    if "name" in name:
+        return {"kind": "text", "method": "words", "pieces": [FIRST_NAMES, [f" {x}" for x in LAST_NAMES]]}
+    if "city" in name:
+        return {"kind": "categorical", "values": CITIES, "weights": [1] * len(CITIES)}
+    if "country" in name:
+        return {"kind": "categorical", "values": COUNTRIES, "weights": [1] * len(COUNTRIES)}
+    if re.search(r"(status|type|category|kind|level|tier|plan)", name):
+        return {"kind": "categorical", "values": ["A", "B", "C"], "weights": [5, 3, 2]}
+    return {"kind": "text", "method": "words",
+            "pieces": [WORDS, [f" {w}" for w in WORDS], [f" {w}" for w in WORDS]]}
