@@ -1,6 +1,7 @@
 """The `fastgen` command line: the SQL API's verbs on a database file.
 
     fastgen infer shop.duckdb orders
+    fastgen infer shop.duckdb @schema.sql            (DDL: one generator per CREATE TABLE)
     fastgen sample shop.duckdb orders 1000000 --seed 7 --to orders_test.parquet
     fastgen list shop.duckdb
     fastgen show shop.duckdb orders > orders.json
@@ -38,7 +39,15 @@ def _sample(con, args) -> None:
 
 
 def _infer(con, args) -> None:
-    print(fg.infer(con, args.source, name=args.name, rows=args.rows, replace=args.replace))
+    names = fg.infer_all(con, args.source, name=args.name, rows=args.rows, replace=args.replace, model=args.model,
+                         provider=args.provider, send_values=not args.no_values, dialect=args.dialect)
+    for name in names:
+        spec = fg.spec(con, name)
+        llm = spec.get("llm") or {}
+        how = spec.get("inferred_note") or (f"{llm.get('calls', 0)} model call(s), {llm.get('cached_calls', 0)} cached, "
+                                            f"{llm.get('prompt_tokens', 0) + llm.get('completion_tokens', 0)} tokens"
+                                            if llm else spec["inferred_by"])
+        print(f"{name}\t{spec['inferred_by']}\t{how}")
 
 
 def _import(con, args) -> None:
@@ -66,11 +75,16 @@ def parser() -> argparse.ArgumentParser:
         c.add_argument("database", help="DuckDB database file (created if missing)")
         return c
 
-    c = command("infer", "learn a generator from a table, view, file (parquet/csv/json) or SELECT")
-    c.add_argument("source")
+    c = command("infer", "learn a generator from a table, view, file (parquet/csv/json), SELECT or DDL text")
+    c.add_argument("source", help="a table or view, a file path, a SELECT, CREATE TABLE text, or @file.sql")
     c.add_argument("--name", help="generator name (default: the table or file name)")
     c.add_argument("--rows", type=int, default=None, help="rows profiled (default 100000)")
     c.add_argument("--replace", action="store_true", help="overwrite a generator of the same name")
+    c.add_argument("--model", help="LLM model (default $FASTGEN_MODEL, else gpt-4o-mini)")
+    c.add_argument("--provider", choices=["openai", "offline"],
+                   help="openai: any OpenAI-compatible endpoint (OPENAI_API_KEY / OPENAI_BASE_URL); offline: no model")
+    c.add_argument("--no-values", action="store_true", help="show the model no values from the data (private data)")
+    c.add_argument("--dialect", help="SQL dialect of DDL text (default: detected)")
     c = command("sample", "draw rows: print them, or write a table, .parquet or .csv")
     c.add_argument("generator")
     c.add_argument("n", type=int)
@@ -90,6 +104,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if getattr(args, "source", "").startswith("@"):  # DDL scripts are easier to pass as files
+        try:
+            with open(args.source[1:]) as f:
+                args.source = f.read()
+        except OSError as exc:
+            print(f"fastgen infer: {exc}", file=sys.stderr)
+            return 1
     try:
         con = fg.connect(args.database)
     except duckdb.Error as exc:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 
-from .sqltext import ident, list_literal, number, string
+from .sqltext import ident, list_literal, literal, number, string
 from .spec import GRANULARITY, epoch, type_family
 
 BLOCK = 1 << 20          # rows in fastgen.counter
-SLOTS = 4096             # phrase slots for text: 12 bits of a hash pick one
+SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
+LADDER = 8               # categories drawn by a CASE ladder rather than an alias table
 UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
 
 
@@ -109,7 +110,6 @@ class Column:
 
     # -- kinds ---------------------------------------------------------------------------------------
     def _constant(self):
-        from .sqltext import literal
         self.value = literal(self.col.get("value"))
 
     def _boolean(self):
@@ -118,8 +118,12 @@ class Column:
     def _categorical(self):
         v = self._u()
         values, weights = self.col["values"], self.col["weights"]
-        if len(values) == 1:
-            self.value = f"{self._param('vals', list_literal(values, self.col['type']))}[1]"
+        if len(values) <= LADDER:  # a short CASE ladder on cumulative weights beats three list lookups
+            total, cumulative, arms = float(sum(weights)), 0.0, []
+            for value, weight in zip(values[:-1], weights[:-1]):
+                cumulative += weight
+                arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {literal(value)}")
+            self.value = f"CASE {' '.join(arms)} ELSE {literal(values[-1])} END" if arms else literal(values[-1])
             return
         prob, alias = alias_table(weights)
         vals = self._param("vals", list_literal(values, self.col["type"]))

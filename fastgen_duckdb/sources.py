@@ -16,6 +16,7 @@ FILE_SUFFIXES = (".parquet", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".csv
                  ".jsonl.gz", ".ndjson.gz")
 QUERY_START = re.compile(r"^\s*(\(|select\b|with\b|from\b|values\b|table\b|pivot\b|unpivot\b)", re.I)
 DDL_START = re.compile(r"^\s*create\b", re.I)
+LEADING_COMMENTS = re.compile(r"^(\s*(--[^\n]*(\n|$)|/\*.*?\*/))*", re.S)
 
 
 class SourceError(ValueError):
@@ -34,9 +35,10 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
     if not isinstance(text, str) or not text.strip():
         raise SourceError("fastgen_infer needs a source: a table or view name, a file path, a SELECT or DDL text")
     text = text.strip()
-    if DDL_START.match(text):
+    head = LEADING_COMMENTS.sub("", text)
+    if DDL_START.match(head):
         return Source("ddl", text, "", "")
-    if QUERY_START.match(text):
+    if QUERY_START.match(head):
         digest = hashlib.sha1(text.encode()).hexdigest()[:8]
         return Source("query", text, f"({text.rstrip(';')})", f"query_{digest}")
     found = _find_relation(con, text)
@@ -55,7 +57,8 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
         "SELECT table_name FROM duckdb_tables() WHERE schema_name <> 'fastgen' AND NOT internal "
         "UNION SELECT view_name FROM duckdb_views() WHERE NOT internal AND NOT temporary ORDER BY 1 LIMIT 20"
     ).fetchall()]
-    raise SourceError(f"unknown source {text!r}: not a table or view here"
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    raise SourceError(f"unknown source {shown!r}: not a table or view here"
                       + (f" (tables and views: {', '.join(known)})" if known else " (the database has no tables)")
                       + ", nor a file path, a SELECT or DDL text")
 

@@ -65,7 +65,8 @@ def test_fastgen_command_mirrors_sql(saved, tmp_path):
     spec_file = tmp_path / "edited.json"
     spec_file.write_text(json.dumps(spec))
     assert run(FASTGEN + ["import", db_path, str(spec_file)], check=True).stdout.strip() == "people_v2"
-    assert run(FASTGEN + ["infer", db_path, out, "--name", "from_parquet"], check=True).stdout.strip() == "from_parquet"
+    inferred = run(FASTGEN + ["infer", db_path, out, "--name", "from_parquet"], check=True).stdout
+    assert inferred.startswith("from_parquet\toffline")
     assert run(FASTGEN + ["drop", db_path, "people_v2"], check=True).stdout.strip() == "people_v2"
 
     con = fg.connect(db_path)
@@ -86,3 +87,18 @@ def test_fastgen_command_errors_say_what_to_do(saved, args, message):
     db_path, _ = saved
     result = run(FASTGEN + [a.format(db=db_path) for a in args])
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_fastgen_infer_ddl_file_offline(tmp_path):
+    db = str(tmp_path / "schema.duckdb")
+    schema = os.path.join(os.path.dirname(__file__), "..", "examples", "shop_schema.sql")
+    out = run(FASTGEN + ["infer", db, "@" + schema, "--provider", "offline"], check=True).stdout.splitlines()
+    assert [line.split("\t")[:2] for line in out] == [[t, "schema"] for t in
+                                                      ("customers", "products", "orders", "order_lines")]
+    con = fg.connect(db)
+    row = con.execute("""SELECT count(DISTINCT customer_id), count(DISTINCT email), min(birth_year), max(birth_year),
+                                bool_and(tier IN ('basic', 'silver', 'gold')), count(*) FILTER (full_name IS NULL)
+                         FROM fastgen_sample('customers', 5000)""").fetchall()[0]
+    assert row[:2] == (5000, 5000) and 1930 <= row[2] and row[3] <= 2008 and row[4] and row[5] == 0
+    assert con.execute("SELECT min(price) > 0 FROM fastgen_sample('products', 5000)").fetchall()[0][0]
+    con.close()
