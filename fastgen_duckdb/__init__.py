@@ -5,8 +5,8 @@
     con.sql("SELECT fastgen_infer('orders')")
     con.sql("CREATE TABLE orders_test AS FROM fastgen_sample('orders', 1000000, seed := 7)")
 
-Every SQL function has a Python twin here taking the connection first: infer, sample, generators, spec,
-import_spec, drop.
+Every SQL function has a Python twin here taking the connection first: infer (infer_all), sample,
+generators, spec, import_spec, export_sql, drop.
 """
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from .spec import SpecError, UnsupportedType
 from .sqltext import string
 
 __version__ = "0.1.0"
-__all__ = ["connect", "register", "infer", "infer_all", "sample", "generators", "spec", "import_spec", "drop",
+__all__ = ["connect", "register", "infer", "infer_all", "sample", "generators", "spec", "import_spec", "export_sql", "drop",
            "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
 
 
@@ -31,7 +31,10 @@ def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
 
 
 def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """Store the catalog and `fastgen_sample` in the database; add the Python-backed SQL functions."""
+    """Store the catalog and `fastgen_sample` in the database; add the Python-backed SQL functions.
+
+    A read-only database (e.g. opened by several sampling processes at once) must already have the catalog.
+    """
     catalog.bootstrap(con)
     varchar, bigint, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT"), duckdb.sqltype("BOOLEAN")
     udfs = {
@@ -122,6 +125,11 @@ def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
         return catalog.save(cur, [spec_doc], replace=replace)[0]
     finally:
         cur.close()
+
+
+def export_sql(con, gen: str) -> str:
+    """A standalone SQL script recreating the generator in any DuckDB, with no Python."""
+    return catalog.export_sql(con, gen)
 
 
 def drop(con, gen: str) -> str:

@@ -14,6 +14,7 @@ import duckdb
 
 from .compiler import compile_spec, macro_name, params_name
 from .spec import SpecError, validate
+from .sqltext import string
 
 
 class GeneratorError(LookupError):
@@ -29,7 +30,13 @@ def bootstrap_sql() -> str:
 
 
 def bootstrap(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(bootstrap_sql())
+    try:
+        con.execute(bootstrap_sql())
+    except duckdb.InvalidInputException as exc:  # read-only: fine if the catalog is already there
+        if "read-only" not in str(exc) or not con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fastgen' AND table_name = 'generators'"
+        ).fetchall()[0][0]:
+            raise
 
 
 def names(con) -> list[str]:
@@ -87,6 +94,19 @@ def _check_output(cur, spec: dict) -> None:
     want = [(c["name"], c["type"]) for c in spec["columns"]]
     if got != want:
         raise SpecError(f"spec {spec['name']!r}: sampler gives {got}, expected {want}")
+
+
+def export_sql(con, name: str) -> str:
+    """A standalone script that recreates the generator (and fastgen_sample) in any DuckDB, no Python needed."""
+    spec = get(con, name)
+    params_sql, macro_sql = compile_spec(spec)
+    return "\n".join([
+        f"-- fastgen generator {name!r}: run in any DuckDB (`duckdb my.duckdb < this.sql`), then",
+        f"--   FROM fastgen_sample({string(name)}, 1000, seed := 42);",
+        bootstrap_sql().strip(),
+        f"DELETE FROM fastgen.generators WHERE name = {string(name)};",
+        f"INSERT INTO fastgen.generators (name, spec) VALUES ({string(name)}, {string(json.dumps(spec))});",
+        params_sql + ";", macro_sql + ";", ""])
 
 
 def drop(con, name: str) -> str:

@@ -6,12 +6,14 @@
     fastgen list shop.duckdb
     fastgen show shop.duckdb orders > orders.json
     fastgen import shop.duckdb orders.json
+    fastgen export shop.duckdb orders -o orders.sql  (then: duckdb other.duckdb < orders.sql)
     fastgen drop shop.duckdb orders
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import duckdb
@@ -50,6 +52,16 @@ def _infer(con, args) -> None:
         print(f"{name}\t{spec['inferred_by']}\t{how}")
 
 
+def _export(con, args) -> None:
+    text = (fg.export_sql(con, args.generator) if args.format == "sql"
+            else json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False) + "\n")
+    if args.output:
+        with open(args.output, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+
+
 def _import(con, args) -> None:
     with open(args.spec) as f:
         print(fg.import_spec(con, f.read(), replace=not args.keep))
@@ -61,6 +73,7 @@ COMMANDS = {
     "list": lambda con, args: print(fg.generators(con)),
     "show": lambda con, args: print(json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False)),
     "import": _import,
+    "export": _export,
     "drop": lambda con, args: print(fg.drop(con, args.generator)),
 }
 
@@ -98,8 +111,19 @@ def parser() -> argparse.ArgumentParser:
     c = command("import", "create or replace a generator from a spec JSON file (e.g. an edited `show`)")
     c.add_argument("spec")
     c.add_argument("--keep", action="store_true", help="fail instead of replacing an existing generator")
+    c = command("export", "write a generator as a standalone .sql script (any DuckDB, no Python) or its JSON spec")
+    c.add_argument("generator")
+    c.add_argument("--format", choices=["sql", "json"], default="sql")
+    c.add_argument("-o", "--output", help="file to write (default: standard output)")
     command("drop", "delete a generator").add_argument("generator")
     return p
+
+
+def _reads_only(args) -> bool:
+    """Commands that only read open the file read-only, so several can run at once (chunked sampling)."""
+    writes_table = args.command == "sample" and args.to and not args.to.lower().endswith((".parquet", ".csv"))
+    return (args.command in ("sample", "list", "show", "export") and not writes_table
+            and os.path.exists(args.database))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fastgen infer: {exc}", file=sys.stderr)
             return 1
     try:
-        con = fg.connect(args.database)
+        con = fg.connect(args.database, read_only=_reads_only(args))
     except duckdb.Error as exc:
         print(f"fastgen: cannot open {args.database!r}: {exc}", file=sys.stderr)
         return 2

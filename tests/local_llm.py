@@ -13,6 +13,11 @@ Choices:
   fit with room to spare; the KV cache stays ~50 MB, where the model's 32k default would waste
   memory and start-up time.
 - the server runs under sys.executable, so it is the llama_cpp of the venv running the tests.
+
+Quirks of llama_cpp.server 0.3.36: response_format {"type": "json_object", "schema": {...}} constrains
+the answer to the schema; {"type": "json_schema", ...} is refused with HTTP 500 (a validation error:
+"Input should be 'text' or 'json_object'"), which the openai client retries twice unless
+max_retries=0. The request's model= is ignored (and echoed back); /v1/models lists the GGUF's path.
 """
 from __future__ import annotations
 
@@ -73,6 +78,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+_no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def start_server(port: int | None = None, timeout: float = 180) -> tuple[subprocess.Popen, str]:
     """Start llama_cpp.server on 127.0.0.1; return (process, base_url ending in /v1) once it answers.
 
@@ -97,7 +105,7 @@ def start_server(port: int | None = None, timeout: float = 180) -> tuple[subproc
         if proc.poll() is not None:
             break
         try:
-            with urllib.request.urlopen(base_url + "/models", timeout=2) as r:
+            with _no_proxy.open(base_url + "/models", timeout=2) as r:
                 if r.status == 200:
                     return proc, base_url
         except OSError:
