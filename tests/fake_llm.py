@@ -58,7 +58,8 @@ class FakeLLM:
                     time.sleep(3)
                     return self._send(500, {"error": {"message": "too late"}})
                 if behaviour == "no_json_schema" and body["response_format"]["type"] == "json_schema":
-                    return self._send(400, {"error": {"message": "json_schema is not supported"}})
+                    fake.script.insert(0, "ok")  # as llama-cpp-python's server: a 500, then json_object works
+                    return self._send(500, {"error": {"message": "Input should be 'text' or 'json_object'"}})
                 content = {
                     "ok": lambda: json.dumps(answer_for(cols)),
                     "no_json_schema": lambda: json.dumps(answer_for(cols)),
