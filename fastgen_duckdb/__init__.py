@@ -18,10 +18,10 @@ from . import catalog, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
 from .spec import SpecError, UnsupportedType
-from .sqltext import string
+from .sqltext import ident, string
 
 __version__ = "0.1.0"
-__all__ = ["connect", "register", "infer", "infer_all", "sample", "generators", "spec", "import_spec", "export_sql", "drop",
+__all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "generators", "spec", "import_spec", "export_sql", "drop",
            "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
 
 
@@ -45,6 +45,9 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
                                [varchar, boolean]),
         "fastgen_drop": (lambda name: drop(con, name), [varchar]),
+        "fastgen_generate_udf": (lambda schema, scale, seed: ", ".join(
+            f"{t} {n}" for t, n in generate(con, schema, scale=scale, seed=seed)),
+            [varchar, duckdb.sqltype("DOUBLE"), bigint]),
     }
     for fname, (fn, params) in udfs.items():
         try:
@@ -58,6 +61,8 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
                 replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL) AS
             fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect);
         CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS fastgen_import_udf(spec::VARCHAR, replace);
+        CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42) AS
+            fastgen_generate_udf(schema, scale, seed);
     """)
     return con
 
@@ -123,6 +128,37 @@ def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
     cur = con.cursor()
     try:
         return catalog.save(cur, [spec_doc], replace=replace)[0]
+    finally:
+        cur.close()
+
+
+def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42) -> list[tuple[str, int]]:
+    """Fill every table of a schema (the generators of one DDL script), parents first; return (table, rows).
+
+    Each table gets ceil(its rows × scale) rows and its foreign keys reference parents generated at the same
+    scale. An existing table of the generator's name receives the rows, so its own constraints check them;
+    otherwise the table is created.
+    """
+    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not scale > 0:
+        raise ValueError(f"scale must be a number > 0, got {scale!r}")
+    cur = con.cursor()
+    try:
+        done = []
+        for name, rows in catalog.schema_plan(cur, schema, scale):
+            spec = catalog.get(cur, name)
+            exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
+                                 "current_schema() AND database_name = current_database()", [name]).fetchall()[0][0]
+            if not exists:
+                cur.execute(f"CREATE TABLE {ident(name)} AS FROM fastgen_sample({string(name)}, 0)")
+            cols = ", ".join(ident(c["name"]) for c in spec["columns"])
+            self_referencing = any(c.get("table") == name for c in spec["columns"] if c["kind"] == "reference")
+            # a self-referencing table goes in doubling chunks, each referring only to rows already inserted
+            bounds = [0] + [2 ** k for k in range(rows.bit_length()) if 2 ** k < rows] if self_referencing else [0]
+            for start, end in zip(bounds, bounds[1:] + [rows]):
+                cur.execute(f"INSERT INTO {ident(name)} ({cols}) SELECT * FROM fastgen_sample({string(name)}, {end - start}, "
+                            f"seed := {int(seed)}, start := {start}, scale := {float(scale)!r})")
+            done.append((name, rows))
+        return done
     finally:
         cur.close()
 

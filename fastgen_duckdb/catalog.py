@@ -7,6 +7,7 @@ before the commit, so a failure leaves the previous state untouched.
 from __future__ import annotations
 
 import json
+import math
 from importlib import resources
 from pathlib import Path
 
@@ -54,11 +55,18 @@ def get(con, name: str) -> dict:
 
 
 def save(con, specs: list[dict], replace: bool = False) -> list[str]:
-    """Validate, compile and store specs, all in one transaction; return the generators' names."""
-    compiled = []
-    for spec in specs:
-        spec = validate(spec, con)
-        compiled.append((spec, *compile_spec(spec)))
+    """Validate, compile and store specs, all in one transaction; return the generators' names.
+
+    Generators whose foreign keys reference a saved one are recompiled with it (key formulas are inlined).
+    """
+    specs = [validate(spec, con) for spec in specs]
+    batch = {spec["name"]: spec for spec in specs}
+    stored = {name: get(con, name) for name in names(con) if name not in batch}
+    dependents = [s for s in stored.values()
+                  if any(c.get("kind") == "reference" and c.get("table") in batch for c in s["columns"])]
+    lookup = {**stored, **batch}.get
+    compiled = [(spec, *compile_spec(spec, lookup)) for spec in specs]
+    recompiled = [(spec, *compile_spec(spec, lookup)) for spec in dependents]
     cur = con.cursor()
     cur.execute("BEGIN TRANSACTION")
     try:
@@ -73,6 +81,9 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
             cur.execute(params_sql)
             cur.execute(macro_sql)
             _check_output(cur, spec)
+        for spec, params_sql, macro_sql in recompiled:
+            cur.execute(params_sql)
+            cur.execute(macro_sql)
         cur.execute("COMMIT")
     except BaseException:
         cur.execute("ROLLBACK")
@@ -84,7 +95,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
 
 def _check_output(cur, spec: dict) -> None:
     """Draw a few rows: the compiled SQL must run and give exactly the spec's names and types."""
-    sample = f"{macro_name(spec['name'])}(257, 42, 0)"
+    sample = f"{macro_name(spec['name'])}(257, 42, 0, 1.0)"
     try:
         cur.execute(f"SELECT count(DISTINCT hash(t)) FROM {sample} AS t").fetchall()  # evaluates every column
         rel = cur.sql(f"FROM {sample}")
@@ -96,10 +107,39 @@ def _check_output(cur, spec: dict) -> None:
         raise SpecError(f"spec {spec['name']!r}: sampler gives {got}, expected {want}")
 
 
+def schema_plan(con, schema: str | None, scale: float) -> list[tuple[str, int]]:
+    """The generators of a schema in dependency order (parents first), with their row counts at `scale`."""
+    specs = {name: get(con, name) for name in names(con)}
+    schemas = sorted({s.get("schema") for s in specs.values() if s.get("schema")})
+    if schema is None:
+        if len(schemas) != 1:
+            raise GeneratorError("name the schema to generate: " + (", ".join(schemas) if schemas else
+                                 "there is none yet (infer a DDL script with several tables first)"))
+        schema = schemas[0]
+    members = {n: s for n, s in specs.items() if s.get("schema") == schema}
+    if not members:
+        raise GeneratorError(f"unknown schema {schema!r}; known: {', '.join(schemas) or 'none'}")
+    order: list[str] = []
+
+    def visit(name, path=()):
+        if name in order or name not in members:
+            return
+        if name in path:
+            raise GeneratorError(f"foreign keys form a cycle: {' -> '.join(path + (name,))}")
+        for col in members[name]["columns"]:  # all-NULL references (cycle breakers) need no parent first
+            if col.get("kind") == "reference" and col["table"] != name and col.get("nulls", 0) < 1:
+                visit(col["table"], path + (name,))
+        order.append(name)
+
+    for name in sorted(members):
+        visit(name)
+    return [(n, math.ceil(members[n].get("source_rows", 0) * scale)) for n in order]
+
+
 def export_sql(con, name: str) -> str:
     """A standalone script that recreates the generator (and fastgen_sample) in any DuckDB, no Python needed."""
     spec = get(con, name)
-    params_sql, macro_sql = compile_spec(spec)
+    params_sql, macro_sql = compile_spec(spec, lambda other: get(con, other))
     return "\n".join([
         f"-- fastgen generator {name!r}: run in any DuckDB (`duckdb my.duckdb < this.sql`), then",
         f"--   FROM fastgen_sample({string(name)}, 1000, seed := 42);",

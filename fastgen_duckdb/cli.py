@@ -2,6 +2,7 @@
 
     fastgen infer shop.duckdb orders
     fastgen infer shop.duckdb @schema.sql            (DDL: one generator per CREATE TABLE)
+    fastgen generate shop.duckdb --scale 10          (all of a schema's tables, keys and foreign keys valid)
     fastgen sample shop.duckdb orders 1000000 --seed 7 --to orders_test.parquet
     fastgen list shop.duckdb
     fastgen show shop.duckdb orders > orders.json
@@ -62,6 +63,11 @@ def _export(con, args) -> None:
         sys.stdout.write(text)
 
 
+def _generate(con, args) -> None:
+    for table, rows in fg.generate(con, args.schema, scale=args.scale, seed=args.seed):
+        print(f"{table}\t{rows}")
+
+
 def _import(con, args) -> None:
     with open(args.spec) as f:
         print(fg.import_spec(con, f.read(), replace=not args.keep))
@@ -73,6 +79,7 @@ COMMANDS = {
     "list": lambda con, args: print(fg.generators(con)),
     "show": lambda con, args: print(json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False)),
     "import": _import,
+    "generate": _generate,
     "export": _export,
     "drop": lambda con, args: print(fg.drop(con, args.generator)),
 }
@@ -106,6 +113,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--to", help="a table name, or a path ending in .parquet or .csv")
     c.add_argument("--replace", action="store_true", help="replace the target table if it exists")
     c.add_argument("--show", type=int, default=10, help="rows printed when there is no --to (default 10)")
+    c = command("generate", "fill every table of a schema (one DDL script's generators), parents first")
+    c.add_argument("schema", nargs="?", help="the schema's name (see `fastgen show`; optional if there is one)")
+    c.add_argument("--scale", type=float, default=1.0, help="row counts × this (default 1)")
+    c.add_argument("--seed", type=int, default=42)
     command("list", "list the generators")
     command("show", "print a generator's spec as JSON").add_argument("generator")
     c = command("import", "create or replace a generator from a spec JSON file (e.g. an edited `show`)")

@@ -13,11 +13,14 @@ from __future__ import annotations
 import math
 
 from .sqltext import ident, list_literal, literal, number, string
-from .spec import GRANULARITY, epoch, type_family
+from .spec import GRANULARITY, SpecError, epoch, type_family
 
 BLOCK = 1 << 20          # rows in fastgen.counter
 SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
 LADDER = 8               # categories drawn by a CASE ladder rather than an alias table
+LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one uniform per link)
+STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
+               "time": "INTERVAL 1 SECOND"}
 UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
 
 
@@ -69,11 +72,59 @@ def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:
     return (slots * (size // len(slots) + 1))[:size]
 
 
+def key_value(col: dict, j: int, row: str) -> str:
+    """Key column `col` (number j of its generator) at row index `row`: unique for every row."""
+    family = type_family(col["type"])
+    if family == "uuid":
+        # high half random, low half a bijection of the row: unique by construction at any n
+        low = (f"(({row}::UHUGEINT + hash(seed, {j})::UHUGEINT) * 11400714819323198485::UHUGEINT"
+               f" % 18446744073709551616::UHUGEINT)::UBIGINT")
+        return f"(lpad(hex(hash({row}, seed, {j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
+    index = f"({row} % {int(col['within'])})" if col.get("within") else row
+    seq = f"({int(col['start'])} + {index} * {int(col['step'])})"
+    if family == "integer":
+        return seq
+    fmt = col["format"]
+    width = int(fmt.get("width", 0))
+    digits = f"{seq}::VARCHAR"
+    if width > 1:  # lpad alone would cut longer numbers, and cut keys collide
+        digits = f"CASE WHEN {seq} < {10 ** width} THEN lpad({digits}, {width}, '0') ELSE {digits} END"
+    return " || ".join(x for x in (string(fmt["prefix"]) if fmt.get("prefix") else "", digits,
+                                   string(fmt["suffix"]) if fmt.get("suffix") else "") if x)
+
+
+def parent_rows(spec: dict) -> str:
+    """A parent's row count in a run at `scale` (the macro parameter): sizes scale together."""
+    return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
+
+
+def parent_index(col: dict, row: str, lookup) -> str:
+    """The parent row of a nested key column: `nested` rows per parent, or a rotation `within` each parent."""
+    if col.get("nested"):
+        return f"({row} // {int(col['nested'])})"
+    within = int(col["within"])
+    return f"((({row} % {within}) + ({row} // {within})) % {parent_rows(lookup(col['table']))})"
+
+
+def row_value(lookup, table: str, column: str, row: str) -> str:
+    """The value of `table`.`column` at row index `row` (SQL), for columns that are functions of the row."""
+    spec = lookup(table)
+    found = [(j, c) for j, c in enumerate(spec["columns"]) if c["name"].lower() == column.lower()]
+    if not found:
+        raise SpecError(f"generator {table!r} has no column {column!r} to reference")
+    j, col = found[0]
+    if col["kind"] == "key":
+        return key_value(col, j, row)
+    if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
+        return row_value(lookup, col["table"], col["column"], parent_index(col, row, lookup))
+    raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
+
+
 class Column:
     """What one column contributes to each layer of the SELECT."""
 
-    def __init__(self, j: int, col: dict):
-        self.j, self.col = j, col
+    def __init__(self, j: int, col: dict, table: str = "", lookup=None):
+        self.j, self.col, self.table, self.lookup = j, col, table, lookup
         self.family = type_family(col["type"])
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
@@ -157,23 +208,27 @@ class Column:
             self.value = f"make_timestamp({t})"
 
     def _key(self):
-        if self.family == "uuid":
-            # high half random, low half a bijection of r: unique by construction at any n
-            low = (f"((r::UHUGEINT + hash(seed, {self.j})::UHUGEINT) * 11400714819323198485::UHUGEINT"
-                   f" % 18446744073709551616::UHUGEINT)::UBIGINT")
-            self.value = f"(lpad(hex(hash(r, seed, {self.j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
-            return
-        seq = f"({int(self.col['start'])} + r * {int(self.col['step'])})"
-        if self.family == "integer":
-            self.value = seq
+        self.value = key_value(self.col, self.j, "r")
+
+    def _reference(self):
+        """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""
+        col, lookup = self.col, self.lookup
+        if col.get("nested") or col.get("within"):
+            index = parent_index(col, "r", lookup)
         else:
-            fmt = self.col["format"]
-            width = int(fmt.get("width", 0))
-            digits = f"{seq}::VARCHAR"
-            if width > 1:  # lpad alone would cut longer numbers, and cut keys collide
-                digits = f"CASE WHEN {seq} < {10 ** width} THEN lpad({digits}, {width}, '0') ELSE {digits} END"
-            self.value = " || ".join(x for x in (string(fmt.get("prefix", "")) if fmt.get("prefix") else "", digits,
-                                                 string(fmt.get("suffix", "")) if fmt.get("suffix") else "") if x)
+            w = f"w{col['link']}" if col.get("link") is not None else f"u{self.j}"
+            self.uniforms[w] = uniform(LINKS + col["link"]) if col.get("link") is not None else uniform(self.j)
+            if col["table"] == self.table:
+                # self-reference: row r in [2^k, 2^(k+1)) points below 2^k, so inserting the doubling chunks
+                # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
+                g = f"pow(2, floor(log2(greatest(r, 1))))::BIGINT"
+                index = f"floor({w} * CASE WHEN {g} > r THEN {g} // 2 ELSE {g} END)::BIGINT"
+                self.value = (f"CASE WHEN r = 0 THEN NULL ELSE {row_value(lookup, col['table'], col['column'], index)} "
+                              "END")
+                return
+            else:
+                index = f"floor({w} * {parent_rows(lookup(col['table']))})::BIGINT"
+        self.value = row_value(lookup, col["table"], col["column"], index)
 
     def _text(self):
         if self.col["method"] == "pattern":
@@ -210,6 +265,20 @@ class Column:
         self.value = " || ".join(picks)
 
     # -- the typed, named output -------------------------------------------------------------------
+    def bound(self) -> str | None:
+        """`at_least` / `at_most` another column (a CHECK comparison), strict with `strict`."""
+        me = ident(self.col["name"])
+        for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
+            other = self.col.get(field)
+            if other:
+                other, bump = ident(other), ""
+                if self.col.get("strict"):
+                    bump = f" {sign} {STRICT_STEP.get(self.family, 'INTERVAL 1 SECOND')}"
+                    op += "="
+                value = f"CASE WHEN {me} {op} {other} THEN {other}{bump} ELSE {me} END"
+                return f"CAST({value} AS {self.col['type']}) AS {me}"
+        return None
+
     def output(self) -> str:
         value = self.value
         if self.col["nulls"] > 0:
@@ -217,9 +286,19 @@ class Column:
         return f"CAST({value} AS {self.col['type']}) AS {ident(self.col['name'])}"
 
 
-def compile_spec(spec: dict) -> tuple[str, str]:
-    """The two statements that (re)create a generator: its parameter table and its table macro."""
-    columns = [Column(j, col) for j, col in enumerate(spec["columns"])]
+def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
+    """The two statements that (re)create a generator: its parameter table and its table macro.
+
+    `lookup(name) -> spec` finds the generators that foreign keys reference (their key formulas are inlined).
+    """
+    def find(name):
+        if name == spec["name"]:
+            return spec
+        found = lookup(name) if lookup else None
+        if found is None:
+            raise SpecError(f"spec {spec['name']!r} references generator {name!r}, which does not exist")
+        return found
+    columns = [Column(j, col, spec["name"], find) for j, col in enumerate(spec["columns"])]
     params = {k: v for c in columns for k, v in c.params.items()} or {"unused": "NULL"}
     params_sql = (f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT "
                   + ", ".join(f"{sql} AS {name}" for name, sql in params.items()))
@@ -232,11 +311,13 @@ def compile_spec(spec: dict) -> tuple[str, str]:
     rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
             f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
             f"WHERE b * {BLOCK} + c.i < n")
-    macro_sql = (
-        f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start) AS TABLE\n"
-        f"SELECT {', '.join(c.output() for c in columns)}\n"
-        f"FROM (SELECT {layer(helpers, '*')}\n"
-        f"      FROM (SELECT {layer(uniforms, 'r')}\n"
-        f"            FROM ({rows}))),\n"
-        f"     {params_name(spec['name'])} AS p")
+    body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
+            f"FROM (SELECT {layer(helpers, '*')}\n"
+            f"      FROM (SELECT {layer(uniforms, 'r')}\n"
+            f"            FROM ({rows}))),\n"
+            f"     {params_name(spec['name'])} AS p")
+    bounds = [c.bound() for c in columns if c.bound()]
+    if bounds:  # CHECK (b >= a): b is raised to a where it falls short, after both are drawn
+        body = f"SELECT * REPLACE ({', '.join(bounds)}) FROM ({body})"
+    macro_sql = f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start, scale) AS TABLE\n{body}"
     return params_sql, macro_sql

@@ -185,3 +185,30 @@ def _duckdb_type(table: str, column: str, dtype: exp.DataType | None) -> str:
         return str(parse_type(text))
     except SpecError:
         return text  # refused with the column's name by require_supported
+
+
+def duckdb_ddl(tables: list[TableDef]) -> str:
+    """The tables as DuckDB DDL with every constraint DuckDB enforces: to create the real tables to fill."""
+    from .sqltext import ident
+
+    def names(cols):
+        return ", ".join(ident(c) for c in cols)
+
+    statements = []
+    for t in tables:
+        lines = []
+        for c in t.columns:
+            line = f"{ident(c.name)} {c.type}" + (" NOT NULL" if c.not_null else "")
+            if c.unique and not (t.primary_key == [c.name]):
+                line += " UNIQUE"
+            lines.append(line + "".join(f" CHECK ({check})" for check in c.checks))
+        if t.primary_key:
+            lines.append(f"PRIMARY KEY ({names(t.primary_key)})")
+        lines += [f"UNIQUE ({names(u)})" for u in t.unique]
+        for fk in t.foreign_keys:
+            parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
+            targets = fk["references"] or (parent.primary_key if parent else [])
+            lines.append(f"FOREIGN KEY ({names(fk['columns'])}) REFERENCES {ident(fk['table'])} ({names(targets)})")
+        lines += [f"CHECK ({check})" for check in t.checks]
+        statements.append(f"CREATE TABLE {ident(t.name)} (\n    " + ",\n    ".join(lines) + "\n);")
+    return "\n".join(statements)

@@ -7,7 +7,9 @@
 """
 from __future__ import annotations
 
-from . import ddl, priors, profile
+import hashlib
+
+from . import ddl, priors, profile, relations
 from .llm import AnswerError, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .spec import SPEC_VERSION, SpecError, validate
@@ -19,7 +21,10 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         tables = ddl.parse(src.text, dialect)
         if name and len(tables) > 1:
             raise SourceError(f"the DDL creates {len(tables)} tables; name := … applies to one table only")
-        specs = [from_table_def(con, table, client, name or table.name) for table in tables]
+        by_table = {t.name: from_table_def(con, t, client, name or t.name) for t in tables}
+        sized = {t for t, spec in by_table.items() if spec.get("source_rows")}
+        schema = "ddl_" + hashlib.sha1(src.text.encode()).hexdigest()[:8]
+        specs = [by_table[t] for t in relations.link(tables, by_table, schema, sized)]
     else:
         advise = (lambda profilers, cols: refine(client, name or src.name, profilers, cols)) if client else None
         specs = [profile.infer(con, src, name or src.name, rows, advise=advise)]
@@ -33,9 +38,9 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
 
 
 def from_table_def(con, table: ddl.TableDef, client: Client | None, name: str) -> dict:
-    answers = {}
+    answers, rows = {}, None
     if client:
-        answers = ask_columns(client, table.name, [c.describe() for c in table.columns], table.comment)
+        answers, rows = ask_columns(client, table.name, [c.describe() for c in table.columns], table.comment)
     columns = []
     for coldef in table.columns:
         answer = answers.get(coldef.name.lower())
@@ -51,7 +56,7 @@ def from_table_def(con, table: ddl.TableDef, client: Client | None, name: str) -
         else:
             col = priors.column_spec(coldef)
         columns.append(col)
-    return {"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}", "source_rows": 0,
+    return {"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}", "source_rows": rows or 0,
             "inferred_by": "schema", "columns": columns,
             "constraints": {k: v for k, v in (("primary_key", table.primary_key), ("unique", table.unique),
                                               ("foreign_keys", table.foreign_keys), ("checks", table.checks)) if v}}
@@ -84,7 +89,7 @@ def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:
 def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> list[dict]:
     """The model labels each profiled column and may re-kind it; a new kind is kept only if the data allows it."""
     described = [p.describe(client.settings.send_values) for p in profilers]
-    answers = ask_columns(client, table, described)
+    answers, _ = ask_columns(client, table, described)
     out = []
     for p, col in zip(profilers, cols):
         answer = answers.get(p.name.lower())

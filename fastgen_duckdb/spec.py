@@ -16,7 +16,7 @@ import math
 import duckdb
 
 SPEC_VERSION = 1
-KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "text")
+KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text")
 GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
                "millisecond": 1_000, "microsecond": 1}
 
@@ -31,12 +31,12 @@ FAMILIES = {
                     "timestamp"),
 }
 KINDS_BY_FAMILY = {
-    "integer": {"constant", "categorical", "numeric", "key"},
+    "integer": {"constant", "categorical", "numeric", "key", "reference"},
     "float": {"constant", "categorical", "numeric"},
     "decimal": {"constant", "categorical", "numeric"},
-    "string": {"constant", "categorical", "key", "text"},
+    "string": {"constant", "categorical", "key", "reference", "text"},
     "boolean": {"constant", "boolean", "categorical"},
-    "uuid": {"constant", "categorical", "key"},
+    "uuid": {"constant", "categorical", "key", "reference"},
     "date": {"constant", "categorical", "datetime"},
     "time": {"constant", "categorical", "datetime"},
     "timestamp": {"constant", "categorical", "datetime"},
@@ -155,6 +155,11 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             raise SpecError(f"{where}: kind {kind!r} does not apply to type {col['type']}")
         col["nulls"] = _probability(col.get("nulls", 0.0), f"{where}, nulls")
         _validate_kind(con, col, family, where)
+    names = {c["name"].lower() for c in columns}
+    for col in columns:
+        for field in ("at_least", "at_most"):
+            if col.get(field) is not None and str(col[field]).lower() not in names - {col["name"].lower()}:
+                raise SpecError(f"spec {name!r}, column {col['name']!r}: {field} names no other column")
     if not isinstance(spec.get("source_rows", 0), int) or spec.get("source_rows", 0) < 0:
         raise SpecError(f"spec {name!r}: 'source_rows' must be a non-negative integer")
     return spec
@@ -204,8 +209,15 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
                     or not isinstance(fmt.get("suffix", ""), str) or not isinstance(fmt.get("width", 0), int) \
                     or not 0 <= fmt.get("width", 0) <= 30:
                 raise SpecError(f"{where}: a text key needs 'format': {{prefix, width (0..30), suffix}}")
+    elif kind == "reference":
+        if not isinstance(col.get("table"), str) or not isinstance(col.get("column"), str):
+            raise SpecError(f"{where}: a reference needs the 'table' (generator) and 'column' it points to")
     elif kind == "text":
         _validate_text(col, where)
+    for field in ("within", "nested", "link"):
+        if col.get(field) is not None and (isinstance(col[field], bool) or not isinstance(col[field], int)
+                                           or col[field] < (0 if field == "link" else 1)):
+            raise SpecError(f"{where}: {field!r} must be a positive integer")
 
 
 def _validate_text(col: dict, where: str) -> None:

@@ -11,14 +11,16 @@ CREATE TABLE IF NOT EXISTS fastgen.generators (
 -- 2^20 row numbers: a persisted table scans in parallel, range() does not.
 CREATE TABLE IF NOT EXISTS fastgen.counter AS SELECT range::INTEGER AS i FROM range(1048576);
 
--- fastgen_sample(gen, n, seed := 42, start := 0): rows [start, start + n) of generator gen's stream.
--- (`offset` is a reserved word in DuckDB, hence `start`.)
-CREATE OR REPLACE MACRO fastgen_sample(gen, n, seed := 42, start := 0) AS TABLE
+-- fastgen_sample(gen, n, seed := 42, start := 0, scale := 1): rows [start, start + n) of generator gen's
+-- stream. Foreign keys reference parents of (their source rows x scale) rows. (`offset` is a reserved word
+-- in DuckDB, hence `start`.)
+CREATE OR REPLACE MACRO fastgen_sample(gen, n, seed := 42, start := 0, scale := 1) AS TABLE
 FROM query(CASE
     WHEN n IS NULL OR n < 0 OR n <> trunc(n) THEN error('fastgen_sample: n must be a whole number >= 0, got ' || coalesce(n::VARCHAR, 'NULL'))
     WHEN start IS NULL OR start < 0 OR start <> trunc(start) THEN error('fastgen_sample: start must be a whole number >= 0, got ' || coalesce(start::VARCHAR, 'NULL'))
     WHEN seed IS NULL OR seed <> trunc(seed) THEN error('fastgen_sample: seed must be a whole number, got ' || coalesce(seed::VARCHAR, 'NULL'))
-    ELSE 'FROM fastgen."gen_' || replace(gen, '"', '""') || '"(' || n::BIGINT || ', ' || seed::BIGINT || ', ' || start::BIGINT || ')'
+    WHEN scale IS NULL OR NOT scale > 0 THEN error('fastgen_sample: scale must be > 0, got ' || coalesce(scale::VARCHAR, 'NULL'))
+    ELSE 'FROM fastgen."gen_' || replace(gen, '"', '""') || '"(' || n::BIGINT || ', ' || seed::BIGINT || ', ' || start::BIGINT || ', ' || scale::DOUBLE || ')'
 END);
 
 -- fastgen_generators(): one row per generator.
