@@ -212,3 +212,38 @@ def duckdb_ddl(tables: list[TableDef]) -> str:
         lines += [f"CHECK ({check})" for check in t.checks]
         statements.append(f"CREATE TABLE {ident(t.name)} (\n    " + ",\n    ".join(lines) + "\n);")
     return "\n".join(statements)
+
+
+def catalog_tables(con, database: str, schema: str) -> list[TableDef]:
+    """The tables of a DuckDB schema with their constraints, read from the catalog (not from DDL text)."""
+    tables = {}
+    for table, column, type_text, nullable in con.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM duckdb_columns() "
+            "WHERE database_name = ? AND schema_name = ? AND NOT internal ORDER BY table_name, column_index",
+            [database, schema]).fetchall():
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? "
+                           "AND table_name = ?", [database, schema, table]).fetchall()[0][0]:
+            continue  # a view: no constraints, and not a table to fill
+        t = tables.setdefault(table, TableDef(name=table, columns=[]))
+        t.columns.append(ColumnDef(name=column, type=type_text, not_null=not nullable))
+    for table, kind, cols, expression, ref_table, ref_cols in con.execute(
+            "SELECT table_name, constraint_type, constraint_column_names, expression, referenced_table, "
+            "referenced_column_names FROM duckdb_constraints() WHERE database_name = ? AND schema_name = ?",
+            [database, schema]).fetchall():
+        t = tables.get(table)
+        if t is None:
+            continue
+        if kind == "PRIMARY KEY":
+            t.primary_key = list(cols)
+            if len(cols) == 1:
+                t.column(cols[0]).primary_key = True
+        elif kind == "UNIQUE":
+            if len(cols) == 1:
+                t.column(cols[0]).unique = True
+            else:
+                t.unique.append(list(cols))
+        elif kind == "FOREIGN KEY":
+            t.foreign_keys.append({"columns": list(cols), "table": ref_table, "references": list(ref_cols)})
+        elif kind == "CHECK" and expression:
+            (t.column(cols[0]).checks if len(cols) == 1 else t.checks).append(expression)
+    return list(tables.values())

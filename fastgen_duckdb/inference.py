@@ -13,6 +13,7 @@ from . import ddl, priors, profile, relations
 from .llm import AnswerError, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .spec import SPEC_VERSION, SpecError, validate
+from .sqltext import ident
 
 
 def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings, dialect: str | None = None) -> list[dict]:
@@ -25,9 +26,22 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         sized = {t for t, spec in by_table.items() if spec.get("source_rows")}
         schema = "ddl_" + hashlib.sha1(src.text.encode()).hexdigest()[:8]
         specs = [by_table[t] for t in relations.link(tables, by_table, schema, sized)]
+    elif src.kind == "schema":
+        if name:
+            raise SourceError("name := … applies to one table; a schema's generators are named after its tables")
+        database, schema = (part.strip('"').replace('""', '"') for part in src.relation.split('"."'))
+        tables = ddl.catalog_tables(con, database, schema)
+        if not tables:
+            raise SourceError(f"schema {src.text[:-2]!r} has no tables")
+        by_table = {}
+        for t in tables:
+            table = Source("table", t.name, f"{src.relation}.{ident(t.name)}", t.name)
+            spec = from_data(con, table, t.name, rows, client)
+            spec["columns"] = [enforce(col, t.column(col["name"])) for col in spec["columns"]]
+            by_table[t.name] = spec
+        specs = [by_table[t] for t in relations.link(tables, by_table, src.text[:-2], set(by_table))]
     else:
-        advise = (lambda profilers, cols: refine(client, name or src.name, profilers, cols)) if client else None
-        specs = [profile.infer(con, src, name or src.name, rows, advise=advise)]
+        specs = [from_data(con, src, name or src.name, rows, client)]
     for spec in specs:
         if client:
             spec["inferred_by"] = ("llm+data" if src.kind != "ddl" else "llm") + f" ({settings.model})"
@@ -35,6 +49,11 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         elif settings.reason:
             spec["inferred_note"] = settings.reason
     return specs
+
+
+def from_data(con, src: Source, name: str, rows: int, client: Client | None) -> dict:
+    advise = (lambda profilers, cols: refine(client, name, profilers, cols)) if client else None
+    return profile.infer(con, src, name, rows, advise=advise)
 
 
 def from_table_def(con, table: ddl.TableDef, client: Client | None, name: str) -> dict:
@@ -67,11 +86,12 @@ def _alone(col: dict) -> dict:
 
 
 def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:
-    """What the schema guarantees wins over what the model proposed: keys, NOT NULL, CHECK lists and ranges."""
+    """What the schema guarantees wins over what was inferred: keys, NOT NULL, CHECK lists and ranges."""
     if coldef.primary_key or coldef.unique or coldef.serial:
         key = priors.column_spec(coldef)
         if key["kind"] == "key" and col["kind"] != "key":
-            col = {**key, "label": col.get("label"), "note": f"the model said {col['kind']}; the schema says unique"}
+            col = {**key, "label": col.get("label"),
+                   "note": f"inferred as {col['kind']} ({col.get('origin')}); the schema says unique"}
     if coldef.not_null or coldef.primary_key:
         col["nulls"] = 0.0
     allowed = priors.check_values(coldef)

@@ -41,7 +41,7 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
     if QUERY_START.match(head):
         digest = hashlib.sha1(text.encode()).hexdigest()[:8]
         return Source("query", text, f"({text.rstrip(';')})", f"query_{digest}")
-    found = _find_relation(con, text)
+    found = _find_relation(con, text) or _find_schema(con, text)
     if found:
         return found
     if text.lower().endswith(FILE_SUFFIXES) or any(ch in text for ch in "*?/\\"):
@@ -61,6 +61,23 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
     raise SourceError(f"unknown source {shown!r}: not a table or view here"
                       + (f" (tables and views: {', '.join(known)})" if known else " (the database has no tables)")
                       + ", nor a file path, a SELECT or DDL text")
+
+
+def _find_schema(con, text: str) -> Source | None:
+    """A whole schema, written `schema.*` or `database.schema.*`."""
+    if not text.endswith(".*"):
+        return None
+    parts = [p.strip('"') for p in text[:-2].split(".")]
+    if not 1 <= len(parts) <= 2:
+        return None
+    database, schema = (None, parts[0]) if len(parts) == 1 else parts
+    rows = con.execute("SELECT database_name, schema_name FROM duckdb_schemas() WHERE lower(schema_name) = lower(?) "
+                       "AND (? IS NULL OR lower(database_name) = lower(?)) AND schema_name <> 'fastgen' "
+                       "ORDER BY database_name <> current_database()", [schema, database, database]).fetchall()
+    if not rows:
+        return None
+    db, sch = rows[0]
+    return Source("schema", text, f"{ident(db)}.{ident(sch)}", sch)
 
 
 def _find_relation(con, text: str) -> Source | None:

@@ -96,3 +96,23 @@ def test_sql_and_cli_generate(con, db_path):
                          capture_output=True, text=True, check=True).stdout
     assert dict(line.split("\t") for line in out.splitlines()) == {
         "customers": "10", "products": "10", "orders": "40", "order_lines": "160"}
+
+
+def test_whole_schema_from_existing_tables_and_their_constraints(con):
+    script = (EXAMPLES / "shop_schema.sql").read_text()
+    con.execute(ddl.duckdb_ddl(ddl.parse(script)))
+    fg.infer_all(con, script, provider="offline")
+    fg.generate(con, scale=0.3, seed=9)          # the tables now hold data, under their constraints
+    real = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("customers", "products", "orders", "order_lines")}
+    names = fg.infer_all(con, "main.*", replace=True)
+    assert sorted(names) == sorted(real)
+    spec = fg.spec(con, "order_lines")
+    assert spec["schema"] == "main" and spec["inferred_by"] == "offline"
+    kinds = {c["name"]: (c["kind"], c.get("table")) for c in spec["columns"]}
+    assert kinds["order_id"] == ("reference", "orders") and kinds["product_id"] == ("reference", "products")
+    for t in ("order_lines", "orders", "customers", "products"):  # empty the real tables, children first
+        con.execute(f"DELETE FROM {t}")
+    sizes = dict(fg.generate(con, "main", scale=2, seed=1))
+    assert sizes == {t: 2 * n for t, n in real.items()}  # rows per parent as in the data
+    assert orphans(con, "order_lines", ["order_id"], "orders", ["order_id"]) == 0
