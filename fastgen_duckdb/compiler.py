@@ -19,6 +19,7 @@ BLOCK = 1 << 20          # rows in fastgen.counter
 SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
 LADDER = 8               # categories drawn by a CASE ladder rather than an alias table
 LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one uniform per link)
+SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
 UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
@@ -81,6 +82,9 @@ def key_value(col: dict, j: int, row: str) -> str:
                f" % 18446744073709551616::UHUGEINT)::UBIGINT")
         return f"(lpad(hex(hash({row}, seed, {j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
     index = f"({row} % {int(col['within'])})" if col.get("within") else row
+    if col.get("shuffle"):  # a bijection within each block of `shuffle` rows: random-looking, still unique
+        m = int(col["shuffle"])
+        index = f"(({index} // {m}) * {m} + (({index} % {m}) * {SHUFFLE_MULTIPLIER % m | 1} + {m // 3}) % {m})"
     seq = f"({int(col['start'])} + {index} * {int(col['step'])})"
     if family == "integer":
         return seq

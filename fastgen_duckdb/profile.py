@@ -37,7 +37,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
     order = f" ORDER BY hash(t) LIMIT {int(rows)}" if total > rows else ""
     con.execute(f"CREATE TEMP TABLE {sample} AS SELECT * FROM {source.relation} AS t{order}")
     try:
-        profilers = [Profiler(con, sample, col, type_text, total) for col, type_text in columns]
+        profilers = [Profiler(con, sample, col, type_text, total, source.relation) for col, type_text in columns]
         cols = [p.spec() for p in profilers]
         if advise:
             cols = advise(profilers, cols)
@@ -60,8 +60,9 @@ def _probs(k: int) -> str:
 
 
 class Profiler:
-    def __init__(self, con, sample: str, name: str, type_text: str, source_rows: int):
+    def __init__(self, con, sample: str, name: str, type_text: str, source_rows: int, relation: str = ""):
         self.con, self.sample, self.name, self.type, self.source_rows = con, sample, name, type_text, source_rows
+        self.relation = relation
         self.family = type_family(type_text)
         self.c = ident(name)
         # what a value looks like in the spec: numbers as numbers, the rest as DuckDB's own text
@@ -138,7 +139,16 @@ class Profiler:
         if self.family == "uuid":
             return self.base("key")
         lo, hi = self.one(f"min({self.c})::HUGEINT, max({self.c})::HUGEINT")
-        return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))))
+        key = self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))))
+        if self.relation and self.looks_shuffled():
+            key["shuffle"] = 1 << max(1, (self.source_rows - 1).bit_length())
+        return key
+
+    def looks_shuffled(self) -> bool:
+        """Keys in no order along the source (ids handed out at random), rather than ascending with the rows."""
+        rho = self.con.execute(f"SELECT corr(rn, k) FROM (SELECT row_number() OVER () AS rn, {self.c}::DOUBLE AS k "
+                               f"FROM {self.relation} LIMIT 100000)").fetchall()[0][0]
+        return rho is not None and abs(rho) < 0.5
 
     def looks_like_key(self) -> bool:
         lo, hi = self.one(f"min({self.c})::DOUBLE, max({self.c})::DOUBLE")

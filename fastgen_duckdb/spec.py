@@ -203,6 +203,10 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
                     raise SpecError(f"{where}: key needs an integer {field!r}")
             if col["step"] < 1:
                 raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
+            shuffle = col.get("shuffle")
+            if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
+                                        or shuffle > 1 << 30 or shuffle & (shuffle - 1)):
+                raise SpecError(f"{where}: 'shuffle' must be a power of two from 2 to 2^30 (the block permuted)")
         if family == "string":
             fmt = col.get("format")
             if not isinstance(fmt, dict) or not isinstance(fmt.get("prefix", ""), str) \

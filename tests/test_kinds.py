@@ -112,3 +112,18 @@ def test_free_text_is_diverse_realistic_and_not_copied(people):
     assert len(set(synth)) / len(synth) > 0.5 * len(real) / N_SOURCE
     # some copies happen because the source's own phrases repeat; far fewer than resampling (100%)
     assert copied < 0.5
+
+
+def test_shuffled_keys_stay_shuffled_and_unique(con):
+    # ids handed out at random: the table's rows are in no key order
+    con.execute("CREATE TABLE shuffled AS SELECT range + 1 AS ticket_id FROM range(3000) ORDER BY hash(range)")
+    con.execute("CREATE TABLE ordered AS SELECT 10 + 3 * i AS ticket_no FROM range(3000) t(i)")
+    fg.infer(con, "shuffled")
+    fg.infer(con, "ordered")
+    shuffled = fg.spec(con, "shuffled")["columns"][0]
+    assert shuffled["kind"] == "key" and shuffled["shuffle"] == 4096
+    assert "shuffle" not in fg.spec(con, "ordered")["columns"][0]
+    ids = [r[0] for r in con.execute("SELECT ticket_id FROM fastgen_sample('shuffled', 200000, start := 7)").fetchall()]
+    assert len(set(ids)) == len(ids) and ids != sorted(ids)
+    first = [r[0] for r in con.execute("SELECT ticket_id FROM fastgen_sample('shuffled', 4096)").fetchall()]
+    assert sorted(first) == list(range(1, 4097))  # a permutation of the source's key range
