@@ -32,6 +32,8 @@ def _sample(con, args) -> None:
         print(rel.limit(args.show) if args.n > args.show else rel)
         return
     query = rel.sql_query()
+    if sys.stderr.isatty():  # DuckDB's own progress bar on runs long enough to need one (it waits 2 s)
+        con.execute("SET enable_progress_bar = true; SET enable_progress_bar_print = true")
     if target.lower().endswith((".parquet", ".csv")):
         fmt = "PARQUET" if target.lower().endswith(".parquet") else "CSV, HEADER"
         con.execute(f"COPY ({query}) TO {string(target)} (FORMAT {fmt})")
