@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .sqltext import ident, list_literal, literal, number, string
+from .sqltext import ident, list_literal, literal, nested_list_literal, number, string
 from .spec import GRANULARITY, SpecError, epoch, type_family
 
 BLOCK = 1 << 20          # rows in fastgen.counter
@@ -171,14 +171,18 @@ class Column:
         self.value = f"({self._u()} < {number(self.col['p_true'])})"
 
     def _categorical(self):
-        v = self._u()
+        v = self.v = self._u()
         values, weights = self.col["values"], self.col["weights"]
+        if "given" in self.col:
+            return  # drawn per bin of its parent: resolve() runs once every column is built
         if len(values) <= LADDER:  # a short CASE ladder on cumulative weights beats three list lookups
-            total, cumulative, arms = float(sum(weights)), 0.0, []
-            for value, weight in zip(values[:-1], weights[:-1]):
+            total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
+            for i, (value, weight) in enumerate(zip(values[:-1], weights[:-1])):
                 cumulative += weight
                 arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {literal(value)}")
+                index.append(f"WHEN {v} < {number(cumulative / total)} THEN {i}")
             self.value = f"CASE {' '.join(arms)} ELSE {literal(values[-1])} END" if arms else literal(values[-1])
+            self.index = f"CASE {' '.join(index)} ELSE {len(values) - 1} END" if index else "0"
             return
         prob, alias = alias_table(weights)
         vals = self._param("vals", list_literal(values, self.col["type"]))
@@ -187,10 +191,34 @@ class Column:
         x, k = f"x{self.j}", f"k{self.j}"
         self.helpers[x] = f"{v} * {len(values)}"
         self.helpers[k] = f"floor({v} * {len(values)})::INTEGER"
-        self.value = f"{vals}[CASE WHEN {x} - {k} < {pr}[{k} + 1] THEN {k} + 1 ELSE {al}[{k} + 1] END]"
+        pick = f"CASE WHEN {x} - {k} < {pr}[{k} + 1] THEN {k} + 1 ELSE {al}[{k} + 1] END"
+        self.value, self.index = f"{vals}[{pick}]", f"({pick} - 1)"
+
+    def resolve(self, columns: dict[str, "Column"]) -> None:
+        """A conditional categorical: one alias table per bin of its parent, the bin read off the parent's draw."""
+        given = self.col.get("given")
+        if not given:
+            return
+        parent = columns[given["column"].lower()]
+        bins = int(given["bins"])
+        if parent.col["kind"] == "categorical":
+            bin_of = f"greatest(0, coalesce({parent.index}, 0))"
+        else:  # equal-frequency bins of the parent are equal slices of its uniform
+            bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
+        tables = [alias_table(w) for w in given["weights"]]
+        vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
+        pr = self._param("prob", nested_list_literal([t[0] for t in tables], "DOUBLE"))
+        al = self._param("alias", nested_list_literal([t[1] for t in tables], "INTEGER"))
+        n = len(self.col["values"])
+        x, k = f"x{self.j}", f"k{self.j}"
+        self.helpers[x] = f"{self.v} * {n}"
+        self.helpers[k] = f"floor({self.v} * {n})::INTEGER"
+        self.value = (f"{vals}[CASE WHEN {x} - {k} < {pr}[{bin_of} + 1][{k} + 1] THEN {k} + 1 "
+                      f"ELSE {al}[{bin_of} + 1][{k} + 1] END]")
 
     def _numeric(self):
-        x = self._interpolate(self.col["quantiles"])
+        self.v = self._u()
+        x = self._interpolate(self.col["quantiles"], v=self.v)
         digits = self.col.get("round")
         if self.family == "integer":
             digits = 0
@@ -201,7 +229,8 @@ class Column:
         step = GRANULARITY[self.col.get("granularity", "microsecond")]
         if self.family == "date":
             step = max(1, step // GRANULARITY["day"])
-        t = f"(floor({self._interpolate(knots)} / {step}) * {step})::BIGINT"
+        self.v = self._u()
+        t = f"(floor({self._interpolate(knots, v=self.v)} / {step}) * {step})::BIGINT"
         if self.family == "date":
             self.value = f"(DATE '1970-01-01' + {t}::INTEGER)"
         elif self.family == "time":
@@ -303,6 +332,9 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
             raise SpecError(f"spec {spec['name']!r} references generator {name!r}, which does not exist")
         return found
     columns = [Column(j, col, spec["name"], find) for j, col in enumerate(spec["columns"])]
+    by_name = {c.col["name"].lower(): c for c in columns}
+    for c in columns:
+        c.resolve(by_name)
     params = {k: v for c in columns for k, v in c.params.items()} or {"unused": "NULL"}
     params_sql = (f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT "
                   + ", ".join(f"{sql} AS {name}" for name, sql in params.items()))

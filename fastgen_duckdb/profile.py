@@ -12,6 +12,7 @@ import uuid
 
 import duckdb
 
+from . import dependence
 from .compiler import slot_table
 from .sources import Source, SourceError
 from .spec import GRANULARITY, SPEC_VERSION, require_supported, type_family
@@ -41,6 +42,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         cols = [p.spec() for p in profilers]
         if advise:
             cols = advise(profilers, cols)
+        cols = dependence.link(con, sample, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),

@@ -156,7 +156,10 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         col["nulls"] = _probability(col.get("nulls", 0.0), f"{where}, nulls")
         _validate_kind(con, col, family, where)
     names = {c["name"].lower() for c in columns}
+    by_name = {c["name"].lower(): c for c in columns}
     for col in columns:
+        if col.get("given") is not None:
+            _validate_given(col, by_name, f"spec {name!r}, column {col['name']!r}")
         for field in ("at_least", "at_most"):
             if col.get(field) is not None and str(col[field]).lower() not in names - {col["name"].lower()}:
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: {field} names no other column")
@@ -222,6 +225,26 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
         if col.get(field) is not None and (isinstance(col[field], bool) or not isinstance(col[field], int)
                                            or col[field] < (0 if field == "link" else 1)):
             raise SpecError(f"{where}: {field!r} must be a positive integer")
+
+
+def _validate_given(col: dict, by_name: dict, where: str) -> None:
+    given = col["given"]
+    if col["kind"] != "categorical" or not isinstance(given, dict):
+        raise SpecError(f"{where}: 'given' applies to categorical columns: {{column, bins, weights}}")
+    parent = by_name.get(str(given.get("column", "")).lower())
+    if parent is None or parent is col or parent["kind"] not in ("numeric", "datetime", "categorical") \
+            or parent.get("given") is not None:
+        raise SpecError(f"{where}: 'given' must name another numeric, datetime or categorical column "
+                        "that is not conditional itself")
+    bins = given.get("bins")
+    want = len(parent["values"]) if parent["kind"] == "categorical" else bins
+    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1 or bins != want:
+        raise SpecError(f"{where}: 'bins' must be {'the parent' + chr(39) + 's number of values' if parent['kind'] == 'categorical' else 'a positive integer'}")
+    rows = given.get("weights")
+    if not isinstance(rows, list) or len(rows) != bins or not all(
+            isinstance(r, list) and len(r) == len(col["values"]) and min(_number(w, where) for w in r) >= 0
+            and sum(r) > 0 for r in rows):
+        raise SpecError(f"{where}: 'weights' must hold, per bin, one non-negative weight per value (positive sum)")
 
 
 def _validate_text(col: dict, where: str) -> None:

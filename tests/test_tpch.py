@@ -29,3 +29,15 @@ def test_tpch_orders(tpch):
     assert len(set(synth_comments)) / n > 0.9
     real_len = np.mean([len(c) for c in real_comments])
     assert abs(np.mean([len(c) for c in synth_comments]) - real_len) < 0.05 * real_len
+
+
+def test_tpch_status_by_year(tpch):
+    """The relation independent columns lose: share of 'F' by order year is 1/1/1/0.2/0/0/0."""
+    con = tpch
+    fg.infer(con, "orders")
+    rows = con.execute("""
+        WITH r AS (SELECT year(o_orderdate) y, avg((o_orderstatus = 'F')::INT) f FROM orders GROUP BY y),
+             s AS (SELECT year(o_orderdate) y, avg((o_orderstatus = 'F')::INT) f
+                   FROM fastgen_sample('orders', 100000, seed := 1) GROUP BY y)
+        SELECT r.f, s.f FROM r JOIN s USING (y) ORDER BY r.y""").fetchall()
+    assert len(rows) == 7 and all(abs(real - synth) < 0.03 for real, synth in rows)

@@ -1,0 +1,65 @@
+"""Dependent columns: a categorical column follows the column it depends on, in pure SQL."""
+import pytest
+
+import fastgen_duckdb as fg
+from data import u
+
+
+@pytest.fixture
+def shop(con):
+    con.execute(f"""
+    CREATE TABLE shop AS SELECT
+        ['Lisbon', 'Porto', 'Madrid', 'Seville', 'Paris', 'Lyon'][(1 + floor(6 * {u(1)}))::INT] AS city,
+        DATE '2020-01-01' + floor(1000 * {u(2)})::INT AS ordered_on,
+        floor(100 * {u(3)})::INT AS basket,
+        CASE WHEN {u(4)} < 0.5 THEN 'card' ELSE 'cash' END AS payment
+    FROM range(20000) t(i)""")
+    con.execute("""ALTER TABLE shop ADD COLUMN country VARCHAR;
+                   UPDATE shop SET country = CASE WHEN city IN ('Lisbon', 'Porto') THEN 'PT'
+                                                  WHEN city IN ('Madrid', 'Seville') THEN 'ES' ELSE 'FR' END;
+                   ALTER TABLE shop ADD COLUMN status VARCHAR;
+                   UPDATE shop SET status = CASE WHEN ordered_on < DATE '2021-06-01' THEN 'closed'
+                                                 WHEN hash(basket) % 10 = 0 THEN 'closed' ELSE 'open' END""")
+    fg.infer(con, "shop")
+    con.execute("CREATE TABLE synth AS FROM fastgen_sample('shop', 50000, seed := 5)")
+    return con
+
+
+def test_functional_dependence_holds_exactly(shop):
+    given = {c["name"]: c.get("given", {}).get("column") for c in fg.spec(shop, "shop")["columns"]}
+    assert given["country"] == "city" or given["city"] == "country"  # either way the pair is kept whole
+    wrong = shop.execute("""SELECT count(*) FROM synth WHERE country <> CASE WHEN city IN ('Lisbon', 'Porto') THEN 'PT'
+                            WHEN city IN ('Madrid', 'Seville') THEN 'ES' ELSE 'FR' END""").fetchall()[0][0]
+    assert wrong == 0
+
+
+def test_status_follows_the_date(shop):
+    assert next(c for c in fg.spec(shop, "shop")["columns"] if c["name"] == "status")["given"]["column"] == "ordered_on"
+    rows = shop.execute("""
+        WITH r AS (SELECT year(ordered_on) y, avg((status = 'closed')::INT) f FROM shop GROUP BY y),
+             s AS (SELECT year(ordered_on) y, avg((status = 'closed')::INT) f FROM synth GROUP BY y)
+        SELECT r.y, r.f, s.f FROM r JOIN s USING (y) ORDER BY 1""").fetchall()
+    assert [y for y, _, _ in rows] == [2020, 2021, 2022]
+    for _, real, synth in rows:
+        assert abs(real - synth) < 0.03
+    assert rows[0][2] == 1.0  # all of 2020 closed, as in the data
+
+
+def test_independent_columns_stay_independent(shop):
+    payment = next(c for c in fg.spec(shop, "shop")["columns"] if c["name"] == "payment")
+    assert "given" not in payment
+
+
+def test_dependence_is_chunk_invariant(shop):
+    whole = shop.execute("SELECT sum(hash(t) >> 8) FROM fastgen_sample('shop', 3000, seed := 2) t").fetchall()
+    parts = shop.execute("""SELECT sum(hash(t) >> 8) FROM (FROM fastgen_sample('shop', 1000, seed := 2)
+                            UNION ALL FROM fastgen_sample('shop', 2000, seed := 2, start := 1000)) t""").fetchall()
+    assert whole == parts
+
+
+def test_edited_conditionals_are_validated(shop):
+    spec = fg.spec(shop, "shop")
+    status = next(c for c in spec["columns"] if c["name"] == "status")
+    status["given"]["weights"] = [row + [1.0] for row in status["given"]["weights"]]
+    with pytest.raises(fg.SpecError, match="one non-negative weight per value"):
+        fg.import_spec(shop, spec)
