@@ -5,8 +5,8 @@
     con.execute("SELECT fastgen_infer('orders')")   # con.sql would only plan a SELECT, not run it
     con.sql("CREATE TABLE orders_test AS FROM fastgen_sample('orders', 1000000, seed := 7)")
 
-Every SQL function has a Python twin here taking the connection first: infer (infer_all), sample,
-generators, spec, import_spec, export_sql, drop.
+Every SQL function has a Python twin here taking the connection first: infer (infer_all), sample, generate,
+report, generators, spec, import_spec, export_sql, drop.
 """
 from __future__ import annotations
 
@@ -14,14 +14,14 @@ import json
 
 import duckdb
 
-from . import catalog, inference, llm, profile
+from . import catalog, fidelity, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
 from .spec import SpecError, UnsupportedType
 from .sqltext import ident, string
 
 __version__ = "0.1.0"
-__all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "generators", "spec", "import_spec", "export_sql", "drop",
+__all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "report", "generators", "spec", "import_spec", "export_sql", "drop",
            "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
 
 
@@ -45,6 +45,7 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
                                [varchar, boolean]),
         "fastgen_drop": (lambda name: drop(con, name), [varchar]),
+        "fastgen_report_udf": (lambda name, n: json.dumps(report(con, name, n)), [varchar, bigint]),
         "fastgen_generate_udf": (lambda schema, scale, seed: ", ".join(
             f"{t} {n}" for t, n in generate(con, schema, scale=scale, seed=seed)),
             [varchar, duckdb.sqltype("DOUBLE"), bigint]),
@@ -61,6 +62,7 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
                 replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL) AS
             fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect);
         CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS fastgen_import_udf(spec::VARCHAR, replace);
+        CREATE OR REPLACE TEMP MACRO fastgen_report(gen, "rows" := NULL) AS fastgen_report_udf(gen, "rows")::JSON;
         CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42) AS
             fastgen_generate_udf(schema, scale, seed);
     """)
@@ -159,6 +161,15 @@ def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42)
                             f"seed := {int(seed)}, start := {start}, scale := {float(scale)!r})")
             done.append((name, rows))
         return done
+    finally:
+        cur.close()
+
+
+def report(con, gen: str, n: int | None = None, seed: int = 42) -> dict:
+    """Real vs synthetic fidelity scores (SDMetrics' formulas) for a generator learned from data."""
+    cur = con.cursor()
+    try:
+        return fidelity.report(cur, gen, n, seed)
     finally:
         cur.close()
 

@@ -5,6 +5,7 @@
     fastgen generate shop.duckdb --scale 10          (all of a schema's tables, keys and foreign keys valid)
     fastgen sample shop.duckdb orders 1000000 --seed 7 --to orders_test.parquet
     fastgen list shop.duckdb
+    fastgen report shop.duckdb orders                (fidelity scores, real vs synthetic)
     fastgen show shop.duckdb orders > orders.json
     fastgen import shop.duckdb orders.json
     fastgen export shop.duckdb orders -o orders.sql  (then: duckdb other.duckdb < orders.sql)
@@ -65,6 +66,26 @@ def _export(con, args) -> None:
         sys.stdout.write(text)
 
 
+def _report(con, args) -> None:
+    r = fg.report(con, args.generator, args.rows, args.seed)
+    if args.json:
+        print(json.dumps(r, indent=2))
+        return
+    print(f"{args.generator}: {r['real_rows']:,} real vs {r['synthetic_rows']:,} synthetic rows")
+    print(f"overall {r['overall']:.3f}   column shapes {r['column_shapes']:.3f}   "
+          f"column pair trends {r['column_pair_trends'] if r['column_pair_trends'] is None else round(r['column_pair_trends'], 3)}")
+    for c in r["columns"]:
+        print(f"  {c['column']:<28} {c['metric']:<14} {c['score']:.3f}   nulls {c['null_real']:.3f} -> {c['null_synth']:.3f}")
+    for t in r["text"]:
+        print(f"  {t['column']:<28} text           unique {t['unique_real']:.3f} -> {t['unique_synth']:.3f}   "
+              f"copied {t['copied']:.2%}")
+    worst = sorted(r["pairs"], key=lambda p: p["score"])[:5]
+    if worst:
+        print("weakest pairs:")
+        for p in worst:
+            print(f"  {' x '.join(p['columns']):<40} {p['metric']:<22} {p['score']:.3f}")
+
+
 def _generate(con, args) -> None:
     for table, rows in fg.generate(con, args.schema, scale=args.scale, seed=args.seed):
         print(f"{table}\t{rows}")
@@ -82,6 +103,7 @@ COMMANDS = {
     "show": lambda con, args: print(json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False)),
     "import": _import,
     "generate": _generate,
+    "report": _report,
     "export": _export,
     "drop": lambda con, args: print(fg.drop(con, args.generator)),
 }
@@ -119,6 +141,11 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("schema", nargs="?", help="the schema's name (see `fastgen show`; optional if there is one)")
     c.add_argument("--scale", type=float, default=1.0, help="row counts × this (default 1)")
     c.add_argument("--seed", type=int, default=42)
+    c = command("report", "fidelity: real vs synthetic scores (SDMetrics' formulas) for a generator learned from data")
+    c.add_argument("generator")
+    c.add_argument("--rows", type=int, help="synthetic rows (default: as many as the real rows, at most 100,000)")
+    c.add_argument("--seed", type=int, default=42)
+    c.add_argument("--json", action="store_true", help="the whole report as JSON")
     command("list", "list the generators")
     command("show", "print a generator's spec as JSON").add_argument("generator")
     c = command("import", "create or replace a generator from a spec JSON file (e.g. an edited `show`)")
@@ -135,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
 def _reads_only(args) -> bool:
     """Commands that only read open the file read-only, so several can run at once (chunked sampling)."""
     writes_table = args.command == "sample" and args.to and not args.to.lower().endswith((".parquet", ".csv"))
-    return (args.command in ("sample", "list", "show", "export") and not writes_table
+    return (args.command in ("sample", "list", "show", "export", "report") and not writes_table
             and os.path.exists(args.database))
 
 

@@ -54,6 +54,10 @@ def test_fastgen_command_mirrors_sql(saved, tmp_path):
     assert "people" in listed and "offline" in listed
     spec = json.loads(run(FASTGEN + ["show", db_path, "people"], check=True).stdout)
     assert spec["name"] == "people" and len(spec["columns"]) == 14
+    report = run(FASTGEN + ["report", db_path, "people", "--rows", "5000"], check=True).stdout
+    assert report.startswith("people: 2,000 real vs 5,000 synthetic rows") and "KSComplement" in report
+    scores = json.loads(run(FASTGEN + ["report", db_path, "people", "--json"], check=True).stdout)
+    assert 0.8 < scores["overall"] <= 1 and {c["column"] for c in scores["columns"]} >= {"age", "plan", "city"}
 
     out = str(tmp_path / "people.parquet")
     run(FASTGEN + ["sample", db_path, "people", "5000", "--seed", "3", "--to", out], check=True)

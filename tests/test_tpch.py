@@ -1,4 +1,6 @@
 """TPC-H orders (sf=0.01), the benchmark's training table: kinds, keys and marginals."""
+import json
+
 import numpy as np
 
 import fastgen_duckdb as fg
@@ -41,3 +43,25 @@ def test_tpch_status_by_year(tpch):
                    FROM fastgen_sample('orders', 100000, seed := 1) GROUP BY y)
         SELECT r.f, s.f FROM r JOIN s USING (y) ORDER BY r.y""").fetchall()
     assert len(rows) == 7 and all(abs(real - synth) < 0.03 for real, synth in rows)
+
+
+def test_fidelity_report(tpch):
+    con = tpch
+    fg.infer(con, "orders")
+    r = json.loads(con.execute("SELECT fastgen_report('orders', \"rows\" := 50000)").fetchall()[0][0])
+    assert r["real_rows"] == 15_000 and r["synthetic_rows"] == 50_000
+    shapes = {c["column"]: c["score"] for c in r["columns"]}
+    assert set(shapes) == {"o_custkey", "o_orderstatus", "o_totalprice", "o_orderdate", "o_orderpriority", "o_clerk"}
+    # 1,000 clerks in 15,000 real rows: the real column's own sampling noise caps TVComplement near 0.95
+    assert all(score > 0.98 for col, score in shapes.items() if col != "o_clerk") and shapes["o_clerk"] > 0.9
+    pair = next(p for p in r["pairs"] if p["columns"] == ["o_orderstatus", "o_orderdate"])
+    assert pair["metric"] == "ContingencySimilarity" and pair["score"] > 0.95
+    assert r["text"][0]["copied"] < 0.01 and r["overall"] > 0.94
+    # independent columns, for contrast, lose the pair: the report can tell
+    spec = fg.spec(con, "orders")
+    status = next(c for c in spec["columns"] if c["name"] == "o_orderstatus")
+    del status["given"]
+    spec["name"] = "flat"
+    fg.import_spec(con, spec)
+    flat = fg.report(con, "flat", 50_000)
+    assert next(p for p in flat["pairs"] if p["columns"] == ["o_orderstatus", "o_orderdate"])["score"] < 0.7

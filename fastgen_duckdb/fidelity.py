@@ -1,0 +1,134 @@
+"""Fidelity: how close synthetic rows are to the real ones, with SDMetrics' formulas.
+
+Column shapes: KSComplement for numbers and dates, TVComplement for categories. Column pair trends:
+CorrelationSimilarity for two numeric columns, ContingencySimilarity otherwise, numbers binned on the real
+column's edges (10 equal-width bins) and every pair averaged (not only the strongly related ones, unlike
+SDMetrics' default). Overall = the mean of the two, as SDMetrics' quality report. Keys are left out, as
+SDMetrics leaves out primary keys; free text gets its own numbers: diversity and copies of real values.
+"""
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+
+from . import catalog
+from .sources import SourceError, resolve
+from .spec import type_family
+from .sqltext import ident, string
+
+BINS = 10
+NUMERIC = ("integer", "float", "decimal", "date", "time", "timestamp")
+
+
+def _as_number(name: str, family: str) -> str:
+    c = ident(name)
+    if family == "date":
+        return f"({c} - DATE '1970-01-01')::DOUBLE"
+    if family in ("time", "timestamp"):
+        return f"epoch_us({c})::DOUBLE"
+    return f"{c}::DOUBLE"
+
+
+def _column(con, relation: str, col: dict, family: str):
+    expr = _as_number(col["name"], family) if family in NUMERIC and col["kind"] in ("numeric", "datetime") \
+        else f"{ident(col['name'])}::VARCHAR"
+    return np.array([r[0] for r in con.execute(f"SELECT {expr} FROM {relation}").fetchall()], dtype=object)
+
+
+def ks_complement(real, synth) -> float:
+    real, synth = np.sort(real.astype(float)), np.sort(synth.astype(float))
+    grid = np.concatenate([real, synth])
+    gap = np.abs(np.searchsorted(real, grid, "right") / len(real) - np.searchsorted(synth, grid, "right") / len(synth))
+    return float(1 - gap.max())
+
+
+def tv_complement(real, synth) -> float:
+    r_vals, r_counts = np.unique(real.astype(str), return_counts=True)
+    s_vals, s_counts = np.unique(synth.astype(str), return_counts=True)
+    p = dict(zip(r_vals, r_counts / r_counts.sum()))
+    q = dict(zip(s_vals, s_counts / s_counts.sum()))
+    return float(1 - 0.5 * sum(abs(p.get(k, 0) - q.get(k, 0)) for k in set(p) | set(q)))
+
+
+def _discrete(values, edges):
+    if edges is None:
+        return values.astype(str)
+    return np.digitize(values.astype(float), edges[1:-1]).astype(str)
+
+
+def report(con, gen: str, n: int | None = None, seed: int = 42) -> dict:
+    """Real vs synthetic scores for a generator learned from data (n synthetic rows, default: as many as real)."""
+    spec = catalog.get(con, gen)
+    try:
+        src = resolve(con, spec["source"])
+    except SourceError as exc:
+        raise SourceError(f"generator {gen!r}: its source is not readable here, nothing to compare with ({exc})") from None
+    if src.kind in ("ddl", "schema"):
+        raise SourceError(f"generator {gen!r} was learned from {src.kind.upper()}: there are no real rows to compare with")
+    n = int(n or min(spec.get("source_rows") or 100_000, 100_000))
+    return {"generator": gen, **compare(con, f"(SELECT * FROM {src.relation})",
+                                        f"(FROM fastgen_sample({string(gen)}, {n}, seed := {int(seed)}))", spec["columns"])}
+
+
+def compare(con, real: str, synth: str, columns: list[dict]) -> dict:
+    """Scores of any synthetic relation against a real one, for the columns of a spec (kinds pick metrics)."""
+    real_rel = f"(SELECT * FROM {real} USING SAMPLE 100000 ROWS (reservoir, 42))"
+    synth_rel = f"(SELECT * FROM {synth} USING SAMPLE 100000 ROWS (reservoir, 42))"
+    scored, shapes, texts = [], [], []
+    for col in columns:
+        family = type_family(col["type"])
+        if col["kind"] in ("key", "reference", "constant"):
+            continue
+        real, synth = _column(con, real_rel, col, family), _column(con, synth_rel, col, family)
+        nulls = {"null_real": float(np.mean([v is None for v in real])), "null_synth": float(np.mean([v is None for v in synth]))}
+        real, synth = real[[v is not None for v in real]], synth[[v is not None for v in synth]]
+        if not len(real) or not len(synth):
+            continue
+        if col["kind"] == "text":
+            real_set = set(real)
+            texts.append({"column": col["name"], "unique_real": len(real_set) / len(real),
+                          "unique_synth": len(set(synth)) / len(synth),
+                          "copied": float(np.mean([v in real_set for v in synth])), **nulls})
+            continue
+        numeric = col["kind"] in ("numeric", "datetime")
+        score = ks_complement(real, synth) if numeric else tv_complement(real, synth)
+        shapes.append({"column": col["name"], "metric": "KSComplement" if numeric else "TVComplement",
+                       "score": score, **nulls})
+        scored.append((col, numeric))
+    pairs = _pairs(con, real_rel, synth_rel, scored)
+    shape = float(np.mean([s["score"] for s in shapes])) if shapes else None
+    trend = float(np.mean([p["score"] for p in pairs])) if pairs else None
+    overall = float(np.mean([x for x in (shape, trend) if x is not None])) if shapes else None
+    return {"real_rows": con.execute(f"SELECT count(*) FROM {real_rel}").fetchall()[0][0],
+            "synthetic_rows": con.execute(f"SELECT count(*) FROM {synth_rel}").fetchall()[0][0], "overall": overall, "column_shapes": shape, "column_pair_trends": trend,
+            "columns": shapes, "pairs": pairs, "text": texts}
+
+
+def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
+    if len(scored) < 2:
+        return []
+    exprs = [(_as_number(c["name"], type_family(c["type"])) if numeric else f"{ident(c['name'])}::VARCHAR")
+             for c, numeric in scored]
+    sql = "SELECT " + ", ".join(exprs) + " FROM {} WHERE " + " AND ".join(f"{ident(c['name'])} IS NOT NULL"
+                                                                         for c, _ in scored)
+    real = np.array(con.execute(sql.format(real_rel)).fetchall(), dtype=object)
+    synth = np.array(con.execute(sql.format(synth_rel)).fetchall(), dtype=object)
+    if not len(real) or not len(synth):
+        return []
+    edges = [np.histogram_bin_edges(real[:, i].astype(float), bins=BINS) if numeric else None
+             for i, (_, numeric) in enumerate(scored)]
+    out = []
+    for i, j in itertools.combinations(range(len(scored)), 2):
+        (a, a_num), (b, b_num) = scored[i], scored[j]
+        if a_num and b_num:
+            rho = [np.corrcoef(x[:, i].astype(float), x[:, j].astype(float))[0, 1] for x in (real, synth)]
+            rho = [0.0 if np.isnan(r) else r for r in rho]
+            out.append({"columns": [a["name"], b["name"]], "metric": "CorrelationSimilarity",
+                        "score": float(1 - abs(rho[0] - rho[1]) / 2)})
+            continue
+        joint = [np.char.add(np.char.add(_discrete(x[:, i], edges[i]), "\x1f"), _discrete(x[:, j], edges[j]))
+                 for x in (real, synth)]
+        out.append({"columns": [a["name"], b["name"]], "metric": "ContingencySimilarity",
+                    "score": tv_complement(joint[0], joint[1])})
+    return out
