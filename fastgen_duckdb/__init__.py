@@ -45,7 +45,8 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
                                [varchar, boolean]),
         "fastgen_drop": (lambda name: drop(con, name), [varchar]),
-        "fastgen_report_udf": (lambda name, n: json.dumps(report(con, name, n)), [varchar, bigint]),
+        "fastgen_report_udf": (lambda name, n, path: json.dumps(report(con, name, n, html=path)),
+                               [varchar, bigint, varchar]),
         "fastgen_generate_udf": (lambda schema, scale, seed: ", ".join(
             f"{t} {n}" for t, n in generate(con, schema, scale=scale, seed=seed)),
             [varchar, duckdb.sqltype("DOUBLE"), bigint]),
@@ -62,7 +63,8 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
                 replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL) AS
             fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect);
         CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS fastgen_import_udf(spec::VARCHAR, replace);
-        CREATE OR REPLACE TEMP MACRO fastgen_report(gen, "rows" := NULL) AS fastgen_report_udf(gen, "rows")::JSON;
+        CREATE OR REPLACE TEMP MACRO fastgen_report(gen, "rows" := NULL, html := NULL) AS
+            fastgen_report_udf(gen, "rows", html)::JSON;
         CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42) AS
             fastgen_generate_udf(schema, scale, seed);
     """)
@@ -165,10 +167,17 @@ def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42)
         cur.close()
 
 
-def report(con, gen: str, n: int | None = None, seed: int = 42) -> dict:
-    """Real vs synthetic fidelity scores (SDMetrics' formulas) for a generator learned from data."""
+def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None = None) -> dict:
+    """Real vs synthetic fidelity scores (SDMetrics' formulas) for a generator learned from data.
+
+    With `html`, also writes the report as a self-contained page (plots per column, a pair heat map) there.
+    """
+    from . import html as page
     cur = con.cursor()
     try:
+        if html:
+            with open(html, "w", encoding="utf-8") as f:
+                f.write(page.render(cur, gen, n, seed))
         return fidelity.report(cur, gen, n, seed)
     finally:
         cur.close()

@@ -67,7 +67,7 @@ def _export(con, args) -> None:
 
 
 def _report(con, args) -> None:
-    r = fg.report(con, args.generator, args.rows, args.seed)
+    r = fg.report(con, args.generator, args.rows, args.seed, html=args.html)
     if args.json:
         print(json.dumps(r, indent=2))
         return
@@ -146,6 +146,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--rows", type=int, help="synthetic rows (default: as many as the real rows, at most 100,000)")
     c.add_argument("--seed", type=int, default=42)
     c.add_argument("--json", action="store_true", help="the whole report as JSON")
+    c.add_argument("--html", help="also write a self-contained HTML page (plots, pair heat map) to this path")
     command("list", "list the generators")
     command("show", "print a generator's spec as JSON").add_argument("generator")
     c = command("import", "create or replace a generator from a spec JSON file (e.g. an edited `show`)")

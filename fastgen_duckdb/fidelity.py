@@ -59,6 +59,12 @@ def _discrete(values, edges):
 
 def report(con, gen: str, n: int | None = None, seed: int = 42) -> dict:
     """Real vs synthetic scores for a generator learned from data (n synthetic rows, default: as many as real)."""
+    spec, real, synth = relations(con, gen, n, seed)
+    return {"generator": gen, **compare(con, real, synth, spec["columns"])}
+
+
+def relations(con, gen: str, n: int | None, seed: int) -> tuple[dict, str, str]:
+    """The spec, the real rows (its source) and n synthetic rows, as SQL relations."""
     spec = catalog.get(con, gen)
     try:
         src = resolve(con, spec["source"])
@@ -67,8 +73,7 @@ def report(con, gen: str, n: int | None = None, seed: int = 42) -> dict:
     if src.kind in ("ddl", "schema"):
         raise SourceError(f"generator {gen!r} was learned from {src.kind.upper()}: there are no real rows to compare with")
     n = int(n or min(spec.get("source_rows") or 100_000, 100_000))
-    return {"generator": gen, **compare(con, f"(SELECT * FROM {src.relation})",
-                                        f"(FROM fastgen_sample({string(gen)}, {n}, seed := {int(seed)}))", spec["columns"])}
+    return spec, f"(SELECT * FROM {src.relation})", f"(FROM fastgen_sample({string(gen)}, {n}, seed := {int(seed)}))"
 
 
 def compare(con, real: str, synth: str, columns: list[dict]) -> dict:
