@@ -183,9 +183,14 @@ def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None
         cur.close()
 
 
-def export_sql(con, gen: str) -> str:
-    """A standalone SQL script recreating the generator in any DuckDB, with no Python."""
-    return catalog.export_sql(con, gen)
+def export_sql(con, gen: str, dialect: str = "duckdb", n: int = 1000, seed: int = 42, start: int = 0,
+               scale: float = 1.0) -> str:
+    """A standalone SQL script recreating the generator in any DuckDB, with no Python; or, with
+    dialect='spark', one Spark SQL query drawing rows [start, start + n) (n, seed, start, scale fixed)."""
+    if dialect == "duckdb":
+        return catalog.export_sql(con, gen)
+    from .dialect import export_query
+    return export_query(con, gen, dialect, n, seed, start, scale)
 
 
 def drop(con, gen: str) -> str:

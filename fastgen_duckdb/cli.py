@@ -9,6 +9,7 @@
     fastgen show shop.duckdb orders > orders.json
     fastgen import shop.duckdb orders.json
     fastgen export shop.duckdb orders -o orders.sql  (then: duckdb other.duckdb < orders.sql)
+    fastgen export shop.duckdb orders --dialect spark --rows 100000000 -o orders_spark.sql
     fastgen drop shop.duckdb orders
 """
 from __future__ import annotations
@@ -57,8 +58,10 @@ def _infer(con, args) -> None:
 
 
 def _export(con, args) -> None:
-    text = (fg.export_sql(con, args.generator) if args.format == "sql"
-            else json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False) + "\n")
+    if args.format == "json":
+        text = json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = fg.export_sql(con, args.generator, args.dialect, args.rows, args.seed, args.start, args.scale)
     if args.output:
         with open(args.output, "w") as f:
             f.write(text)
@@ -155,6 +158,12 @@ def parser() -> argparse.ArgumentParser:
     c = command("export", "write a generator as a standalone .sql script (any DuckDB, no Python) or its JSON spec")
     c.add_argument("generator")
     c.add_argument("--format", choices=["sql", "json"], default="sql")
+    c.add_argument("--dialect", choices=["duckdb", "spark"], default="duckdb",
+                   help="spark: one Spark SQL query drawing --rows rows (transpiled with sqlglot)")
+    c.add_argument("--rows", type=int, default=1000, help="rows the Spark query draws (default 1000)")
+    c.add_argument("--seed", type=int, default=42)
+    c.add_argument("--start", type=int, default=0)
+    c.add_argument("--scale", type=float, default=1.0)
     c.add_argument("-o", "--output", help="file to write (default: standard output)")
     command("drop", "delete a generator").add_argument("generator")
     return p

@@ -33,6 +33,11 @@ def params_name(gen: str) -> str:
     return "fastgen." + ident("params_" + gen)
 
 
+def at(items: str, index: str) -> str:
+    """The 1-based list element, as list_extract (which sqlglot can map to other dialects' functions)."""
+    return f"list_extract({items}, {index})"
+
+
 def uniform(j: int, k: int = 0) -> str:
     return f"((hash(r, seed, {j}, {k}) >> 11)::DOUBLE * {UNIT})"
 
@@ -161,7 +166,7 @@ class Column:
         x, k = f"x{self.j}{what}", f"k{self.j}{what}"
         self.helpers[x] = f"{v} * {len(knots) - 1}"
         self.helpers[k] = f"floor({v} * {len(knots) - 1})::INTEGER"
-        return f"({q}[{k} + 1] + ({x} - {k}) * {d}[{k} + 1])"
+        return f"({at(q, f'{k} + 1')} + ({x} - {k}) * {at(d, f'{k} + 1')})"
 
     # -- kinds ---------------------------------------------------------------------------------------
     def _constant(self):
@@ -191,8 +196,8 @@ class Column:
         x, k = f"x{self.j}", f"k{self.j}"
         self.helpers[x] = f"{v} * {len(values)}"
         self.helpers[k] = f"floor({v} * {len(values)})::INTEGER"
-        pick = f"CASE WHEN {x} - {k} < {pr}[{k} + 1] THEN {k} + 1 ELSE {al}[{k} + 1] END"
-        self.value, self.index = f"{vals}[{pick}]", f"({pick} - 1)"
+        pick = f"CASE WHEN {x} - {k} < {at(pr, f'{k} + 1')} THEN {k} + 1 ELSE {at(al, f'{k} + 1')} END"
+        self.value, self.index = at(vals, pick), f"({pick} - 1)"
 
     def resolve(self, columns: dict[str, "Column"]) -> None:
         """A conditional categorical: one alias table per bin of its parent, the bin read off the parent's draw."""
@@ -213,8 +218,9 @@ class Column:
         x, k = f"x{self.j}", f"k{self.j}"
         self.helpers[x] = f"{self.v} * {n}"
         self.helpers[k] = f"floor({self.v} * {n})::INTEGER"
-        self.value = (f"{vals}[CASE WHEN {x} - {k} < {pr}[{bin_of} + 1][{k} + 1] THEN {k} + 1 "
-                      f"ELSE {al}[{bin_of} + 1][{k} + 1] END]")
+        row_p, row_a = at(pr, f"{bin_of} + 1"), at(al, f"{bin_of} + 1")
+        self.value = at(vals, f"CASE WHEN {x} - {k} < {at(row_p, f'{k} + 1')} THEN {k} + 1 "
+                              f"ELSE {at(row_a, f'{k} + 1')} END")
 
     def _numeric(self):
         self.v = self._u()
@@ -294,7 +300,7 @@ class Column:
             h = f"h{self.j}_{i // 5 + 1}"
             self.uniforms[h] = f"hash(r, seed, {self.j}, {i // 5 + 1})"
             slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
-            picks.append(f"{slots}[((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER]")
+            picks.append(at(slots, f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"))
         self.value = " || ".join(picks)
 
     # -- the typed, named output -------------------------------------------------------------------
@@ -319,11 +325,7 @@ class Column:
         return f"CAST({value} AS {self.col['type']}) AS {ident(self.col['name'])}"
 
 
-def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
-    """The two statements that (re)create a generator: its parameter table and its table macro.
-
-    `lookup(name) -> spec` finds the generators that foreign keys reference (their key formulas are inlined).
-    """
+def _columns(spec: dict, lookup) -> list[Column]:
     def find(name):
         if name == spec["name"]:
             return spec
@@ -335,25 +337,49 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in columns:
         c.resolve(by_name)
-    params = {k: v for c in columns for k, v in c.params.items()} or {"unused": "NULL"}
-    params_sql = (f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT "
-                  + ", ".join(f"{sql} AS {name}" for name, sql in params.items()))
+    return columns
 
+
+def _params(columns: list[Column]) -> str:
+    params = {k: v for c in columns for k, v in c.params.items()} or {"unused": "NULL"}
+    return ", ".join(f"{sql} AS {name}" for name, sql in params.items())
+
+
+def _select(columns: list[Column], rows: str, params: str) -> str:
+    """The sampler's SELECT: uniforms from hashes, per-column helpers, then typed values (then CHECK bounds)."""
     def layer(exprs: dict[str, str], carry: str) -> str:
         return ", ".join([carry] + [f"{e} AS {a}" for a, e in exprs.items()])
 
     uniforms = {a: e for c in columns for a, e in c.uniforms.items()}
     helpers = {a: e for c in columns for a, e in c.helpers.items()}
-    rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
-            f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
-            f"WHERE b * {BLOCK} + c.i < n")
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
             f"FROM (SELECT {layer(helpers, '*')}\n"
             f"      FROM (SELECT {layer(uniforms, 'r')}\n"
             f"            FROM ({rows}))),\n"
-            f"     {params_name(spec['name'])} AS p")
-    bounds = [c.bound() for c in columns if c.bound()]
-    if bounds:  # CHECK (b >= a): b is raised to a where it falls short, after both are drawn
-        body = f"SELECT * REPLACE ({', '.join(bounds)}) FROM ({body})"
+            f"     {params} AS p")
+    if any(c.bound() for c in columns):  # CHECK (b >= a): b is raised to a where it falls short, after both are drawn
+        body = f"SELECT {', '.join(c.bound() or ident(c.col['name']) for c in columns)} FROM ({body})"
+    return body
+
+
+def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
+    """The two statements that (re)create a generator: its parameter table and its table macro.
+
+    `lookup(name) -> spec` finds the generators that foreign keys reference (their key formulas are inlined).
+    """
+    columns = _columns(spec, lookup)
+    params_sql = f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT {_params(columns)}"
+    rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
+            f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
+            f"WHERE b * {BLOCK} + c.i < n")
+    body = _select(columns, rows, params_name(spec["name"]))
     macro_sql = f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start, scale) AS TABLE\n{body}"
     return params_sql, macro_sql
+
+
+def compile_query(spec: dict, lookup=None) -> str:
+    """One self-contained SELECT (parameters in a CTE) over `fastgen_rows(r)`, with n, seed, start and scale
+    left as bare names: the form that dialect.py rewrites for other engines."""
+    columns = _columns(spec, lookup)
+    return (f"WITH fastgen_params AS (SELECT {_params(columns)})\n"
+            + _select(columns, "SELECT r FROM fastgen_rows", "fastgen_params"))

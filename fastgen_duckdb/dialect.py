@@ -1,0 +1,59 @@
+"""The sampler for other engines: the compiled SELECT, transpiled by sqlglot (Spark SQL).
+
+The query is the same sampler as the DuckDB macro, with n, seed, start and scale fixed, the parameters in a
+CTE and the rows from Spark's own (distributed) range(). Only the hash differs: Spark's 64-bit xxhash64 stands
+in for DuckDB's hash, so the rows differ but every distribution, key and reference is drawn the same way.
+"""
+from __future__ import annotations
+
+import sqlglot
+from sqlglot import exp
+
+from . import catalog
+from .compiler import compile_query
+from .spec import SpecError, type_family
+
+DIALECTS = ("spark",)
+SPARK_REFUSED = {"time": "Spark has no TIME type", "uuid": "Spark has no UUID type"}
+UNSIGNED = ("UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "HUGEINT")
+
+
+def export_query(con, gen: str, dialect: str, n: int, seed: int = 42, start: int = 0, scale: float = 1.0) -> str:
+    """A standalone query drawing rows [start, start + n) of the generator in another SQL dialect."""
+    if dialect not in DIALECTS:
+        raise ValueError(f"dialect must be one of {', '.join(DIALECTS)} (or sql for DuckDB), got {dialect!r}")
+    spec = catalog.get(con, gen)
+    for col in spec["columns"]:
+        why = SPARK_REFUSED.get(type_family(col["type"])) or ("Spark has no such integer type"
+                                                               if col["type"] in UNSIGNED else None)
+        if why:
+            raise SpecError(f"column {col['name']!r} ({col['type']}): {why}; select or cast it in the source")
+    tree = sqlglot.parse_one(compile_query(spec, lambda other: catalog.get(con, other)), read="duckdb")
+    constants = {"n": int(n), "seed": int(seed), "start": int(start), "scale": float(scale)}
+
+    def rewrite(node):
+        if isinstance(node, exp.Column) and not node.table and not node.this.quoted and node.name in constants:
+            value = constants[node.name]
+            return exp.Literal.number(value)
+        if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.ENUM:
+            return exp.DataType.build("VARCHAR")
+        name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
+        if name == "LIST_EXTRACT":
+            return exp.Anonymous(this="ELEMENT_AT", expressions=node.expressions)
+        if name == "HASH" or type(node).__name__ == "Hash":
+            return exp.Anonymous(this="XXHASH64", expressions=list(node.expressions) or [node.this])
+        if isinstance(node, exp.BitwiseRightShift):  # xxhash64 is signed: shift in zeros
+            return exp.Anonymous(this="SHIFTRIGHTUNSIGNED", expressions=[node.this, node.expression])
+        if isinstance(node, exp.UnixToTime):  # make_timestamp(µs) or to_timestamp(s): keep every microsecond
+            micros = node.args.get("scale") == exp.UnixToTime.MICROS
+            return exp.Anonymous(this="TIMESTAMP_MICROS" if micros else "TIMESTAMP_SECONDS", expressions=[node.this])
+        return node
+
+    for _ in range(8):  # transform() does not revisit what a replaced node holds: repeat to a fixed point
+        new = tree.transform(rewrite)
+        if new == tree:
+            break
+        tree = new
+    text = tree.sql(dialect="spark")
+    return (f"-- fastgen generator {gen!r} as Spark SQL: rows [{start}, {start + n}) for seed {seed}, scale {scale}\n"
+            + text.replace("fastgen_rows", f"(SELECT id AS r FROM RANGE({int(start)}, {int(start) + int(n)}))") + "\n")

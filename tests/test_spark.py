@@ -1,0 +1,74 @@
+"""The Spark export: the sampler transpiled with sqlglot runs on local PySpark and draws the same distributions."""
+import os
+import re
+
+import pytest
+
+import fastgen_duckdb as fg
+from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
+from data import make_people
+
+pytestmark = pytest.mark.slow
+N = 20_000
+
+
+@pytest.fixture(scope="module")
+def spark():
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        if os.environ.get("FASTGEN_REQUIRE_SPARK"):
+            raise
+        pytest.skip("pyspark not installed (pip install -e '.[spark]')")
+    session = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+               .config("spark.driver.memory", "2g").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_spark_draws_the_same_distributions(con, spark, tmp_path):
+    make_people(con, 5000)
+    fg.infer(con, "people")
+    query = fg.export_sql(con, "people", dialect="spark", n=N, seed=3)
+    duck = con.execute(f"FROM fastgen_sample('people', {N}, seed := 3)").fetchall()
+    df = spark.sql(query)
+    names = [c for c, _ in df.dtypes]
+    assert names == [r[0] for r in con.execute("DESCRIBE people").fetchall()]
+    types = dict(df.dtypes)
+    assert (types["person_id"], types["age"], types["income"], types["churned"], types["signup_date"]) == (
+        "bigint", "tinyint", "decimal(12,2)", "boolean", "date")
+    sp = [tuple(r) for r in df.collect()]
+    assert len(sp) == N
+    col = {name: i for i, name in enumerate(names)}
+
+    def values(rows, name):
+        return [r[col[name]] for r in rows if r[col[name]] is not None]
+
+    # keys are functions of the row number: the very same set
+    assert sorted(values(sp, "person_id")) == sorted(values(duck, "person_id"))
+    assert set(values(sp, "customer_code")) == set(values(duck, "customer_code"))
+    for name in ("age", "income", "score"):
+        a, b = [float(x) for x in values(sp, name)], [float(x) for x in values(duck, name)]
+        assert ks_statistic(a, b) < ks_tolerance(len(a), len(b)), name
+    for name in ("signup_date", "last_login"):
+        a = sorted(values(sp, name))
+        b = sorted(values(duck, name))
+        assert a[0] >= min(b) - (b[-1] - b[0]) * 0.01 and a[-1] <= max(b) + (b[-1] - b[0]) * 0.01
+        assert abs(len(a) - len(b)) < 0.05 * N and a[len(a) // 2] - b[len(b) // 2] < (b[-1] - b[0]) * 0.03
+    for name in ("plan", "city", "churned"):
+        def share(rows):
+            vals = values(rows, name)
+            return {v: vals.count(v) / len(vals) for v in set(vals)}
+        assert tvd(share(sp), share(duck)) < tvd_tolerance(len(share(duck)), N, N), name
+    nulls = sum(r[col["age"]] is None for r in sp) / N
+    assert abs(nulls - sum(r[col["age"]] is None for r in duck) / N) < 0.015
+    assert all(re.fullmatch(r"\d{3}-[A-Z][ABC]", t) for t in values(sp, "ticket"))
+    assert all(r[col["schema_version"]] == "v2" for r in sp)
+
+
+def test_spark_refuses_what_it_cannot_type(con):
+    con.execute("CREATE TABLE t AS SELECT TIME '10:00:00' + to_seconds(i) AS at_time FROM range(100) t(i)")
+    fg.infer(con, "t")
+    with pytest.raises(fg.SpecError, match="Spark has no TIME type"):
+        fg.export_sql(con, "t", dialect="spark")
