@@ -19,14 +19,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 PRICE_IN, PRICE_OUT = 0.15, 0.60   # USD per million tokens, gpt-4o-mini list price
 ROWS_PER_CALL, TARGET_ROWS = 20, 1_000_000
-DDL = """CREATE TABLE customers (
-    customer_id INTEGER PRIMARY KEY,
-    email VARCHAR NOT NULL,
-    country VARCHAR CHECK (country IN ('PT', 'ES', 'FR')),
-    age INTEGER CHECK (age BETWEEN 18 AND 90),
-    signup_date DATE,
-    is_active BOOLEAN NOT NULL
-);"""
+from data import CUSTOMERS_DDL as DDL  # noqa: E402 (tests/ is on the path above)
 
 
 def dollars(prompt: float, completion: float) -> float:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -54,6 +55,21 @@ def get(con, name: str) -> dict:
     return json.loads(rows[0][0])
 
 
+@contextmanager
+def transaction(con):
+    """A cursor in its own transaction: committed if the block ends normally, rolled back on any error."""
+    cur = con.cursor()
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        yield cur
+        cur.execute("COMMIT")
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    finally:
+        cur.close()
+
+
 def save(con, specs: list[dict], replace: bool = False) -> list[str]:
     """Validate, compile and store specs, all in one transaction; return the generators' names.
 
@@ -67,9 +83,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
     lookup = {**stored, **batch}.get
     compiled = [(spec, *compile_spec(spec, lookup)) for spec in specs]
     recompiled = [(spec, *compile_spec(spec, lookup)) for spec in dependents]
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con) as cur:
         for spec, params_sql, macro_sql in compiled:
             name = spec["name"]
             exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchall()[0][0]
@@ -84,12 +98,6 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
         for spec, params_sql, macro_sql in recompiled:
             cur.execute(params_sql)
             cur.execute(macro_sql)
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
     return [spec["name"] for spec, _, _ in compiled]
 
 
@@ -151,16 +159,8 @@ def export_sql(con, name: str) -> str:
 
 def drop(con, name: str) -> str:
     get(con, name)  # raises for an unknown name
-    cur = con.cursor()
-    cur.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con) as cur:
         cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
         cur.execute(f"DROP MACRO TABLE IF EXISTS {macro_name(name)}")
         cur.execute(f"DROP TABLE IF EXISTS {params_name(name)}")
-        cur.execute("COMMIT")
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    finally:
-        cur.close()
     return name

@@ -32,3 +32,14 @@ def make_people(con, rows: int = 20_000, name: str = "people") -> None:
           || ' ' || ['ok', 'good', 'poor', 'excellent', 'terrible', 'average', 'fine', 'awesome'][1 + floor(8 * {u(18)})::INT]
           || repeat(' indeed', floor(3 * {u(19)})::INT)       AS review
     FROM range({rows}) t(i)""")
+
+
+# A small DDL for the model to read: a key, NOT NULL, a CHECK list and a CHECK range, a date, a flag.
+CUSTOMERS_DDL = """CREATE TABLE customers (
+    customer_id INTEGER PRIMARY KEY,
+    email VARCHAR NOT NULL,
+    country VARCHAR CHECK (country IN ('PT', 'ES', 'FR')),
+    age INTEGER CHECK (age BETWEEN 18 AND 90),
+    signup_date DATE,
+    is_active BOOLEAN NOT NULL
+);"""

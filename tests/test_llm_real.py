@@ -9,18 +9,11 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance
+from data import CUSTOMERS_DDL as DDL
 from local_llm import start_server, stop_server
 
 pytestmark = pytest.mark.slow
 
-DDL = """CREATE TABLE customers (
-    customer_id INTEGER PRIMARY KEY,
-    email VARCHAR NOT NULL,
-    country VARCHAR CHECK (country IN ('PT', 'ES', 'FR')),
-    age INTEGER CHECK (age BETWEEN 18 AND 90),
-    signup_date DATE,
-    is_active BOOLEAN NOT NULL
-);"""
 
 
 @pytest.fixture(scope="module")
