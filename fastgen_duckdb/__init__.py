@@ -21,8 +21,8 @@ from .spec import SpecError, UnsupportedType
 from .sqltext import ident, string
 
 __version__ = "0.1.0"
-__all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "report", "generators", "spec", "import_spec", "export_sql", "drop",
-           "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
+__all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "report", "generators", "spec",
+           "import_spec", "export_sql", "drop", "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
 
 
 def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
@@ -96,6 +96,7 @@ def infer_all(con, source: str, name: str | None = None, rows: int | None = None
     cur = con.cursor()
     try:
         src = resolve(cur, source)
+        # fail before profiling or calling a model (save checks again, inside its transaction)
         if src.kind != "ddl" and not replace and (name or src.name) in catalog.names(cur):
             raise GeneratorError(f"generator {name or src.name!r} exists; pass replace := true to overwrite it, "
                                  "or name := '…' to keep both")
@@ -104,14 +105,19 @@ def infer_all(con, source: str, name: str | None = None, rows: int | None = None
         cur.close()
 
 
-def sample(con, gen: str, n: int, seed: int = 42, start: int = 0) -> duckdb.DuckDBPyRelation:
-    """Rows [start, start + n) of the generator's stream for this seed, as a lazy relation."""
+def sample(con, gen: str, n: int, seed: int = 42, start: int = 0, scale: float = 1.0) -> duckdb.DuckDBPyRelation:
+    """Rows [start, start + n) of the generator's stream for this seed, as a lazy relation.
+
+    Foreign keys reference parents of (their source rows × scale) rows."""
     catalog.get(con, gen)
     for label, value, least in (("n", n, 0), ("start", start, 0), ("seed", seed, None)):
         if isinstance(value, bool) or not isinstance(value, int) or (least is not None and value < least):
             raise ValueError(f"{label} must be a whole number" + (f" >= {least}" if least is not None else "")
                              + f", got {value!r}")
-    return con.sql(f"FROM fastgen_sample({string(gen)}, {n}, seed := {seed}, start := {start})")
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
+        raise ValueError(f"scale must be a number > 0, got {scale!r}")
+    return con.sql(f"FROM fastgen_sample({string(gen)}, {n}, seed := {seed}, start := {start}, "
+                   f"scale := {float(scale)!r})")
 
 
 def generators(con) -> duckdb.DuckDBPyRelation:

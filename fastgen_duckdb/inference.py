@@ -17,46 +17,50 @@ from .sqltext import ident
 
 
 def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings, dialect: str | None = None) -> list[dict]:
-    client = Client(con, settings) if settings.online else None
     if src.kind == "ddl":
         tables = ddl.parse(src.text, dialect)
         if name and len(tables) > 1:
             raise SourceError(f"the DDL creates {len(tables)} tables; name := … applies to one table only")
-        by_table = {t.name: from_table_def(con, t, client, name or t.name) for t in tables}
+        by_table = {t.name: from_table_def(con, t, settings, name or t.name) for t in tables}
         sized = {t for t, spec in by_table.items() if spec.get("source_rows")}
         schema = "ddl_" + hashlib.sha1(src.text.encode()).hexdigest()[:8]
         specs = [by_table[t] for t in relations.link(tables, by_table, schema, sized)]
     elif src.kind == "schema":
         if name:
             raise SourceError("name := … applies to one table; a schema's generators are named after its tables")
-        database, schema = (part.strip('"').replace('""', '"') for part in src.relation.split('"."'))
-        tables = ddl.catalog_tables(con, database, schema)
+        tables = ddl.catalog_tables(con, src.database, src.schema)
         if not tables:
             raise SourceError(f"schema {src.text[:-2]!r} has no tables")
         by_table = {}
         for t in tables:
             table = Source("table", t.name, f"{src.relation}.{ident(t.name)}", t.name)
-            spec = from_data(con, table, t.name, rows, client)
+            spec = from_data(con, table, t.name, rows, settings)
             spec["columns"] = [enforce(col, t.column(col["name"])) for col in spec["columns"]]
             by_table[t.name] = spec
         specs = [by_table[t] for t in relations.link(tables, by_table, src.text[:-2], set(by_table))]
     else:
-        specs = [from_data(con, src, name or src.name, rows, client)]
-    for spec in specs:
-        if client:
-            spec["inferred_by"] = ("llm+data" if src.kind != "ddl" else "llm") + f" ({settings.model})"
-            spec["llm"] = client.usage.record(settings.model)
-        elif settings.reason:
-            spec["inferred_note"] = settings.reason
+        specs = [from_data(con, src, name or src.name, rows, settings)]
     return specs
 
 
-def from_data(con, src: Source, name: str, rows: int, client: Client | None) -> dict:
+def _credit(spec: dict, client: Client | None, settings: Settings, how: str) -> dict:
+    """Say how the spec was inferred: by which model and at what cost, or why offline."""
+    if client:
+        spec["inferred_by"] = f"{how} ({settings.model})"
+        spec["llm"] = client.usage.record(settings.model)
+    elif settings.reason:
+        spec["inferred_note"] = settings.reason
+    return spec
+
+
+def from_data(con, src: Source, name: str, rows: int, settings: Settings) -> dict:
+    client = Client(con, settings) if settings.online else None  # one per table: its own tokens and cost
     advise = (lambda profilers, cols: refine(client, name, profilers, cols)) if client else None
-    return profile.infer(con, src, name, rows, advise=advise)
+    return _credit(profile.infer(con, src, name, rows, advise=advise), client, settings, "llm+data")
 
 
-def from_table_def(con, table: ddl.TableDef, client: Client | None, name: str) -> dict:
+def from_table_def(con, table: ddl.TableDef, settings: Settings, name: str) -> dict:
+    client = Client(con, settings) if settings.online else None
     answers, rows = {}, None
     if client:
         answers, rows = ask_columns(client, table.name, [c.describe() for c in table.columns], table.comment)
@@ -75,10 +79,11 @@ def from_table_def(con, table: ddl.TableDef, client: Client | None, name: str) -
         else:
             col = priors.column_spec(coldef)
         columns.append(col)
-    return {"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}", "source_rows": rows or 0,
-            "inferred_by": "schema", "columns": columns,
-            "constraints": {k: v for k, v in (("primary_key", table.primary_key), ("unique", table.unique),
-                                              ("foreign_keys", table.foreign_keys), ("checks", table.checks)) if v}}
+    return _credit({"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}",
+                    "source_rows": rows or 0, "inferred_by": "schema", "columns": columns,
+                    "constraints": {k: v for k, v in (("primary_key", table.primary_key), ("unique", table.unique),
+                                                      ("foreign_keys", table.foreign_keys), ("checks", table.checks))
+                                    if v}}, client, settings, "llm")
 
 
 def _alone(col: dict) -> dict:

@@ -25,10 +25,12 @@ class SourceError(ValueError):
 
 @dataclass
 class Source:
-    kind: str          # "table", "file", "query" or "ddl"
+    kind: str          # "table", "file", "query", "ddl" or "schema"
     text: str          # what the user gave
-    relation: str      # SQL usable after FROM
+    relation: str      # SQL usable after FROM (for a schema: "database"."schema")
     name: str          # the default generator name
+    database: str = ""  # for a whole schema
+    schema: str = ""
 
 
 def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
@@ -77,7 +79,7 @@ def _find_schema(con, text: str) -> Source | None:
     if not rows:
         return None
     db, sch = rows[0]
-    return Source("schema", text, f"{ident(db)}.{ident(sch)}", sch)
+    return Source("schema", text, f"{ident(db)}.{ident(sch)}", sch, database=db, schema=sch)
 
 
 def _find_relation(con, text: str) -> Source | None:

@@ -15,7 +15,6 @@ from local_llm import start_server, stop_server
 pytestmark = pytest.mark.slow
 
 
-
 @pytest.fixture(scope="module")
 def local_model():
     try:
