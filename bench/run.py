@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,7 +26,6 @@ SDV_GC_ROWS_PER_S = 15_100  # SDV GaussianCopula 2.0 on these machines (shared/D
 
 
 def child(kind: str, db: str, n: int) -> dict:
-    import duckdb
     import fastgen_duckdb as fg
     con = fg.connect(db)
     con.execute("SET threads = 2")

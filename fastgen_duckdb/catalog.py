@@ -95,7 +95,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
             cur.execute(params_sql)
             cur.execute(macro_sql)
             _check_output(cur, spec)
-        for spec, params_sql, macro_sql in recompiled:
+        for _, params_sql, macro_sql in recompiled:
             cur.execute(params_sql)
             cur.execute(macro_sql)
     return [spec["name"] for spec, _, _ in compiled]

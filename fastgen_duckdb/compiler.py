@@ -10,7 +10,6 @@ interpolation index), then the typed values under the source's column names.
 """
 from __future__ import annotations
 
-import math
 
 from .sqltext import ident, list_literal, literal, nested_list_literal, number, string
 from .spec import GRANULARITY, SpecError, epoch, type_family
@@ -260,7 +259,7 @@ class Column:
             if col["table"] == self.table:
                 # self-reference: row r in [2^k, 2^(k+1)) points below 2^k, so inserting the doubling chunks
                 # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
-                g = f"pow(2, floor(log2(greatest(r, 1))))::BIGINT"
+                g = "pow(2, floor(log2(greatest(r, 1))))::BIGINT"
                 index = f"floor({w} * CASE WHEN {g} > r THEN {g} // 2 ELSE {g} END)::BIGINT"
                 self.value = (f"CASE WHEN r = 0 THEN NULL ELSE {row_value(lookup, col['table'], col['column'], index)} "
                               "END")

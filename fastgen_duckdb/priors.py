@@ -6,6 +6,7 @@ model's answer for a column is unusable. Deliberately plain: the model, or the d
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from statistics import NormalDist
 
@@ -46,7 +47,6 @@ def distribution_knots(lo: float, hi: float, shape: str = "uniform", n: int = KN
         z = [NormalDist().inv_cdf(p) for p in probs]
         return [lo + (hi - lo) * (x - z[0]) / (z[-1] - z[0]) for x in z]
     if shape in ("lognormal", "exponential") and hi > lo:
-        import math
         if shape == "exponential":
             e = [-math.log(1 - p) for p in probs]
         else:

@@ -72,8 +72,8 @@ def test_categorical_shares(people, col):
 
 
 def test_datetimes(people):
-    for col, unit in (("signup_date", "epoch_us(signup_date::TIMESTAMP) // 86400000000"), ("last_login", "epoch(last_login)")):
-        real, synth = column(people, "people", unit), column(people, "synth", unit)
+    for as_number in ("epoch_us(signup_date::TIMESTAMP) // 86400000000", "epoch(last_login)"):
+        real, synth = column(people, "people", as_number), column(people, "synth", as_number)
         assert ks_statistic(real, synth) < ks_tolerance(len(real), len(synth))
         assert min(real) <= min(synth) and max(synth) <= max(real)
     assert kinds(people)["last_login"]["granularity"] == "second"

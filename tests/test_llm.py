@@ -1,5 +1,4 @@
 """The LLM path against a scripted endpoint: every fault ends in a valid spec or a clear error."""
-import json
 
 import pytest
 

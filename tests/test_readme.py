@@ -1,5 +1,4 @@
 """The README's examples run as written (row counts scaled down where they would only cost time)."""
-import os
 import pathlib
 import re
 import subprocess

@@ -1,7 +1,6 @@
 """The output schema equals the source's: names (odd ones too), order and every supported type."""
 import re
 
-import duckdb
 import pytest
 
 import fastgen_duckdb as fg
@@ -46,7 +45,7 @@ def test_odd_names_survive(con):
                 + " FROM range(500) t(i)")
     gen = fg.infer(con, "we'ird tab\"le")
     assert gen == "we'ird tab\"le"
-    rel = con.sql(f"FROM fastgen_sample('we''ird tab\"le', 10)")
+    rel = con.sql("FROM fastgen_sample('we''ird tab\"le', 10)")
     assert rel.columns == names
     assert fg.generators(con).fetchall()[0][0] == gen
 

@@ -56,11 +56,12 @@ def test_spark_draws_the_same_distributions(con, spark, tmp_path):
         b = sorted(values(duck, name))
         assert a[0] >= min(b) - (b[-1] - b[0]) * 0.01 and a[-1] <= max(b) + (b[-1] - b[0]) * 0.01
         assert abs(len(a) - len(b)) < 0.05 * N and a[len(a) // 2] - b[len(b) // 2] < (b[-1] - b[0]) * 0.03
+    def share(rows, name):
+        vals = values(rows, name)
+        return {v: vals.count(v) / len(vals) for v in set(vals)}
+
     for name in ("plan", "city", "churned"):
-        def share(rows):
-            vals = values(rows, name)
-            return {v: vals.count(v) / len(vals) for v in set(vals)}
-        assert tvd(share(sp), share(duck)) < tvd_tolerance(len(share(duck)), N, N), name
+        assert tvd(share(sp, name), share(duck, name)) < tvd_tolerance(len(share(duck, name)), N, N), name
     nulls = sum(r[col["age"]] is None for r in sp) / N
     assert abs(nulls - sum(r[col["age"]] is None for r in duck) / N) < 0.015
     assert all(re.fullmatch(r"\d{3}-[A-Z][ABC]", t) for t in values(sp, "ticket"))
