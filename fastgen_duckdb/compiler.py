@@ -138,7 +138,12 @@ class Column:
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, str] = {}     # parameter-table columns
         self.value = ""                      # layer 3, before the null wrapper and the cast
-        getattr(self, "_" + col["kind"])()
+        if col.get("after"):  # drawn as its gap after another column; bound() adds the two
+            self.v = self._u()
+            gap = self._interpolate(col["after"]["gaps"], "gap", self.v)
+            self.value = f"round({gap})" if self.family in ("integer", "date") else gap
+        else:
+            getattr(self, "_" + col["kind"])()
         if col["nulls"] > 0:
             self.uniforms.setdefault(f"u{j}", uniform(j))
 
@@ -304,8 +309,18 @@ class Column:
 
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str | None:
-        """`at_least` / `at_most` another column (a CHECK comparison), strict with `strict`."""
+        """Rules on other columns' values, applied after every column is drawn: `equals` a product or sum of
+        two columns, `at_least` / `at_most` another column (strict with `strict`)."""
         me = ident(self.col["name"])
+        after = self.col.get("after")
+        if after:
+            gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
+                   "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
+            return f"CAST({ident(after['column'])} + {gap} AS {self.col['type']}) AS {me}"
+        equals = self.col.get("equals")
+        if equals:
+            (op, (a, b)), = equals.items()
+            return f"CAST({ident(a)} {'*' if op == 'product' else '+'} {ident(b)} AS {self.col['type']}) AS {me}"
         for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
             other = self.col.get(field)
             if other:
@@ -321,6 +336,8 @@ class Column:
         value = self.value
         if self.col["nulls"] > 0:
             value = f"CASE WHEN u{self.j} < {number(self.col['nulls'])} THEN NULL ELSE {value} END"
+        if self.col.get("after"):  # still a gap: bound() types it
+            return f"{value} AS {ident(self.col['name'])}"
         return f"CAST({value} AS {self.col['type']}) AS {ident(self.col['name'])}"
 
 
@@ -356,7 +373,7 @@ def _select(columns: list[Column], rows: str, params: str) -> str:
             f"      FROM (SELECT {layer(uniforms, 'r')}\n"
             f"            FROM ({rows}))),\n"
             f"     {params} AS p")
-    if any(c.bound() for c in columns):  # CHECK (b >= a): b is raised to a where it falls short, after both are drawn
+    if any(c.bound() for c in columns):  # rules between columns, on the drawn values
         body = f"SELECT {', '.join(c.bound() or ident(c.col['name']) for c in columns)} FROM ({body})"
     return body
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 
 import math
 
+from .spec import type_family
 from .sqltext import ident
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
 MIN_V = 0.3        # weaker associations are not worth a conditional table
 MAX_VALUES = 64    # categorical children and parents of at most this many values
+MAX_RELATION_COLUMNS = 12  # numeric and date columns searched for exact relations
+GAP_KNOTS = 257            # quantile knots of the gap between two ordered columns
+MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
 
 
 def cramers_v(table: dict[tuple, int]) -> float:
@@ -86,6 +90,75 @@ def _condition(con, sample: str, child: dict, parent: dict, v: float) -> None:
     overall = [float(w) for w in child["weights"]]
     child["given"] = {"column": parent["name"], "bins": bins, "cramers_v": round(v, 3),
                       "weights": [row if sum(row) > 0 else overall for row in by_bin]}
+
+
+def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
+    """Relations that hold on every sampled row become rules: orderings (b >= a) and arithmetic (c = a * b, a + b).
+
+    An ordering is kept only where drawing both columns on their own would break it (their ranges overlap);
+    a column gets one rule, and a column with a rule is not used by another (no chains).
+    """
+    def numeric(c):
+        return "given" not in c and (c["kind"] in ("numeric", "datetime") or (
+            c["kind"] == "categorical" and type_family(c["type"]) in ("integer", "float", "decimal")))
+    candidates = [c for c in cols if numeric(c)][:MAX_RELATION_COLUMNS]
+    ruled, used = set(), set()
+    names = {c["name"]: ident(c["name"]) for c in candidates}
+    for c in candidates:  # arithmetic: one query per result column, every pair of operands at once
+        numbers = [x for x in candidates if type_family(x["type"]) in ("integer", "float", "decimal")]
+        operands = [(a, b) for i, a in enumerate(numbers) for b in numbers[i:]
+                    if c is not a and c is not b and c["kind"] == "numeric"]
+        if not operands:
+            continue
+        tests = [f"bool_and(abs({names[c['name']]} - {names[a['name']]} {op} {names[b['name']]}) <= 0.005 "
+                 f"* greatest(1, abs({names[c['name']]})))" for a, b in operands for op in ("*", "+")]
+        found = con.execute(f"SELECT {', '.join(tests)}, count(*) FROM {sample} WHERE "
+                            + " AND ".join(f"{n} IS NOT NULL" for n in names.values())).fetchall()[0]
+        if found[-1] < 30:
+            return cols
+        for k, ok in enumerate(found[:-1]):
+            a, b = operands[k // 2]
+            if ok and c["name"] not in used and not {a["name"], b["name"]} & ruled:
+                c["equals"] = {"product" if k % 2 == 0 else "sum": [a["name"], b["name"]]}
+                ruled.add(c["name"])
+                used.update((a["name"], b["name"]))
+                break
+    for later in candidates:  # orderings: later = earlier + a gap drawn from the data's gaps
+        for earlier in candidates:
+            if later is earlier or later["name"] in ruled | used or earlier["name"] in ruled \
+                    or later["kind"] == "categorical" or type_family(later["type"]) != type_family(earlier["type"]):
+                continue
+            gap = _gap(later, earlier)
+            ok, overlap, rho, knots = con.execute(
+                f"SELECT bool_and({gap} >= 0), max({names[earlier['name']]}) > min({names[later['name']]}), "
+                f"corr({_as_double(later)}, {_as_double(earlier)}), "
+                f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]) FROM {sample}").fetchall()[0]
+            # related, not merely ordered by their ranges (a price above a quantity is no rule)
+            if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION:
+                later["after"] = {"column": earlier["name"], "gaps": [float(max(k, 0)) for k in knots]}
+                ruled.add(later["name"])
+                used.add(earlier["name"])
+                break
+    return cols
+
+
+def _as_double(col: dict) -> str:
+    c = ident(col["name"])
+    family = type_family(col["type"])
+    if family == "date":
+        return f"({c} - DATE '1970-01-01')::DOUBLE"
+    return f"epoch_us({c})::DOUBLE" if family in ("timestamp", "time") else f"{c}::DOUBLE"
+
+
+def _gap(later: dict, earlier: dict) -> str:
+    """later - earlier as a number: days between dates, microseconds between times, else the difference."""
+    a, b = ident(later["name"]), ident(earlier["name"])
+    family = type_family(later["type"])
+    if family == "date":
+        return f"({a} - {b})::DOUBLE"
+    if family in ("timestamp", "time"):
+        return f"(epoch_us({a}) - epoch_us({b}))::DOUBLE"
+    return f"({a} - {b})::DOUBLE"
 
 
 def _key(value) -> str:

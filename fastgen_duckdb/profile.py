@@ -42,7 +42,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         cols = [p.spec() for p in profilers]
         if advise:
             cols = advise(profilers, cols)
-        cols = dependence.link(con, sample, cols)
+        cols = dependence.exact_relations(con, sample, dependence.link(con, sample, cols))
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),

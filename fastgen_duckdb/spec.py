@@ -163,6 +163,23 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         for field in ("at_least", "at_most"):
             if col.get(field) is not None and str(col[field]).lower() not in names - {col["name"].lower()}:
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: {field} names no other column")
+        after = col.get("after")
+        if after is not None:
+            other = by_name.get(str((after or {}).get("column", "")).lower()) if isinstance(after, dict) else None
+            if other is None or other is col or type_family(other["type"]) != type_family(col["type"]) \
+                    or type_family(col["type"]) not in ("integer", "float", "decimal", "date", "time", "timestamp"):
+                raise SpecError(f"spec {name!r}, column {col['name']!r}: after must name another column of its type")
+            gaps = _sorted_numbers(after.get("gaps"), f"spec {name!r}, column {col['name']!r}, after.gaps")
+            if gaps[0] < 0:
+                raise SpecError(f"spec {name!r}, column {col['name']!r}: gaps cannot be negative")
+        equals = col.get("equals")
+        if equals is not None:
+            ok = (isinstance(equals, dict) and len(equals) == 1 and next(iter(equals)) in ("product", "sum")
+                  and isinstance(next(iter(equals.values())), list) and len(next(iter(equals.values()))) == 2
+                  and all(str(x).lower() in names - {col["name"].lower()} for x in next(iter(equals.values()))))
+            if not ok:
+                raise SpecError(f"spec {name!r}, column {col['name']!r}: equals must be "
+                                "{\"product\" or \"sum\": [two other columns]}")
     if not isinstance(spec.get("source_rows", 0), int) or spec.get("source_rows", 0) < 0:
         raise SpecError(f"spec {name!r}: 'source_rows' must be a non-negative integer")
     return spec

@@ -63,3 +63,32 @@ def test_edited_conditionals_are_validated(shop):
     status["given"]["weights"] = [row + [1.0] for row in status["given"]["weights"]]
     with pytest.raises(fg.SpecError, match="one non-negative weight per value"):
         fg.import_spec(shop, spec)
+
+
+@pytest.fixture
+def lines(con):
+    con.execute("""CREATE TABLE lines AS SELECT (1 + hash(i) % 20)::INTEGER AS qty,
+                   round(1 + (hash(i, 1) % 10000) / 100.0, 2)::DECIMAL(10, 2) AS price,
+                   DATE '2024-01-01' + (hash(i, 2) % 300)::INT AS ordered FROM range(5000) t(i)""")
+    con.execute("""ALTER TABLE lines ADD COLUMN total DECIMAL(12, 2); UPDATE lines SET total = qty * price;
+                   ALTER TABLE lines ADD COLUMN shipped DATE;
+                   UPDATE lines SET shipped = ordered + (hash(qty, price) % 10)::INT""")
+    fg.infer(con, "lines")
+    return con
+
+
+def test_exact_relations_from_data(lines):
+    cols = {c["name"]: c for c in fg.spec(lines, "lines")["columns"]}
+    assert cols["total"]["equals"] == {"product": ["qty", "price"]}
+    assert cols["shipped"]["after"]["column"] == "ordered"
+    assert "after" not in cols["price"] and "equals" not in cols["price"]  # price >= qty holds, but is no rule
+    bad = lines.execute("""SELECT count(*) FILTER (total <> qty * price), count(*) FILTER (shipped < ordered)
+                           FROM fastgen_sample('lines', 100000)""").fetchall()[0]
+    assert bad == (0, 0)
+
+
+def test_ordered_gaps_follow_the_data(lines):
+    from conftest import ks_statistic, ks_tolerance
+    real = [r[0] for r in lines.execute("SELECT shipped - ordered FROM lines").fetchall()]
+    synth = [r[0] for r in lines.execute("SELECT shipped - ordered FROM fastgen_sample('lines', 50000)").fetchall()]
+    assert max(synth) <= max(real) and ks_statistic(real, synth) < ks_tolerance(len(real), len(synth), 256)
