@@ -320,7 +320,9 @@ class Column:
         equals = self.col.get("equals")
         if equals:
             (op, (a, b)), = equals.items()
-            return f"CAST({ident(a)} {'*' if op == 'product' else '+'} {ident(b)} AS {self.col['type']}) AS {me}"
+            wide = {"integer": "::BIGINT", "float": "::DOUBLE"}.get(self.family, "")  # no overflow in small types
+            value = f"{ident(a)}{wide} {'*' if op == 'product' else '+'} {ident(b)}{wide}"
+            return f"CAST({value} AS {self.col['type']}) AS {me}"
         for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
             other = self.col.get(field)
             if other:

@@ -110,8 +110,9 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                     if c is not a and c is not b and c["kind"] == "numeric"]
         if not operands:
             continue
-        tests = [f"bool_and(abs({names[c['name']]} - {names[a['name']]} {op} {names[b['name']]}) <= 0.005 "
-                 f"* greatest(1, abs({names[c['name']]})))" for a, b in operands for op in ("*", "+")]
+        x = {k: f"{v}::DOUBLE" for k, v in names.items()}  # in DOUBLE: small integer types would overflow
+        tests = [f"bool_and(abs({x[c['name']]} - {x[a['name']]} {op} {x[b['name']]}) <= 0.005 "
+                 f"* greatest(1, abs({x[c['name']]})))" for a, b in operands for op in ("*", "+")]
         found = con.execute(f"SELECT {', '.join(tests)}, count(*) FROM {sample} WHERE "
                             + " AND ".join(f"{n} IS NOT NULL" for n in names.values())).fetchall()[0]
         if found[-1] < 30:
@@ -158,7 +159,7 @@ def _gap(later: dict, earlier: dict) -> str:
         return f"({a} - {b})::DOUBLE"
     if family in ("timestamp", "time"):
         return f"(epoch_us({a}) - epoch_us({b}))::DOUBLE"
-    return f"({a} - {b})::DOUBLE"
+    return f"({a}::DOUBLE - {b}::DOUBLE)"  # unsigned types cannot go below zero
 
 
 def _key(value) -> str:
