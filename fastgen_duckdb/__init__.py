@@ -2,7 +2,7 @@
 
     import fastgen_duckdb
     con = fastgen_duckdb.connect("shop.duckdb")
-    con.execute("SELECT fastgen_infer('orders')")   # con.sql would only plan a SELECT, not run it
+    con.sql("SELECT fastgen_infer('orders')").fetchall()   # a SELECT relation runs when fetched
     con.sql("CREATE TABLE orders_test AS FROM fastgen_sample('orders', 1000000, seed := 7)")
 
 Every SQL function has a Python twin here taking the connection first: infer (infer_all), sample, generate,
