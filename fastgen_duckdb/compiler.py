@@ -5,11 +5,11 @@ is identical on any thread count, and rows [start, start+n) equal the same slice
 macro reads rows from `fastgen.counter` (2^20 persisted integers) cross-joined with a block number, which
 DuckDB scans in parallel, unlike `range()`.
 
-The SELECT has three layers: uniforms from hashes, per-column helpers (null flag, rescaled uniform,
-interpolation index), then the typed values under the source's column names.
+The SELECT has three layers: uniforms from hashes, per-column helpers (rescaled uniform, interpolation
+index), then the typed values under the source's column names; a fourth applies rules between columns
+(arithmetic, orderings, CHECK bounds) to the drawn values.
 """
 from __future__ import annotations
-
 
 from .sqltext import ident, list_literal, literal, nested_list_literal, number, string
 from .spec import GRANULARITY, SpecError, epoch, type_family
@@ -33,7 +33,7 @@ def params_name(gen: str) -> str:
 
 
 def at(items: str, index: str) -> str:
-    """The 1-based list element, as list_extract (which sqlglot can map to other dialects' functions)."""
+    """The 1-based list element, spelled list_extract so that dialect.py can rename it for other engines."""
     return f"list_extract({items}, {index})"
 
 
