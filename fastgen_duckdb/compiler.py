@@ -204,7 +204,8 @@ class Column:
         self.value, self.index = at(vals, pick), f"({pick} - 1)"
 
     def resolve(self, columns: dict[str, "Column"]) -> None:
-        """A conditional categorical: one alias table per bin of its parent, the bin read off the parent's draw."""
+        """A conditional column: an alias table (categorical) or quantile knots (numeric) per bin of its
+        parent, the bin read off the parent's draw."""
         given = self.col.get("given")
         if not given:
             return
@@ -214,6 +215,17 @@ class Column:
             bin_of = f"greatest(0, coalesce({parent.index}, 0))"
         else:  # equal-frequency bins of the parent are equal slices of its uniform
             bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
+        if self.col["kind"] == "numeric":
+            knots = given["quantiles"]
+            q = self._param("q", nested_list_literal(knots, "DOUBLE"))
+            d = self._param("qd", nested_list_literal([[b - a for a, b in zip(row, row[1:])] + [0.0] for row in knots],
+                                                      "DOUBLE"))
+            x, k = f"x{self.j}q", f"k{self.j}q"
+            self.helpers[x] = f"{self.v} * {len(knots[0]) - 1}"
+            self.helpers[k] = f"floor({self.v} * {len(knots[0]) - 1})::INTEGER"
+            row_q, row_d = at(q, f"{bin_of} + 1"), at(d, f"{bin_of} + 1")
+            self.value = self._rounded(f"({at(row_q, f'{k} + 1')} + ({x} - {k}) * {at(row_d, f'{k} + 1')})")
+            return
         tables = [alias_table(w) for w in given["weights"]]
         vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
         pr = self._param("prob", nested_list_literal([t[0] for t in tables], "DOUBLE"))
@@ -228,11 +240,13 @@ class Column:
 
     def _numeric(self):
         self.v = self._u()
-        x = self._interpolate(self.col["quantiles"], v=self.v)
-        digits = self.col.get("round")
-        if self.family == "integer":
-            digits = 0
-        self.value = f"round({x}, {digits})" if digits is not None else x
+        if "given" in self.col:
+            return  # knots per bin of its parent: resolve() runs once every column is built
+        self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v))
+
+    def _rounded(self, x: str) -> str:
+        digits = 0 if self.family == "integer" else self.col.get("round")
+        return f"round({x}, {digits})" if digits is not None else x
 
     def _datetime(self):
         knots = [epoch(q, self.family) for q in self.col["quantiles"]]

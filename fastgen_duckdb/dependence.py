@@ -17,6 +17,7 @@ from .sqltext import ident
 BINS = 32          # equal-frequency bins of a numeric or date parent
 MIN_V = 0.3        # weaker associations are not worth a conditional table
 MAX_VALUES = 64    # categorical children and parents of at most this many values
+NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
 MAX_RELATION_COLUMNS = 12  # numeric and date columns searched for exact relations
 GAP_KNOTS = 257            # quantile knots of the gap between two ordered columns
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
@@ -36,14 +37,16 @@ def cramers_v(table: dict[tuple, int]) -> float:
 
 
 def link(con, sample: str, cols: list[dict]) -> list[dict]:
-    """Give categorical columns a `given` parent and per-bin weights where the sample shows a strong relation."""
+    """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
+    per parent bin, category weights or quantile knots."""
     def candidate(c):
         return (c["kind"] in ("numeric", "datetime") or
                 (c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES)) and "given" not in c
     parents = [c for c in cols if candidate(c)]
     serving = set()   # no chains: a parent is never conditioned itself, a conditioned column is no parent
     for child in cols:
-        if child["kind"] != "categorical" or not 2 <= len(child["values"]) <= MAX_VALUES or child["name"] in serving:
+        small = child["kind"] == "categorical" and 2 <= len(child.get("values", [])) <= MAX_VALUES
+        if not (small or child["kind"] == "numeric") or child["name"] in serving:
             continue
         best, best_v = None, MIN_V
         for parent in parents:
@@ -74,14 +77,26 @@ def _text(value) -> str:
 
 def _counts(con, sample: str, child: dict, parent: dict) -> dict[tuple, int]:
     c, p = ident(child["name"]), ident(parent["name"])
-    rows = con.execute(f"SELECT {c}::VARCHAR, bin, count(*) FROM (SELECT {c}, {_bin(parent)} AS bin FROM {sample} "
-                       f"WHERE {c} IS NOT NULL AND {p} IS NOT NULL) GROUP BY ALL").fetchall()
+    value = f"{c}::VARCHAR" if child["kind"] == "categorical" else _bin(child)
+    rows = con.execute(f"SELECT value, bin, count(*) FROM (SELECT {value} AS value, {_bin(parent)} AS bin "
+                       f"FROM {sample} WHERE {c} IS NOT NULL AND {p} IS NOT NULL) GROUP BY ALL").fetchall()
     return {(a, b): n for a, b, n in rows if b is not None}
 
 
 def _condition(con, sample: str, child: dict, parent: dict, v: float) -> None:
-    counts = _counts(con, sample, child, parent)
     bins = len(parent["values"]) if parent["kind"] == "categorical" else BINS
+    if child["kind"] == "numeric":  # quantile knots per parent bin; a bin the sample never saw keeps the marginal
+        c, p = ident(child["name"]), ident(parent["name"])
+        probs = f"[i / {NUMERIC_KNOTS - 1} FOR i IN range({NUMERIC_KNOTS})]"
+        found = dict(con.execute(
+            f"SELECT bin, quantile_cont({c}::DOUBLE, {probs}) FROM (SELECT {c}, {_bin(parent)} AS bin FROM {sample} "
+            f"WHERE {c} IS NOT NULL AND {p} IS NOT NULL) GROUP BY bin").fetchall())
+        marginal = child["quantiles"][:: max(1, (len(child["quantiles"]) - 1) // (NUMERIC_KNOTS - 1))][:NUMERIC_KNOTS]
+        marginal += [child["quantiles"][-1]] * (NUMERIC_KNOTS - len(marginal))
+        child["given"] = {"column": parent["name"], "bins": bins, "cramers_v": round(v, 3),
+                          "quantiles": [_ascending(found[b]) if b in found else marginal for b in range(bins)]}
+        return
+    counts = _counts(con, sample, child, parent)
     index = {_key(value): i for i, value in enumerate(child["values"])}
     by_bin = [[0.0] * len(child["values"]) for _ in range(bins)]
     for (value, b), n in counts.items():
@@ -160,6 +175,13 @@ def _gap(later: dict, earlier: dict) -> str:
     if family in ("timestamp", "time"):
         return f"(epoch_us({a}) - epoch_us({b}))::DOUBLE"
     return f"({a}::DOUBLE - {b}::DOUBLE)"  # unsigned types cannot go below zero
+
+
+def _ascending(knots) -> list[float]:
+    out = []
+    for x in knots:
+        out.append(float(x) if not out or x >= out[-1] else out[-1])
+    return out
 
 
 def _key(value) -> str:

@@ -246,8 +246,9 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
 
 def _validate_given(col: dict, by_name: dict, where: str) -> None:
     given = col["given"]
-    if col["kind"] != "categorical" or not isinstance(given, dict):
-        raise SpecError(f"{where}: 'given' applies to categorical columns: {{column, bins, weights}}")
+    if col["kind"] not in ("categorical", "numeric") or not isinstance(given, dict):
+        raise SpecError(f"{where}: 'given' applies to categorical columns ({{column, bins, weights}}) "
+                        "and numeric ones ({column, bins, quantiles})")
     parent = by_name.get(str(given.get("column", "")).lower())
     if parent is None or parent is col or parent["kind"] not in ("numeric", "datetime", "categorical") \
             or parent.get("given") is not None:
@@ -257,6 +258,14 @@ def _validate_given(col: dict, by_name: dict, where: str) -> None:
     want = len(parent["values"]) if parent["kind"] == "categorical" else bins
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1 or bins != want:
         raise SpecError(f"{where}: 'bins' must be {'the parent' + chr(39) + 's number of values' if parent['kind'] == 'categorical' else 'a positive integer'}")
+    if col["kind"] == "numeric":
+        rows = given.get("quantiles")
+        if not isinstance(rows, list) or len(rows) != bins or not all(isinstance(r, list) for r in rows) \
+                or len({len(r) for r in rows}) != 1:
+            raise SpecError(f"{where}: 'quantiles' must hold, per bin, the same number of ascending knots")
+        for r in rows:
+            _sorted_numbers(r, f"{where}, given.quantiles")
+        return
     rows = given.get("weights")
     if not isinstance(rows, list) or len(rows) != bins or not all(
             isinstance(r, list) and len(r) == len(col["values"]) and min(_number(w, where) for w in r) >= 0

@@ -92,3 +92,19 @@ def test_ordered_gaps_follow_the_data(lines):
     real = [r[0] for r in lines.execute("SELECT shipped - ordered FROM lines").fetchall()]
     synth = [r[0] for r in lines.execute("SELECT shipped - ordered FROM fastgen_sample('lines', 50000)").fetchall()]
     assert max(synth) <= max(real) and ks_statistic(real, synth) < ks_tolerance(len(real), len(synth), 256)
+
+
+def test_numeric_columns_follow_their_parent(con):
+    con.execute("""CREATE TABLE emp AS SELECT 20 + (hash(i) % 40)::INT AS age,
+                   ['junior', 'mid', 'senior'][(1 + hash(i, 1) % 3)::INT] AS level FROM range(8000) t(i)""")
+    con.execute("""ALTER TABLE emp ADD COLUMN salary DOUBLE;
+                   UPDATE emp SET salary = 1000 * age + CASE level WHEN 'junior' THEN 0 WHEN 'mid' THEN 20000
+                                                                   ELSE 50000 END + hash(age, level) % 5000""")
+    fg.infer(con, "emp")
+    conditioned = {c["name"]: c["given"]["column"] for c in fg.spec(con, "emp")["columns"] if "given" in c}
+    assert conditioned == {"age": "salary", "level": "salary"}
+    real, synth = (con.execute(f"SELECT corr(age, salary) FROM {t}").fetchall()[0][0]
+                   for t in ("emp", "fastgen_sample('emp', 50000)"))
+    assert abs(real - synth) < 0.03
+    juniors = con.execute("""SELECT max(salary) FROM fastgen_sample('emp', 50000) WHERE level = 'junior'""").fetchall()
+    assert juniors[0][0] <= con.execute("SELECT max(salary) FROM emp WHERE level = 'junior'").fetchall()[0][0] * 1.05

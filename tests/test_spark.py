@@ -73,3 +73,18 @@ def test_spark_refuses_what_it_cannot_type(con):
     fg.infer(con, "t")
     with pytest.raises(fg.SpecError, match="Spark has no TIME type"):
         fg.export_sql(con, "t", dialect="spark")
+
+
+def test_spark_keeps_dependence(con, spark):
+    con.execute("""CREATE TABLE emp AS SELECT 20 + (hash(i) % 40)::INT AS age,
+                   ['junior', 'mid', 'senior'][(1 + hash(i, 1) % 3)::INT] AS level FROM range(8000) t(i)""")
+    con.execute("""ALTER TABLE emp ADD COLUMN salary DOUBLE;
+                   UPDATE emp SET salary = 1000 * age + CASE level WHEN 'junior' THEN 0 WHEN 'mid' THEN 20000
+                                                                   ELSE 50000 END + hash(age, level) % 5000""")
+    fg.infer(con, "emp")
+    rows = spark.sql(fg.export_sql(con, "emp", dialect="spark", n=N)).collect()
+    real = con.execute("SELECT corr(age, salary), avg((level = 'senior')::INT) FROM emp").fetchall()[0]
+    import numpy as np
+    age, salary = np.array([r["age"] for r in rows], float), np.array([r["salary"] for r in rows], float)
+    assert abs(np.corrcoef(age, salary)[0, 1] - real[0]) < 0.03
+    assert abs(np.mean([r["level"] == "senior" for r in rows]) - real[1]) < 0.02
