@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from .spec import type_family
+from .spec import as_number, monotone, type_family
 from .sqltext import ident
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
@@ -94,7 +94,7 @@ def _condition(con, sample: str, child: dict, parent: dict, v: float) -> None:
         marginal = child["quantiles"][:: max(1, (len(child["quantiles"]) - 1) // (NUMERIC_KNOTS - 1))][:NUMERIC_KNOTS]
         marginal += [child["quantiles"][-1]] * (NUMERIC_KNOTS - len(marginal))
         child["given"] = {"column": parent["name"], "bins": bins, "cramers_v": round(v, 3),
-                          "quantiles": [_ascending(found[b]) if b in found else marginal for b in range(bins)]}
+                          "quantiles": [monotone(found[b]) if b in found else marginal for b in range(bins)]}
         return
     counts = _counts(con, sample, child, parent)
     index = {_key(value): i for i, value in enumerate(child["values"])}
@@ -147,7 +147,8 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
             gap = _gap(later, earlier)
             ok, overlap, rho, knots = con.execute(
                 f"SELECT bool_and({gap} >= 0), max({names[earlier['name']]}) > min({names[later['name']]}), "
-                f"corr({_as_double(later)}, {_as_double(earlier)}), "
+                f"corr({as_number(names[later['name']], type_family(later['type']))}, "
+                f"{as_number(names[earlier['name']], type_family(earlier['type']))}), "
                 f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]) FROM {sample}").fetchall()[0]
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
             if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION:
@@ -158,30 +159,11 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
     return cols
 
 
-def _as_double(col: dict) -> str:
-    c = ident(col["name"])
-    family = type_family(col["type"])
-    if family == "date":
-        return f"({c} - DATE '1970-01-01')::DOUBLE"
-    return f"epoch_us({c})::DOUBLE" if family in ("timestamp", "time") else f"{c}::DOUBLE"
-
-
 def _gap(later: dict, earlier: dict) -> str:
-    """later - earlier as a number: days between dates, microseconds between times, else the difference."""
-    a, b = ident(later["name"]), ident(earlier["name"])
+    """later - earlier as a number: days between dates, microseconds between times, else the difference
+    (each side in DOUBLE first: unsigned types cannot go below zero)."""
     family = type_family(later["type"])
-    if family == "date":
-        return f"({a} - {b})::DOUBLE"
-    if family in ("timestamp", "time"):
-        return f"(epoch_us({a}) - epoch_us({b}))::DOUBLE"
-    return f"({a}::DOUBLE - {b}::DOUBLE)"  # unsigned types cannot go below zero
-
-
-def _ascending(knots) -> list[float]:
-    out = []
-    for x in knots:
-        out.append(float(x) if not out or x >= out[-1] else out[-1])
-    return out
+    return f"({as_number(ident(later['name']), family)} - {as_number(ident(earlier['name']), family)})"
 
 
 def _key(value) -> str:

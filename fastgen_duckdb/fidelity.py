@@ -14,24 +14,15 @@ import numpy as np
 
 from . import catalog
 from .sources import SourceError, resolve
-from .spec import type_family
+from .spec import as_number, type_family
 from .sqltext import ident, string
 
 BINS = 10
 NUMERIC = ("integer", "float", "decimal", "date", "time", "timestamp")
 
 
-def _as_number(name: str, family: str) -> str:
-    c = ident(name)
-    if family == "date":
-        return f"({c} - DATE '1970-01-01')::DOUBLE"
-    if family in ("time", "timestamp"):
-        return f"epoch_us({c})::DOUBLE"
-    return f"{c}::DOUBLE"
-
-
 def _column(con, relation: str, col: dict, family: str):
-    expr = _as_number(col["name"], family) if family in NUMERIC and col["kind"] in ("numeric", "datetime") \
+    expr = as_number(ident(col["name"]), family) if family in NUMERIC and col["kind"] in ("numeric", "datetime") \
         else f"{ident(col['name'])}::VARCHAR"
     return np.array([r[0] for r in con.execute(f"SELECT {expr} FROM {relation}").fetchall()], dtype=object)
 
@@ -113,7 +104,7 @@ def compare(con, real: str, synth: str, columns: list[dict]) -> dict:
 def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     if len(scored) < 2:
         return []
-    exprs = [(_as_number(c["name"], type_family(c["type"])) if numeric else f"{ident(c['name'])}::VARCHAR")
+    exprs = [(as_number(ident(c["name"]), type_family(c["type"])) if numeric else f"{ident(c['name'])}::VARCHAR")
              for c, numeric in scored]
     sql = "SELECT " + ", ".join(exprs) + " FROM {} WHERE " + " AND ".join(f"{ident(c['name'])} IS NOT NULL"
                                                                          for c, _ in scored)

@@ -10,9 +10,9 @@ import html
 
 import numpy as np
 
-from .fidelity import BINS, _as_number, compare, relations
+from .fidelity import BINS, compare, relations
 from .sqltext import ident
-from .spec import type_family
+from .spec import as_number, type_family
 
 REAL, SYNTH = "#4c72b0", "#dd8452"
 W, H = 360, 150
@@ -44,7 +44,7 @@ def _bars(labels: list[str], real: list[float], synth: list[float], title: str) 
 def _column_plot(con, real_rel: str, synth_rel: str, col: dict) -> str:
     family = type_family(col["type"])
     if col["kind"] in ("numeric", "datetime"):
-        expr = _as_number(col["name"], family)
+        expr = as_number(ident(col["name"]), family)
         get = lambda rel: np.array([r[0] for r in con.execute(  # noqa: E731
             f"SELECT {expr} FROM {rel} WHERE {ident(col['name'])} IS NOT NULL").fetchall()], dtype=float)
         real, synth = get(real_rel), get(synth_rel)

@@ -15,7 +15,7 @@ import duckdb
 from . import dependence
 from .compiler import slot_table
 from .sources import Source, SourceError
-from .spec import GRANULARITY, SPEC_VERSION, require_supported, type_family
+from .spec import GRANULARITY, SPEC_VERSION, monotone, require_supported, type_family
 from .sqltext import ident
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
@@ -47,14 +47,6 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
             "inferred_by": "offline", "columns": cols}
-
-
-def _monotone(knots) -> list:
-    """quantile_cont's interpolation can step back by a rounding error; an inverse CDF must not."""
-    out = []
-    for x in knots:
-        out.append(x if not out or x >= out[-1] else out[-1])
-    return out
 
 
 def _probs(k: int) -> str:
@@ -171,11 +163,11 @@ class Profiler:
                 if self.one(f"bool_and({self.c} = round({self.c}, {d}))")[0]:
                     digits = d
                     break
-        return self.base("numeric", quantiles=_monotone(float(x) for x in knots), round=digits)
+        return self.base("numeric", quantiles=monotone(float(x) for x in knots), round=digits)
 
     def datetime(self) -> dict:
         as_number = f"({self.c} - DATE '1970-01-01')" if self.family == "date" else f"epoch_us({self.c})"
-        knots = _monotone(round(x) for x in self.one(f"quantile_cont({as_number}, {_probs(KNOTS)})")[0])
+        knots = monotone(round(x) for x in self.one(f"quantile_cont({as_number}, {_probs(KNOTS)})")[0])
         granularity = "day"
         if self.family != "date":
             granularity = next(g for g, us in GRANULARITY.items()

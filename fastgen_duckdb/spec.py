@@ -78,6 +78,23 @@ def require_supported(columns: list[tuple[str, str]]) -> None:
             " Select the other columns, or cast these (e.g. to VARCHAR), in a query source.")
 
 
+def as_number(name_sql: str, family: str) -> str:
+    """A column as the number the sampler works in: days for DATE, microseconds for times, else itself."""
+    if family == "date":
+        return f"({name_sql} - DATE '1970-01-01')::DOUBLE"
+    if family in ("time", "timestamp"):
+        return f"epoch_us({name_sql})::DOUBLE"
+    return f"{name_sql}::DOUBLE"
+
+
+def monotone(knots) -> list:
+    """Quantile knots that never step back (quantile_cont can, by a rounding error): an inverse CDF must not."""
+    out = []
+    for x in knots:
+        out.append(x if not out or x >= out[-1] else out[-1])
+    return out
+
+
 def epoch(value: str, family: str) -> int:
     """An ISO date/time text as the integer the sampler interpolates: days for DATE, microseconds otherwise."""
     if family == "date":

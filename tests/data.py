@@ -43,3 +43,12 @@ CUSTOMERS_DDL = """CREATE TABLE customers (
     signup_date DATE,
     is_active BOOLEAN NOT NULL
 );"""
+
+
+def make_emp(con, rows: int = 8000) -> None:
+    """Salary depends on age and level; age and level are independent."""
+    con.execute(f"""CREATE TABLE emp AS SELECT 20 + (hash(i) % 40)::INT AS age,
+                    ['junior', 'mid', 'senior'][(1 + hash(i, 1) % 3)::INT] AS level FROM range({rows}) t(i)""")
+    con.execute("""ALTER TABLE emp ADD COLUMN salary DOUBLE;
+                   UPDATE emp SET salary = 1000 * age + CASE level WHEN 'junior' THEN 0 WHEN 'mid' THEN 20000
+                                                                   ELSE 50000 END + hash(age, level) % 5000""")

@@ -2,7 +2,7 @@
 import pytest
 
 import fastgen_duckdb as fg
-from data import u
+from data import make_emp, u
 
 
 @pytest.fixture
@@ -95,11 +95,7 @@ def test_ordered_gaps_follow_the_data(lines):
 
 
 def test_numeric_columns_follow_their_parent(con):
-    con.execute("""CREATE TABLE emp AS SELECT 20 + (hash(i) % 40)::INT AS age,
-                   ['junior', 'mid', 'senior'][(1 + hash(i, 1) % 3)::INT] AS level FROM range(8000) t(i)""")
-    con.execute("""ALTER TABLE emp ADD COLUMN salary DOUBLE;
-                   UPDATE emp SET salary = 1000 * age + CASE level WHEN 'junior' THEN 0 WHEN 'mid' THEN 20000
-                                                                   ELSE 50000 END + hash(age, level) % 5000""")
+    make_emp(con)
     fg.infer(con, "emp")
     conditioned = {c["name"]: c["given"]["column"] for c in fg.spec(con, "emp")["columns"] if "given" in c}
     assert conditioned == {"age": "salary", "level": "salary"}

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import make_people
+from data import make_emp, make_people
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -76,11 +76,7 @@ def test_spark_refuses_what_it_cannot_type(con):
 
 
 def test_spark_keeps_dependence(con, spark):
-    con.execute("""CREATE TABLE emp AS SELECT 20 + (hash(i) % 40)::INT AS age,
-                   ['junior', 'mid', 'senior'][(1 + hash(i, 1) % 3)::INT] AS level FROM range(8000) t(i)""")
-    con.execute("""ALTER TABLE emp ADD COLUMN salary DOUBLE;
-                   UPDATE emp SET salary = 1000 * age + CASE level WHEN 'junior' THEN 0 WHEN 'mid' THEN 20000
-                                                                   ELSE 50000 END + hash(age, level) % 5000""")
+    make_emp(con)
     fg.infer(con, "emp")
     rows = spark.sql(fg.export_sql(con, "emp", dialect="spark", n=N)).collect()
     real = con.execute("SELECT corr(age, salary), avg((level = 'senior')::INT) FROM emp").fetchall()[0]
