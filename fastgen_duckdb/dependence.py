@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from .spec import as_number, monotone, type_family
-from .sqltext import ident
+from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
 MIN_V = 0.3        # weaker associations are not worth a conditional table
@@ -71,8 +71,7 @@ def _bin(parent: dict) -> str:
 
 
 def _text(value) -> str:
-    from .sqltext import string
-    return string(str(value).lower() if isinstance(value, bool) else str(value))
+    return string(_key(value))
 
 
 def _counts(con, sample: str, child: dict, parent: dict) -> dict[tuple, int]:
@@ -167,4 +166,5 @@ def _gap(later: dict, earlier: dict) -> str:
 
 
 def _key(value) -> str:
+    """A category as DuckDB prints it (booleans lower case), to match values read back as text."""
     return str(value).lower() if isinstance(value, bool) else str(value)

@@ -97,41 +97,38 @@ def _replace(spec: dict, old: dict, new: dict) -> dict:
     return new
 
 
+def _row_key(col: dict, **extra) -> dict:
+    """A key column numbered by row (text keys as bare numbers)."""
+    key = {"name": col["name"], "type": col["type"], "kind": "key", "start": 1, "step": 1, **extra, "nulls": 0.0,
+           "origin": "schema"}
+    if type_family(col["type"]) == "string":
+        key["format"] = {"prefix": "", "width": 0, "suffix": ""}
+    return key
+
+
 def _nest(t: TableDef, spec: dict, cols: dict, specs: dict, tables) -> None:
     """A composite primary key: rows nested under the parent of its first foreign key, numbered within it."""
     pk = [c.lower() for c in t.primary_key]
     nesting = next((fk for fk in t.foreign_keys if fk["columns"] and all(c.lower() in pk for c in fk["columns"])
                     and fk["table"].lower() != t.name.lower()), None)
     if nesting is None:  # no parent inside the key: the first key column alone is unique, so is the tuple
-        first = cols[pk[0]]
-        _replace(spec, first, {"name": first["name"], "type": first["type"], "kind": "key", "start": 1, "step": 1,
-                               "nulls": 0.0, "origin": "schema",
-                               **({"format": {"prefix": "", "width": 0, "suffix": ""}}
-                                  if type_family(first["type"]) == "string" else {})})
+        _replace(spec, cols[pk[0]], _row_key(cols[pk[0]]))
         return
-    parent_rows = specs[_table(tables, nesting["table"]).name]["source_rows"]
-    per_parent = max(1, math.ceil(spec["source_rows"] / max(1, parent_rows)))
+    def rows_of(table):
+        return specs[_table(tables, table).name]["source_rows"]
+    parent_rows = rows_of(nesting["table"])
     nested = {c.lower() for c in nesting["columns"]}
+    # rows per parent, at most as many as any other referenced parent has rows (distinct within one nest)
+    per_parent = min([max(1, math.ceil(spec["source_rows"] / max(1, parent_rows)))]
+                     + [rows_of(cols[n]["table"]) for n in pk if n not in nested and cols[n]["kind"] == "reference"])
     for name in pk:
         col = cols[name]
         if name in nested:
             col["nested"] = per_parent
         elif col["kind"] == "reference":
-            # distinct parents within one nest: at most as many as that parent has rows
-            other = specs[_table(tables, col["table"]).name]["source_rows"]
-            per_parent = min(per_parent, other)
             col["within"] = per_parent
         else:
-            new = {"name": col["name"], "type": col["type"], "kind": "key", "start": 1, "step": 1,
-                   "within": per_parent, "nulls": 0.0, "origin": "schema"}
-            if type_family(col["type"]) == "string":
-                new["format"] = {"prefix": "", "width": 0, "suffix": ""}
-            cols[name] = _replace(spec, col, new)
-    for name in pk:
-        if "within" in cols[name]:
-            cols[name]["within"] = per_parent
-        if "nested" in cols[name]:
-            cols[name]["nested"] = per_parent
+            cols[name] = _replace(spec, col, _row_key(col, within=per_parent))
     spec["source_rows"] = per_parent * parent_rows
 
 
