@@ -21,6 +21,9 @@ NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
 MAX_RELATION_COLUMNS = 12  # numeric and date columns searched for exact relations
 GAP_KNOTS = 257            # quantile knots of the gap between two ordered columns
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
+MIN_ROWS = 30              # fewer rows than this prove no relation
+MAX_PROPOSALS = 20         # relations proposed by the model that are checked
+MAX_FD_VALUES = 1024       # a category determining another has at most this many values
 
 
 def cramers_v(table: dict[tuple, int]) -> float:
@@ -41,16 +44,17 @@ def link(con, sample: str, cols: list[dict]) -> list[dict]:
     per parent bin, category weights or quantile knots."""
     def candidate(c):
         return (c["kind"] in ("numeric", "datetime") or
-                (c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES)) and "given" not in c
+                (c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES)) and not _ruled(c)
     parents = [c for c in cols if candidate(c)]
-    serving = set()   # no chains: a parent is never conditioned itself, a conditioned column is no parent
+    serving = {c["given"]["column"] for c in cols if "given" in c}
+    # no chains: a parent is never conditioned itself, a conditioned column is no parent
     for child in cols:
         small = child["kind"] == "categorical" and 2 <= len(child.get("values", [])) <= MAX_VALUES
-        if not (small or child["kind"] == "numeric") or child["name"] in serving:
+        if not (small or child["kind"] == "numeric") or child["name"] in serving or _ruled(child):
             continue
         best, best_v = None, MIN_V
         for parent in parents:
-            if parent is child or "given" in parent:
+            if parent is child or _ruled(parent):
                 continue
             v = cramers_v(_counts(con, sample, child, parent))
             if v > best_v:
@@ -59,6 +63,11 @@ def link(con, sample: str, cols: list[dict]) -> list[dict]:
             _condition(con, sample, child, best, best_v)
             serving.add(best["name"])
     return cols
+
+
+def _ruled(c: dict) -> bool:
+    """A column already drawn by a rule: it can neither be conditioned nor condition another column."""
+    return any(k in c for k in ("given", "after", "equals"))
 
 
 def _bin(parent: dict) -> str:
@@ -112,28 +121,23 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
     An ordering is kept only where drawing both columns on their own would break it (their ranges overlap);
     a column gets one rule, and a column with a rule is not used by another (no chains).
     """
-    def numeric(c):
-        return "given" not in c and (c["kind"] in ("numeric", "datetime") or (
-            c["kind"] == "categorical" and type_family(c["type"]) in ("integer", "float", "decimal")))
-    candidates = [c for c in cols if numeric(c)][:MAX_RELATION_COLUMNS]
-    ruled, used = set(), set()
-    names = {c["name"]: ident(c["name"]) for c in candidates}
+    candidates = [c for c in cols if _numeric(c) and "given" not in c][:MAX_RELATION_COLUMNS]
+    ruled = {c["name"] for c in cols if _ruled(c)}
+    used = {x for c in cols for x in _operands(c)}
     for c in candidates:  # arithmetic: one query per result column, every pair of operands at once
         numbers = [x for x in candidates if type_family(x["type"]) in ("integer", "float", "decimal")]
         operands = [(a, b) for i, a in enumerate(numbers) for b in numbers[i:]
                     if c is not a and c is not b and c["kind"] == "numeric"]
-        if not operands:
+        if not operands or c["name"] in ruled | used:
             continue
-        x = {k: f"{v}::DOUBLE" for k, v in names.items()}  # in DOUBLE: small integer types would overflow
-        tests = [f"bool_and(abs({x[c['name']]} - {x[a['name']]} {op} {x[b['name']]}) <= 0.005 "
-                 f"* greatest(1, abs({x[c['name']]})))" for a, b in operands for op in ("*", "+")]
-        found = con.execute(f"SELECT {', '.join(tests)}, count(*) FROM {sample} WHERE "
-                            + " AND ".join(f"{n} IS NOT NULL" for n in names.values())).fetchall()[0]
-        if found[-1] < 30:
+        found = con.execute(f"SELECT {', '.join(_equals(c, a, b, op) for a, b in operands for op in ('*', '+'))}, "
+                            f"count(*) FROM {sample} WHERE "
+                            + " AND ".join(f"{ident(x['name'])} IS NOT NULL" for x in candidates)).fetchall()[0]
+        if found[-1] < MIN_ROWS:
             return cols
         for k, ok in enumerate(found[:-1]):
             a, b = operands[k // 2]
-            if ok and c["name"] not in used and not {a["name"], b["name"]} & ruled:
+            if ok and not {a["name"], b["name"]} & ruled:
                 c["equals"] = {"product" if k % 2 == 0 else "sum": [a["name"], b["name"]]}
                 ruled.add(c["name"])
                 used.update((a["name"], b["name"]))
@@ -143,12 +147,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
             if later is earlier or later["name"] in ruled | used or earlier["name"] in ruled \
                     or later["kind"] == "categorical" or type_family(later["type"]) != type_family(earlier["type"]):
                 continue
-            gap = _gap(later, earlier)
-            ok, overlap, rho, knots = con.execute(
-                f"SELECT bool_and({gap} >= 0), max({names[earlier['name']]}) > min({names[later['name']]}), "
-                f"corr({as_number(names[later['name']], type_family(later['type']))}, "
-                f"{as_number(names[earlier['name']], type_family(earlier['type']))}), "
-                f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]) FROM {sample}").fetchall()[0]
+            ok, overlap, rho, knots, _ = _ordering(con, sample, later, earlier)
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
             if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION:
                 later["after"] = {"column": earlier["name"], "gaps": [float(max(k, 0)) for k in knots]}
@@ -156,6 +155,98 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                 used.add(earlier["name"])
                 break
     return cols
+
+
+def check_proposals(con, sample: str, cols: list[dict], proposals: list[dict]) -> list[dict]:
+    """Relations the model proposed, each made a rule only if it holds on every sampled row.
+
+    Returns the proposals with what was decided ("accepted", and "reason" when not)."""
+    decided = []
+    for proposal in proposals[:MAX_PROPOSALS]:
+        try:
+            _accept(con, sample, cols, proposal)
+            decided.append({**proposal, "accepted": True})
+        except ValueError as exc:
+            decided.append({**proposal, "accepted": False, "reason": str(exc)})
+    return decided
+
+
+def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
+    by_name = {c["name"].lower(): c for c in cols}
+    named = [by_name.get(x.lower()) for x in [proposal["column"], *proposal["of"]]]
+    if None in named:
+        raise ValueError("names a column the table does not have")
+    target, *of = named
+    rule, need = proposal["rule"], {"after": 1, "product": 2, "sum": 2, "determined_by": 1}[proposal["rule"]]
+    if len(of) != need or target in of:
+        raise ValueError(f"{rule} needs {need} other column{'s' * (need > 1)}")
+    if any(_ruled(c) or c["name"] in _all_operands(cols) for c in named):
+        raise ValueError("a column involved already follows or feeds another rule")
+    c, p = ident(target["name"]), [ident(x["name"]) for x in of]
+    present = " AND ".join(f"{x} IS NOT NULL" for x in (c, *p))
+    if rule == "determined_by":
+        parent = of[0]
+        if target["kind"] != "categorical" or parent["kind"] != "categorical" or len(parent["values"]) > MAX_FD_VALUES:
+            raise ValueError(f"both columns must be categories here (the parent of at most {MAX_FD_VALUES} values)")
+        broken, rows = con.execute(f"SELECT count(*) FILTER (WHERE n > 1), sum(m) FROM (SELECT count(DISTINCT {c}) "
+                                   f"AS n, count(*) AS m FROM {sample} WHERE {present} GROUP BY {p[0]})").fetchall()[0]
+        _enough(rows, broken, "values of the parent with more than one value")
+        _condition(con, sample, target, parent, 1.0)
+        return
+    if not all(_numeric(x) for x in named) or target["kind"] == "categorical":
+        raise ValueError("the columns must be numbers or dates")
+    if rule == "after":
+        if type_family(target["type"]) != type_family(of[0]["type"]):
+            raise ValueError("the columns must be of one type family")
+        ok, _, _, knots, rows = _ordering(con, sample, target, of[0])
+        _enough(rows, 0 if ok else 1, f"rows with {target['name']} before {of[0]['name']}")
+        target["after"] = {"column": of[0]["name"], "gaps": [float(max(k, 0)) for k in knots]}
+        return
+    if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
+        raise ValueError("arithmetic needs numeric columns")
+    broken, rows = con.execute(f"SELECT count(*) FILTER (WHERE NOT {_equals(target, *of, '*' if rule == 'product' else '+', every=False)}), "
+                               f"count(*) FROM {sample} WHERE {present}").fetchall()[0]
+    _enough(rows, broken, "rows where it does not hold")
+    target["equals"] = {rule: [x["name"] for x in of]}
+
+
+def _enough(rows, broken, what: str) -> None:
+    if not rows or rows < MIN_ROWS:
+        raise ValueError(f"only {rows or 0} sampled rows have all its columns: too few to check it")
+    if broken:
+        raise ValueError(f"the data breaks it: {broken} {what}")
+
+
+def _numeric(c: dict) -> bool:
+    """Numbers and times, drawn as such or as a few categories."""
+    return c["kind"] in ("numeric", "datetime") or (
+        c["kind"] == "categorical" and type_family(c["type"]) in ("integer", "float", "decimal", "date", "timestamp"))
+
+
+def _operands(c: dict) -> list[str]:
+    return ([c["after"]["column"]] if "after" in c else []) + (next(iter(c["equals"].values())) if "equals" in c else [])
+
+
+def _all_operands(cols: list[dict]) -> set[str]:
+    return {x for c in cols for x in _operands(c)} | {c["given"]["column"] for c in cols if "given" in c}
+
+
+def _equals(c: dict, a: dict, b: dict, op: str, every: bool = True) -> str:
+    """c = a op b within 0.5% (in DOUBLE: small integer types would overflow), on every row or on this one."""
+    x = {k["name"]: f"{ident(k['name'])}::DOUBLE" for k in (c, a, b)}
+    test = f"abs({x[c['name']]} - {x[a['name']]} {op} {x[b['name']]}) <= 0.005 * greatest(1, abs({x[c['name']]}))"
+    return f"bool_and({test})" if every else f"({test})"
+
+
+def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
+    """On the sample: later >= earlier on every row, do their ranges overlap, their correlation, the gap's
+    quantile knots and the number of rows with both."""
+    gap, family = _gap(later, earlier), type_family(later["type"])
+    a, b = ident(later["name"]), ident(earlier["name"])
+    return con.execute(
+        f"SELECT bool_and({gap} >= 0), max({b}) > min({a}), corr({as_number(a, family)}, {as_number(b, family)}), "
+        f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]), count({gap}) "
+        f"FROM {sample}").fetchall()[0]
 
 
 def _gap(later: dict, earlier: dict) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from . import ddl, priors, profile, relations
-from .llm import AnswerError, Client, Settings, ask_columns, column_from_answer
+from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .spec import SPEC_VERSION, SpecError, validate
 from .sqltext import ident
@@ -61,12 +61,12 @@ def from_data(con, src: Source, name: str, rows: int, settings: Settings) -> dic
 
 def from_table_def(con, table: ddl.TableDef, settings: Settings, name: str) -> dict:
     client = Client(con, settings) if settings.online else None
-    answers, rows = {}, None
+    answers = Answers()
     if client:
-        answers, rows = ask_columns(client, table.name, [c.describe() for c in table.columns], table.comment)
+        answers = ask_columns(client, table.name, [c.describe() for c in table.columns], table.comment)
     columns = []
     for coldef in table.columns:
-        answer = answers.get(coldef.name.lower())
+        answer = answers.columns.get(coldef.name.lower())
         if client and answer is None:
             col = priors.column_spec(coldef, "the model gave no usable answer for this column")
         elif answer is not None:
@@ -80,7 +80,7 @@ def from_table_def(con, table: ddl.TableDef, settings: Settings, name: str) -> d
             col = priors.column_spec(coldef)
         columns.append(col)
     return _credit({"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}",
-                    "source_rows": rows or 0, "inferred_by": "schema", "columns": columns,
+                    "source_rows": answers.rows or 0, "inferred_by": "schema", "columns": columns,
                     "constraints": {k: v for k, v in (("primary_key", table.primary_key), ("unique", table.unique),
                                                       ("foreign_keys", table.foreign_keys), ("checks", table.checks))
                                     if v}}, client, settings, "llm")
@@ -111,13 +111,14 @@ def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:
     return col
 
 
-def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> list[dict]:
-    """The model labels each profiled column and may re-kind it; a new kind is kept only if the data allows it."""
+def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> tuple[list[dict], list[dict]]:
+    """The model labels each profiled column and may re-kind it; a new kind is kept only if the data allows it.
+    Also returns the relations it proposes, for profile.infer to check on the sample."""
     described = [p.describe(client.settings.send_values) for p in profilers]
-    answers, _ = ask_columns(client, table, described)
+    answers = ask_columns(client, table, described)
     out = []
     for p, col in zip(profilers, cols):
-        answer = answers.get(p.name.lower())
+        answer = answers.columns.get(p.name.lower())
         if answer is None:
             out.append({**col, "note": "the model gave no answer for this column"})
             continue
@@ -131,4 +132,4 @@ def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> lis
         else:
             col = {**col, "origin": "llm+data"}
         out.append({**col, **({"label": label} if label else {})})
-    return out
+    return out, answers.relations

@@ -27,7 +27,8 @@ EPOCH_DATE = dt.date(1970, 1, 1)
 
 
 def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int = DEFAULT_ROWS, advise=None) -> dict:
-    """The offline spec; `advise(profilers, columns) -> columns` may revise it while the sample still exists."""
+    """The offline spec. `advise(profilers, columns) -> (columns, proposed relations)` may revise it while the
+    sample still exists; each proposed relation becomes a rule only if the sample bears it out."""
     relation = con.sql(f"SELECT * FROM {source.relation} LIMIT 0")
     columns = [(c, str(t)) for c, t in zip(relation.columns, relation.types)]
     require_supported(columns)
@@ -40,13 +41,14 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
     try:
         profilers = [Profiler(con, sample, col, type_text, total, source.relation) for col, type_text in columns]
         cols = [p.spec() for p in profilers]
-        if advise:
-            cols = advise(profilers, cols)
-        cols = dependence.exact_relations(con, sample, dependence.link(con, sample, cols))
+        cols, proposed = advise(profilers, cols) if advise else (cols, [])
+        checked = dependence.check_proposals(con, sample, cols, proposed)
+        # exact rules first: a column they draw needs no conditional table
+        cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols))
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
-            "inferred_by": "offline", "columns": cols}
+            "inferred_by": "offline", "columns": cols, **({"relations_proposed": checked} if checked else {})}
 
 
 def _probs(k: int) -> str:

@@ -20,7 +20,18 @@ GOOD = {  # what a sensible model says, by column name
     "code": {"kind": "text", "label": "voucher code", "pattern": "AA-9999"},
     "note": {"kind": "text", "label": "note", "examples": ["call me before noon", "leave at the door please",
                                                             "gift wrap it", "ring twice and wait"]},
+    **{c: {"kind": "datetime"} for c in ("opened", "closed")},
+    **{c: {"kind": "categorical", "values": ["?"]} for c in ("city", "country")},
+    **{c: {"kind": "numeric"} for c in ("qty", "price", "total")},
 }
+
+RELATIONS = [  # proposed with "relations": two hold on the test table, the others do not or cannot
+    {"column": "closed", "rule": "after", "of": ["opened"]},
+    {"column": "country", "rule": "determined_by", "of": ["city"]},
+    {"column": "qty", "rule": "sum", "of": ["price", "total"]},
+    {"column": "total", "rule": "after", "of": ["qty"]},
+    {"column": "refund", "rule": "product", "of": ["qty", "price"]},
+]
 
 
 def requested_columns(body: dict) -> list[str]:
@@ -63,6 +74,7 @@ class FakeLLM:
                 content = {
                     "ok": lambda: json.dumps(answer_for(cols)),
                     "no_json_schema": lambda: json.dumps(answer_for(cols)),
+                    "relations": lambda: json.dumps({**answer_for(cols), "relations": RELATIONS}),
                     "fenced": lambda: "Sure! Here it is:\n```json\n" + json.dumps(answer_for(cols)) + "\n```",
                     "truncated": lambda: json.dumps(answer_for(cols))[:-40],
                     "garbage": lambda: "I am sorry, I cannot help with tables.",

@@ -144,6 +144,32 @@ def test_model_kinds_are_checked_on_the_data(con, endpoint):
     assert cols["id"]["kind"] == "categorical" and "not unique" in cols["id"]["note"]
 
 
+def test_proposed_relations_are_kept_only_where_the_data_bears_them_out(con, endpoint):
+    # closed >= opened always, but the two hardly correlate, so the data alone would not make it a rule;
+    # 100 cities each in one country: too many values for a conditional table found from the data alone
+    con.execute("""CREATE TABLE tickets AS SELECT DATE '2024-01-01' + (i % 30)::INT AS opened,
+                   DATE '2024-01-01' + (i % 30)::INT + (hash(i) % 700)::INT AS closed,
+                   'city' || (i % 100) AS city, 'country' || (i % 100 // 10) AS country,
+                   1 + i % 9 AS qty, 1.5 + hash(i, 2) % 90 AS price, (1 + i % 9) * (1.5 + hash(i, 2) % 90) AS total
+                   FROM range(3000) t(i)""")
+    with endpoint("relations"):
+        fg.infer(con, "tickets", model="fake-model")
+    spec = fg.spec(con, "tickets")
+    decided = {(r["column"], r["rule"]): r for r in spec["relations_proposed"]}
+    assert decided["closed", "after"]["accepted"] and decided["country", "determined_by"]["accepted"]
+    assert "the data breaks it" in decided["qty", "sum"]["reason"]
+    assert "one type family" in decided["total", "after"]["reason"]
+    assert "does not have" in decided["refund", "product"]["reason"]
+    cols = columns(con, "tickets")
+    assert cols["closed"]["after"]["column"] == "opened" and cols["country"]["given"]["column"] == "city"
+    assert cols["total"]["equals"] == {"product": ["qty", "price"]}   # found from the data on its own
+    broken = con.execute("""WITH s AS (FROM fastgen_sample('tickets', 50000))
+                            SELECT count(*) FILTER (WHERE closed < opened), max(abs(total - qty * price)),
+                                   (SELECT max(n) FROM (SELECT count(DISTINCT country) AS n FROM s GROUP BY city))
+                            FROM s""").fetchall()[0]
+    assert broken[0] == 0 and broken[1] < 1e-6 and broken[2] == 1
+
+
 def test_no_key_means_offline_and_says_so(con, monkeypatch):
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     monkeypatch.delenv("OPENAI_BASE_URL", raising=False)
