@@ -12,12 +12,12 @@ index), then the typed values under the source's column names; a fourth applies 
 from __future__ import annotations
 
 from .sqltext import ident, list_literal, literal, nested_list_literal, number, string
-from .spec import GRANULARITY, SpecError, epoch, type_family
+from .spec import GRANULARITY, LADDER, SpecError, epoch, type_family
 
 BLOCK = 1 << 20          # rows in fastgen.counter
 SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
-LADDER = 8               # categories drawn by a CASE ladder rather than an alias table
 LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one uniform per link)
+COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
@@ -37,8 +37,15 @@ def at(items: str, index: str) -> str:
     return f"list_extract({items}, {index})"
 
 
-def uniform(j: int, k: int = 0) -> str:
-    return f"((hash(r, seed, {j}, {k}) >> 11)::DOUBLE * {UNIT})"
+def uniform(j: int) -> str:
+    """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits."""
+    return f"((hash(r, seed, {j}, 0) >> 11)::DOUBLE * {UNIT})"
+
+
+def bits(j: int, k: int) -> str:
+    """64 random bits of row r for column j, part k, to cut into small fields. DuckDB's hash only XORs its last
+    argument in and mixes its low bits poorly, so k goes before a final 0 and the result is hashed again."""
+    return f"hash(hash(r, seed, {j}, {k}, 0))"
 
 
 def alias_table(weights: list[float]) -> tuple[list[float], list[int]]:
@@ -128,11 +135,44 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
 
 
+class Copula:
+    """Correlated uniforms for the copula's columns: independent normals from Box-Muller pairs, correlated by
+    the Cholesky factor of the spec's correlation, and turned back into uniforms by the normal CDF
+    (Abramowitz & Stegun 26.2.17, error < 1e-7). Each column then reads its value off its uniform as usual."""
+
+    def __init__(self, spec: dict):
+        import numpy as np
+        self.uniforms: dict[str, str] = {}
+        self.helpers: dict[str, str] = {}
+        self.of: dict[str, str] = {}         # column name (lower case) -> its uniform
+        copula = spec.get("copula")
+        if not copula:
+            return
+        names = copula["columns"]
+        factor = np.linalg.cholesky(np.array(copula["correlation"], dtype=float))
+        for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
+            a, b, radius = f"cg{i}a", f"cg{i}b", f"cg{i}r"
+            self.uniforms[a], self.uniforms[b] = uniform(COPULA + i), uniform(COPULA + i + 1)
+            self.helpers[radius] = f"sqrt(-2 * ln(1 - {a}))"
+            self.helpers[f"ce{i}"] = f"{radius} * cos(6.283185307179586 * {b})"
+            if i + 1 < len(names):
+                self.helpers[f"ce{i + 1}"] = f"{radius} * sin(6.283185307179586 * {b})"
+        for m, name in enumerate(names):
+            z, t = f"cz{m}", f"ct{m}"
+            self.helpers[z] = " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
+            self.helpers[t] = f"1 / (1 + 0.2316419 * abs({z}))"
+            tail = (f"0.3989422804014327 * exp(-{z} * {z} / 2) * {t} * (0.319381530 + {t} * (-0.356563782 + "
+                    f"{t} * (1.781477937 + {t} * (-1.821255978 + {t} * 1.330274429))))")
+            self.helpers[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
+            self.of[name.lower()] = f"cu{m}"
+
+
 class Column:
     """What one column contributes to each layer of the SELECT."""
 
-    def __init__(self, j: int, col: dict, table: str = "", lookup=None):
+    def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None):
         self.j, self.col, self.table, self.lookup = j, col, table, lookup
+        self.shared = shared                 # the copula's uniform for this column, if it is in one
         self.family = type_family(col["type"])
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
@@ -149,7 +189,10 @@ class Column:
 
     # -- helpers shared by kinds --------------------------------------------------------------------
     def _u(self) -> str:
-        """The column's main uniform, rescaled past the null fraction so nulls cost no extra hash."""
+        """The column's main uniform, rescaled past the null fraction so nulls cost no extra hash (a column
+        in the copula draws its nulls from its own hash and its values from the copula)."""
+        if self.shared:
+            return self.shared
         u = f"u{self.j}"
         self.uniforms[u] = uniform(self.j)
         p = self.col["nulls"]
@@ -303,7 +346,7 @@ class Column:
                 parts.append(string(literal_run))
                 literal_run = ""
             h = f"h{self.j}_{slot // 10 + 1}"
-            self.uniforms[h] = f"hash(r, seed, {self.j}, {slot // 10 + 1})"
+            self.uniforms[h] = bits(self.j, slot // 10 + 1)
             pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
             parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
             slot += 1
@@ -316,7 +359,7 @@ class Column:
         picks = []
         for i, pool in enumerate(self.col["pieces"]):
             h = f"h{self.j}_{i // 5 + 1}"
-            self.uniforms[h] = f"hash(r, seed, {self.j}, {i // 5 + 1})"
+            self.uniforms[h] = bits(self.j, i // 5 + 1)
             slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
             picks.append(at(slots, f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"))
         self.value = " || ".join(picks)
@@ -357,7 +400,7 @@ class Column:
         return f"CAST({value} AS {self.col['type']}) AS {ident(self.col['name'])}"
 
 
-def _columns(spec: dict, lookup) -> list[Column]:
+def _columns(spec: dict, lookup) -> tuple[list[Column], Copula]:
     def find(name):
         if name == spec["name"]:
             return spec
@@ -365,11 +408,13 @@ def _columns(spec: dict, lookup) -> list[Column]:
         if found is None:
             raise SpecError(f"spec {spec['name']!r} references generator {name!r}, which does not exist")
         return found
-    columns = [Column(j, col, spec["name"], find) for j, col in enumerate(spec["columns"])]
+    copula = Copula(spec)
+    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()))
+               for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in columns:
         c.resolve(by_name)
-    return columns
+    return columns, copula
 
 
 def _params(columns: list[Column]) -> str:
@@ -377,13 +422,13 @@ def _params(columns: list[Column]) -> str:
     return ", ".join(f"{sql} AS {name}" for name, sql in params.items())
 
 
-def _select(columns: list[Column], rows: str, params: str) -> str:
+def _select(columns: list[Column], copula: Copula, rows: str, params: str) -> str:
     """The sampler's SELECT: uniforms from hashes, per-column helpers, then typed values (then CHECK bounds)."""
     def layer(exprs: dict[str, str], carry: str) -> str:
         return ", ".join([carry] + [f"{e} AS {a}" for a, e in exprs.items()])
 
-    uniforms = {a: e for c in columns for a, e in c.uniforms.items()}
-    helpers = {a: e for c in columns for a, e in c.helpers.items()}
+    uniforms = {**copula.uniforms, **{a: e for c in columns for a, e in c.uniforms.items()}}
+    helpers = {**copula.helpers, **{a: e for c in columns for a, e in c.helpers.items()}}
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
             f"FROM (SELECT {layer(helpers, '*')}\n"
             f"      FROM (SELECT {layer(uniforms, 'r')}\n"
@@ -399,12 +444,12 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
 
     `lookup(name) -> spec` finds the generators that foreign keys reference (their key formulas are inlined).
     """
-    columns = _columns(spec, lookup)
+    columns, copula = _columns(spec, lookup)
     params_sql = f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT {_params(columns)}"
     rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
             f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
             f"WHERE b * {BLOCK} + c.i < n")
-    body = _select(columns, rows, params_name(spec["name"]))
+    body = _select(columns, copula, rows, params_name(spec["name"]))
     macro_sql = f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start, scale) AS TABLE\n{body}"
     return params_sql, macro_sql
 
@@ -412,6 +457,6 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
 def compile_query(spec: dict, lookup=None) -> str:
     """One self-contained SELECT (parameters in a CTE) over `fastgen_rows(r)`, with n, seed, start and scale
     left as bare names: the form that dialect.py rewrites for other engines."""
-    columns = _columns(spec, lookup)
+    columns, copula = _columns(spec, lookup)
     return (f"WITH fastgen_params AS (SELECT {_params(columns)})\n"
-            + _select(columns, "SELECT r FROM fastgen_rows", "fastgen_params"))
+            + _select(columns, copula, "SELECT r FROM fastgen_rows", "fastgen_params"))

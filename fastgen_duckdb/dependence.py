@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from .spec import as_number, monotone, type_family
+from .spec import as_number, copula_member, monotone, type_family
 from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
@@ -24,44 +24,60 @@ MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count 
 MIN_ROWS = 30              # fewer rows than this prove no relation
 MAX_PROPOSALS = 20         # relations proposed by the model that are checked
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
+MAX_COPULA_COLUMNS = 16    # numbers and dates joined by one Gaussian copula
+MIN_COPULA_RHO = 0.1       # a column correlated with no other member by this much stays out of it
 
 
 def cramers_v(table: dict[tuple, int]) -> float:
+    """Bias-corrected Cramér's V (Bergsma 2013): comparable between tables of different shapes and sizes, and
+    near 0 for independent columns however many cells they have (the plain V grows with the cell count)."""
     rows, cols = {}, {}
     for (a, b), n in table.items():
         rows[a] = rows.get(a, 0) + n
         cols[b] = cols.get(b, 0) + n
     total = sum(rows.values())
-    if total == 0 or min(len(rows), len(cols)) < 2:
+    if total <= 1 or min(len(rows), len(cols)) < 2:
         return 0.0
     chi2 = sum((table.get((a, b), 0) - rows[a] * cols[b] / total) ** 2 / (rows[a] * cols[b] / total)
                for a in rows for b in cols)
-    return math.sqrt(chi2 / (total * (min(len(rows), len(cols)) - 1)))
+    r, k = len(rows), len(cols)
+    phi2 = max(0.0, chi2 / total - (r - 1) * (k - 1) / (total - 1))
+    shape = min(r - (r - 1) ** 2 / (total - 1), k - (k - 1) ** 2 / (total - 1)) - 1
+    return math.sqrt(phi2 / shape) if shape > 0 else 0.0
 
 
 def link(con, sample: str, cols: list[dict]) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
-    per parent bin, category weights or quantile knots."""
-    def candidate(c):
-        return (c["kind"] in ("numeric", "datetime") or
-                (c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES)) and not _ruled(c)
-    parents = [c for c in cols if candidate(c)]
-    serving = {c["given"]["column"] for c in cols if "given" in c}
+    per parent bin, category weights or quantile knots.
+
+    The strongest relations are taken first. V is symmetric, so each is pointed away from the more central
+    column (the larger sum of strong V's), which then serves as the parent of all its relations: a hub such as
+    a species is drawn first and conditions the measurements, rather than being read off one of them."""
+    def can_parent(c):
+        return c["kind"] in ("numeric", "datetime") or c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES
+
+    def can_child(c):
+        return c["kind"] == "numeric" or c["kind"] == "categorical" and 2 <= len(c["values"]) <= MAX_VALUES
+    free = [c for c in cols if not _ruled(c) and (can_parent(c) or can_child(c))]
+    pairs = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]
+             if can_child(a) and can_parent(b) or can_child(b) and can_parent(a)]
+    strength = [cramers_v(_counts(con, sample, *(a, b) if can_child(a) and can_parent(b) else (b, a)))
+                for a, b in pairs]
+    centrality = {c["name"]: 0.0 for c in free}
+    for (a, b), v in zip(pairs, strength):
+        if v >= MIN_V:
+            centrality[a["name"]] += v
+            centrality[b["name"]] += v
     # no chains: a parent is never conditioned itself, a conditioned column is no parent
-    for child in cols:
-        small = child["kind"] == "categorical" and 2 <= len(child.get("values", [])) <= MAX_VALUES
-        if not (small or child["kind"] == "numeric") or child["name"] in serving or _ruled(child):
-            continue
-        best, best_v = None, MIN_V
-        for parent in parents:
-            if parent is child or _ruled(parent):
-                continue
-            v = cramers_v(_counts(con, sample, child, parent))
-            if v > best_v:
-                best, best_v = parent, v
-        if best is not None:
-            _condition(con, sample, child, best, best_v)
-            serving.add(best["name"])
+    serving = {c["given"]["column"] for c in cols if "given" in c}
+    for v, _, (a, b) in sorted(((v, i, pair) for i, (pair, v) in enumerate(zip(pairs, strength)) if v >= MIN_V),
+                               key=lambda e: (-e[0], e[1])):
+        for child, parent in sorted(((a, b), (b, a)), key=lambda cp: centrality[cp[0]["name"]]):
+            if can_child(child) and can_parent(parent) and not _ruled(child) and not _ruled(parent) \
+                    and child["name"] not in serving:
+                _condition(con, sample, child, parent, v)
+                serving.add(parent["name"])
+                break
     return cols
 
 
@@ -259,3 +275,58 @@ def _gap(later: dict, earlier: dict) -> str:
 def _key(value) -> str:
     """A category as DuckDB prints it (booleans lower case), to match values read back as text."""
     return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def copula(con, sample: str, cols: list[dict]) -> dict | None:
+    """A Gaussian copula over numbers, dates and short category lists: the correlation of their normal scores.
+
+    Each column's score is the rank the sampler's uniform stands for: its rank in the whole column, or within its
+    parent's bin for a conditioned column, so that the copula adds what the conditional tables do not already
+    hold; for categories drawn by the CASE ladder (monotone in the uniform), the rank of the category's position.
+    Columns related to no other member (|correlation| < MIN_COPULA_RHO) are left out: they cost nothing."""
+    import statistics
+
+    import numpy as np
+    members = [c for c in cols if copula_member(c)][:MAX_COPULA_COLUMNS]
+    if len(members) < 2:
+        return None
+    bins, ranks = [], []
+    for i, c in enumerate(members):
+        x = _bin(c) if c["kind"] == "categorical" else as_number(ident(c["name"]), type_family(c["type"]))
+        within = ""
+        if "given" in c:
+            bins.append(f"{_bin(_parent(cols, c))} AS fastgen_bin{i}")
+            within = f"PARTITION BY fastgen_bin{i}"
+        ranks.append(f"CASE WHEN {x} IS NOT NULL THEN (row_number() OVER ({within} ORDER BY {x}, hash(fastgen_row, {i}, 0)) "
+                     f"- 0.5) / count({x}) OVER ({within}) END")
+    pit = np.array(con.execute(f"SELECT {', '.join(ranks)} FROM (SELECT *, {', '.join(['rowid AS fastgen_row', *bins])} "
+                               f"FROM {sample})").fetchall(), dtype=float)
+    if len(pit) < MIN_ROWS:
+        return None
+    normal = np.vectorize(statistics.NormalDist().inv_cdf, otypes=[float])
+    z = np.where(np.isnan(pit), np.nan, normal(np.clip(np.nan_to_num(pit, nan=0.5), 1e-9, 1 - 1e-9)))
+    k = len(members)
+    rho = np.eye(k)
+    for i in range(k):
+        for j in range(i):
+            both = ~np.isnan(z[:, i]) & ~np.isnan(z[:, j])
+            r = np.corrcoef(z[both, i], z[both, j])[0, 1] if both.sum() >= MIN_ROWS else 0.0
+            rho[i, j] = rho[j, i] = 0.0 if np.isnan(r) else r
+    keep = [i for i in range(k) if max(abs(rho[i, j]) for j in range(k) if j != i) >= MIN_COPULA_RHO]
+    if len(keep) < 2:
+        return None
+    rho = nearest_correlation(rho[np.ix_(keep, keep)])
+    return {"columns": [members[i]["name"] for i in keep], "correlation": [[round(float(x), 4) for x in row] for row in rho]}
+
+
+def nearest_correlation(rho):
+    """A positive definite correlation matrix close to rho (pairwise estimates need not be one)."""
+    import numpy as np
+    values, vectors = np.linalg.eigh((rho + rho.T) / 2)
+    fixed = vectors @ np.diag(np.maximum(values, 1e-4)) @ vectors.T
+    d = np.sqrt(np.diag(fixed))
+    return fixed / np.outer(d, d)
+
+
+def _parent(cols: list[dict], child: dict) -> dict:
+    return next(c for c in cols if c["name"] == child["given"]["column"])

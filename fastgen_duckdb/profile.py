@@ -45,10 +45,12 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         checked = dependence.check_proposals(con, sample, cols, proposed)
         # exact rules first: a column they draw needs no conditional table
         cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols))
+        copula = dependence.copula(con, sample, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
-            "inferred_by": "offline", "columns": cols, **({"relations_proposed": checked} if checked else {})}
+            "inferred_by": "offline", "columns": cols, **({"copula": copula} if copula else {}),
+            **({"relations_proposed": checked} if checked else {})}
 
 
 def _probs(k: int) -> str:

@@ -16,6 +16,7 @@ import math
 import duckdb
 
 SPEC_VERSION = 1
+LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table
 KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text")
 GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
                "millisecond": 1_000, "microsecond": 1}
@@ -197,9 +198,42 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             if not ok:
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: equals must be "
                                 "{\"product\" or \"sum\": [two other columns]}")
+    if spec.get("copula") is not None:
+        _validate_copula(spec["copula"], by_name, f"spec {name!r}")
     if not isinstance(spec.get("source_rows", 0), int) or spec.get("source_rows", 0) < 0:
         raise SpecError(f"spec {name!r}: 'source_rows' must be a non-negative integer")
     return spec
+
+
+def copula_member(col: dict) -> bool:
+    """Columns whose value is a monotone function of their uniform, so that a copula can correlate them:
+    numbers and dates (conditioned numbers too, within their parent's bin), categories on the CASE ladder."""
+    if col["kind"] == "categorical":
+        return 2 <= len(col["values"]) <= LADDER and not any(k in col for k in ("given", "after", "equals"))
+    return col["kind"] in ("numeric", "datetime") and "after" not in col and "equals" not in col
+
+
+def _validate_copula(copula, by_name: dict, where: str) -> None:
+    import numpy as np
+    names = copula.get("columns") if isinstance(copula, dict) else None
+    if not isinstance(names, list) or len(names) < 2 or not all(isinstance(x, str) for x in names) \
+            or len({x.lower() for x in names}) != len(names):
+        raise SpecError(f"{where}: a copula needs 'columns', two or more distinct column names")
+    for x in names:
+        if x.lower() not in by_name or not copula_member(by_name[x.lower()]):
+            raise SpecError(f"{where}: copula column {x!r} must be a numeric or datetime column, or a categorical "
+                            f"one of at most {LADDER} values, drawn by no rule")
+    rho = copula.get("correlation")
+    try:
+        matrix = np.array(rho, dtype=float)
+        ok = matrix.shape == (len(names), len(names)) and np.allclose(matrix, matrix.T, atol=1e-6) \
+            and np.allclose(np.diag(matrix), 1) and np.all(np.abs(matrix) <= 1)
+        ok = ok and bool(np.linalg.cholesky(matrix).size)
+    except (TypeError, ValueError, np.linalg.LinAlgError):
+        ok = False
+    if not ok:
+        raise SpecError(f"{where}: the copula's 'correlation' must be a symmetric, positive definite "
+                        f"{len(names)}×{len(names)} matrix with ones on its diagonal")
 
 
 def _validate_kind(con, col: dict, family: str, where: str) -> None:

@@ -104,3 +104,64 @@ def test_numeric_columns_follow_their_parent(con):
     assert abs(real - synth) < 0.03
     juniors = con.execute("""SELECT max(salary) FROM fastgen_sample('emp', 50000) WHERE level = 'junior'""").fetchall()
     assert juniors[0][0] <= con.execute("SELECT max(salary) FROM emp WHERE level = 'junior'").fetchall()[0][0] * 1.05
+
+
+@pytest.fixture
+def animals(con):
+    """Species is a hub: every measurement depends on it. Within a species, length and mass move together and
+    males are larger: relations between siblings that one parent per column cannot carry."""
+    normal = "sqrt(-2 * ln(1 - {a})) * cos(2 * pi() * {b})"
+    con.execute(f"""
+    CREATE TABLE animals AS SELECT species, sex,
+        round(40 + 10 * s + 4 * z1 + 3 * (sex = 'm')::INT, 1) AS length,
+        round(3000 + 800 * s + 300 * (0.8 * z1 + 0.6 * z2) + 250 * (sex = 'm')::INT) AS mass
+    FROM (SELECT ['adelie', 'gentoo', 'chinstrap'][s + 1] AS species, s,
+                 CASE WHEN {u(3)} < 0.5 THEN 'f' ELSE 'm' END AS sex,
+                 {normal.format(a=u(4), b=u(5))} AS z1, {normal.format(a=u(6), b=u(7))} AS z2
+          FROM (SELECT i, floor(3 * {u(2)})::INT AS s FROM range(6000) t(i)))""")
+    fg.infer(con, "animals")
+    con.execute("CREATE TABLE synth AS FROM fastgen_sample('animals', 60000, seed := 3)")
+    return con
+
+
+def test_a_hub_conditions_its_measurements_and_a_copula_links_them(animals):
+    spec = fg.spec(animals, "animals")
+    given = {c["name"]: c.get("given", {}).get("column") for c in spec["columns"]}
+    assert given == {"species": None, "sex": None, "length": "species", "mass": "species"}
+    assert set(spec["copula"]["columns"]) == {"sex", "length", "mass"}
+
+    def stats(t):
+        return animals.execute(f"""SELECT corr(length, mass), avg(mass) FILTER (sex = 'm') - avg(mass) FILTER (sex = 'f'),
+                                   (SELECT corr(length, mass) FROM {t} WHERE species = 'gentoo') FROM {t}""").fetchall()[0]
+    real, synth = stats("animals"), stats("synth")
+    n, m = 6000, 60000
+    # standard errors of a correlation (1 - rho^2) / sqrt(n) and of a difference of means, at 4 sigma, plus 0.02
+    # for what a Gaussian copula on within-species ranks approximates
+    for k in (0, 2):
+        assert abs(real[k] - synth[k]) < 4 * (1 - real[k] ** 2) * (n ** -0.5 + m ** -0.5) + 0.02
+    sd = animals.execute("SELECT stddev(mass) FROM animals").fetchall()[0][0]
+    assert abs(real[1] - synth[1]) < 4 * sd * (4 / n + 4 / m) ** 0.5
+
+
+def test_copula_keeps_marginals_and_chunks(animals):
+    from conftest import ks_statistic, ks_tolerance
+    for col in ("length", "mass"):
+        real, synth = ([r[0] for r in animals.execute(f"SELECT {col} FROM {t}").fetchall()] for t in ("animals", "synth"))
+        assert ks_statistic(real, synth) < ks_tolerance(len(real), len(synth), 65)
+    whole = animals.execute("SELECT sum(hash(t) >> 8) FROM fastgen_sample('animals', 3000, seed := 2) t").fetchall()
+    parts = animals.execute("""SELECT sum(hash(t) >> 8) FROM (FROM fastgen_sample('animals', 1000, seed := 2)
+                               UNION ALL FROM fastgen_sample('animals', 2000, seed := 2, start := 1000)) t""").fetchall()
+    assert whole == parts
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda c: c["correlation"][0].__setitem__(1, 1.0), "positive definite"),
+    (lambda c: c["columns"].__setitem__(0, "length"), "two or more distinct column names"),
+    (lambda c: c["columns"].__setitem__(0, "weight"), "copula column 'weight'"),
+])
+def test_edited_copulas_are_validated(animals, edit, message):
+    spec = fg.spec(animals, "animals")
+    edit(spec["copula"])
+    with pytest.raises(fg.SpecError, match=message):
+        fg.import_spec(animals, spec)
+    assert fg.spec(animals, "animals")["copula"] != spec["copula"]   # the stored generator is untouched

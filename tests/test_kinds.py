@@ -96,6 +96,16 @@ def test_pattern_text_follows_the_shape(people):
     assert len(set(tickets)) > 0.5 * len(set(column(people, "people", "ticket")))
 
 
+def test_pattern_positions_are_independent(con):
+    # positions 1-10 and 11-20 come from two hash streams; DuckDB's hash only XORs its last argument in, so
+    # streams told apart by that argument alone would tie position 11 to position 1 (at most 64 pairs of 100)
+    fg.import_spec(con, {"fastgen_spec": 1, "name": "codes", "columns": [
+        {"name": "code", "type": "VARCHAR", "kind": "text", "method": "pattern", "positions": ["0123456789"] * 12}]})
+    pairs = con.execute("""SELECT count(DISTINCT (code[1], code[11])), count(DISTINCT (code[2], code[12]))
+                           FROM fastgen_sample('codes', 20000)""").fetchall()[0]
+    assert pairs == (100, 100)
+
+
 def test_constants(people):
     assert people.execute("SELECT DISTINCT schema_version FROM synth").fetchall() == [("v2",)]
     assert people.execute("SELECT count(never_set) FROM synth").fetchall()[0][0] == 0
