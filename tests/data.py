@@ -52,3 +52,17 @@ def make_emp(con, rows: int = 8000) -> None:
     con.execute("""ALTER TABLE emp ADD COLUMN salary DOUBLE;
                    UPDATE emp SET salary = 1000 * age + CASE level WHEN 'junior' THEN 0 WHEN 'mid' THEN 20000
                                                                    ELSE 50000 END + hash(age, level) % 5000""")
+
+
+def make_animals(con, rows: int = 6000) -> None:
+    """Species is a hub: every measurement depends on it. Within a species, length and mass move together and
+    males are larger: relations between siblings that one parent per column cannot carry."""
+    normal = "sqrt(-2 * ln(1 - {a})) * cos(2 * pi() * {b})"
+    con.execute(f"""
+    CREATE TABLE animals AS SELECT species, sex,
+        round(40 + 10 * s + 4 * z1 + 3 * (sex = 'm')::INT, 1) AS length,
+        round(3000 + 800 * s + 300 * (0.8 * z1 + 0.6 * z2) + 250 * (sex = 'm')::INT) AS mass
+    FROM (SELECT ['adelie', 'gentoo', 'chinstrap'][s + 1] AS species, s,
+                 CASE WHEN {u(3)} < 0.5 THEN 'f' ELSE 'm' END AS sex,
+                 {normal.format(a=u(4), b=u(5))} AS z1, {normal.format(a=u(6), b=u(7))} AS z2
+          FROM (SELECT i, floor(3 * {u(2)})::INT AS s FROM range({rows}) t(i)))""")

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import make_emp, make_people
+from data import make_animals, make_emp, make_people
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -84,3 +84,18 @@ def test_spark_keeps_dependence(con, spark):
     age, salary = np.array([r["age"] for r in rows], float), np.array([r["salary"] for r in rows], float)
     assert abs(np.corrcoef(age, salary)[0, 1] - real[0]) < 0.03
     assert abs(np.mean([r["level"] == "senior" for r in rows]) - real[1]) < 0.02
+
+
+def test_spark_keeps_the_copula(con, spark):
+    make_animals(con)
+    fg.infer(con, "animals")
+    assert fg.spec(con, "animals")["copula"]
+    spark.createDataFrame(spark.sql(fg.export_sql(con, "animals", dialect="spark", n=N)).collect()) \
+        .createOrReplaceTempView("synth")
+    duck = con.execute(f"""SELECT corr(length, mass), avg(mass) FILTER (sex = 'm') - avg(mass) FILTER (sex = 'f')
+                           FROM fastgen_sample('animals', {N})""").fetchall()[0]
+    sp = spark.sql("""SELECT corr(length, mass), avg(CASE WHEN sex = 'm' THEN mass END)
+                             - avg(CASE WHEN sex = 'f' THEN mass END) FROM synth""").collect()[0]
+    sd = con.execute("SELECT stddev(mass) FROM animals").fetchall()[0][0]
+    assert abs(sp[0] - duck[0]) < 8 * (1 - duck[0] ** 2) / N ** 0.5   # two runs of the same model, 4 sigma each
+    assert abs(sp[1] - duck[1]) < 8 * sd * (4 / N) ** 0.5
