@@ -355,14 +355,23 @@ class Column:
         self.value = " || ".join(parts)
 
     def _words(self):
-        """One piece from each pool, concatenated: few lookups, and millions of combinations."""
-        picks = []
-        for i, pool in enumerate(self.col["pieces"]):
+        """One piece from each pool, concatenated: few lookups, and millions of combinations.
+
+        Pools are aligned (piece i of every pool comes from text i). Where few first pieces start many texts
+        (car makes before models), a second piece whose own text began with the first piece drawn is swapped
+        for the next text's, so that the two are rarely joined as in a source text: values rarely copy one."""
+        pools, picks = self.col["pieces"], []
+        for i, pool in enumerate(pools):
             h = f"h{self.j}_{i // 5 + 1}"
             self.uniforms[h] = bits(self.j, i // 5 + 1)
             slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
-            picks.append(at(slots, f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"))
-        self.value = " || ".join(picks)
+            index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
+            if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool):
+                first, drawn = picks[0]
+                index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
+                         f"ELSE {index} END")
+            picks.append((slots, index))
+        self.value = " || ".join(at(slots, index) for slots, index in picks)
 
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str | None:

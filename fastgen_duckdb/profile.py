@@ -231,15 +231,16 @@ class Profiler:
         return self.base("text", method="pattern", positions=positions)
 
     def words(self) -> dict:
-        """Real texts cut at word boundaries into k pieces; a value joins one random piece of each part.
+        """Real texts cut at word boundaries into k ≥ 2 pieces; a value joins one random piece of each part.
 
         Beginnings stay beginnings and endings stay endings, the length distribution is kept, and a value
-        equals a source text only when every piece comes from the same text (1 in 4096^(k-1)).
+        equals a source text only when its pieces happen to meet as they did in one (about 1 in 4096^(k-1) for
+        long texts; short ones repeat pieces more, see split_words).
         """
         texts = [t for (t,) in self.con.execute(
             f"SELECT {self.c} FROM {self.sample} WHERE {self.c} IS NOT NULL LIMIT {MAX_CATEGORIES}").fetchall()]
         mean_words = sum(len(t.split()) for t in texts) / len(texts)
-        k = max(1, min(4, round(mean_words / 4)))
+        k = max(2, min(4, round(mean_words / 4)))
         pieces = [[] for _ in range(k)]
         for t in texts:
             for i, piece in enumerate(split_words(t, k)):
@@ -248,8 +249,10 @@ class Profiler:
 
 
 def split_words(text: str, k: int) -> list[str]:
-    """k consecutive pieces of text, cut before whitespace near equal shares of its words; they join back to text."""
-    cuts = [m.start() for m in re.finditer(r"\s+\S", text)]
+    """k consecutive pieces of text that join back to it, cut before whitespace near equal shares of its words.
+    A single word is cut before punctuation ('ana' + '@example.com'), else in its middle ('Joh' + 'nson')."""
+    cuts = [m.start() for m in re.finditer(r"\s+\S", text)] or \
+        [m.start() for m in re.finditer(r"(?<=\w)[@._+/-]", text)] or ([len(text) // 2] if len(text) >= 4 else [])
     at = [int(len(cuts) * i / k + 0.5) for i in range(1, k)]
     chosen = [cuts[a - 1] if a > 0 else 0 for a in at]
     bounds = [0] + sorted(chosen) + [len(text)]
