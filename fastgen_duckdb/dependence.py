@@ -92,7 +92,9 @@ def _bin(parent: dict) -> str:
     if parent["kind"] == "categorical":
         cases = " ".join(f"WHEN {p}::VARCHAR = {_text(v)} THEN {i}" for i, v in enumerate(parent["values"]))
         return f"CASE {cases} END"
-    return f"ntile({BINS}) OVER (ORDER BY {p}) - 1"
+    # over the non-null rows only, as the sampler bins its uniform past the nulls; ties broken at random, or a
+    # parent with many equal values (80% zeros) would sort its ties in the child's order and fake a relation
+    return f"CASE WHEN {p} IS NOT NULL THEN ntile({BINS}) OVER (PARTITION BY {p} IS NULL ORDER BY {p}, hash(rowid)) - 1 END"
 
 
 def _text(value) -> str:
@@ -154,7 +156,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
         for k, ok in enumerate(found[:-1]):
             a, b = operands[k // 2]
             if ok and not {a["name"], b["name"]} & ruled:
-                c["equals"] = {"product" if k % 2 == 0 else "sum": [a["name"], b["name"]]}
+                _rule(con, sample, c, "equals", {"product" if k % 2 == 0 else "sum": [a["name"], b["name"]]})
                 ruled.add(c["name"])
                 used.update((a["name"], b["name"]))
                 break
@@ -166,7 +168,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
             ok, overlap, rho, knots, _ = _ordering(con, sample, later, earlier)
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
             if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION:
-                later["after"] = {"column": earlier["name"], "gaps": [float(max(k, 0)) for k in knots]}
+                _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": [float(max(k, 0)) for k in knots]})
                 ruled.add(later["name"])
                 used.add(earlier["name"])
                 break
@@ -216,14 +218,24 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
             raise ValueError("the columns must be of one type family")
         ok, _, _, knots, rows = _ordering(con, sample, target, of[0])
         _enough(rows, 0 if ok else 1, f"rows with {target['name']} before {of[0]['name']}")
-        target["after"] = {"column": of[0]["name"], "gaps": [float(max(k, 0)) for k in knots]}
+        _rule(con, sample, target, "after", {"column": of[0]["name"], "gaps": [float(max(k, 0)) for k in knots]})
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
     broken, rows = con.execute(f"SELECT count(*) FILTER (WHERE NOT {_equals(target, *of, '*' if rule == 'product' else '+', every=False)}), "
                                f"count(*) FROM {sample} WHERE {present}").fetchall()[0]
     _enough(rows, broken, "rows where it does not hold")
-    target["equals"] = {rule: [x["name"] for x in of]}
+    _rule(con, sample, target, "equals", {rule: [x["name"] for x in of]})
+
+
+def _rule(con, sample: str, col: dict, rule: str, value: dict) -> None:
+    """Give col a rule on other columns. Its value is NULL where theirs is, so its own null fraction becomes
+    the fraction among rows where they are all present (else nulls would compound)."""
+    col[rule] = value
+    others = " AND ".join(f"{ident(x)} IS NOT NULL" for x in (_operands(col)))
+    given = con.execute(f"SELECT count(*) FILTER (WHERE {ident(col['name'])} IS NULL) / greatest(count(*), 1) "
+                        f"FROM {sample} WHERE {others}").fetchall()[0][0]
+    col["nulls"] = round(float(given), 6)
 
 
 def _enough(rows, broken, what: str) -> None:

@@ -155,3 +155,27 @@ def test_edited_copulas_are_validated(animals, edit, message):
     with pytest.raises(fg.SpecError, match=message):
         fg.import_spec(animals, spec)
     assert fg.spec(animals, "animals")["copula"] != spec["copula"]   # the stored generator is untouched
+
+
+def test_tied_parents_fake_no_relation_and_infer_is_deterministic(con):
+    # a coupon that is 0 on 80% of rows, and a ticket number that has nothing to do with it
+    con.execute(f"""CREATE TABLE sales AS SELECT (1 + floor(9000 * {u(1)}))::INT AS ticket,
+                    CASE WHEN {u(2)} < 0.8 THEN 0 ELSE round(100 * {u(3)}, 2) END AS coupon FROM range(8000) t(i)""")
+    fg.infer(con, "sales")
+    first = fg.spec(con, "sales")
+    assert not any("given" in c for c in first["columns"])
+    fg.infer(con, "sales", replace=True)
+    assert fg.spec(con, "sales")["columns"] == first["columns"]
+
+
+def test_a_rule_column_is_null_where_its_operand_is(con):
+    con.execute(f"""CREATE TABLE trips AS SELECT CASE WHEN {u(1)} < 0.1 THEN NULL
+                                                      ELSE DATE '2024-01-01' + floor(300 * {u(2)})::INT END AS departed
+                    FROM range(5000) t(i)""")
+    con.execute(f"ALTER TABLE trips ADD COLUMN arrived DATE; UPDATE trips SET arrived = departed + (hash(departed) % 5)::INT")
+    fg.infer(con, "trips")
+    arrived = next(c for c in fg.spec(con, "trips")["columns"] if c["name"] == "arrived")
+    assert arrived["after"]["column"] == "departed" and arrived["nulls"] == 0
+    real, synth = (con.execute(f"SELECT avg((arrived IS NULL)::INT) FROM {t}").fetchall()[0][0]
+                   for t in ("trips", "fastgen_sample('trips', 50000)"))
+    assert abs(real - synth) < 4 * (real * (1 - real) * (1 / 5000 + 1 / 50000)) ** 0.5
