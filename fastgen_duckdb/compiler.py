@@ -138,33 +138,39 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
 class Copula:
     """Correlated uniforms for the copula's columns: independent normals from Box-Muller pairs, correlated by
     the Cholesky factor of the spec's correlation, and turned back into uniforms by the normal CDF
-    (Abramowitz & Stegun 26.2.17, error < 1e-7). Each column then reads its value off its uniform as usual."""
+    (Abramowitz & Stegun 26.2.17, error < 1e-7). Each column then reads its value off its uniform as usual.
+    Each step is its own SELECT layer: DuckDB substitutes an alias used in the same SELECT by its expression,
+    which would repeat every normal in every correlated sum."""
 
     def __init__(self, spec: dict):
         import numpy as np
         self.uniforms: dict[str, str] = {}
-        self.helpers: dict[str, str] = {}
+        self.layers: list[dict[str, str]] = []
         self.of: dict[str, str] = {}         # column name (lower case) -> its uniform
         copula = spec.get("copula")
         if not copula:
             return
         names = copula["columns"]
         factor = np.linalg.cholesky(np.array(copula["correlation"], dtype=float))
+        polar, normals = {}, {}
         for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
-            a, b, radius = f"cg{i}a", f"cg{i}b", f"cg{i}r"
+            a, b = f"cg{i}a", f"cg{i}b"
             self.uniforms[a], self.uniforms[b] = uniform(COPULA + i), uniform(COPULA + i + 1)
-            self.helpers[radius] = f"sqrt(-2 * ln(1 - {a}))"
-            self.helpers[f"ce{i}"] = f"{radius} * cos(6.283185307179586 * {b})"
+            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586 * {b}"
+            normals[f"ce{i}"] = f"cg{i}r * cos(cg{i}t)"
             if i + 1 < len(names):
-                self.helpers[f"ce{i + 1}"] = f"{radius} * sin(6.283185307179586 * {b})"
+                normals[f"ce{i + 1}"] = f"cg{i}r * sin(cg{i}t)"
+        scores = {f"cz{m}": " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
+                  for m in range(len(names))}
+        steps = {f"ct{m}": f"1 / (1 + 0.2316419 * abs(cz{m}))" for m in range(len(names))}
+        uniforms = {}
         for m, name in enumerate(names):
             z, t = f"cz{m}", f"ct{m}"
-            self.helpers[z] = " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
-            self.helpers[t] = f"1 / (1 + 0.2316419 * abs({z}))"
             tail = (f"0.3989422804014327 * exp(-{z} * {z} / 2) * {t} * (0.319381530 + {t} * (-0.356563782 + "
                     f"{t} * (1.781477937 + {t} * (-1.821255978 + {t} * 1.330274429))))")
-            self.helpers[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
+            uniforms[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
             self.of[name.lower()] = f"cu{m}"
+        self.layers = [polar, normals, scores, steps, uniforms]
 
 
 class Column:
@@ -437,11 +443,13 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str) -> st
         return ", ".join([carry] + [f"{e} AS {a}" for a, e in exprs.items()])
 
     uniforms = {**copula.uniforms, **{a: e for c in columns for a, e in c.uniforms.items()}}
-    helpers = {**copula.helpers, **{a: e for c in columns for a, e in c.helpers.items()}}
+    helpers = {a: e for c in columns for a, e in c.helpers.items()}
+    drawn = f"SELECT {layer(uniforms, 'r')} FROM ({rows})"
+    for exprs in copula.layers:
+        drawn = f"SELECT {layer(exprs, '*')} FROM ({drawn})"
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
             f"FROM (SELECT {layer(helpers, '*')}\n"
-            f"      FROM (SELECT {layer(uniforms, 'r')}\n"
-            f"            FROM ({rows}))),\n"
+            f"      FROM ({drawn})),\n"
             f"     {params} AS p")
     if any(c.bound() for c in columns):  # rules between columns, on the drawn values
         body = f"SELECT {', '.join(c.bound() or ident(c.col['name']) for c in columns)} FROM ({body})"

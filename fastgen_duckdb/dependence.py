@@ -16,15 +16,17 @@ from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
 MIN_V = 0.3        # weaker associations are not worth a conditional table
-MAX_VALUES = 64    # categorical children and parents of at most this many values
+MAX_VALUES = 64    # categorical parents of at most this many values (one table per value)
+MAX_CHILD_VALUES = 1024  # categorical children of at most this many values (bias-corrected V keeps out noise)
 NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
 MAX_RELATION_COLUMNS = 12  # numeric and date columns searched for exact relations
 GAP_KNOTS = 257            # quantile knots of the gap between two ordered columns
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
+MAX_GAP_CORRELATION = 0.3  # a gap that moves with the earlier column this much is no independent gap
 MIN_ROWS = 30              # fewer rows than this prove no relation
 MAX_PROPOSALS = 20         # relations proposed by the model that are checked
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
-MAX_COPULA_COLUMNS = 16    # numbers and dates joined by one Gaussian copula
+MAX_COPULA_COLUMNS = 32    # numbers, dates and short category lists joined by one Gaussian copula
 MIN_COPULA_RHO = 0.1       # a column correlated with no other member by this much stays out of it
 
 
@@ -46,23 +48,34 @@ def cramers_v(table: dict[tuple, int]) -> float:
     return math.sqrt(phi2 / shape) if shape > 0 else 0.0
 
 
+def mutual_information(table: dict[tuple, int]) -> float:
+    """In nats: how much one column tells about the other (breaks ties of V: a date bin says more than a quarter)."""
+    rows, cols = {}, {}
+    for (a, b), n in table.items():
+        rows[a] = rows.get(a, 0) + n
+        cols[b] = cols.get(b, 0) + n
+    total = sum(rows.values())
+    return sum(n / total * math.log(n * total / (rows[a] * cols[b])) for (a, b), n in table.items() if n > 0)
+
+
 def link(con, sample: str, cols: list[dict]) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
     per parent bin, category weights or quantile knots.
 
-    The strongest relations are taken first. V is symmetric, so each is pointed away from the more central
+    The strongest relations are taken first (ties of V, to two decimals, by mutual information). V is symmetric, so each is pointed away from the more central
     column (the larger sum of strong V's), which then serves as the parent of all its relations: a hub such as
     a species is drawn first and conditions the measurements, rather than being read off one of them."""
     def can_parent(c):
         return c["kind"] in ("numeric", "datetime") or c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES
 
     def can_child(c):
-        return c["kind"] == "numeric" or c["kind"] == "categorical" and 2 <= len(c["values"]) <= MAX_VALUES
+        return c["kind"] == "numeric" or c["kind"] == "categorical" and 2 <= len(c["values"]) <= MAX_CHILD_VALUES
     free = [c for c in cols if not _ruled(c) and (can_parent(c) or can_child(c))]
     pairs = [(a, b) for i, a in enumerate(free) for b in free[i + 1:]
              if can_child(a) and can_parent(b) or can_child(b) and can_parent(a)]
-    strength = [cramers_v(_counts(con, sample, *(a, b) if can_child(a) and can_parent(b) else (b, a)))
-                for a, b in pairs]
+    tables = [_counts(con, sample, *(a, b) if can_child(a) and can_parent(b) else (b, a)) for a, b in pairs]
+    strength = [cramers_v(t) for t in tables]
+    information = [mutual_information(t) for t in tables]
     centrality = {c["name"]: 0.0 for c in free}
     for (a, b), v in zip(pairs, strength):
         if v >= MIN_V:
@@ -70,8 +83,8 @@ def link(con, sample: str, cols: list[dict]) -> list[dict]:
             centrality[b["name"]] += v
     # no chains: a parent is never conditioned itself, a conditioned column is no parent
     serving = {c["given"]["column"] for c in cols if "given" in c}
-    for v, _, (a, b) in sorted(((v, i, pair) for i, (pair, v) in enumerate(zip(pairs, strength)) if v >= MIN_V),
-                               key=lambda e: (-e[0], e[1])):
+    for v, _, _, (a, b) in sorted(((v, information[i], i, pair) for i, (pair, v) in enumerate(zip(pairs, strength))
+                                   if v >= MIN_V), key=lambda e: (-round(e[0], 2), -e[1], e[2])):
         for child, parent in sorted(((a, b), (b, a)), key=lambda cp: centrality[cp[0]["name"]]):
             if can_child(child) and can_parent(parent) and not _ruled(child) and not _ruled(parent) \
                     and child["name"] not in serving:
@@ -165,10 +178,10 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
             if later is earlier or later["name"] in ruled | used or earlier["name"] in ruled \
                     or later["kind"] == "categorical" or type_family(later["type"]) != type_family(earlier["type"]):
                 continue
-            ok, overlap, rho, knots, _ = _ordering(con, sample, later, earlier)
+            ok, overlap, rho, knots, _, drifts = _ordering(con, sample, later, earlier)
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
-            if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION:
-                _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": [float(max(k, 0)) for k in knots]})
+            if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION and not drifts:
+                _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in knots])})
                 ruled.add(later["name"])
                 used.add(earlier["name"])
                 break
@@ -216,9 +229,12 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
     if rule == "after":
         if type_family(target["type"]) != type_family(of[0]["type"]):
             raise ValueError("the columns must be of one type family")
-        ok, _, _, knots, rows = _ordering(con, sample, target, of[0])
+        ok, _, _, knots, rows, drifts = _ordering(con, sample, target, of[0])
         _enough(rows, 0 if ok else 1, f"rows with {target['name']} before {of[0]['name']}")
-        _rule(con, sample, target, "after", {"column": of[0]["name"], "gaps": [float(max(k, 0)) for k in knots]})
+        if drifts:
+            raise ValueError(f"it holds, but the gap grows with {of[0]['name']}: drawn apart they would lose "
+                             "their correlation")
+        _rule(con, sample, target, "after", {"column": of[0]["name"], "gaps": monotone([float(max(k, 0)) for k in knots])})
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
@@ -262,19 +278,23 @@ def _all_operands(cols: list[dict]) -> set[str]:
 def _equals(c: dict, a: dict, b: dict, op: str, every: bool = True) -> str:
     """c = a op b within 0.5% (in DOUBLE: small integer types would overflow), on every row or on this one."""
     x = {k["name"]: f"{ident(k['name'])}::DOUBLE" for k in (c, a, b)}
-    test = f"abs({x[c['name']]} - {x[a['name']]} {op} {x[b['name']]}) <= 0.005 * greatest(1, abs({x[c['name']]}))"
+    # half a cent of rounding, or a relative 1e-9 for floats: a looser relative bound would take
+    # year + day of week (< 7) for a year
+    test = f"abs({x[c['name']]} - {x[a['name']]} {op} {x[b['name']]}) <= 0.005 + 1e-9 * abs({x[c['name']]})"
     return f"bool_and({test})" if every else f"({test})"
 
 
 def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
     """On the sample: later >= earlier on every row, do their ranges overlap, their correlation, the gap's
-    quantile knots and the number of rows with both."""
+    quantile knots, the number of rows with both and whether the gap moves with the earlier column (then
+    drawing the gap on its own would lose their correlation: a week number is no month number plus a gap)."""
     gap, family = _gap(later, earlier), type_family(later["type"])
     a, b = ident(later["name"]), ident(earlier["name"])
-    return con.execute(
+    ok, overlap, rho, knots, rows, drift = con.execute(
         f"SELECT bool_and({gap} >= 0), max({b}) > min({a}), corr({as_number(a, family)}, {as_number(b, family)}), "
-        f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]), count({gap}) "
-        f"FROM {sample}").fetchall()[0]
+        f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]), count({gap}), "
+        f"corr({gap}, {as_number(b, family)}) FROM {sample}").fetchall()[0]
+    return ok, overlap, rho, knots, rows, drift is not None and abs(drift) >= MAX_GAP_CORRELATION
 
 
 def _gap(later: dict, earlier: dict) -> str:

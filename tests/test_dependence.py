@@ -179,3 +179,15 @@ def test_a_rule_column_is_null_where_its_operand_is(con):
     real, synth = (con.execute(f"SELECT avg((arrived IS NULL)::INT) FROM {t}").fetchall()[0][0]
                    for t in ("trips", "fastgen_sample('trips', 50000)"))
     assert abs(real - synth) < 4 * (real * (1 - real) * (1 / 5000 + 1 / 50000)) ** 0.5
+
+
+def test_near_misses_are_no_rules(con):
+    # fy_year = year, and year + day of week is within 0.5% of it; week numbers are always above month numbers
+    # and move with them, but not as a month number plus an independent gap
+    con.execute("""CREATE TABLE days AS SELECT 2000 + i // 365 AS year, i % 7 AS dow, 2000 + i // 365 AS fy_year,
+                   i // 30 AS month_seq, i // 7 + 100 AS week_seq FROM range(7300) t(i)""")
+    fg.infer(con, "days")
+    cols = {c["name"]: c for c in fg.spec(con, "days")["columns"]}
+    assert "equals" not in cols["fy_year"] and "after" not in cols["week_seq"]
+    synth = con.execute("SELECT corr(month_seq, week_seq) FROM fastgen_sample('days', 20000)").fetchall()[0][0]
+    assert synth > 0.99
