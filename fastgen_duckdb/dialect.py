@@ -40,6 +40,9 @@ def export_query(con, gen: str, dialect: str, n: int, seed: int = 42, start: int
         name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
         if name == "LIST_EXTRACT":
             return exp.Anonymous(this="ELEMENT_AT", expressions=node.expressions)
+        if name == "TO_MICROSECONDS":  # a gap after a timestamp: Spark adds day-time intervals of seconds
+            seconds = exp.Div(this=node.expressions[0], expression=exp.Literal.number(1000000))
+            return exp.Anonymous(this="MAKE_DT_INTERVAL", expressions=[exp.Literal.number(0)] * 3 + [seconds])
         if name == "HASH" or type(node).__name__ == "Hash":
             return exp.Anonymous(this="XXHASH64", expressions=list(node.expressions) or [node.this])
         if isinstance(node, exp.BitwiseRightShift):  # xxhash64 is signed: shift in zeros

@@ -99,3 +99,14 @@ def test_spark_keeps_the_copula(con, spark):
     sd = con.execute("SELECT stddev(mass) FROM animals").fetchall()[0][0]
     assert abs(sp[0] - duck[0]) < 8 * (1 - duck[0] ** 2) / N ** 0.5   # two runs of the same model, 4 sigma each
     assert abs(sp[1] - duck[1]) < 8 * sd * (4 / N) ** 0.5
+
+
+def test_spark_keeps_gaps_after_timestamps(con, spark):
+    con.execute("""CREATE TABLE visits AS SELECT TIMESTAMP '2024-01-01' + to_seconds(i * 3607) AS arrived,
+                   TIMESTAMP '2024-01-01' + to_seconds(i * 3607 + hash(i) % 7200) AS left_at FROM range(3000) t(i)""")
+    fg.infer(con, "visits")
+    assert next(c for c in fg.spec(con, "visits")["columns"] if c["name"] == "left_at")["after"]["column"] == "arrived"
+    rows = spark.sql(fg.export_sql(con, "visits", dialect="spark", n=N)).collect()
+    gaps = [(r["left_at"] - r["arrived"]).total_seconds() for r in rows]
+    real = [r[0] for r in con.execute("SELECT epoch(left_at) - epoch(arrived) FROM visits").fetchall()]
+    assert min(gaps) >= 0 and ks_statistic(real, gaps) < ks_tolerance(len(real), len(gaps), 257)
