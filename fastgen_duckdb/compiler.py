@@ -363,8 +363,8 @@ class Column:
     def _words(self):
         """One piece from each pool, concatenated: few lookups, and millions of combinations.
 
-        Pools are aligned (piece i of every pool comes from text i). Where few first pieces start many texts
-        (car makes before models), a second piece whose own text began with the first piece drawn is swapped
+        Pools are aligned (piece i of every pool comes from text i). Where first pieces repeat (a quarter of
+        them or more: car makes before models), a second piece whose own text began with the first piece drawn is swapped
         for the next text's, so that the two are rarely joined as in a source text: values rarely copy one."""
         pools, picks = self.col["pieces"], []
         for i, pool in enumerate(pools):
@@ -372,7 +372,7 @@ class Column:
             self.uniforms[h] = bits(self.j, i // 5 + 1)
             slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
             index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
-            if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool):
+            if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool) * 3:
                 first, drawn = picks[0]
                 index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
                          f"ELSE {index} END")
