@@ -11,7 +11,7 @@ index), then the typed values under the source's column names; a fourth applies 
 """
 from __future__ import annotations
 
-from .sqltext import ident, list_literal, literal, nested_list_literal, number, string
+from .sqltext import ident, list_literal, literal, number, string
 from .spec import GRANULARITY, LADDER, SpecError, epoch, type_family
 
 BLOCK = 1 << 20          # rows in fastgen.counter
@@ -264,28 +264,29 @@ class Column:
             bin_of = f"greatest(0, coalesce({parent.index}, 0))"
         else:  # equal-frequency bins of the parent are equal slices of its uniform
             bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
+        # one flat list per parameter, row-major by bin: a nested list would copy a bin's row for every row
         if self.col["kind"] == "numeric":
             knots = given["quantiles"]
-            q = self._param("q", nested_list_literal(knots, "DOUBLE"))
-            d = self._param("qd", nested_list_literal([[b - a for a, b in zip(row, row[1:])] + [0.0] for row in knots],
-                                                      "DOUBLE"))
+            width = len(knots[0])
+            q = self._param("q", list_literal([x for row in knots for x in row], "DOUBLE"))
+            d = self._param("qd", list_literal([x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]],
+                                               "DOUBLE"))
             x, k = f"x{self.j}q", f"k{self.j}q"
-            self.helpers[x] = f"{self.v} * {len(knots[0]) - 1}"
-            self.helpers[k] = f"floor({self.v} * {len(knots[0]) - 1})::INTEGER"
-            row_q, row_d = at(q, f"{bin_of} + 1"), at(d, f"{bin_of} + 1")
-            self.value = self._rounded(f"({at(row_q, f'{k} + 1')} + ({x} - {k}) * {at(row_d, f'{k} + 1')})")
+            self.helpers[x] = f"{self.v} * {width - 1}"
+            self.helpers[k] = f"floor({self.v} * {width - 1})::INTEGER"
+            at_knot = f"{bin_of} * {width} + {k} + 1"
+            self.value = self._rounded(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
             return
         tables = [alias_table(w) for w in given["weights"]]
         vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
-        pr = self._param("prob", nested_list_literal([t[0] for t in tables], "DOUBLE"))
-        al = self._param("alias", nested_list_literal([t[1] for t in tables], "INTEGER"))
+        pr = self._param("prob", list_literal([x for t in tables for x in t[0]], "DOUBLE"))
+        al = self._param("alias", list_literal([x for t in tables for x in t[1]], "INTEGER"))
         n = len(self.col["values"])
         x, k = f"x{self.j}", f"k{self.j}"
         self.helpers[x] = f"{self.v} * {n}"
         self.helpers[k] = f"floor({self.v} * {n})::INTEGER"
-        row_p, row_a = at(pr, f"{bin_of} + 1"), at(al, f"{bin_of} + 1")
-        self.value = at(vals, f"CASE WHEN {x} - {k} < {at(row_p, f'{k} + 1')} THEN {k} + 1 "
-                              f"ELSE {at(row_a, f'{k} + 1')} END")
+        at_slot = f"{bin_of} * {n} + {k} + 1"
+        self.value = at(vals, f"CASE WHEN {x} - {k} < {at(pr, at_slot)} THEN {k} + 1 ELSE {at(al, at_slot)} END")
 
     def _numeric(self):
         self.v = self._u()

@@ -42,8 +42,3 @@ def literal(value) -> str:
 def list_literal(values, element_type: str) -> str:
     """A typed list literal, e.g. ['a', 'b']::VARCHAR[]."""
     return "[" + ", ".join(literal(v) for v in values) + f"]::{element_type}[]"
-
-
-def nested_list_literal(rows, element_type: str) -> str:
-    """A typed list of lists, e.g. [[0.5, 1.0], [1.0, 1.0]]::DOUBLE[][]."""
-    return "[" + ", ".join("[" + ", ".join(literal(v) for v in row) + "]" for row in rows) + f"]::{element_type}[][]"
