@@ -172,7 +172,7 @@ def test_a_rule_column_is_null_where_its_operand_is(con):
     con.execute(f"""CREATE TABLE trips AS SELECT CASE WHEN {u(1)} < 0.1 THEN NULL
                                                       ELSE DATE '2024-01-01' + floor(300 * {u(2)})::INT END AS departed
                     FROM range(5000) t(i)""")
-    con.execute(f"ALTER TABLE trips ADD COLUMN arrived DATE; UPDATE trips SET arrived = departed + (hash(departed) % 5)::INT")
+    con.execute("ALTER TABLE trips ADD COLUMN arrived DATE; UPDATE trips SET arrived = departed + (hash(departed) % 5)::INT")
     fg.infer(con, "trips")
     arrived = next(c for c in fg.spec(con, "trips")["columns"] if c["name"] == "arrived")
     assert arrived["after"]["column"] == "departed" and arrived["nulls"] == 0
