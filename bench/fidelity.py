@@ -41,6 +41,7 @@ def synthesize(con, table: str, n: int) -> list[str]:
 
 def main() -> None:
     import fastgen_duckdb as fg
+    from publish import publish
     from conftest import tpch_extension
     from fastgen_duckdb.fidelity import compare
     p = argparse.ArgumentParser()
@@ -82,10 +83,7 @@ def main() -> None:
         held = "—" if relation == "holdout" else f"{b['overall']:.3f}"
         held_pairs = "—" if relation == "holdout" else f"{b['column_pair_trends']:.3f}"
         lines.append(f"| {name} | {a['overall']:.3f} | {held} | {a['column_pair_trends']:.3f} | {held_pairs} |")
-    out = "\n".join(lines) + "\n"
-    print(out)
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "fidelity_results.md"), "w") as f:
-        f.write(out)
+    publish("\n".join(lines) + "\n", "fidelity_results.md")
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ def main() -> None:
 
     import fastgen_duckdb as fg
     from local_llm import start_server, stop_server
+    from publish import publish
     proc, url = start_server()
     try:
         os.environ.update(OPENAI_BASE_URL=url, FASTGEN_MODEL=f"qwen2.5-coder-0.5b-bench-{time.time()}",
@@ -70,10 +71,7 @@ def main() -> None:
             "", f"Ratio: direct generation of 1M rows costs {direct_cost / fastgen_cost:,.0f}× fastgen's one call "
                 f"(local model: {c / rows:.1f} output tokens per row; at its {c / direct_s:.1f} tokens/s, 1M rows "
                 f"would take {c / rows * TARGET_ROWS / (c / direct_s) / 86400:,.0f} days on this machine)."]
-        text_out = "\n".join(lines) + "\n"
-        print(text_out)
-        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "llm_results.md"), "w") as f:
-            f.write(text_out)
+        publish("\n".join(lines) + "\n", "llm_results.md")
     finally:
         stop_server(proc)
 

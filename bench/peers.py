@@ -19,10 +19,10 @@ is added as a cross-check: it averages only strongly related pairs, so its numbe
 from __future__ import annotations
 
 import argparse
-import glob
 import importlib
 import importlib.util
 import os
+import sys
 import time
 import traceback
 import warnings
@@ -34,6 +34,10 @@ import pyarrow as pa
 import fastgen_duckdb as fg
 from fastgen_duckdb.fidelity import compare
 from fastgen_duckdb.sqltext import ident
+from publish import publish
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from conftest import wheel_extension  # noqa: E402 (tests/ is on the path above)
 
 TPCH = ["orders", "customer", "part", "partsupp", "lineitem"]
 TPCDS = ["store_sales", "web_sales", "date_dim"]
@@ -47,20 +51,10 @@ QUALITY_REPORT = ("tpch.orders", "penguins")
 SDV_KINDS = ("numerical", "categorical", "datetime", "boolean")
 
 
-def extension(name: str) -> str | None:
-    """A DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version (as conftest)."""
-    spec = importlib.util.find_spec(PACKAGES[name])
-    for base in spec.submodule_search_locations if spec else []:
-        found = glob.glob(os.path.join(base, "extensions", f"v{duckdb.__version__}", f"{name}.duckdb_extension"))
-        if found:
-            return found[0]
-    return None
-
-
 def available(key: str) -> bool:
     source = key.partition(".")[0]
     if source in ("tpch", "tpcds"):
-        return extension(source) is not None
+        return wheel_extension(source) is not None
     return importlib.util.find_spec(PACKAGES[source]) is not None and importlib.util.find_spec("pandas") is not None
 
 
@@ -69,7 +63,7 @@ def load(key: str) -> tuple[duckdb.DuckDBPyConnection, str]:
     con = fg.connect()
     source, _, table = key.partition(".")
     if source in ("tpch", "tpcds"):
-        con.execute(f"LOAD '{extension(source)}'")
+        con.execute(f"LOAD '{wheel_extension(source)}'")
         con.execute(f"CALL {'dbgen' if source == 'tpch' else 'dsdgen'}(sf=0.01)")
         return con, table
     table = table or source
@@ -227,10 +221,7 @@ def main() -> None:
                   "| table | fastgen | sdv_gc | fastgen, no text | sdv_gc, no text |", "|---|---|---|---|---|"] + checks
     if crashes:
         lines += ["", "Crashes:", ""] + crashes
-    out = "\n".join(lines) + "\n"
-    print(out)
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "peers_results.md"), "w") as f:
-        f.write(out)
+    publish("\n".join(lines) + "\n", "peers_results.md")
 
 
 if __name__ == "__main__":

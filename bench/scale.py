@@ -38,6 +38,7 @@ def main() -> None:
 
     import fastgen_duckdb as fg
     from conftest import tpch_extension
+    from publish import publish
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=1_000_000_000)
     p.add_argument("--dir", default=tempfile.gettempdir())
@@ -57,9 +58,7 @@ def main() -> None:
     text = (f"duckdb {duckdb.__version__}, 2 threads: {r['rows']:,} rows of TPC-H orders' shape streamed to Parquet "
             f"({r['bytes'] / 2**30:.1f} GiB) in {r['wall']:.0f} s = {r['rows'] / r['wall'] / 1e6:.2f}M rows/s, "
             f"cpu/wall {r['cpu'] / r['wall']:.2f}, peak RSS {r['rss_mb']:,.0f} MB.\n")
-    print(text)
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "scale_results.md"), "w") as f:
-        f.write(text)
+    publish(text, "scale_results.md")
     os.remove(out)
 
 

@@ -23,17 +23,19 @@ def con(db_path):
     c.close()
 
 
-def tpch_extension() -> str | None:
-    """The tpch extension shipped in the duckdb-extension-tpch wheel, for this duckdb version."""
+def wheel_extension(name: str) -> str | None:
+    """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
     import importlib.util
-    spec = importlib.util.find_spec("duckdb_extension_tpch")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for base in spec.submodule_search_locations:
-        found = glob.glob(os.path.join(base, "extensions", f"v{duckdb.__version__}", "tpch.duckdb_extension"))
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    for base in spec.submodule_search_locations if spec else []:
+        found = glob.glob(os.path.join(base, "extensions", f"v{duckdb.__version__}", f"{name}.duckdb_extension"))
         if found:
             return found[0]
     return None
+
+
+def tpch_extension() -> str | None:
+    return wheel_extension("tpch")
 
 
 @pytest.fixture
