@@ -42,7 +42,7 @@ def synthesize(con, table: str, n: int) -> list[str]:
 def main() -> None:
     import fastgen_duckdb as fg
     from publish import publish
-    from conftest import tpch_extension
+    from data import tpch_extension
     from fastgen_duckdb.fidelity import compare
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=100_000)

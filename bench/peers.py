@@ -37,7 +37,7 @@ from fastgen_duckdb.sqltext import ident
 from publish import publish
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
-from conftest import wheel_extension  # noqa: E402 (tests/ is on the path above)
+from data import wheel_extension  # noqa: E402 (tests/ is on the path above)
 
 TPCH = ["orders", "customer", "part", "partsupp", "lineitem"]
 TPCDS = ["store_sales", "web_sales", "date_dim"]

@@ -69,7 +69,7 @@ def measure(kind: str, db: str, n: int, repeat: int) -> dict:
 
 def prepare(db: str) -> dict:
     import fastgen_duckdb as fg
-    from conftest import tpch_extension
+    from data import tpch_extension
     from data import make_people
     ext = tpch_extension()
     if ext is None:

@@ -37,7 +37,7 @@ def main() -> None:
     import duckdb
 
     import fastgen_duckdb as fg
-    from conftest import tpch_extension
+    from data import tpch_extension
     from publish import publish
     p = argparse.ArgumentParser()
     p.add_argument("--rows", type=int, default=1_000_000_000)

@@ -22,6 +22,7 @@ DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
 KNOTS = 1025                # quantile knots for numeric and datetime columns
 MAX_CATEGORIES = 4096
 FEW_DISTINCT = 32           # at most this many distinct values: categorical whatever the type
+SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
 EPOCH_DATE = dt.date(1970, 1, 1)
 
@@ -239,6 +240,10 @@ class Profiler:
         """
         texts = [t for (t,) in self.con.execute(
             f"SELECT {self.c} FROM {self.sample} WHERE {self.c} IS NOT NULL LIMIT {MAX_CATEGORIES}").fetchall()]
+        longest = max(len(t) for t in texts)
+        if longest <= SHORT_CODE and not any(re.search(r"\s", t) for t in texts):
+            # short codes of several shapes (airport codes ABQ, S01, K01A): one pool per position
+            return self.base("text", method="words", pieces=[[t[i:i + 1] for t in texts] for i in range(longest)])
         mean_words = sum(len(t.split()) for t in texts) / len(texts)
         k = max(2, min(4, round(mean_words / 4)))
         pieces = [[] for _ in range(k)]

@@ -1,4 +1,3 @@
-import glob
 import os
 import shutil
 import subprocess
@@ -9,6 +8,7 @@ import numpy as np
 import pytest
 
 import fastgen_duckdb as fg
+from data import tpch_extension
 
 
 @pytest.fixture
@@ -21,21 +21,6 @@ def con(db_path):
     c = fg.connect(db_path)
     yield c
     c.close()
-
-
-def wheel_extension(name: str) -> str | None:
-    """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
-    import importlib.util
-    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
-    for base in spec.submodule_search_locations if spec else []:
-        found = glob.glob(os.path.join(base, "extensions", f"v{duckdb.__version__}", f"{name}.duckdb_extension"))
-        if found:
-            return found[0]
-    return None
-
-
-def tpch_extension() -> str | None:
-    return wheel_extension("tpch")
 
 
 @pytest.fixture

@@ -1,4 +1,9 @@
-"""Source tables with known distributions, made in SQL from hashes so they are the same on every run."""
+"""Source tables with known distributions, made in SQL from hashes so they are the same on every run, and the
+TPC-H / TPC-DS generators shipped as extension wheels."""
+import glob
+import os
+
+import duckdb
 
 U = "((hash(i, {k}, 0) >> 11)::DOUBLE * 1.1102230246251565e-16)"
 
@@ -66,3 +71,18 @@ def make_animals(con, rows: int = 6000) -> None:
                  CASE WHEN {u(3)} < 0.5 THEN 'f' ELSE 'm' END AS sex,
                  {normal.format(a=u(4), b=u(5))} AS z1, {normal.format(a=u(6), b=u(7))} AS z2
           FROM (SELECT i, floor(3 * {u(2)})::INT AS s FROM range({rows}) t(i)))""")
+
+
+def wheel_extension(name: str) -> str | None:
+    """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
+    import importlib.util
+    spec = importlib.util.find_spec(f"duckdb_extension_{name}")
+    for base in spec.submodule_search_locations if spec else []:
+        found = glob.glob(os.path.join(base, "extensions", f"v{duckdb.__version__}", f"{name}.duckdb_extension"))
+        if found:
+            return found[0]
+    return None
+
+
+def tpch_extension() -> str | None:
+    return wheel_extension("tpch")

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, shares, tvd, tvd_tolerance
-from data import make_people
+from data import make_people, u
 
 N_SOURCE, N_SYNTH = 20_000, 30_000
 
@@ -104,6 +104,20 @@ def test_pattern_positions_are_independent(con):
     pairs = con.execute("""SELECT count(DISTINCT (code[1], code[11])), count(DISTINCT (code[2], code[12]))
                            FROM fastgen_sample('codes', 20000)""").fetchall()[0]
     assert pairs == (100, 100)
+
+
+def test_short_codes_of_several_shapes_are_drawn_position_by_position(con):
+    # airport-like codes: 3 letters, or a digit then 2 letters, a few of 4 characters; 2,000 of 26^3 + 10 * 26^2
+    con.execute(f"""CREATE TABLE airports AS SELECT CASE WHEN {u(1)} < 0.2 THEN (floor(10 * {u(2)}))::INT::VARCHAR
+                                                        ELSE chr(65 + floor(26 * {u(2)})::INT) END
+                    || chr(65 + floor(26 * {u(3)})::INT) || chr(65 + floor(26 * {u(4)})::INT)
+                    || CASE WHEN {u(5)} < 0.02 THEN 'X' ELSE '' END AS code FROM range(2000) t(i)""")
+    fg.infer(con, "airports")
+    real = set(column(con, "airports", "code"))
+    synth = column(con, "fastgen_sample('airports', 20000)", "code")
+    assert all(re.fullmatch(r"[A-Z0-9][A-Z]{2}X?", c) for c in synth)
+    coverage = len(real) / (26 ** 3 + 10 * 26 ** 2)   # chance that a code drawn at random is a real one
+    assert sum(c in real for c in synth) / len(synth) < coverage + 0.05
 
 
 def test_constants(people):
