@@ -1,11 +1,12 @@
-"""Dependent columns: a categorical column drawn from its distribution *given* the column it depends on most.
+"""Relations between columns, learned on the profile sample, in a form the pure-SQL sampler can draw.
 
 FASTGEN draws each field on its own, which flattens relations such as TPC-H's order status by order date
-(all 'F' before mid-1995, all 'O' after). Here each categorical column may pick one parent column, the one
-with the strongest association (Cramér's V on the sample, at least MIN_V), and keeps one weight vector per
-parent bin. Numeric and date parents are cut into equal-frequency bins, which are equal slices of the
-parent's uniform, so the sampler needs only the parent's random number: still pure SQL, reproducible,
-chunk-invariant.
+(all 'F' before mid-1995, all 'O' after). Three layers, in this order:
+  exact rules      c = a * b, a + b, and orderings (b = a + a gap) that hold on every sampled row; the model's
+                   proposed relations are checked here too (check_proposals)
+  conditional      a categorical or numeric column drawn per bin of one parent (link): weights or quantile
+  tables           knots per bin; a numeric parent's equal-frequency bins are equal slices of its uniform
+  a copula         a Gaussian copula on the ranks the sampler's uniforms stand for (copula)
 """
 from __future__ import annotations
 
@@ -30,14 +31,18 @@ MAX_COPULA_COLUMNS = 32    # numbers, dates and short category lists joined by o
 MIN_COPULA_RHO = 0.1       # a column correlated with no other member by this much stays out of it
 
 
-def cramers_v(table: dict[tuple, int]) -> float:
-    """Bias-corrected Cramér's V (Bergsma 2013): comparable between tables of different shapes and sizes, and
-    near 0 for independent columns however many cells they have (the plain V grows with the cell count)."""
+def _margins(table: dict[tuple, int]) -> tuple[dict, dict, int]:
     rows, cols = {}, {}
     for (a, b), n in table.items():
         rows[a] = rows.get(a, 0) + n
         cols[b] = cols.get(b, 0) + n
-    total = sum(rows.values())
+    return rows, cols, sum(rows.values())
+
+
+def cramers_v(table: dict[tuple, int]) -> float:
+    """Bias-corrected Cramér's V (Bergsma 2013): comparable between tables of different shapes and sizes, and
+    near 0 for independent columns however many cells they have (the plain V grows with the cell count)."""
+    rows, cols, total = _margins(table)
     if total <= 1 or min(len(rows), len(cols)) < 2:
         return 0.0
     chi2 = sum((table.get((a, b), 0) - rows[a] * cols[b] / total) ** 2 / (rows[a] * cols[b] / total)
@@ -50,11 +55,7 @@ def cramers_v(table: dict[tuple, int]) -> float:
 
 def mutual_information(table: dict[tuple, int]) -> float:
     """In nats: how much one column tells about the other (breaks ties of V: a date bin says more than a quarter)."""
-    rows, cols = {}, {}
-    for (a, b), n in table.items():
-        rows[a] = rows.get(a, 0) + n
-        cols[b] = cols.get(b, 0) + n
-    total = sum(rows.values())
+    rows, cols, total = _margins(table)
     return sum(n / total * math.log(n * total / (rows[a] * cols[b])) for (a, b), n in table.items() if n > 0)
 
 
@@ -62,9 +63,10 @@ def link(con, sample: str, cols: list[dict]) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
     per parent bin, category weights or quantile knots.
 
-    The strongest relations are taken first (ties of V, to two decimals, by mutual information). V is symmetric, so each is pointed away from the more central
-    column (the larger sum of strong V's), which then serves as the parent of all its relations: a hub such as
-    a species is drawn first and conditions the measurements, rather than being read off one of them."""
+    The strongest relations are taken first (ties of V, to two decimals, by mutual information). V is
+    symmetric, so each is pointed away from the more central column (the larger sum of strong V's), which then
+    serves as the parent of all its relations: a hub such as a species is drawn first and conditions the
+    measurements, rather than being read off one of them."""
     def can_parent(c):
         return c["kind"] in ("numeric", "datetime") or c["kind"] == "categorical" and len(c["values"]) <= MAX_VALUES
 
