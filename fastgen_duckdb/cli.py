@@ -82,6 +82,8 @@ def _report(con, args) -> None:
     for t in r["text"]:
         print(f"  {t['column']:<28} text           unique {t['unique_real']:.3f} -> {t['unique_synth']:.3f}   "
               f"copied {t['copied']:.2%}")
+    for c in r["checks"]:
+        print(f"  {c['rule']:<44} violations: real {c['real']:,}, synthetic {c['synthetic']:,}")
     worst = sorted(r["pairs"], key=lambda p: p["score"])[:5]
     if worst:
         print("weakest pairs:")

@@ -4,7 +4,9 @@ Column shapes: KSComplement for numbers and dates, TVComplement for categories. 
 CorrelationSimilarity for two numeric columns, ContingencySimilarity otherwise, numbers binned on the real
 column's edges (10 equal-width bins) and every pair averaged (not only the strongly related ones, unlike
 SDMetrics' default). Overall = the mean of the two, as SDMetrics' quality report. Keys are left out, as
-SDMetrics leaves out primary keys; free text gets its own numbers: diversity and copies of real values.
+SDMetrics leaves out primary keys; free text gets its own numbers: diversity and copies of real values. The
+rules a generator keeps (unique keys, no nulls, equals, after, at_least / at_most) are counted on both sides:
+violations among the real rows and among the synthetic ones.
 """
 from __future__ import annotations
 
@@ -93,12 +95,39 @@ def compare(con, real: str, synth: str, columns: list[dict]) -> dict:
                        "score": score, **nulls})
         scored.append((col, numeric))
     pairs = _pairs(con, real_rel, synth_rel, scored)
+    checks = rule_checks(con, real_rel, synth_rel, columns)
     shape = float(np.mean([s["score"] for s in shapes])) if shapes else None
     trend = float(np.mean([p["score"] for p in pairs])) if pairs else None
     overall = float(np.mean([x for x in (shape, trend) if x is not None])) if shapes else None
     return {"real_rows": con.execute(f"SELECT count(*) FROM {real_rel}").fetchall()[0][0],
             "synthetic_rows": con.execute(f"SELECT count(*) FROM {synth_rel}").fetchall()[0][0], "overall": overall, "column_shapes": shape, "column_pair_trends": trend,
-            "columns": shapes, "pairs": pairs, "text": texts}
+            "columns": shapes, "pairs": pairs, "text": texts, "checks": checks}
+
+
+def rule_checks(con, real: str, synth: str, columns: list[dict]) -> list[dict]:
+    """Each rule of the spec with its violations among the real and the synthetic rows."""
+    tests = []
+    for col in columns:
+        name, me = col["name"], ident(col["name"])
+        if col["kind"] == "key" and not col.get("within"):   # a key within a parent is unique only with it
+            tests.append((f"{name} is unique", f"count({me}) - count(DISTINCT {me})"))
+        if col["nulls"] == 0 and col["kind"] != "constant":
+            tests.append((f"{name} is never null", f"count(*) - count({me})"))
+        if col.get("equals"):
+            (op, (a, b)), = col["equals"].items()
+            x = f"{ident(a)}::DOUBLE {'*' if op == 'product' else '+'} {ident(b)}::DOUBLE"
+            tests.append((f"{name} = {a} {'×' if op == 'product' else '+'} {b}",
+                          f"count(*) FILTER (WHERE abs({me}::DOUBLE - {x}) > 0.005 + 1e-9 * abs({me}::DOUBLE))"))
+        for field, sign, broken in (("after", "≥", "<"), ("at_least", "≥", "<"), ("at_most", "≤", ">")):
+            other = (col.get(field) or {}).get("column") if field == "after" else col.get(field)
+            if other:
+                strict = col.get("strict") and field != "after"
+                tests.append((f"{name} {sign.replace('≥', '>').replace('≤', '<') if strict else sign} {other}",
+                              f"count(*) FILTER (WHERE {me} {broken}{'=' if strict else ''} {ident(other)})"))
+    if not tests:
+        return []
+    counts = [con.execute(f"SELECT {', '.join(sql for _, sql in tests)} FROM {rel}").fetchall()[0] for rel in (real, synth)]
+    return [{"rule": rule, "real": int(r), "synthetic": int(s)} for (rule, _), r, s in zip(tests, *counts)]
 
 
 def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:

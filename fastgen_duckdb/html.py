@@ -2,7 +2,7 @@
 
 Per column, real and synthetic distributions side by side (histograms on the real column's bin edges for
 numbers and dates, the most frequent values for categories); a heat map of every pair's score; free-text
-diversity and copies; and the generator's constraints.
+diversity and copies; and the generator's rules, with their violations on both sides.
 """
 from __future__ import annotations
 
@@ -101,6 +101,10 @@ def render(con, gen: str, n: int | None = None, seed: int = 42) -> str:
                     f"<td>{t['copied']:.2%}</td></tr>" for t in scores["text"])
     text_table = ('<table id="text"><tr><th>column</th><th>unique (real)</th><th>unique (synthetic)</th>'
                   f'<th>copied from real</th></tr>{texts}</table>' if texts else "<p>No free-text columns.</p>")
+    checks = "".join(f"<tr><td>{_esc(c['rule'])}</td><td>{c['real']:,}</td><td>{c['synthetic']:,}</td></tr>"
+                     for c in scores["checks"])
+    check_table = ('<table id="rules"><tr><th>rule</th><th>violations (real)</th><th>violations (synthetic)</th></tr>'
+                   f'{checks}</table>' if checks else "<p>No rules to check.</p>")
     fmt = lambda x: "n/a" if x is None else f"{x:.3f}"  # noqa: E731
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>fastgen report: {_esc(gen)}</title>
@@ -130,5 +134,6 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ddd; padding
 <h2>Pairs</h2><p>CorrelationSimilarity for two numeric columns, ContingencySimilarity otherwise (1 = same).</p>
 {_heat(scores['pairs'], [c['column'] for c in scores['columns']])}
 <h2>Free text</h2>{text_table}
+<h2>Rules</h2><p>What the generator keeps by construction, counted on both sides.</p>{check_table}
 </body></html>
 """

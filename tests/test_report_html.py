@@ -53,6 +53,9 @@ def test_page_is_self_contained_and_matches_the_scores(report_page):
                           "trends": round(scores["column_pair_trends"], 3)}
     n = len(scores["columns"])
     assert page.heat_cells == n * (n - 1)  # every pair, both halves of the matrix
+    rules = re.search(r'<table id="rules">(.*?)</table>', open(path, encoding="utf-8").read(), re.S).group(1)
+    assert rules.count("<tr>") == len(scores["checks"]) + 1 and "person_id is unique" in rules
+    assert all(c["synthetic"] == 0 for c in scores["checks"])
 
 
 def test_headless_chromium_renders_it(report_page, tmp_path):
@@ -74,3 +77,14 @@ def test_headless_chromium_renders_it(report_page, tmp_path):
                    check=True)
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000  # a rendered page, not a blank one
+
+
+def test_rule_checks_count_violations_on_both_sides(con):
+    from fastgen_duckdb.fidelity import rule_checks
+    con.execute("CREATE TABLE r AS SELECT i AS k, i % 3 + 1 AS a, i AS b FROM range(10) t(i)")  # b < a for i < 3
+    columns = [{"name": "k", "type": "BIGINT", "kind": "key", "nulls": 0.0},
+               {"name": "b", "type": "BIGINT", "kind": "numeric", "nulls": 0.0, "at_least": "a"}]
+    synth = "(SELECT 1 AS k, 2 AS a, 1 AS b UNION ALL SELECT 1, 0, NULL)"
+    assert rule_checks(con, "r", synth, columns) == [
+        {"rule": "k is unique", "real": 0, "synthetic": 1}, {"rule": "k is never null", "real": 0, "synthetic": 0},
+        {"rule": "b is never null", "real": 0, "synthetic": 1}, {"rule": "b ≥ a", "real": 3, "synthetic": 1}]

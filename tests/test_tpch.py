@@ -57,6 +57,8 @@ def test_fidelity_report(tpch):
     pair = next(p for p in r["pairs"] if p["columns"] == ["o_orderstatus", "o_orderdate"])
     assert pair["metric"] == "ContingencySimilarity" and pair["score"] > 0.95
     assert r["text"][0]["copied"] < 0.01 and r["overall"] > 0.94
+    checks = {c["rule"]: (c["real"], c["synthetic"]) for c in r["checks"]}
+    assert checks["o_orderkey is unique"] == (0, 0) and checks["o_comment is never null"] == (0, 0)
     # independent columns, for contrast, lose the pair: the report can tell
     spec = fg.spec(con, "orders")
     status = next(c for c in spec["columns"] if c["name"] == "o_orderstatus")
