@@ -1,13 +1,14 @@
 """Spec -> pure SQL: a one-row parameter table and a table macro that draws any slice of rows.
 
-Row r of a run with seed s depends only on (r, s): every random number is `hash(r, s, column, k)`, so a run
+Row r of a run with seed s depends only on (r, s): every random number is a hash of (r, s, stream), so a run
 is identical on any thread count, and rows [start, start+n) equal the same slice of one big run. The
 macro reads rows from `fastgen.counter` (2^20 persisted integers) cross-joined with a block number, which
 DuckDB scans in parallel, unlike `range()`.
 
-The SELECT has three layers: uniforms from hashes, per-column helpers (rescaled uniform, interpolation
-index), then the typed values under the source's column names; a fourth applies rules between columns
-(arithmetic, orderings, CHECK bounds) to the drawn values.
+The SELECT has three layers: uniforms from hashes (then, with a copula, its steps: normals, correlated
+scores, back to uniforms), per-column helpers (rescaled uniform, interpolation index), then the typed values
+under the source's column names; a fourth applies rules between columns (arithmetic, orderings, CHECK
+bounds) to the drawn values.
 """
 from __future__ import annotations
 
