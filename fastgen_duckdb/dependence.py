@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .spec import as_number, copula_member, monotone, type_family
+from .spec import as_number, copula_member, equals_sql, monotone, type_family
 from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
@@ -163,7 +163,9 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                     if c is not a and c is not b and c["kind"] == "numeric"]
         if not operands or c["name"] in ruled | used:
             continue
-        found = con.execute(f"SELECT {', '.join(_equals(c, a, b, op) for a, b in operands for op in ('*', '+'))}, "
+        tests = (f"bool_and({equals_sql(c['name'], rule, a['name'], b['name'])})"
+                 for a, b in operands for rule in ("product", "sum"))
+        found = con.execute(f"SELECT {', '.join(tests)}, "
                             f"count(*) FROM {sample} WHERE "
                             + " AND ".join(f"{ident(x['name'])} IS NOT NULL" for x in candidates)).fetchall()[0]
         if found[-1] < MIN_ROWS:
@@ -240,7 +242,8 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
-    broken, rows = con.execute(f"SELECT count(*) FILTER (WHERE NOT {_equals(target, *of, '*' if rule == 'product' else '+', every=False)}), "
+    holds = equals_sql(target["name"], rule, of[0]["name"], of[1]["name"])
+    broken, rows = con.execute(f"SELECT count(*) FILTER (WHERE NOT {holds}), "
                                f"count(*) FROM {sample} WHERE {present}").fetchall()[0]
     _enough(rows, broken, "rows where it does not hold")
     _rule(con, sample, target, "equals", {rule: [x["name"] for x in of]})
@@ -275,15 +278,6 @@ def _operands(c: dict) -> list[str]:
 
 def _all_operands(cols: list[dict]) -> set[str]:
     return {x for c in cols for x in _operands(c)} | {c["given"]["column"] for c in cols if "given" in c}
-
-
-def _equals(c: dict, a: dict, b: dict, op: str, every: bool = True) -> str:
-    """c = a op b within 0.5% (in DOUBLE: small integer types would overflow), on every row or on this one."""
-    x = {k["name"]: f"{ident(k['name'])}::DOUBLE" for k in (c, a, b)}
-    # half a cent of rounding, or a relative 1e-9 for floats: a looser relative bound would take
-    # year + day of week (< 7) for a year
-    test = f"abs({x[c['name']]} - {x[a['name']]} {op} {x[b['name']]}) <= 0.005 + 1e-9 * abs({x[c['name']]})"
-    return f"bool_and({test})" if every else f"({test})"
 
 
 def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import catalog
 from .sources import SourceError, resolve
-from .spec import as_number, type_family
+from .spec import as_number, equals_sql, type_family
 from .sqltext import ident, string
 
 BINS = 10
@@ -114,16 +114,16 @@ def rule_checks(con, real: str, synth: str, columns: list[dict]) -> list[dict]:
         if col["nulls"] == 0 and col["kind"] != "constant":
             tests.append((f"{name} is never null", f"count(*) - count({me})"))
         if col.get("equals"):
-            (op, (a, b)), = col["equals"].items()
-            x = f"{ident(a)}::DOUBLE {'*' if op == 'product' else '+'} {ident(b)}::DOUBLE"
-            tests.append((f"{name} = {a} {'×' if op == 'product' else '+'} {b}",
-                          f"count(*) FILTER (WHERE abs({me}::DOUBLE - {x}) > 0.005 + 1e-9 * abs({me}::DOUBLE))"))
+            (rule, (a, b)), = col["equals"].items()
+            tests.append((f"{name} = {a} {'×' if rule == 'product' else '+'} {b}",
+                          f"count(*) FILTER (WHERE NOT {equals_sql(name, rule, a, b)})"))
         for field, sign, broken in (("after", "≥", "<"), ("at_least", "≥", "<"), ("at_most", "≤", ">")):
             other = (col.get(field) or {}).get("column") if field == "after" else col.get(field)
-            if other:
-                strict = col.get("strict") and field != "after"
-                tests.append((f"{name} {sign.replace('≥', '>').replace('≤', '<') if strict else sign} {other}",
-                              f"count(*) FILTER (WHERE {me} {broken}{'=' if strict else ''} {ident(other)})"))
+            if not other:
+                continue
+            if col.get("strict") and field != "after":   # strictly above or below
+                sign, broken = {"≥": (">", "<="), "≤": ("<", ">=")}[sign]
+            tests.append((f"{name} {sign} {other}", f"count(*) FILTER (WHERE {me} {broken} {ident(other)})"))
     if not tests:
         return []
     counts = [con.execute(f"SELECT {', '.join(sql for _, sql in tests)} FROM {rel}").fetchall()[0] for rel in (real, synth)]

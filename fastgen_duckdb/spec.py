@@ -15,6 +15,8 @@ import math
 
 import duckdb
 
+from .sqltext import ident
+
 SPEC_VERSION = 1
 LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table
 KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text")
@@ -86,6 +88,14 @@ def as_number(name_sql: str, family: str) -> str:
     if family in ("time", "timestamp"):
         return f"epoch_us({name_sql})::DOUBLE"
     return f"{name_sql}::DOUBLE"
+
+
+def equals_sql(name: str, rule: str, a: str, b: str) -> str:
+    """SQL that is true where column `name` equals the product or sum (`rule`) of columns a and b: within half a
+    cent of rounding or a relative 1e-9, in DOUBLE (small integer types would overflow). A looser relative
+    bound would take year + day of week (< 7) for a year."""
+    c, x, y = (f"{ident(n)}::DOUBLE" for n in (name, a, b))
+    return f"(abs({c} - {x} {'*' if rule == 'product' else '+'} {y}) <= 0.005 + 1e-9 * abs({c}))"
 
 
 def monotone(knots) -> list:
