@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .spec import as_number, copula_member, equals_sql, monotone, type_family
+from .spec import as_number, copula_member, equals_sql, monotone, resolution, type_family
 from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
@@ -163,14 +163,18 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                     if c is not a and c is not b and c["kind"] == "numeric"]
         if not operands or c["name"] in ruled | used:
             continue
-        tests = (f"bool_and({equals_sql(c['name'], rule, a['name'], b['name'])})"
+        tests = (f"bool_and({equals_sql(c, rule, a['name'], b['name'])})"
                  for a, b in operands for rule in ("product", "sum"))
-        found = con.execute(f"SELECT {', '.join(tests)}, "
+        # and c must not be about zero on most rows: tiny columns would satisfy any sum within the tolerance
+        found = con.execute(f"SELECT {', '.join(tests)}, count(*) FILTER (WHERE abs({ident(c['name'])}::DOUBLE) > "
+                            f"{4 * resolution(c) + 1e-12!r}) >= {MIN_ROWS} AS big, "
                             f"count(*) FROM {sample} WHERE "
                             + " AND ".join(f"{ident(x['name'])} IS NOT NULL" for x in candidates)).fetchall()[0]
         if found[-1] < MIN_ROWS:
             return cols
-        for k, ok in enumerate(found[:-1]):
+        if not found[-2]:
+            continue
+        for k, ok in enumerate(found[:-2]):
             a, b = operands[k // 2]
             if ok and not {a["name"], b["name"]} & ruled:
                 _rule(con, sample, c, "equals", {"product" if k % 2 == 0 else "sum": [a["name"], b["name"]]})
@@ -242,10 +246,13 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
-    holds = equals_sql(target["name"], rule, of[0]["name"], of[1]["name"])
-    broken, rows = con.execute(f"SELECT count(*) FILTER (WHERE NOT {holds}), "
-                               f"count(*) FROM {sample} WHERE {present}").fetchall()[0]
+    holds = equals_sql(target, rule, of[0]["name"], of[1]["name"])
+    broken, big, rows = con.execute(
+        f"SELECT count(*) FILTER (WHERE NOT {holds}), count(*) FILTER (WHERE abs({c}::DOUBLE) > "
+        f"{4 * resolution(target) + 1e-12!r}), count(*) FROM {sample} WHERE {present}").fetchall()[0]
     _enough(rows, broken, "rows where it does not hold")
+    if big < MIN_ROWS:
+        raise ValueError(f"{target['name']} is about zero on most rows: any {rule} would hold within its rounding")
     _rule(con, sample, target, "equals", {rule: [x["name"] for x in of]})
 
 

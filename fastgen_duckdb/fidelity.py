@@ -116,7 +116,7 @@ def rule_checks(con, real: str, synth: str, columns: list[dict]) -> list[dict]:
         if col.get("equals"):
             (rule, (a, b)), = col["equals"].items()
             tests.append((f"{name} = {a} {'×' if rule == 'product' else '+'} {b}",
-                          f"count(*) FILTER (WHERE NOT {equals_sql(name, rule, a, b)})"))
+                          f"count(*) FILTER (WHERE NOT {equals_sql(col, rule, a, b)})"))
         for field, sign, broken in (("after", "≥", "<"), ("at_least", "≥", "<"), ("at_most", "≤", ">")):
             other = (col.get(field) or {}).get("column") if field == "after" else col.get(field)
             if not other:

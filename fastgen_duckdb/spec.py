@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
+import unicodedata
 
 import duckdb
 
@@ -73,6 +75,10 @@ def type_family(type_text: str) -> str | None:
 
 
 def require_supported(columns: list[tuple[str, str]]) -> None:
+    nul = [name for name, _ in columns if "\x00" in name]
+    if nul:
+        raise UnsupportedType(f"column name {nul[0]!r} holds a NUL byte, which SQL text cannot carry; rename it "
+                              "in a query source (SELECT \"…\" AS new_name …)")
     bad = [f"{name!r} ({type_text})" for name, type_text in columns if type_family(type_text) is None]
     if bad:
         raise UnsupportedType(
@@ -90,12 +96,52 @@ def as_number(name_sql: str, family: str) -> str:
     return f"{name_sql}::DOUBLE"
 
 
-def equals_sql(name: str, rule: str, a: str, b: str) -> str:
-    """SQL that is true where column `name` equals the product or sum (`rule`) of columns a and b: within half a
-    cent of rounding or a relative 1e-9, in DOUBLE (small integer types would overflow). A looser relative
-    bound would take year + day of week (< 7) for a year."""
-    c, x, y = (f"{ident(n)}::DOUBLE" for n in (name, a, b))
-    return f"(abs({c} - {x} {'*' if rule == 'product' else '+'} {y}) <= 0.005 + 1e-9 * abs({c}))"
+def resolution(col: dict) -> float:
+    """Half a unit in the last place the column keeps: 0.5 for integers, 0.005 for DECIMAL(p, 2) or a DOUBLE
+    rounded to cents, 0 for an unrounded float (then only a relative 1e-9 is allowed)."""
+    family = type_family(col["type"])
+    if family == "integer":
+        return 0.5
+    if family == "decimal":
+        return 0.5 * 10.0 ** -decimal_scale(col["type"])
+    digits = col.get("round")
+    return 0.5 * 10.0 ** -digits if isinstance(digits, int) and not isinstance(digits, bool) else 0.0
+
+
+def equals_sql(col: dict, rule: str, a: str, b: str) -> str:
+    """SQL that is true where column `col` equals the product or sum (`rule`) of columns a and b, in DOUBLE (small
+    integer types would overflow): within the rounding of `col`'s own precision, or a relative 1e-9. A looser
+    relative bound would take year + day of week (< 7) for a year."""
+    c, x, y = (f"{ident(n)}::DOUBLE" for n in (col["name"], a, b))
+    return f"(abs({c} - ({x} {'*' if rule == 'product' else '+'} {y})) <= {resolution(col)!r} + 1e-9 * abs({c}))"
+
+
+def decimal_scale(type_text: str) -> int:
+    found = re.match(r"DECIMAL\((\d+),\s*(\d+)\)", str(type_text).upper())
+    return int(found.group(2)) if found else 3
+
+
+INTEGER_BOUNDS = {"TINYINT": 7, "SMALLINT": 15, "INTEGER": 31, "BIGINT": 63, "HUGEINT": 127,
+                  "UTINYINT": 8, "USMALLINT": 16, "UINTEGER": 32, "UBIGINT": 64, "UHUGEINT": 128}
+
+
+def type_bounds(type_text: str) -> tuple[float, float] | None:
+    """The smallest and largest value of a numeric type, as the exact integers (integer types) or the floats
+    nearest inside the range (DECIMAL, FLOAT): what a drawn number must stay within to cast."""
+    t = str(type_text).upper()
+    if t in INTEGER_BOUNDS:
+        bits = INTEGER_BOUNDS[t]
+        return (0, 2 ** bits - 1) if t.startswith("U") else (-(2 ** bits), 2 ** bits - 1)
+    found = re.match(r"DECIMAL\((\d+),\s*(\d+)\)", t)
+    if found:
+        precision, scale = int(found.group(1)), int(found.group(2))
+        top = float(10 ** precision - 1) / 10 ** scale
+        while top > (10 ** precision - 1) / 10 ** scale:   # the float above the largest decimal does not cast
+            top = math.nextafter(top, 0)
+        return -top, top
+    if t == "FLOAT":
+        return -3.4028234663852886e38, 3.4028234663852886e38
+    return None
 
 
 def monotone(knots) -> list:
@@ -142,6 +188,37 @@ def _sorted_numbers(xs, where: str, at_least: int = 2) -> list:
     return xs
 
 
+def check_name(name: str) -> str:
+    """A generator name: any text DuckDB can quote, but no control characters (a newline would end an SQL
+    comment in an exported script) and unique among generators regardless of case, as DuckDB's names are."""
+    bad = [ch for ch in name if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
+    if bad:
+        raise SpecError(f"generator name {name!r} holds control characters ({', '.join(sorted({repr(b) for b in bad}))}); "
+                        "choose another name (name := '…')")
+    return name
+
+
+def inside_type(x: float, type_text: str) -> float:
+    """x moved inside the range of a numeric type, as a float that casts (the float nearest HUGEINT's maximum
+    is above it)."""
+    bounds = type_bounds(type_text)
+    if not bounds:
+        return x
+    lo, hi = float(bounds[0]), float(bounds[1])
+    while hi > bounds[1]:
+        hi = math.nextafter(hi, 0)
+    while lo < bounds[0]:
+        lo = math.nextafter(lo, 0)
+    return min(max(x, lo), hi)
+
+
+def _within_type(lo, hi, type_text: str, where: str) -> None:
+    bounds = type_bounds(type_text)
+    if bounds and (lo < bounds[0] or hi > bounds[1]):
+        raise SpecError(f"{where}: {lo!r}..{hi!r} does not fit type {type_text} ({bounds[0]:.6g}..{bounds[1]:.6g}); "
+                        "narrow the values or widen the type")
+
+
 def _check_values(con, values, type_text: str, where: str) -> None:
     """Every value must cast to the column type; DuckDB does the casting so the rules are its own."""
     from .sqltext import list_literal
@@ -161,6 +238,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
     name = spec.get("name")
     if not isinstance(name, str) or not name.strip():
         raise SpecError("a spec needs a non-empty 'name'")
+    check_name(name)
     columns = spec.get("columns")
     if not isinstance(columns, list) or not columns:
         raise SpecError(f"spec {name!r}: 'columns' must be a non-empty list")
@@ -169,6 +247,8 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         if not isinstance(col, dict) or not isinstance(col.get("name"), str) or not col["name"]:
             raise SpecError(f"spec {name!r}: every column needs a non-empty 'name'")
         where = f"spec {name!r}, column {col['name']!r}"
+        if "\x00" in col["name"]:
+            raise SpecError(f"{where}: a column name cannot hold a NUL byte; rename it (e.g. in a query source)")
         if col["name"].lower() in seen:
             raise SpecError(f"{where}: duplicate column name")
         seen.add(col["name"].lower())
@@ -264,7 +344,8 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
             raise SpecError(f"{where}: weights must be non-negative with a positive sum")
         _check_values(con, values, col["type"], where)
     elif kind == "numeric":
-        _sorted_numbers(col.get("quantiles"), f"{where}, quantiles")
+        knots = _sorted_numbers(col.get("quantiles"), f"{where}, quantiles")
+        _within_type(knots[0], knots[-1], col["type"], f"{where}, quantiles")
         if col.get("round") is not None and (not isinstance(col["round"], int) or not 0 <= col["round"] <= 18):
             raise SpecError(f"{where}: 'round' must be null or an integer number of decimals in 0..18")
     elif kind == "datetime":
@@ -284,6 +365,8 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
                     raise SpecError(f"{where}: key needs an integer {field!r}")
             if col["step"] < 1:
                 raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
+            if family == "integer":
+                _within_type(col["start"], col["start"], col["type"], f"{where}, start")
             shuffle = col.get("shuffle")
             if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
                                         or shuffle > 1 << 30 or shuffle & (shuffle - 1)):
@@ -299,6 +382,18 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
             raise SpecError(f"{where}: a reference needs the 'table' (generator) and 'column' it points to")
     elif kind == "text":
         _validate_text(col, where)
+    special = col.get("special")
+    if special is not None:
+        values, shares = (special.get("values"), special.get("shares")) if isinstance(special, dict) else (None, None)
+        if kind not in ("numeric", "datetime") or not isinstance(values, list) or not values \
+                or not all(isinstance(v, str) for v in values) or not isinstance(shares, list) \
+                or len(shares) != len(values):
+            raise SpecError(f"{where}: 'special' applies to numeric and datetime columns: "
+                            "{values: [texts such as 'inf', 'nan', 'infinity'], shares: [a fraction of rows each]}")
+        shares = [_probability(x, f"{where}, special.shares") for x in shares]
+        if col["nulls"] + sum(shares) > 1:
+            raise SpecError(f"{where}: nulls and special shares add up to more than 1")
+        _check_values(con, values, col["type"], f"{where}, special")
     for field in ("within", "nested", "link"):
         if col.get(field) is not None and (isinstance(col[field], bool) or not isinstance(col[field], int)
                                            or col[field] < (0 if field == "link" else 1)):
