@@ -11,10 +11,11 @@ report, generators, spec, import_spec, export_sql, drop.
 from __future__ import annotations
 
 import json
+import math
 
 import duckdb
 
-from . import catalog, fidelity, inference, llm, profile
+from . import caller, catalog, fidelity, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
 from .spec import SpecError, UnsupportedType
@@ -27,7 +28,12 @@ __all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "r
 
 def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with every fastgen function registered."""
-    return register(duckdb.connect(database, **kwargs))
+    con = duckdb.connect(database, **kwargs)
+    try:
+        return register(con)
+    except BaseException:
+        con.close()
+        raise
 
 
 def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
@@ -35,6 +41,10 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
 
     A read-only database (e.g. opened by several sampling processes at once) must already have the catalog.
     """
+    clash = con.execute("SELECT database_name FROM duckdb_databases() WHERE lower(database_name) = 'fastgen'").fetchall()
+    if clash:
+        raise SourceError(f"a database named {clash[0][0]!r} (the file fastgen.duckdb, or an ATTACH … AS fastgen) clashes "
+                          "with fastgen's own schema `fastgen`: name the file otherwise, or attach it under another alias")
     catalog.bootstrap(con)
     varchar, bigint, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT"), duckdb.sqltype("BOOLEAN")
     udfs = {
@@ -44,7 +54,7 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
             [varchar, varchar, bigint, boolean, varchar, varchar, boolean, varchar]),
         "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
                                [varchar, boolean]),
-        "fastgen_drop": (lambda name: drop(con, name), [varchar]),
+        "fastgen_drop_udf": (lambda name: drop(con, name), [varchar]),
         "fastgen_report_udf": (lambda name, n, path: json.dumps(report(con, name, n, html=path)),
                                [varchar, bigint, varchar]),
         "fastgen_generate_udf": (lambda schema, scale, seed: ", ".join(
@@ -56,17 +66,22 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
             con.remove_function(fname)
         except duckdb.Error:
             pass
-        con.create_function(fname, fn, params, varchar, null_handling="special", side_effects=True)
+        con.create_function(fname, caller.from_sql(fn), params + [varchar, varchar], varchar,
+                            null_handling="special", side_effects=True)
     # Named, defaulted parameters in DuckDB style; TEMP so the stored file never refers to Python functions.
+    # Each passes where the caller stands (after `USE s`), which the UDF's own cursor would not know.
+    here = "current_database(), current_schema()"
     con.execute(f"""
         CREATE OR REPLACE TEMP MACRO fastgen_infer(source, name := NULL, rows := {profile.DEFAULT_ROWS},
                 replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL) AS
-            fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect);
-        CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS fastgen_import_udf(spec::VARCHAR, replace);
+            fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect, {here});
+        CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS
+            fastgen_import_udf(spec::VARCHAR, replace, {here});
+        CREATE OR REPLACE TEMP MACRO fastgen_drop(gen) AS fastgen_drop_udf(gen, {here});
         CREATE OR REPLACE TEMP MACRO fastgen_report(gen, "rows" := NULL, html := NULL) AS
-            fastgen_report_udf(gen, "rows", html)::JSON;
+            fastgen_report_udf(gen, "rows", html, {here})::JSON;
         CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42) AS
-            fastgen_generate_udf(schema, scale, seed);
+            fastgen_generate_udf(schema, scale, seed, {here});
     """)
     return con
 
@@ -93,16 +108,13 @@ def infer_all(con, source: str, name: str | None = None, rows: int | None = None
     if rows < 1:
         raise ValueError(f"rows must be >= 1, got {rows}")
     settings = llm.Settings.resolve(model=model, provider=provider, send_values=send_values)
-    cur = con.cursor()
-    try:
+    with caller.cursor(con) as cur:
         src = resolve(cur, source)
         # fail before profiling or calling a model (save checks again, inside its transaction)
-        if src.kind != "ddl" and not replace and (name or src.name) in catalog.names(cur):
-            raise GeneratorError(f"generator {name or src.name!r} exists; pass replace := true to overwrite it, "
-                                 "or name := '…' to keep both")
+        stored = catalog.stored_name(cur, name or src.name) if src.kind != "ddl" else None
+        if stored is not None and not replace:
+            raise catalog.exists_error(name or src.name, stored)
         return catalog.save(cur, inference.specs_for(cur, src, name, rows, settings, dialect), replace=replace)
-    finally:
-        cur.close()
 
 
 def sample(con, gen: str, n: int, seed: int = 42, start: int = 0, scale: float = 1.0) -> duckdb.DuckDBPyRelation:
@@ -110,14 +122,20 @@ def sample(con, gen: str, n: int, seed: int = 42, start: int = 0, scale: float =
 
     Foreign keys reference parents of (their source rows × scale) rows."""
     catalog.get(con, gen)
-    for label, value, least in (("n", n, 0), ("start", start, 0), ("seed", seed, None)):
-        if isinstance(value, bool) or not isinstance(value, int) or (least is not None and value < least):
-            raise ValueError(f"{label} must be a whole number" + (f" >= {least}" if least is not None else "")
+    for label, value, least in (("n", n, 0), ("start", start, 0), ("seed", seed, -2 ** 63)):
+        if isinstance(value, bool) or not isinstance(value, int) or not least <= value < 2 ** 63:
+            raise ValueError(f"{label} must be a whole number" + (f" >= {least}" if least == 0 else " (a BIGINT)")
                              + f", got {value!r}")
-    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
-        raise ValueError(f"scale must be a number > 0, got {scale!r}")
+    if n + start > 2 ** 62:
+        raise ValueError(f"n + start must be at most 2^62, got {n + start}")
+    _check_scale(scale)
     return con.sql(f"FROM fastgen_sample({string(gen)}, {n}, seed := {seed}, start := {start}, "
                    f"scale := {float(scale)!r})")
+
+
+def _check_scale(scale) -> None:
+    if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not (math.isfinite(scale) and scale > 0):
+        raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
 
 
 def generators(con) -> duckdb.DuckDBPyRelation:
@@ -135,11 +153,8 @@ def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
             spec_doc = json.loads(spec_doc)
         except json.JSONDecodeError as exc:
             raise SpecError(f"the spec is not valid JSON: {exc}") from None
-    cur = con.cursor()
-    try:
+    with caller.cursor(con) as cur:
         return catalog.save(cur, [spec_doc], replace=replace)[0]
-    finally:
-        cur.close()
 
 
 def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42) -> list[tuple[str, int]]:
@@ -149,10 +164,8 @@ def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42)
     scale. An existing table of the generator's name receives the rows, so its own constraints check them;
     otherwise the table is created.
     """
-    if not isinstance(scale, (int, float)) or isinstance(scale, bool) or not scale > 0:
-        raise ValueError(f"scale must be a number > 0, got {scale!r}")
-    cur = con.cursor()
-    try:
+    _check_scale(scale)
+    with caller.cursor(con) as cur:
         done = []
         for name, rows in catalog.schema_plan(cur, schema, scale):
             spec = catalog.get(cur, name)
@@ -161,7 +174,7 @@ def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42)
             if not exists:
                 cur.execute(f"CREATE TABLE {ident(name)} AS FROM fastgen_sample({string(name)}, 0)")
             cols = ", ".join(ident(c["name"]) for c in spec["columns"])
-            self_referencing = any(c.get("table") == name for c in spec["columns"] if c["kind"] == "reference")
+            self_referencing = any(str(c.get("table")).lower() == name.lower() for c in spec["columns"] if c["kind"] == "reference")
             # a self-referencing table goes in doubling chunks, each referring only to rows already inserted
             bounds = [0] + [2 ** k for k in range(rows.bit_length()) if 2 ** k < rows] if self_referencing else [0]
             for start, end in zip(bounds, bounds[1:] + [rows]):
@@ -169,8 +182,6 @@ def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42)
                             f"seed := {int(seed)}, start := {start}, scale := {float(scale)!r})")
             done.append((name, rows))
         return done
-    finally:
-        cur.close()
 
 
 def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None = None) -> dict:
@@ -179,14 +190,11 @@ def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None
     With `html`, also writes the report as a self-contained page (plots per column, a pair heat map) there.
     """
     from . import html as page
-    cur = con.cursor()
-    try:
+    with caller.cursor(con) as cur:
         if html:
             with open(html, "w", encoding="utf-8") as f:
                 f.write(page.render(cur, gen, n, seed))
         return fidelity.report(cur, gen, n, seed)
-    finally:
-        cur.close()
 
 
 def export_sql(con, gen: str, dialect: str = "duckdb", n: int = 1000, seed: int = 42, start: int = 0,
@@ -200,8 +208,5 @@ def export_sql(con, gen: str, dialect: str = "duckdb", n: int = 1000, seed: int 
 
 
 def drop(con, gen: str) -> str:
-    cur = con.cursor()
-    try:
+    with caller.cursor(con) as cur:
         return catalog.drop(cur, gen)
-    finally:
-        cur.close()

@@ -7,16 +7,16 @@ before the commit, so a failure leaves the previous state untouched.
 from __future__ import annotations
 
 import json
-import math
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
 import duckdb
 
-from .compiler import compile_spec, macro_name, params_name
-from .spec import SpecError, validate
-from .sqltext import string
+from .compiler import compile_spec, macro_name, params_name, table_rows
+from .spec import SpecError, type_bounds, validate
+from .caller import option
+from .sqltext import comment, string
 
 
 class GeneratorError(LookupError):
@@ -45,9 +45,21 @@ def names(con) -> list[str]:
     return [r[0] for r in con.execute("SELECT name FROM fastgen.generators ORDER BY name").fetchall()]
 
 
+def stored_name(con, name: str) -> str | None:
+    """The stored spelling of a generator name: names are unique regardless of case, as DuckDB's macros are."""
+    rows = con.execute("SELECT name FROM fastgen.generators WHERE lower(name) = lower(?)", [name]).fetchall()
+    return rows[0][0] if rows else None
+
+
+def exists_error(name: str, stored: str) -> GeneratorError:
+    same = "" if stored == name else f" (as {stored!r}: names are unique regardless of case)"
+    return GeneratorError(f"generator {name!r} exists{same}; pass {option('replace', True)} to overwrite it, "
+                          f"or {option('name', '…')} to keep both")
+
+
 def get(con, name: str) -> dict:
     # fetchall, not fetchone: an unfinished result keeps the caller's transaction (and its snapshot) open
-    rows = con.execute("SELECT spec FROM fastgen.generators WHERE name = ?", [name]).fetchall()
+    rows = con.execute("SELECT spec FROM fastgen.generators WHERE lower(name) = lower(?)", [name]).fetchall()
     if not rows:
         known = names(con)
         raise GeneratorError(f"unknown generator {name!r}; "
@@ -76,21 +88,26 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
     Generators whose foreign keys reference a saved one are recompiled with it (key formulas are inlined).
     """
     specs = [validate(spec, con) for spec in specs]
-    batch = {spec["name"]: spec for spec in specs}
-    stored = {name: get(con, name) for name in names(con) if name not in batch}
+    batch = {spec["name"].lower(): spec for spec in specs}
+    if len(batch) < len(specs):
+        raise SpecError("two generators in one call have the same name regardless of case: "
+                        + ", ".join(s["name"] for s in specs))
+    stored = {name.lower(): get(con, name) for name in names(con) if name.lower() not in batch}
     dependents = [s for s in stored.values()
-                  if any(c.get("kind") == "reference" and c.get("table") in batch for c in s["columns"])]
-    lookup = {**stored, **batch}.get
+                  if any(c.get("kind") == "reference" and str(c.get("table")).lower() in batch for c in s["columns"])]
+    everything = {**stored, **batch}
+
+    def lookup(name):
+        return everything.get(str(name).lower())
     compiled = [(spec, *compile_spec(spec, lookup)) for spec in specs]
     recompiled = [(spec, *compile_spec(spec, lookup)) for spec in dependents]
     with transaction(con) as cur:
         for spec, params_sql, macro_sql in compiled:
             name = spec["name"]
-            exists = cur.execute("SELECT count(*) FROM fastgen.generators WHERE name = ?", [name]).fetchall()[0][0]
-            if exists and not replace:
-                raise GeneratorError(f"generator {name!r} exists; pass replace := true to overwrite it, "
-                                     "or name := '…' to keep both")
-            cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
+            old = stored_name(cur, name)
+            if old is not None and not replace:
+                raise exists_error(name, old)
+            cur.execute("DELETE FROM fastgen.generators WHERE lower(name) = lower(?)", [name])
             cur.execute("INSERT INTO fastgen.generators (name, spec) VALUES (?, ?)", [name, json.dumps(spec)])
             cur.execute(params_sql)
             cur.execute(macro_sql)
@@ -103,7 +120,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
 
 def _check_output(cur, spec: dict) -> None:
     """Draw a few rows: the compiled SQL must run and give exactly the spec's names and types."""
-    sample = f"{macro_name(spec['name'])}(257, 42, 0, 1.0)"
+    sample = f"{macro_name(spec['name'])}({min([257] + key_capacity(spec))}, 42, 0, 1.0)"
     try:
         cur.execute(f"SELECT count(DISTINCT hash(t)) FROM {sample} AS t").fetchall()  # evaluates every column
         rel = cur.sql(f"FROM {sample}")
@@ -115,6 +132,16 @@ def _check_output(cur, spec: dict) -> None:
         raise SpecError(f"spec {spec['name']!r}: sampler gives {got}, expected {want}")
 
 
+def key_capacity(spec: dict) -> list[int]:
+    """How many rows each integer key of a small type can number (a TINYINT key from 1 has 127)."""
+    out = []
+    for col in spec["columns"]:
+        bounds = type_bounds(col["type"]) if col["kind"] == "key" and not col.get("within") else None
+        if bounds and "start" in col:
+            out.append(max(1, (bounds[1] - int(col["start"])) // int(col["step"]) + 1 - (int(col.get("shuffle") or 1) - 1)))
+    return out
+
+
 def schema_plan(con, schema: str | None, scale: float) -> list[tuple[str, int]]:
     """The generators of a schema in dependency order (parents first), with their row counts at `scale`."""
     specs = {name: get(con, name) for name in names(con)}
@@ -124,24 +151,27 @@ def schema_plan(con, schema: str | None, scale: float) -> list[tuple[str, int]]:
             raise GeneratorError("name the schema to generate: " + (", ".join(schemas) if schemas else
                                  "there is none yet (infer a DDL script with several tables first)"))
         schema = schemas[0]
-    members = {n: s for n, s in specs.items() if s.get("schema") == schema}
+    members = {n: s for n, s in specs.items() if str(s.get("schema")).lower() == str(schema).lower()}
     if not members:
         raise GeneratorError(f"unknown schema {schema!r}; known: {', '.join(schemas) or 'none'}")
     order: list[str] = []
+    spelled = {n.lower(): n for n in members}
 
     def visit(name, path=()):
-        if name in order or name not in members:
+        name = spelled.get(name.lower())
+        if name is None or name in order:
             return
         if name in path:
             raise GeneratorError(f"foreign keys form a cycle: {' -> '.join(path + (name,))}")
         for col in members[name]["columns"]:  # all-NULL references (cycle breakers) need no parent first
-            if col.get("kind") == "reference" and col["table"] != name and col.get("nulls", 0) < 1:
+            if col.get("kind") == "reference" and col["table"].lower() != name.lower() and col.get("nulls", 0) < 1:
                 visit(col["table"], path + (name,))
         order.append(name)
 
     for name in sorted(members):
         visit(name)
-    return [(n, math.ceil(members[n].get("source_rows", 0) * scale)) for n in order]
+    everything = {s["name"].lower(): s for s in specs.values()}
+    return [(n, table_rows(members[n], lambda other: everything[other.lower()], scale)) for n in order]
 
 
 def export_sql(con, name: str) -> str:
@@ -149,18 +179,18 @@ def export_sql(con, name: str) -> str:
     spec = get(con, name)
     params_sql, macro_sql = compile_spec(spec, lambda other: get(con, other))
     return "\n".join([
-        f"-- fastgen generator {name!r}: run in any DuckDB (`duckdb my.duckdb < this.sql`), then",
-        f"--   FROM fastgen_sample({string(name)}, 1000, seed := 42);",
+        comment(f"-- fastgen generator {name!r}: run in any DuckDB (`duckdb my.duckdb < this.sql`), then"),
+        comment(f"--   FROM fastgen_sample({string(name)}, 1000, seed := 42);"),
         bootstrap_sql().strip(),
-        f"DELETE FROM fastgen.generators WHERE name = {string(name)};",
+        f"DELETE FROM fastgen.generators WHERE lower(name) = lower({string(name)});",
         f"INSERT INTO fastgen.generators (name, spec) VALUES ({string(name)}, {string(json.dumps(spec))});",
         params_sql + ";", macro_sql + ";", ""])
 
 
 def drop(con, name: str) -> str:
-    get(con, name)  # raises for an unknown name
+    name = get(con, name)["name"]  # raises for an unknown name
     with transaction(con) as cur:
-        cur.execute("DELETE FROM fastgen.generators WHERE name = ?", [name])
+        cur.execute("DELETE FROM fastgen.generators WHERE lower(name) = lower(?)", [name])
         cur.execute(f"DROP MACRO TABLE IF EXISTS {macro_name(name)}")
         cur.execute(f"DROP TABLE IF EXISTS {params_name(name)}")
     return name

@@ -12,8 +12,10 @@ bounds) to the drawn values.
 """
 from __future__ import annotations
 
+import math
+
 from .sqltext import ident, list_literal, literal, number, string
-from .spec import GRANULARITY, LADDER, SpecError, epoch, type_family
+from .spec import GRANULARITY, LADDER, SpecError, epoch, inside_type, type_bounds, type_family
 
 BLOCK = 1 << 20          # rows in fastgen.counter
 SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
@@ -85,15 +87,16 @@ def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:
     return (slots * (size // len(slots) + 1))[:size]
 
 
-def key_value(col: dict, j: int, row: str) -> str:
-    """Key column `col` (number j of its generator) at row index `row`: unique for every row."""
+def key_value(col: dict, j: int, row: str, nest: str = "") -> str:
+    """Key column `col` (number j of its generator) at row index `row`: unique for every row (with the parent,
+    for a key numbered `within` a nest of `nest` rows)."""
     family = type_family(col["type"])
     if family == "uuid":
         # high half random, low half a bijection of the row: unique by construction at any n
         low = (f"(({row}::UHUGEINT + hash(seed, {j})::UHUGEINT) * 11400714819323198485::UHUGEINT"
                f" % 18446744073709551616::UHUGEINT)::UBIGINT")
         return f"(lpad(hex(hash({row}, seed, {j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
-    index = f"({row} % {int(col['within'])})" if col.get("within") else row
+    index = f"({row} % {nest})" if col.get("within") else row
     if col.get("shuffle"):  # a bijection within each block of `shuffle` rows: random-looking, still unique
         m = int(col["shuffle"])
         index = f"(({index} // {m}) * {m} + (({index} % {m}) * {SHUFFLE_MULTIPLIER % m | 1} + {m // 3}) % {m})"
@@ -114,12 +117,36 @@ def parent_rows(spec: dict) -> str:
     return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
 
 
-def parent_index(col: dict, row: str, lookup) -> str:
-    """The parent row of a nested key column: `nested` rows per parent, or a rotation `within` each parent."""
+def nest_size(spec: dict, lookup) -> str:
+    """Rows per parent of a table with a composite primary key, in a run at `scale`: its `nested` count, cut to
+    the rows of every other parent its key rotates through (at scale < 1 they shrink, and a nest larger than
+    them would repeat a key)."""
+    nested = [int(c["nested"]) for c in spec["columns"] if c.get("nested")] or \
+        [int(c["within"]) for c in spec["columns"] if c.get("within")]
+    if not nested:
+        return ""
+    others = [parent_rows(lookup(c["table"])) for c in spec["columns"] if c["kind"] == "reference" and c.get("within")]
+    return f"least({nested[0]}, {', '.join(others)})" if others else str(nested[0])
+
+
+def table_rows(spec: dict, lookup, scale: float) -> int:
+    """A table's row count in a run at `scale` (as parent_rows and nest_size say in SQL): ⌈rows × scale⌉, or for
+    a nested table its parent's rows times the nest at that scale."""
+    def rows(s):
+        return max(1, math.ceil(int(s.get("source_rows") or 1) * scale))
+    nested = [c for c in spec["columns"] if c.get("nested")]
+    if not nested:
+        return math.ceil(int(spec.get("source_rows") or 0) * scale)
+    nest = min([int(nested[0]["nested"])] + [rows(lookup(c["table"])) for c in spec["columns"]
+                                             if c["kind"] == "reference" and c.get("within")])
+    return rows(lookup(nested[0]["table"])) * nest
+
+
+def parent_index(col: dict, row: str, lookup, nest: str) -> str:
+    """The parent row of a nested key column: `nest` rows per parent, or a rotation within each parent."""
     if col.get("nested"):
-        return f"({row} // {int(col['nested'])})"
-    within = int(col["within"])
-    return f"((({row} % {within}) + ({row} // {within})) % {parent_rows(lookup(col['table']))})"
+        return f"({row} // {nest})"
+    return f"((({row} % {nest}) + ({row} // {nest})) % {parent_rows(lookup(col['table']))})"
 
 
 def row_value(lookup, table: str, column: str, row: str) -> str:
@@ -130,9 +157,9 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
         raise SpecError(f"generator {table!r} has no column {column!r} to reference")
     j, col = found[0]
     if col["kind"] == "key":
-        return key_value(col, j, row)
+        return key_value(col, j, row, nest_size(spec, lookup))
     if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
-        return row_value(lookup, col["table"], col["column"], parent_index(col, row, lookup))
+        return row_value(lookup, col["table"], col["column"], parent_index(col, row, lookup, nest_size(spec, lookup)))
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
 
 
@@ -180,7 +207,10 @@ class Column:
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None):
         self.j, self.col, self.table, self.lookup = j, col, table, lookup
         self.shared = shared                 # the copula's uniform for this column, if it is in one
+        self.alias = f"f{j}"                 # its name inside the macro; the source's name only at the end
+        self.by_name: dict[str, "Column"] = {}
         self.family = type_family(col["type"])
+        self.nest = nest_size(lookup(table), lookup) if col.get("nested") or col.get("within") else ""
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, str] = {}     # parameter-table columns
@@ -191,18 +221,23 @@ class Column:
             self.value = f"round({gap})" if self.family in ("integer", "date") else gap
         else:
             getattr(self, "_" + col["kind"])()
-        if col["nulls"] > 0:
+        if self.cut > 0:
             self.uniforms.setdefault(f"u{j}", uniform(j))
 
     # -- helpers shared by kinds --------------------------------------------------------------------
+    @property
+    def cut(self) -> float:
+        """The share of rows that take no drawn value: nulls, then special values (inf, NaN, 'infinity')."""
+        return self.col["nulls"] + sum((self.col.get("special") or {}).get("shares", []))
+
     def _u(self) -> str:
-        """The column's main uniform, rescaled past the null fraction so nulls cost no extra hash (a column
-        in the copula draws its nulls from its own hash and its values from the copula)."""
+        """The column's main uniform, rescaled past the null and special fractions so that they cost no extra
+        hash (a column in the copula draws those from its own hash and its values from the copula)."""
         if self.shared:
             return self.shared
         u = f"u{self.j}"
         self.uniforms[u] = uniform(self.j)
-        p = self.col["nulls"]
+        p = self.cut
         if p <= 0:
             return u
         self.helpers[f"v{self.j}"] = f"({u} - {number(p)}) / {number(1.0 - p)}"
@@ -256,6 +291,7 @@ class Column:
     def resolve(self, columns: dict[str, "Column"]) -> None:
         """A conditional column: an alias table (categorical) or quantile knots (numeric) per bin of its
         parent, the bin read off the parent's draw."""
+        self.by_name = columns
         given = self.col.get("given")
         if not given:
             return
@@ -296,8 +332,17 @@ class Column:
         self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v))
 
     def _rounded(self, x: str) -> str:
+        """Rounded as the source rounds, and kept inside the type where the knots come near its limits (HUGEINT,
+        DECIMAL(38, 10) near their maxima: interpolating in DOUBLE can step past them by a rounding error)."""
         digits = 0 if self.family == "integer" else self.col.get("round")
-        return f"round({x}, {digits})" if digits is not None else x
+        x = f"round({x}, {digits})" if digits is not None else x
+        bounds = type_bounds(self.col["type"])
+        given = self.col.get("given") or {}
+        knots = self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row]
+        if bounds and knots and (max(knots) > bounds[1] / 2 or min(knots) < bounds[0] / 2):
+            lo, hi = inside_type(float(bounds[0]), self.col["type"]), inside_type(float(bounds[1]), self.col["type"])
+            x = f"least(greatest({x}, {number(lo)}), {number(hi)})"
+        return x
 
     def _datetime(self):
         knots = [epoch(q, self.family) for q in self.col["quantiles"]]
@@ -316,13 +361,21 @@ class Column:
             self.value = f"make_timestamp({t})"
 
     def _key(self):
-        self.value = key_value(self.col, self.j, "r")
+        col = self.col
+        self.value = key_value(col, self.j, "r", self.nest)
+        bounds = type_bounds(col["type"])
+        if bounds and not col.get("within"):  # a small type runs out of keys: say so rather than overflow
+            last = (bounds[1] - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
+            if last < 2 ** 62:
+                why = (f"fastgen_sample: column {col['name']} ({col['type']}) has keys for rows 0..{last} only; ask "
+                       f"for fewer rows (n + start <= {last + 1}), or widen the column's type in the spec")
+                self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
 
     def _reference(self):
         """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""
         col, lookup = self.col, self.lookup
         if col.get("nested") or col.get("within"):
-            index = parent_index(col, "r", lookup)
+            index = parent_index(col, "r", lookup, self.nest)
         else:
             w = f"w{col['link']}" if col.get("link") is not None else f"u{self.j}"
             self.uniforms[w] = uniform(LINKS + col["link"]) if col.get("link") is not None else uniform(self.j)
@@ -382,44 +435,56 @@ class Column:
         self.value = " || ".join(at(slots, index) for slots, index in picks)
 
     # -- the typed, named output -------------------------------------------------------------------
-    def bound(self) -> str | None:
-        """Rules on other columns' values, applied after every column is drawn: `equals` a product or sum of
-        two columns, `at_least` / `at_most` another column (strict with `strict`)."""
-        me = ident(self.col["name"])
+    def bound(self) -> str:
+        """The final value under the source's column name. Rules on other columns' values apply here, after
+        every column is drawn: `after` another column plus the drawn gap, `equals` a product or sum of two
+        columns, `at_least` / `at_most` another column (strict with `strict`). Columns are read under internal
+        aliases (f0, f1…), so a column named like a macro parameter (n, seed, start, scale) is never captured."""
+        me, out = self.alias, ident(self.col["name"])
         after = self.col.get("after")
         if after:
             gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
                    "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
-            return f"CAST({ident(after['column'])} + {gap} AS {self.col['type']}) AS {me}"
+            return f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']}) AS {out}"
         equals = self.col.get("equals")
         if equals:
             (op, (a, b)), = equals.items()
             wide = {"integer": "::BIGINT", "float": "::DOUBLE"}.get(self.family, "")  # no overflow in small types
-            value = f"{ident(a)}{wide} {'*' if op == 'product' else '+'} {ident(b)}{wide}"
-            return f"CAST({value} AS {self.col['type']}) AS {me}"
+            value = f"{self.other(a)}{wide} {'*' if op == 'product' else '+'} {self.other(b)}{wide}"
+            return f"CAST({value} AS {self.col['type']}) AS {out}"
         for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
             other = self.col.get(field)
             if other:
-                other, bump = ident(other), ""
+                other, bump = self.other(other), ""
                 if self.col.get("strict"):
                     bump = f" {sign} {STRICT_STEP.get(self.family, 'INTERVAL 1 SECOND')}"
                     op += "="
                 value = f"CASE WHEN {me} {op} {other} THEN {other}{bump} ELSE {me} END"
-                return f"CAST({value} AS {self.col['type']}) AS {me}"
-        return None
+                return f"CAST({value} AS {self.col['type']}) AS {out}"
+        return f"{me} AS {out}"
+
+    def other(self, name: str) -> str:
+        """The internal alias of another column of the table."""
+        return self.by_name[name.lower()].alias
 
     def output(self) -> str:
-        value = self.value
-        if self.col["nulls"] > 0:
-            value = f"CASE WHEN u{self.j} < {number(self.col['nulls'])} THEN NULL ELSE {value} END"
+        value, arms, edge = self.value, [], self.col["nulls"]
+        if edge > 0:
+            arms.append(f"WHEN u{self.j} < {number(edge)} THEN NULL")
+        special = self.col.get("special") or {}
+        for x, share in zip(special.get("values", []), special.get("shares", [])):
+            edge += share
+            arms.append(f"WHEN u{self.j} < {number(edge)} THEN CAST({string(x)} AS {self.col['type']})")
+        if arms:
+            value = f"CASE {' '.join(arms)} ELSE {value} END"
         if self.col.get("after"):  # still a gap: bound() types it
-            return f"{value} AS {ident(self.col['name'])}"
-        return f"CAST({value} AS {self.col['type']}) AS {ident(self.col['name'])}"
+            return f"{value} AS {self.alias}"
+        return f"CAST({value} AS {self.col['type']}) AS {self.alias}"
 
 
 def _columns(spec: dict, lookup) -> tuple[list[Column], Copula]:
     def find(name):
-        if name == spec["name"]:
+        if name.lower() == spec["name"].lower():
             return spec
         found = lookup(name) if lookup else None
         if found is None:
@@ -453,9 +518,7 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str) -> st
             f"FROM (SELECT {layer(helpers, '*')}\n"
             f"      FROM ({drawn})),\n"
             f"     {params} AS p")
-    if any(c.bound() for c in columns):  # rules between columns, on the drawn values
-        body = f"SELECT {', '.join(c.bound() or ident(c.col['name']) for c in columns)} FROM ({body})"
-    return body
+    return f"SELECT {', '.join(c.bound() for c in columns)} FROM ({body})"  # rules, then the source's names
 
 
 def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:

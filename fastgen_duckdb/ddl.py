@@ -15,6 +15,16 @@ SERIALS = {exp.DataType.Type.SMALLSERIAL: "SMALLINT", exp.DataType.Type.SERIAL: 
            exp.DataType.Type.BIGSERIAL: "BIGINT"}
 
 
+# Types that map cleanly onto a DuckDB type, with the range the source type promises kept as a CHECK.
+_T = exp.DataType.Type
+CLEAN_TYPES = {_T.MONEY: "DECIMAL(19,4)", _T.SMALLMONEY: "DECIMAL(10,4)", _T.MEDIUMINT: "INTEGER",
+               _T.UMEDIUMINT: "UINTEGER", _T.YEAR: "SMALLINT"}
+UNSIGNED_AS_CHECKED = {_T.UDECIMAL: "DECIMAL", _T.UDOUBLE: "DOUBLE"}
+IMPLIED_CHECKS = {_T.UDECIMAL: "{c} >= 0", _T.UDOUBLE: "{c} >= 0",
+                  _T.MEDIUMINT: "{c} BETWEEN -8388608 AND 8388607", _T.UMEDIUMINT: "{c} BETWEEN 0 AND 16777215",
+                  _T.YEAR: "{c} BETWEEN 1901 AND 2155", _T.SMALLMONEY: "{c} BETWEEN -214748.3648 AND 214748.3647"}
+
+
 class DDLError(SourceError):
     """DDL that cannot be read; the message says where."""
 
@@ -135,6 +145,8 @@ def _table(create: exp.Create) -> TableDef:
         elif isinstance(node, exp.CheckColumnConstraint):
             table.checks.append(node.this.sql("duckdb"))
     for col in table.columns:
+        if col.name.lower() in {c.lower() for c in table.primary_key}:
+            col.not_null = True   # a key column of a composite primary key is NOT NULL too
         if col.primary_key:
             table.primary_key = table.primary_key or [col.name]
         if col.references and not any(fk["columns"] == [col.name] for fk in table.foreign_keys):
@@ -149,6 +161,8 @@ def _column(table: str, e: exp.ColumnDef) -> ColumnDef:
     dtype = e.args.get("kind")
     col = ColumnDef(name=e.name, type=_duckdb_type(table, e.name, dtype))
     col.serial = dtype is not None and dtype.this in SERIALS
+    if dtype is not None and dtype.this in IMPLIED_CHECKS:
+        col.checks.append(IMPLIED_CHECKS[dtype.this].format(c=exp.column(e.name, quoted=True).sql("duckdb")))
     for c in e.args.get("constraints") or []:
         kind = c.args.get("kind")
         if isinstance(kind, exp.NotNullColumnConstraint) and not kind.args.get("allow_null"):
@@ -180,6 +194,17 @@ def _duckdb_type(table: str, column: str, dtype: exp.DataType | None) -> str:
         return SERIALS[dtype.this]
     if dtype.this in exp.DataType.TEXT_TYPES:
         return "VARCHAR"
+    args = [int(e.name) for e in dtype.expressions if e.name.isdigit()]
+    T = exp.DataType.Type
+    if dtype.this == T.BIT and args in ([], [1]):
+        return "BOOLEAN"                      # T-SQL's BIT, MySQL's BIT(1): a flag (wider BITs are bit strings)
+    if dtype.this == T.FLOAT and args:
+        return "DOUBLE" if args[0] > 24 else "FLOAT"   # FLOAT(n): n bits of mantissa
+    if dtype.this in (T.TINYINT, T.SMALLINT, T.INT, T.BIGINT) and args:
+        return dtype.this.value if dtype.this != T.INT else "INTEGER"   # MySQL's display width changes nothing
+    if dtype.this in UNSIGNED_AS_CHECKED or dtype.this in CLEAN_TYPES:
+        base = UNSIGNED_AS_CHECKED.get(dtype.this) or CLEAN_TYPES[dtype.this]
+        return f"DECIMAL({args[0]},{args[1] if len(args) > 1 else 0})" if base == "DECIMAL" and args else base
     text = dtype.sql("duckdb")
     try:
         return str(parse_type(text))

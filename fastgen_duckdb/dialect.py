@@ -12,6 +12,7 @@ from sqlglot import exp
 from . import catalog
 from .compiler import compile_query
 from .spec import SpecError, type_family
+from .sqltext import comment
 
 DIALECTS = ("spark",)
 SPARK_REFUSED = {"time": "Spark has no TIME type", "uuid": "Spark has no UUID type"}
@@ -58,5 +59,5 @@ def export_query(con, gen: str, dialect: str, n: int, seed: int = 42, start: int
             break
         tree = new
     text = tree.sql(dialect="spark")
-    return (f"-- fastgen generator {gen!r} as Spark SQL: rows [{start}, {start + n}) for seed {seed}, scale {scale}\n"
+    return (comment(f"-- fastgen generator {gen!r} as Spark SQL: rows [{start}, {start + n}) for seed {seed}, scale {scale}") + "\n"
             + text.replace("fastgen_rows", f"(SELECT id AS r FROM RANGE({int(start)}, {int(start) + int(n)}))") + "\n")

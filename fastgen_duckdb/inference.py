@@ -37,7 +37,7 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             spec = from_data(con, table, t.name, rows, settings)
             spec["columns"] = [enforce(col, t.column(col["name"])) for col in spec["columns"]]
             by_table[t.name] = spec
-        specs = [by_table[t] for t in relations.link(tables, by_table, src.text[:-2], set(by_table))]
+        specs = [by_table[t] for t in relations.link(tables, by_table, src.schema, set(by_table))]
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
     return specs

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import priors
-from .spec import KINDS, KINDS_BY_FAMILY, type_family
+from .spec import KINDS, KINDS_BY_FAMILY, inside_type, type_bounds, type_family
 
 MAX_COLUMNS_PER_CALL = 40
 PROMPT_VERSION = 2
@@ -299,13 +299,14 @@ def column_from_answer(answer: dict, name: str, type_text: str) -> dict:
     elif kind == "categorical":
         col.update(_categories(answer))
     elif kind == "numeric":
-        lo, hi = _number(answer.get("min")), _number(answer.get("max"))
+        # a range wider than the type (an INT up to 1e12) is cut to the type: the rest of the answer is usable
+        lo, hi = (inside_type(_number(answer.get(k)), type_text) for k in ("min", "max"))
         shape = answer.get("distribution") if answer.get("distribution") in DISTRIBUTIONS else "uniform"
         col.update(quantiles=priors.distribution_knots(lo, hi, shape), round=None)
     elif kind == "datetime":
         col.update(_datetimes(answer, family))
     elif kind == "key":
-        col.update(_key(answer, family))
+        col.update(_key(answer, family, type_text))
     elif kind == "text":
         col.update(_text(answer))
     return col
@@ -363,10 +364,13 @@ def _datetimes(answer: dict, family: str) -> dict:
     return {"quantiles": iso, "granularity": "day" if family == "date" else "second"}
 
 
-def _key(answer: dict, family: str) -> dict:
+def _key(answer: dict, family: str, type_text: str) -> dict:
     if family == "uuid":
         return {}
-    start = int(_number(answer.get("min", 1) if answer.get("min") is not None else 1))
+    start = int(inside_type(_number(answer.get("min", 1) if answer.get("min") is not None else 1), type_text))
+    bounds = type_bounds(type_text)
+    if bounds and start > bounds[1] // 2:   # a key starting near the type's maximum leaves no room for rows
+        start = 1
     fields = {"start": max(start, 0), "step": 1}
     if family == "string":
         prefix = answer.get("prefix") if isinstance(answer.get("prefix"), str) else ""

@@ -13,7 +13,7 @@ from statistics import NormalDist
 from sqlglot import exp, parse_one
 
 from .ddl import ColumnDef
-from .spec import type_family
+from .spec import inside_type, type_family
 
 KNOTS = 65
 FIRST_NAMES = ["Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Keiko", "Liam",
@@ -135,7 +135,7 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
     if family == "uuid":
         return {**base, "kind": "key"}
     if family in ("integer", "float", "decimal"):
-        lo, hi = number_range(col)
+        lo, hi = (inside_type(x, col.type) for x in number_range(col))   # a CHECK wider than the type is cut
         shape = "lognormal" if re.search(r"(price|amount|total|cost|balance|salary|revenue)", name) else "uniform"
         return {**base, "kind": "numeric", "quantiles": distribution_knots(lo, hi, shape),
                 "round": 2 if family == "float" and shape == "lognormal" else None}

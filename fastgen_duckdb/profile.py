@@ -7,6 +7,7 @@ null fractions, granularity, key sequences, character patterns or a phrase pool 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import uuid
 
@@ -15,7 +16,7 @@ import duckdb
 from . import dependence
 from .compiler import slot_table
 from .sources import Source, SourceError
-from .spec import GRANULARITY, SPEC_VERSION, monotone, require_supported, type_family
+from .spec import GRANULARITY, SPEC_VERSION, inside_type, monotone, require_supported, type_family
 from .sqltext import ident
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
@@ -43,6 +44,9 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         profilers = [Profiler(con, sample, col, type_text, total, source.relation) for col, type_text in columns]
         cols = [p.spec() for p in profilers]
         cols, proposed = advise(profilers, cols) if advise else (cols, [])
+        special = [ident(c["name"]) for c in cols if c.get("special")]
+        if special:  # relations are learned on ordinary values: inf, NaN and infinity count as missing there
+            con.execute(f"UPDATE {sample} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))
         checked = dependence.check_proposals(con, sample, cols, proposed)
         # exact rules first: a column they draw needs no conditional table
         cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols))
@@ -158,26 +162,57 @@ class Profiler:
         rows = self.con.execute(
             f"SELECT {self.as_json}, count(*) FROM {self.sample} WHERE {self.c} IS NOT NULL "
             f"GROUP BY {self.c} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}").fetchall()
-        return self.base("categorical", values=[v for v, _ in rows], weights=[int(w) for _, w in rows])
+        # inf and NaN have no JSON number: they are kept as the texts DuckDB casts back ('inf', 'nan')
+        values = [str(v) if isinstance(v, float) and not math.isfinite(v) else v for v, _ in rows]
+        return self.base("categorical", values=values, weights=[int(w) for _, w in rows])
+
+    def finite(self) -> tuple[str, dict]:
+        """The filter for finite values, and the shares of the special ones (±inf and NaN for floats, ±infinity
+        for dates and timestamps): drawn as themselves, the rest from quantile knots of the finite values."""
+        if self.family == "float":
+            specials = {"inf": f"{self.c} = 'inf'", "-inf": f"{self.c} = '-inf'", "nan": f"isnan({self.c})"}
+        elif self.family in ("date", "timestamp"):
+            specials = {"infinity": f"{self.c} = 'infinity'", "-infinity": f"{self.c} = '-infinity'"}
+        else:
+            return "", {}
+        counts = self.one(", ".join(f"count(*) FILTER (WHERE {test})" for test in specials.values()))
+        found = {x: round(k / self.n, 6) for x, k in zip(specials, counts) if k}
+        return (f"FILTER (WHERE isfinite({self.c}))" if found else ""), found
 
     def numeric(self) -> dict:
-        knots = self.one(f"quantile_cont({self.c}::DOUBLE, {_probs(KNOTS)})")[0]
+        where, special = self.finite()
+        knots = self.one(f"quantile_cont({self.c}::DOUBLE, {_probs(KNOTS)}) {where}")[0]
+        if knots is None:   # nothing but special values
+            return self.categorical()
         digits = None
         if self.family == "float":
             for d in range(0, 7):
-                if self.one(f"bool_and({self.c} = round({self.c}, {d}))")[0]:
+                if self.one(f"bool_and({self.c} = round({self.c}, {d})) {where}")[0]:
                     digits = d
                     break
-        return self.base("numeric", quantiles=monotone(float(x) for x in knots), round=digits)
+        knots = monotone(inside_type(float(x), self.type) for x in knots)
+        return self.base("numeric", quantiles=knots, round=digits, **self.specials(special))
+
+    def specials(self, special: dict) -> dict:
+        return {"special": {"values": list(special), "shares": list(special.values())}} if special else {}
 
     def datetime(self) -> dict:
+        where, special = self.finite()
         as_number = f"({self.c} - DATE '1970-01-01')" if self.family == "date" else f"epoch_us({self.c})"
-        knots = monotone(round(x) for x in self.one(f"quantile_cont({as_number}, {_probs(KNOTS)})")[0])
+        knots = self.one(f"quantile_cont({as_number}, {_probs(KNOTS)}) {where}")[0]
+        if knots is None:
+            return self.categorical()
+        # Python's dates end at 9999-12-31: later (or pre-year-1) dates are drawn at those ends, and said so
+        lo, hi = (-719162, 2932896) if self.family == "date" else (-62135596800000000, 253402300799999999)
+        clipped = [min(max(round(x), lo), hi) for x in knots]
+        note = {"note": "dates beyond years 1..9999 are drawn at those ends"} if clipped != [round(x) for x in knots] else {}
+        knots = monotone(clipped)
         granularity = "day"
         if self.family != "date":
             granularity = next(g for g, us in GRANULARITY.items()
-                               if self.one(f"bool_and({as_number} % {us} = 0)")[0])
-        return self.base("datetime", quantiles=[self.iso(x) for x in knots], granularity=granularity)
+                               if self.one(f"bool_and({as_number} % {us} = 0) {where}")[0])
+        return self.base("datetime", quantiles=[self.iso(x) for x in knots], granularity=granularity,
+                         **self.specials(special), **note)
 
     def iso(self, x: int) -> str:
         if self.family == "date":

@@ -16,6 +16,7 @@ FILE_SUFFIXES = (".parquet", ".csv", ".tsv", ".json", ".jsonl", ".ndjson", ".csv
                  ".jsonl.gz", ".ndjson.gz")
 QUERY_START = re.compile(r"^\s*(\(|select\b|with\b|from\b|values\b|table\b|pivot\b|unpivot\b)", re.I)
 DDL_START = re.compile(r"^\s*create\b", re.I)
+WRITING_FUNCTIONS = re.compile(r"\b(fastgen_(?:infer|import|drop|generate|report)\w*)\s*\(", re.I)
 LEADING_COMMENTS = re.compile(r"^(\s*(--[^\n]*(\n|$)|/\*.*?\*/))*", re.S)
 
 
@@ -41,8 +42,9 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
     if DDL_START.match(head):
         return Source("ddl", text, "", "")
     if QUERY_START.match(head):
+        query = one_select(con, text)
         digest = hashlib.sha1(text.encode()).hexdigest()[:8]
-        return Source("query", text, f"({text.rstrip(';')})", f"query_{digest}")
+        return Source("query", text, f"({query})", f"query_{digest}")
     found = _find_relation(con, text) or _find_schema(con, text)
     if found:
         return found
@@ -65,12 +67,27 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
                       + ", nor a file path, a SELECT or DDL text")
 
 
+def one_select(con, text: str) -> str:
+    """The query of a query source: exactly one read-only SELECT, as DuckDB's own parser reads it. Anything
+    else (a second statement, DDL or DML, fastgen's own writing functions) is refused, never run."""
+    try:
+        statements = con.extract_statements(text)
+    except duckdb.Error as exc:
+        raise SourceError(f"the query source does not parse: {str(exc).splitlines()[0]}") from None
+    kinds = [st.type.name for st in statements]
+    if kinds != ["SELECT"]:
+        raise SourceError(f"a query source must be one read-only SELECT statement, got {len(kinds)}: {', '.join(kinds)}"
+                          + (" (a PIVOT needs an explicit IN list)" if "PIVOT" in text.upper() else ""))
+    writer = WRITING_FUNCTIONS.search(text)
+    if writer:
+        raise SourceError(f"a query source must only read: it calls {writer.group(1)}()")
+    return statements[0].query.strip().rstrip(";")
+
+
 def _find_schema(con, text: str) -> Source | None:
     """A whole schema, written `schema.*` or `database.schema.*`."""
-    if not text.endswith(".*"):
-        return None
-    parts = [p.strip('"') for p in text[:-2].split(".")]
-    if not 1 <= len(parts) <= 2:
+    parts = dotted(text[:-2]) if text.endswith(".*") else None
+    if not parts or not 1 <= len(parts) <= 2:
         return None
     database, schema = (None, parts[0]) if len(parts) == 1 else parts
     rows = con.execute("SELECT database_name, schema_name FROM duckdb_schemas() WHERE lower(schema_name) = lower(?) "
@@ -80,6 +97,37 @@ def _find_schema(con, text: str) -> Source | None:
         return None
     db, sch = rows[0]
     return Source("schema", text, f"{ident(db)}.{ident(sch)}", sch, database=db, schema=sch)
+
+
+def dotted(text: str) -> list[str] | None:
+    """The parts of a dotted name such as `db.schema` or `"my.db"."we""ird"` (quotes doubled inside quotes)."""
+    parts, i = [], 0
+    while i <= len(text):
+        if text[i:i + 1] == '"':
+            j, part = i + 1, ""
+            while True:
+                k = text.find('"', j)
+                if k < 0:
+                    return None
+                part += text[j:k]
+                if text[k + 1:k + 2] == '"':
+                    part, j = part + '"', k + 2
+                    continue
+                i = k + 1
+                break
+        else:
+            k = text.find(".", i)
+            k = len(text) if k < 0 else k
+            part, i = text[i:k].strip(), k
+            if not part or '"' in part:
+                return None
+        parts.append(part)
+        if i == len(text):
+            return parts
+        if text[i] != ".":
+            return None
+        i += 1
+    return None
 
 
 def _find_relation(con, text: str) -> Source | None:

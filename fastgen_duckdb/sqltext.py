@@ -6,6 +6,7 @@ can never smuggle SQL into a generator: names are always quoted, values always l
 from __future__ import annotations
 
 import math
+import unicodedata
 
 
 def ident(name: str) -> str:
@@ -14,7 +15,16 @@ def ident(name: str) -> str:
 
 
 def string(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
+    """A string literal. A NUL byte cannot stand in SQL text, so it is spliced in as chr(0)."""
+    text = "'" + str(value).replace("'", "''") + "'"
+    return text.replace("\x00", "' || chr(0) || '") if "\x00" in text else text
+
+
+def comment(text: str) -> str:
+    """Text safe inside an SQL `--` comment: control characters (a newline would end the comment and let the
+    rest run as SQL) are written as escapes."""
+    return "".join(ch.encode("unicode_escape").decode() if unicodedata.category(ch)[0] in "CZ" and ch != " " else ch
+                   for ch in str(text))
 
 
 def number(value) -> str:

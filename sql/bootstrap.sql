@@ -16,11 +16,12 @@ CREATE TABLE IF NOT EXISTS fastgen.counter AS SELECT range::INTEGER AS i FROM ra
 -- in DuckDB, hence `start`.)
 CREATE OR REPLACE MACRO fastgen_sample(gen, n, seed := 42, start := 0, scale := 1) AS TABLE
 FROM query(CASE
-    WHEN n IS NULL OR n < 0 OR n <> trunc(n) THEN error('fastgen_sample: n must be a whole number >= 0, got ' || coalesce(n::VARCHAR, 'NULL'))
-    WHEN start IS NULL OR start < 0 OR start <> trunc(start) THEN error('fastgen_sample: start must be a whole number >= 0, got ' || coalesce(start::VARCHAR, 'NULL'))
-    WHEN seed IS NULL OR seed <> trunc(seed) THEN error('fastgen_sample: seed must be a whole number, got ' || coalesce(seed::VARCHAR, 'NULL'))
-    WHEN scale IS NULL OR NOT scale > 0 THEN error('fastgen_sample: scale must be > 0, got ' || coalesce(scale::VARCHAR, 'NULL'))
-    ELSE 'FROM fastgen."gen_' || replace(gen, '"', '""') || '"(' || n::BIGINT || ', ' || seed::BIGINT || ', ' || start::BIGINT || ', ' || scale::DOUBLE || ')'
+    WHEN NOT coalesce(TRY_CAST(n AS DOUBLE) >= 0 AND isfinite(TRY_CAST(n AS DOUBLE)) AND TRY_CAST(n AS DOUBLE) = trunc(TRY_CAST(n AS DOUBLE)), false) THEN error('fastgen_sample: n must be a whole number >= 0, got ' || coalesce(n::VARCHAR, 'NULL'))
+    WHEN NOT coalesce(TRY_CAST(start AS DOUBLE) >= 0 AND isfinite(TRY_CAST(start AS DOUBLE)) AND TRY_CAST(start AS DOUBLE) = trunc(TRY_CAST(start AS DOUBLE)), false) THEN error('fastgen_sample: start must be a whole number >= 0, got ' || coalesce(start::VARCHAR, 'NULL'))
+    WHEN NOT coalesce(TRY_CAST(n AS HUGEINT) + TRY_CAST(start AS HUGEINT) <= 4611686018427387904, false) THEN error('fastgen_sample: n + start must be at most 2^62 (4611686018427387904), got ' || (TRY_CAST(n AS DOUBLE) + TRY_CAST(start AS DOUBLE))::VARCHAR)
+    WHEN NOT coalesce(TRY_CAST(seed AS BIGINT) IS NOT NULL AND TRY_CAST(seed AS DOUBLE) = trunc(TRY_CAST(seed AS DOUBLE)), false) THEN error('fastgen_sample: seed must be a whole number (a BIGINT), got ' || coalesce(seed::VARCHAR, 'NULL'))
+    WHEN NOT coalesce(TRY_CAST(scale AS DOUBLE) > 0 AND isfinite(TRY_CAST(scale AS DOUBLE)), false) THEN error('fastgen_sample: scale must be a finite number > 0, got ' || coalesce(scale::VARCHAR, 'NULL'))
+    ELSE 'FROM fastgen."gen_' || replace(gen, '"', '""') || '"(' || TRY_CAST(n AS BIGINT) || ', ' || TRY_CAST(seed AS BIGINT) || ', ' || TRY_CAST(start AS BIGINT) || ', ' || TRY_CAST(scale AS DOUBLE) || ')'
 END);
 
 -- fastgen_generators(): one row per generator.
@@ -36,7 +37,7 @@ SELECT name,
 FROM fastgen.generators ORDER BY name;
 
 -- fastgen_spec(gen): the generator's spec as JSON (NULL for an unknown generator).
-CREATE OR REPLACE MACRO fastgen_spec(gen) AS (SELECT spec::JSON FROM fastgen.generators WHERE name = gen);
+CREATE OR REPLACE MACRO fastgen_spec(gen) AS (SELECT spec::JSON FROM fastgen.generators WHERE lower(name) = lower(gen));
 
 -- Model answers, keyed by model and prompt: re-inferring costs nothing and replays offline.
 CREATE TABLE IF NOT EXISTS fastgen.llm_cache (

@@ -85,6 +85,10 @@ class FakeLLM:
                         {"name": c, "kind": "datetime", "min": "soon"} if c == "signup" else
                         {"name": c, "kind": "boolean", "p_true": 0.5} if c == "plan" else
                         {"name": c, **GOOD.get(c, {"kind": "constant", "value": 1})} for c in cols]}),
+                    "out_of_range": lambda: json.dumps({"columns": [
+                        {"name": c, "kind": "numeric", "min": -1e12, "max": 1e12} if c in ("age", "rank") else
+                        {"name": c, "kind": "key", "min": 1e30} if c == "id" else
+                        {"name": c, **GOOD.get(c, {"kind": "text", "examples": ["x y", "y z"]})} for c in cols]}),
                     "sql_injection": lambda: json.dumps({"columns": [
                         {"name": c, "kind": "categorical", "values": ["x'); DROP TABLE people; --", "ok"],
                          "weights": [1, 1]} if c == "plan" else {"name": c, **GOOD.get(c, {"kind": "text"})}

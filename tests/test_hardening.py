@@ -1,0 +1,226 @@
+"""Regression tests for the hardening sweep: one test per class of input that broke a guarantee."""
+import json
+import math
+import subprocess
+import sys
+
+import duckdb
+import pytest
+
+import fastgen_duckdb as fg
+from conftest import tvd_tolerance
+from fastgen_duckdb.spec import require_supported
+from fastgen_duckdb.sqltext import comment
+from test_llm import DDL, endpoint  # noqa: F401 (the scripted endpoint fixture)
+
+
+# -- wrong data, silently -----------------------------------------------------------------------------------
+def test_a_sum_is_learned_and_drawn_the_right_way_round(con):
+    con.execute("""CREATE TABLE bill AS SELECT round(10 + (hash(i) % 9000) / 100, 2)::DECIMAL(10,2) AS price,
+                   round((hash(i, 1) % 300) / 100, 2)::DECIMAL(10,2) AS tax FROM range(3000) t(i)""")
+    con.execute("ALTER TABLE bill ADD COLUMN total DECIMAL(10,2); UPDATE bill SET total = price + tax")
+    fg.infer(con, "bill")
+    rules = {c["name"]: c.get("equals") for c in fg.spec(con, "bill")["columns"]}
+    assert rules == {"price": None, "tax": None, "total": {"sum": ["price", "tax"]}}
+    broken = con.execute("SELECT count(*) FILTER (WHERE total <> price + tax), count(*) "
+                         "FROM fastgen_sample('bill', 20000)").fetchall()[0]
+    assert broken == (0, 20000)
+
+
+def test_tiny_columns_are_no_sum_of_each_other(con):
+    con.execute("""CREATE TABLE tiny AS SELECT (hash(i) % 1000) / 1e6 AS f, (hash(i, 2) % 1000) / 1e6 AS x,
+                   (hash(i, 3) % 1000) / 1e6 AS y FROM range(2000) t(i)""")
+    fg.infer(con, "tiny")
+    assert not any(c.get("equals") for c in fg.spec(con, "tiny")["columns"])
+
+
+def test_generator_names_are_unique_regardless_of_case(con):
+    con.execute("CREATE TABLE a AS SELECT range AS x FROM range(50)")
+    con.execute("CREATE TABLE b AS SELECT 'v' || range AS y, range * 2.5 AS z FROM range(50)")
+    fg.infer(con, "a", name="Gen")
+    with pytest.raises(fg.GeneratorError, match="exists .as 'Gen'.*replace=True"):
+        fg.infer(con, "b", name="gen")
+    with pytest.raises(duckdb.Error, match="exists .as 'Gen'.*replace := true"):
+        con.sql("SELECT fastgen_infer('b', name := 'GEN')").fetchall()
+    fg.infer(con, "b", name="gen", replace=True)
+    assert fg.generators(con).fetchall()[0][0] == "gen" and len(fg.generators(con).fetchall()) == 1
+    for spelling in ("gen", "Gen", "GEN"):
+        assert con.sql(f"FROM fastgen_sample('{spelling}', 3)").columns == ["y", "z"]
+        assert fg.spec(con, spelling)["source"] == "b"
+    assert json.loads(con.sql("SELECT fastgen_spec('GEN')").fetchall()[0][0])["name"] == "gen"
+
+
+SCHEMA = """CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR);
+CREATE TABLE roles (id INTEGER PRIMARY KEY, title VARCHAR);
+CREATE TABLE user_roles (user_id INTEGER REFERENCES users (id), role_id INTEGER REFERENCES roles (id),
+                         PRIMARY KEY (user_id, role_id));"""
+
+
+@pytest.mark.parametrize("scale", [1.0, 0.5, 0.3, 0.01])
+def test_composite_keys_over_two_parents_stay_unique_at_any_scale(con, scale):
+    fg.infer_all(con, SCHEMA)
+    fg.import_spec(con, {**fg.spec(con, "roles"), "source_rows": 5})   # a nest of 4 roles per user, 5 roles
+    con.execute(fg.ddl.duckdb_ddl(fg.ddl.parse(SCHEMA)))                # DuckDB enforces the keys
+    done = dict(fg.generate(con, scale=scale))
+    pairs = con.execute("SELECT count(*), count(DISTINCT (user_id, role_id)) FROM user_roles").fetchall()[0]
+    assert pairs[0] == pairs[1] == done["user_roles"] > 0
+    assert con.execute("SELECT count(*) FROM user_roles WHERE role_id NOT IN (SELECT id FROM roles) "
+                       "OR user_id NOT IN (SELECT id FROM users)").fetchall()[0][0] == 0
+
+
+@pytest.mark.parametrize("name", ["start", "n", "seed", "scale", "r", "p"])
+def test_columns_named_like_macro_parameters_are_not_captured(con, name):
+    con.execute(f"""CREATE TABLE t AS SELECT DATE '2020-01-01' + (hash(i) % 900)::INT AS "{name}",
+                    (hash(i, 1) % 50)::INT AS gap FROM range(3000) t(i)""")
+    con.execute(f'ALTER TABLE t ADD COLUMN later DATE; UPDATE t SET later = "{name}" + gap')
+    fg.infer(con, "t")
+    assert fg.spec(con, "t")["columns"][2]["after"]["column"] == name
+    rows = con.execute(f'SELECT count(*) FILTER (WHERE later < "{name}" OR later > "{name}" + 49), '
+                       f'count(DISTINCT "{name}") FROM fastgen_sample(\'t\', 5000, seed := 3, start := 7)').fetchall()[0]
+    assert rows[0] == 0 and rows[1] > 500
+
+
+# -- injection ----------------------------------------------------------------------------------------------
+def test_names_with_control_characters_are_refused_and_comments_escape_them(con):
+    con.execute("CREATE TABLE t AS SELECT range AS x FROM range(10)")
+    with pytest.raises(fg.SpecError, match="control characters.*name := "):
+        fg.infer(con, "t", name="x\nDROP TABLE t; --")
+    fg.infer(con, "t", name="plain")
+    bad = {**fg.spec(con, "plain"), "name": "evil\rDROP TABLE t;"}
+    with pytest.raises(fg.SpecError, match="control characters"):
+        fg.import_spec(con, bad)
+    line = comment("-- fastgen_sample('a\nDROP TABLE t; --')")
+    assert "\n" not in line and "\\n" in line
+    script = fg.export_sql(con, "plain")
+    assert all(x.startswith("--") or not x.startswith("DROP") for x in script.splitlines())
+
+
+def test_a_query_source_is_one_read_only_select(con):
+    con.execute("CREATE TABLE victim AS SELECT range AS a FROM range(100)")
+    for query in ("SELECT 1 AS a); DROP TABLE victim; SELECT (1", "SELECT a FROM victim; DROP TABLE victim",
+                  "SELECT a FROM victim; DELETE FROM victim", "SELECT fastgen_drop('x') AS b, a FROM victim"):
+        with pytest.raises(fg.SourceError, match="query source"):
+            fg.infer(con, query)
+    assert con.execute("SELECT count(*) FROM victim").fetchall() == [(100,)]
+    assert fg.infer(con, "-- the first hundred\nSELECT a, a * 2 AS b FROM victim;", name="q") == "q"
+
+
+# -- one column falls back, the table does not fail -----------------------------------------------------------
+def test_model_answers_out_of_the_type_range_are_cut_to_it(con, endpoint):  # noqa: F811
+    ddl = DDL.replace("age INTEGER CHECK (age BETWEEN 18 AND 65)", "age INTEGER").replace(
+        "vip BOOLEAN", "vip BOOLEAN, rank SMALLINT")
+    with endpoint("out_of_range"):
+        fg.infer(con, ddl, model="m-range")
+    cols = {c["name"]: c for c in fg.spec(con, "members")["columns"]}
+    assert cols["age"]["origin"] == cols["rank"]["origin"] == "llm"
+    assert cols["rank"]["quantiles"][0] == -32768 and cols["rank"]["quantiles"][-1] == 32767
+    assert cols["age"]["quantiles"][-1] == 2 ** 31 - 1 and cols["id"]["start"] == 1
+    lo, hi, n = con.execute("SELECT min(rank), max(rank), count(DISTINCT id) FROM fastgen_sample('members', 5000)").fetchall()[0]
+    assert -32768 <= lo < -20000 and 20000 < hi <= 32767 and n == 5000
+
+
+def test_small_key_types_say_when_they_run_out_and_checks_are_cut_to_the_type(con):
+    fg.infer(con, "CREATE TABLE tiny (id TINYINT PRIMARY KEY, level SMALLINT CHECK (level BETWEEN -100000 AND 100000))")
+    assert con.execute("SELECT count(DISTINCT id), min(level) >= -32768 FROM fastgen_sample('tiny', 127)").fetchall() == [(127, True)]
+    with pytest.raises(duckdb.Error, match=r"column id \(TINYINT\) has keys for rows 0..126 only"):
+        con.execute("FROM fastgen_sample('tiny', 200)").fetchall()
+    with pytest.raises(duckdb.Error, match="has keys for rows"):
+        con.execute("FROM fastgen_sample('tiny', 5, start := 1000)").fetchall()
+
+
+def test_extreme_values_are_drawn_not_refused(con):
+    con.execute("""CREATE TABLE edge AS SELECT
+        CASE WHEN i % 50 = 0 THEN 'inf'::DOUBLE WHEN i % 40 = 1 THEN 'nan'::DOUBLE ELSE i * 1.5 END AS d,
+        CASE WHEN i % 25 = 0 THEN 'infinity'::DATE ELSE DATE '2020-01-01' + i::INT END AS day,
+        CASE WHEN i % 20 = 1 THEN '-infinity'::TIMESTAMP ELSE TIMESTAMP '2020-01-01' + to_seconds(i) END AS ts,
+        (170141183460469231731687303715884105727 - i * 1000000000000000000000000)::HUGEINT AS h,
+        (999999999999999999999999999.9999999999 - i * 1e20)::DECIMAL(38,10) AS big,
+        'a' || chr(0) || (i % 5)::VARCHAR AS nul
+        FROM range(4000) t(i)""")
+    fg.infer(con, "edge")
+    n = 50_000
+    got = con.execute(f"""SELECT avg((d = 'inf')::INT), avg(isnan(d)::INT), avg((NOT isfinite(day))::INT),
+                                avg((NOT isfinite(ts))::INT), count(DISTINCT nul), bool_and(contains(nul, chr(0))),
+                                max(h) <= 170141183460469231731687303715884105727, max(big) < 1e28
+                         FROM fastgen_sample('edge', {n})""").fetchall()[0]
+    tol = tvd_tolerance(2, 4000, n)
+    for share, want in zip(got[:4], (1 / 50, 1 / 40, 1 / 25, 1 / 20)):
+        assert abs(share - want) < tol
+    assert got[4:] == (5, True, True, True)
+
+
+def test_nul_bytes_in_column_names_are_refused_by_name():
+    with pytest.raises(fg.UnsupportedType, match="NUL byte.*rename it"):
+        require_supported([("a\x00b", "INTEGER")])
+
+
+# -- clear errors ---------------------------------------------------------------------------------------------
+def test_parameters_out_of_range_get_one_line_errors(con):
+    con.execute("CREATE TABLE t AS SELECT range AS id, range % 7 AS v FROM range(100)")
+    fg.infer(con, "t")
+    for call, message in ((f"fastgen_sample('t', {2 ** 63 - 10})", "n \\+ start must be at most 2\\^62"),
+                          ("fastgen_sample('t', 5, start := 9223372036854775000)", "n \\+ start must be at most"),
+                          ("fastgen_sample('t', 5, scale := 'nan')", "scale must be a finite number > 0, got nan"),
+                          ("fastgen_sample('t', 5, scale := 'inf')", "scale must be a finite number > 0, got inf"),
+                          ("fastgen_sample('t', 'x')", "n must be a whole number >= 0, got x")):
+        with pytest.raises(duckdb.Error, match=message):
+            con.execute(f"FROM {call}").fetchall()
+    for kwargs, message in (({"scale": math.nan}, "scale must be a finite"), ({"scale": math.inf}, "scale must be"),
+                            ({"n": 2 ** 63}, "n must be a whole number")):
+        with pytest.raises(ValueError, match=message):
+            fg.sample(con, "t", **{"n": 5, **kwargs})
+    with pytest.raises(duckdb.Error, match="scale must be a finite number"):
+        con.sql("SELECT fastgen_generate(scale := 'inf')").fetchall()
+
+
+def test_a_database_named_fastgen_is_refused_in_one_line(tmp_path):
+    with pytest.raises(fg.SourceError, match="clashes with fastgen's own schema.*name the file otherwise"):
+        fg.connect(str(tmp_path / "fastgen.duckdb"))
+
+
+@pytest.mark.parametrize("schema", ['Sales', 'we"ird', "my.schema"])
+def test_schema_names_with_case_and_quotes(con, schema):
+    quoted = '"' + schema.replace('"', '""') + '"'
+    con.execute(f"CREATE SCHEMA {quoted}")
+    con.execute(f"CREATE TABLE {quoted}.parent (id INTEGER PRIMARY KEY, v DOUBLE)")
+    con.execute(f"CREATE TABLE {quoted}.child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES {quoted}.parent (id))")
+    con.execute(f"INSERT INTO {quoted}.parent SELECT range, range * 1.5 FROM range(100)")
+    con.execute(f"INSERT INTO {quoted}.child SELECT range, range % 100 FROM range(300)")
+    spelled = quoted if schema != "Sales" else "SALES"
+    assert sorted(fg.infer_all(con, f"{spelled}.*")) == ["child", "parent"]
+    assert fg.spec(con, "child")["schema"] == schema
+    assert dict(fg.generate(con, schema.lower() if schema == "Sales" else schema, scale=0.5)) == {"parent": 50, "child": 150}
+
+
+def test_use_schema_then_generate_writes_there(con):
+    con.execute("CREATE SCHEMA s; USE s")
+    con.sql("SELECT fastgen_infer('CREATE TABLE items (id INTEGER PRIMARY KEY, price DOUBLE)')").fetchall()
+    con.sql("SELECT fastgen_generate(scale := 0.01)").fetchall()
+    where = con.execute("SELECT schema_name, estimated_size > 0 FROM duckdb_tables() WHERE table_name = 'items'").fetchall()
+    assert where == [("s", True)]
+    con.execute("CREATE TABLE local_t AS SELECT range AS x FROM range(20)")
+    assert con.sql("SELECT fastgen_infer('local_t')").fetchall() == [("local_t",)]
+
+
+@pytest.mark.parametrize("dialect, type_text, duckdb_type, check", [
+    ("tsql", "BIT", "BOOLEAN", None), ("tsql", "MONEY", "DECIMAL(19,4)", None),
+    ("tsql", "SMALLMONEY", "DECIMAL(10,4)", "BETWEEN"), ("mysql", "DECIMAL(10,2) UNSIGNED", "DECIMAL(10,2)", ">= 0"),
+    ("mysql", "DOUBLE UNSIGNED", "DOUBLE", ">= 0"), ("mysql", "TINYINT(1)", "TINYINT", None),
+    ("mysql", "YEAR", "SMALLINT", "BETWEEN 1901 AND 2155"), ("tsql", "FLOAT(53)", "DOUBLE", None)])
+def test_types_that_map_cleanly_are_read(con, dialect, type_text, duckdb_type, check):
+    fg.infer(con, f"CREATE TABLE m (x {type_text} NOT NULL)", dialect=dialect)
+    col = fg.spec(con, "m")["columns"][0]
+    assert col["type"] == duckdb_type
+    rows = con.execute("SELECT x FROM fastgen_sample('m', 2000)").fetchall()
+    table = fg.ddl.duckdb_ddl(fg.ddl.parse(f"CREATE TABLE m2 (x {type_text} NOT NULL)", dialect))
+    assert (check is None) == ("CHECK" not in table) and (check is None or check in table)
+    con.execute(table)
+    con.execute("INSERT INTO m2 SELECT x FROM fastgen_sample('m', 2000)")   # the CHECK holds on every row
+    assert len(rows) == 2000
+
+
+def test_the_cli_never_prints_a_traceback_for_these(tmp_path):
+    db = str(tmp_path / "c.duckdb")
+    out = subprocess.run([sys.executable, "-m", "fastgen_duckdb.cli", "infer", db,
+                          "SELECT 1 AS a; DROP TABLE x"], capture_output=True, text=True)
+    assert out.returncode == 1 and "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
