@@ -16,7 +16,7 @@ import duckdb
 from . import dependence
 from .compiler import slot_table
 from .sources import Source, SourceError
-from .spec import GRANULARITY, SPEC_VERSION, inside_type, monotone, require_supported, type_family
+from .spec import GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, monotone, require_supported, type_family
 from .sqltext import ident
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
@@ -184,9 +184,9 @@ class Profiler:
         knots = self.one(f"quantile_cont({self.c}::DOUBLE, {_probs(KNOTS)}) {where}")[0]
         if knots is None:   # nothing but special values
             return self.categorical()
-        digits = None
-        if self.family == "float":
-            for d in range(0, 7):
+        digits = None   # the decimals the source keeps: an integral DECIMAL or DOUBLE stays integral
+        if self.family in ("float", "decimal"):
+            for d in range(0, 7 if self.family == "float" else decimal_scale(self.type)):
                 if self.one(f"bool_and({self.c} = round({self.c}, {d})) {where}")[0]:
                     digits = d
                     break
