@@ -365,3 +365,28 @@ def nearest_correlation(rho):
 
 def _parent(cols: list[dict], child: dict) -> dict:
     return next(c for c in cols if c["name"] == child["given"]["column"])
+
+
+def prune(spec: dict) -> dict:
+    """Drop the dependence a later step made impossible: a copula member or a conditioning parent that became a
+    key, a reference or a category list of another length (schema constraints are applied after profiling).
+    A child that loses its parent keeps its own marginal; a copula keeps its other members (a principal
+    submatrix of a positive definite matrix is positive definite)."""
+    by_name = {c["name"].lower(): c for c in spec["columns"]}
+    for col in spec["columns"]:
+        given = col.get("given")
+        parent = by_name.get(str((given or {}).get("column", "")).lower())
+        if given and (parent is None or col["kind"] not in ("categorical", "numeric") or "given" in parent
+                      or parent["kind"] not in ("numeric", "datetime", "categorical")
+                      or (parent["kind"] == "categorical" and len(parent["values"]) != given.get("bins"))):
+            del col["given"]
+    copula = spec.get("copula")
+    if copula:
+        keep = [i for i, name in enumerate(copula["columns"])
+                if name.lower() in by_name and copula_member(by_name[name.lower()])]
+        if len(keep) < 2:
+            del spec["copula"]
+        elif len(keep) < len(copula["columns"]):
+            spec["copula"] = {"columns": [copula["columns"][i] for i in keep],
+                              "correlation": [[copula["correlation"][i][j] for j in keep] for i in keep]}
+    return spec

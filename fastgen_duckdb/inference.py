@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import ddl, priors, profile, relations
+from . import ddl, dependence, priors, profile, relations
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .spec import SPEC_VERSION, SpecError, validate
@@ -37,7 +37,7 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             spec = from_data(con, table, t.name, rows, settings)
             spec["columns"] = [enforce(col, t.column(col["name"])) for col in spec["columns"]]
             by_table[t.name] = spec
-        specs = [by_table[t] for t in relations.link(tables, by_table, src.schema, set(by_table))]
+        specs = [dependence.prune(by_table[t]) for t in relations.link(tables, by_table, src.schema, set(by_table))]
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
     return specs
