@@ -40,6 +40,13 @@ def at(items: str, index: str) -> str:
     return f"list_extract({items}, {index})"
 
 
+def streams(spec: dict) -> int:
+    """The first hash stream number of a generator: its salt above the 22 bits of stream numbers within one
+    (columns, links, the copula's normals), so that no two generators share draws (customer 17 and supplier
+    17 would otherwise get the same name, phone and balance)."""
+    return int(spec.get("salt") or 0) << 22
+
+
 def uniform(j: int) -> str:
     """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits."""
     return f"((hash(r, seed, {j}, 0) >> 11)::DOUBLE * {UNIT})"
@@ -157,7 +164,7 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
         raise SpecError(f"generator {table!r} has no column {column!r} to reference")
     j, col = found[0]
     if col["kind"] == "key":
-        return key_value(col, j, row, nest_size(spec, lookup))
+        return key_value(col, streams(spec) + j, row, nest_size(spec, lookup))
     if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
         return row_value(lookup, col["table"], col["column"], parent_index(col, row, lookup, nest_size(spec, lookup)))
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
@@ -178,12 +185,12 @@ class Copula:
         copula = spec.get("copula")
         if not copula:
             return
-        names = copula["columns"]
+        names, base = copula["columns"], streams(spec)
         factor = np.linalg.cholesky(np.array(copula["correlation"], dtype=float))
         polar, normals = {}, {}
         for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
             a, b = f"cg{i}a", f"cg{i}b"
-            self.uniforms[a], self.uniforms[b] = uniform(COPULA + i), uniform(COPULA + i + 1)
+            self.uniforms[a], self.uniforms[b] = uniform(base + COPULA + i), uniform(base + COPULA + i + 1)
             polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586 * {b}"
             normals[f"ce{i}"] = f"cg{i}r * cos(cg{i}t)"
             if i + 1 < len(names):
@@ -206,6 +213,7 @@ class Column:
 
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None):
         self.j, self.col, self.table, self.lookup = j, col, table, lookup
+        self.stream = streams(lookup(table)) + j     # this column's hash stream number
         self.shared = shared                 # the copula's uniform for this column, if it is in one
         self.alias = f"f{j}"                 # its name inside the macro; the source's name only at the end
         self.by_name: dict[str, "Column"] = {}
@@ -222,7 +230,7 @@ class Column:
         else:
             getattr(self, "_" + col["kind"])()
         if self.cut > 0:
-            self.uniforms.setdefault(f"u{j}", uniform(j))
+            self.uniforms.setdefault(f"u{j}", uniform(self.stream))
 
     # -- helpers shared by kinds --------------------------------------------------------------------
     @property
@@ -236,7 +244,7 @@ class Column:
         if self.shared:
             return self.shared
         u = f"u{self.j}"
-        self.uniforms[u] = uniform(self.j)
+        self.uniforms[u] = uniform(self.stream)
         p = self.cut
         if p <= 0:
             return u
@@ -362,7 +370,7 @@ class Column:
 
     def _key(self):
         col = self.col
-        self.value = key_value(col, self.j, "r", self.nest)
+        self.value = key_value(col, self.stream, "r", self.nest)
         bounds = type_bounds(col["type"])
         if bounds and not col.get("within"):  # a small type runs out of keys: say so rather than overflow
             last = (bounds[1] - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
@@ -378,7 +386,8 @@ class Column:
             index = parent_index(col, "r", lookup, self.nest)
         else:
             w = f"w{col['link']}" if col.get("link") is not None else f"u{self.j}"
-            self.uniforms[w] = uniform(LINKS + col["link"]) if col.get("link") is not None else uniform(self.j)
+            self.uniforms[w] = (uniform(self.stream - self.j + LINKS + col["link"]) if col.get("link") is not None
+                                else uniform(self.stream))
             if col["table"] == self.table:
                 # self-reference: row r in [2^k, 2^(k+1)) points below 2^k, so inserting the doubling chunks
                 # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
@@ -407,7 +416,7 @@ class Column:
                 parts.append(string(literal_run))
                 literal_run = ""
             h = f"h{self.j}_{slot // 10 + 1}"
-            self.uniforms[h] = bits(self.j, slot // 10 + 1)
+            self.uniforms[h] = bits(self.stream, slot // 10 + 1)
             pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
             parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
             slot += 1
@@ -424,7 +433,7 @@ class Column:
         pools, picks = self.col["pieces"], []
         for i, pool in enumerate(pools):
             h = f"h{self.j}_{i // 5 + 1}"
-            self.uniforms[h] = bits(self.j, i // 5 + 1)
+            self.uniforms[h] = bits(self.stream, i // 5 + 1)
             slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
             index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
             if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool) * 3:

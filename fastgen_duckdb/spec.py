@@ -14,6 +14,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+import zlib
 
 import duckdb
 
@@ -188,6 +189,11 @@ def _sorted_numbers(xs, where: str, at_least: int = 2) -> list:
     return xs
 
 
+def default_salt(name: str) -> int:
+    """A generator's own random streams, from its name (any case): stable, and different between generators."""
+    return zlib.crc32(name.lower().encode()) & 0x7FFFFFFF
+
+
 def check_name(name: str) -> str:
     """A generator name: any text DuckDB can quote, but no control characters (a newline would end an SQL
     comment in an exported script) and unique among generators regardless of case, as DuckDB's names are."""
@@ -290,6 +296,9 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                                 "{\"product\" or \"sum\": [two other columns]}")
     if spec.get("copula") is not None:
         _validate_copula(spec["copula"], by_name, f"spec {name!r}")
+    salt = spec.setdefault("salt", default_salt(name))
+    if isinstance(salt, bool) or not isinstance(salt, int) or not 0 <= salt < 2 ** 31:
+        raise SpecError(f"spec {name!r}: 'salt' (the generator's own random streams) must be an integer in 0..2^31-1")
     if not isinstance(spec.get("source_rows", 0), int) or spec.get("source_rows", 0) < 0:
         raise SpecError(f"spec {name!r}: 'source_rows' must be a non-negative integer")
     return spec
