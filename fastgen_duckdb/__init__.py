@@ -15,7 +15,7 @@ import math
 
 import duckdb
 
-from . import caller, catalog, fidelity, inference, llm, profile
+from . import caller, catalog, database, fidelity, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
 from .spec import SpecError, UnsupportedType
@@ -57,9 +57,10 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         "fastgen_drop_udf": (lambda name: drop(con, name), [varchar]),
         "fastgen_report_udf": (lambda name, n, path: json.dumps(report(con, name, n, html=path)),
                                [varchar, bigint, varchar]),
-        "fastgen_generate_udf": (lambda schema, scale, seed: ", ".join(
-            f"{t} {n}" for t, n in generate(con, schema, scale=scale, seed=seed)),
-            [varchar, duckdb.sqltype("DOUBLE"), bigint]),
+        "fastgen_generate_udf": (lambda schema, scale, seed, into, replace, constraints: ", ".join(
+            f"{t} {n}" for t, n in generate(con, schema, scale=scale, seed=seed, into=into, replace=bool(replace),
+                                            constraints=constraints is not False)),
+            [varchar, duckdb.sqltype("DOUBLE"), bigint, varchar, boolean, boolean]),
     }
     for fname, (fn, params) in udfs.items():
         try:
@@ -80,8 +81,9 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
         CREATE OR REPLACE TEMP MACRO fastgen_drop(gen) AS fastgen_drop_udf(gen, {here});
         CREATE OR REPLACE TEMP MACRO fastgen_report(gen, "rows" := NULL, html := NULL) AS
             fastgen_report_udf(gen, "rows", html, {here})::JSON;
-        CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42) AS
-            fastgen_generate_udf(schema, scale, seed, {here});
+        CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42, "into" := NULL,
+                replace := false, constraints := true) AS
+            fastgen_generate_udf(schema, scale, seed, "into", replace, constraints, {here});
     """)
     return con
 
@@ -157,31 +159,19 @@ def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
         return catalog.save(cur, [spec_doc], replace=replace)[0]
 
 
-def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42) -> list[tuple[str, int]]:
-    """Fill every table of a schema (the generators of one DDL script), parents first; return (table, rows).
+def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42, into: str | None = None,
+             replace: bool = False, constraints: bool = True) -> list[tuple[str, int]]:
+    """Fill every table of a schema (the generators of one DDL script or `infer_all(con, 'main.*')`), parents
+    first, in one transaction; return (table, rows).
 
-    Each table gets ceil(its rows × scale) rows and its foreign keys reference parents generated at the same
-    scale. An existing table of the generator's name receives the rows, so its own constraints check them;
-    otherwise the table is created.
+    Each table gets its rows at `scale` and its foreign keys reference parents generated at the same scale. The
+    tables are made where the caller stands, or `into` another schema or ATTACHed database, with the
+    constraints of their source (keys, foreign keys, CHECKs, NOT NULL), so DuckDB checks every row; an empty
+    table of that name is filled as it is, a filled one is refused unless `replace`.
     """
     _check_scale(scale)
     with caller.cursor(con) as cur:
-        done = []
-        for name, rows in catalog.schema_plan(cur, schema, scale):
-            spec = catalog.get(cur, name)
-            exists = cur.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND schema_name = "
-                                 "current_schema() AND database_name = current_database()", [name]).fetchall()[0][0]
-            if not exists:
-                cur.execute(f"CREATE TABLE {ident(name)} AS FROM fastgen_sample({string(name)}, 0)")
-            cols = ", ".join(ident(c["name"]) for c in spec["columns"])
-            self_referencing = any(str(c.get("table")).lower() == name.lower() for c in spec["columns"] if c["kind"] == "reference")
-            # a self-referencing table goes in doubling chunks, each referring only to rows already inserted
-            bounds = [0] + [2 ** k for k in range(rows.bit_length()) if 2 ** k < rows] if self_referencing else [0]
-            for start, end in zip(bounds, bounds[1:] + [rows]):
-                cur.execute(f"INSERT INTO {ident(name)} ({cols}) SELECT * FROM fastgen_sample({string(name)}, {end - start}, "
-                            f"seed := {int(seed)}, start := {start}, scale := {float(scale)!r})")
-            done.append((name, rows))
-        return done
+        return database.generate(cur, schema, scale, seed, into=into, replace=replace, constraints=constraints)
 
 
 def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None = None) -> dict:

@@ -21,6 +21,8 @@ class Caller:
     where: tuple[str, str] | None = None   # (database, schema) the caller stands in, when known
 
 
+RESERVED = {"into", "rows"}   # DuckDB keywords: SQL callers quote these parameter names
+
 _CALLER: contextvars.ContextVar[Caller] = contextvars.ContextVar("fastgen_caller", default=Caller())
 
 
@@ -70,5 +72,5 @@ def option(name: str, value=None) -> str:
         return flag if value is True else f"{flag} {value}"
     if terms == "sql":
         text = {True: "true", False: "false"}.get(value, repr(value) if isinstance(value, str) else value)
-        return f"{name} := {text}"
+        return f"{ident(name) if name in RESERVED else name} := {text}"
     return f"{name}={value!r}"

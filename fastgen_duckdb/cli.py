@@ -22,6 +22,7 @@ import sys
 import duckdb
 
 import fastgen_duckdb as fg
+from .caller import calling
 from .sqltext import ident, string
 
 EXAMPLES = __doc__.split("\n\n", 1)[1]
@@ -92,7 +93,12 @@ def _report(con, args) -> None:
 
 
 def _generate(con, args) -> None:
-    for table, rows in fg.generate(con, args.schema, scale=args.scale, seed=args.seed):
+    into = args.into
+    if into and (into.lower().endswith((".duckdb", ".db")) or os.sep in into or os.path.exists(into)):
+        into = "fastgen_into"   # a database file: attached (created if missing) under an alias of our own
+        con.execute(f"ATTACH {string(args.into)} AS {into}")
+    for table, rows in fg.generate(con, args.schema, scale=args.scale, seed=args.seed, into=into,
+                                   replace=args.replace, constraints=not args.no_constraints):
         print(f"{table}\t{rows}")
 
 
@@ -146,6 +152,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("schema", nargs="?", help="the schema's name (see `fastgen show`; optional if there is one)")
     c.add_argument("--scale", type=float, default=1.0, help="row counts × this (default 1)")
     c.add_argument("--seed", type=int, default=42)
+    c.add_argument("--into", help="another schema, or a database file (created if missing), to make the tables in")
+    c.add_argument("--replace", action="store_true", help="drop and remake tables of the same name that hold rows")
+    c.add_argument("--no-constraints", action="store_true",
+                   help="make plain tables, without the source's keys, foreign keys and CHECKs (faster)")
     c = command("report", "fidelity: real vs synthetic scores (SDMetrics' formulas) for a generator learned from data")
     c.add_argument("generator")
     c.add_argument("--rows", type=int, help="synthetic rows (default: as many as the real rows, at most 100,000)")
@@ -193,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fastgen: cannot open {args.database!r}: {exc}", file=sys.stderr)
         return 2
     try:
-        COMMANDS[args.command](con, args)
+        with calling("cli"):   # errors advise --flags, not SQL parameters
+            COMMANDS[args.command](con, args)
     except (fg.SourceError, fg.SpecError, fg.GeneratorError, ValueError, duckdb.Error, OSError) as exc:
         print(f"fastgen {args.command}: {exc}", file=sys.stderr)
         return 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from . import children
 from .sqltext import ident, list_literal, literal, number, string
 from .spec import GRANULARITY, LADDER, SpecError, epoch, inside_type, type_bounds, type_family
 
@@ -94,16 +95,16 @@ def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:
     return (slots * (size // len(slots) + 1))[:size]
 
 
-def key_value(col: dict, j: int, row: str, nest: str = "") -> str:
+def key_value(col: dict, j: int, row: str, number: str = "") -> str:
     """Key column `col` (number j of its generator) at row index `row`: unique for every row (with the parent,
-    for a key numbered `within` a nest of `nest` rows)."""
+    for a key numbered `within` a parent: `number` is the row's number within its parent)."""
     family = type_family(col["type"])
     if family == "uuid":
         # high half random, low half a bijection of the row: unique by construction at any n
         low = (f"(({row}::UHUGEINT + hash(seed, {j})::UHUGEINT) * 11400714819323198485::UHUGEINT"
                f" % 18446744073709551616::UHUGEINT)::UBIGINT")
         return f"(lpad(hex(hash({row}, seed, {j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
-    index = f"({row} % {nest})" if col.get("within") else row
+    index = number if col.get("within") else row
     if col.get("shuffle"):  # a bijection within each block of `shuffle` rows: random-looking, still unique
         m = int(col["shuffle"])
         index = f"(({index} // {m}) * {m} + (({index} % {m}) * {SHUFFLE_MULTIPLIER % m | 1} + {m // 3}) % {m})"
@@ -120,40 +121,82 @@ def key_value(col: dict, j: int, row: str, nest: str = "") -> str:
 
 
 def parent_rows(spec: dict) -> str:
-    """A parent's row count in a run at `scale` (the macro parameter): sizes scale together."""
+    """A parent's row count in a run at `scale` (the macro parameter): sizes scale together, but a fixed
+    (dimension) table has its own rows at every scale."""
+    if spec.get("fixed"):
+        return str(len(spec["fixed"]["rows"]))
     return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
 
 
-def nest_size(spec: dict, lookup) -> str:
-    """Rows per parent of a table with a composite primary key, in a run at `scale`: its `nested` count, cut to
-    the rows of every other parent its key rotates through (at scale < 1 they shrink, and a nest larger than
-    them would repeat a key)."""
-    nested = [int(c["nested"]) for c in spec["columns"] if c.get("nested")] or \
-        [int(c["within"]) for c in spec["columns"] if c.get("within")]
-    if not nested:
-        return ""
-    others = [parent_rows(lookup(c["table"])) for c in spec["columns"] if c["kind"] == "reference" and c.get("within")]
-    return f"least({nested[0]}, {', '.join(others)})" if others else str(nested[0])
+def fixed_values(spec: dict, j: int) -> list:
+    """Column j of a fixed table's rows."""
+    return [row[j] for row in spec["fixed"]["rows"]]
 
 
-def table_rows(spec: dict, lookup, scale: float) -> int:
-    """A table's row count in a run at `scale` (as parent_rows and nest_size say in SQL): ⌈rows × scale⌉, or for
-    a nested table its parent's rows times the nest at that scale."""
-    def rows(s):
-        return max(1, math.ceil(int(s.get("source_rows") or 1) * scale))
-    nested = [c for c in spec["columns"] if c.get("nested")]
-    if not nested:
-        return math.ceil(int(spec.get("source_rows") or 0) * scale)
-    nest = min([int(nested[0]["nested"])] + [rows(lookup(c["table"])) for c in spec["columns"]
-                                             if c["kind"] == "reference" and c.get("within")])
-    return rows(lookup(nested[0]["table"])) * nest
+class Nest:
+    """Where row r of a table with a composite primary key sits: its parent row, and its number within that
+    parent. With the data's children per parent (`per_parent` on the nesting reference) and no second parent
+    in the key, a layout gives every parent its own count (children.py); otherwise every parent has `nested`
+    rows, cut at the run's scale to the rows of any other parent the key rotates through (at scale < 1 they
+    shrink, and a larger nest would repeat a key)."""
+
+    def __init__(self, spec: dict, lookup, param=None):
+        cols = spec["columns"]
+        self.lead = next((c for c in cols if c.get("nested")), None)
+        self.rotating = [c for c in cols if c["kind"] == "reference" and c.get("within")]
+        self.lookup, self.salt = lookup, int(spec.get("salt") or 0)
+        self.layout = None
+        if self.lead and self.lead.get("per_parent") and not self.rotating:
+            self.layout = children.layout(self.lead["per_parent"], self.salt)
+            block, parents, numbers = self.layout
+            # the layout's lists: a parameter of the table's own macro, inlined where another table needs them
+            self.parents = param("nest_parent", list_literal(parents, "INTEGER")) if param else list_literal(parents, "INTEGER")
+            self.numbers = param("nest_number", list_literal(numbers, "INTEGER")) if param else list_literal(numbers, "INTEGER")
+        counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
+        others = [parent_rows(lookup(c["table"])) for c in self.rotating]
+        self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
+
+    def parent(self, row: str) -> str:
+        if self.layout:
+            block, parents, _ = self.layout
+            slot = f"{at(self.parents, f'{row} % {len(parents)} + 1')}"
+            where = f"({row} // {len(parents)} * {block} + {slot})"
+            rows = parent_rows(self.lookup(self.lead["table"]))
+            return f"({where} % {rows})"   # past the table's own rows (a larger n than the plan's), parents repeat
+        return f"({row} // {self.size})"
+
+    def number(self, row: str) -> str:
+        if self.layout:
+            block, parents, _ = self.layout
+            wraps = f"(({row} // {len(parents)} * {block} + {at(self.parents, f'{row} % {len(parents)} + 1')}) // " \
+                    f"{parent_rows(self.lookup(self.lead['table']))})"
+            # past the plan's rows a parent comes round again: its numbers continue above the layout's largest
+            return f"({at(self.numbers, f'{row} % {len(parents)} + 1')} + {wraps} * {max(self.layout[2]) + 1})"
+        return f"({row} % {self.size})"
+
+    def index(self, col: dict, row: str) -> str:
+        """The parent row of a nested reference column (the nesting one, or one rotating within the nest)."""
+        if col.get("nested"):
+            return self.parent(row)
+        return f"(({self.number(row)} + {self.parent(row)}) % {parent_rows(self.lookup(col['table']))})"
+
+    def rows(self, spec: dict, scale: float) -> int:
+        """The table's rows in a run at `scale`, as the SQL above lays them out."""
+        parents = table_rows(self.lookup(self.lead["table"]), self.lookup, scale, at_least=1)
+        if self.layout:
+            return children.layout_rows(self.lead["per_parent"], self.salt, parents)
+        return parents * min([int(self.lead["nested"])] + [table_rows(self.lookup(c["table"]), self.lookup, scale, 1)
+                                                            for c in self.rotating])
 
 
-def parent_index(col: dict, row: str, lookup, nest: str) -> str:
-    """The parent row of a nested key column: `nest` rows per parent, or a rotation within each parent."""
-    if col.get("nested"):
-        return f"({row} // {nest})"
-    return f"((({row} % {nest}) + ({row} // {nest})) % {parent_rows(lookup(col['table']))})"
+def table_rows(spec: dict, lookup, scale: float, at_least: int = 0) -> int:
+    """A table's row count in a run at `scale` (as parent_rows and Nest say in SQL): ⌈rows × scale⌉, a fixed
+    table's own rows, or for a nested table what its nest gives its parents' rows."""
+    if spec.get("fixed"):
+        return len(spec["fixed"]["rows"])
+    if any(c.get("nested") for c in spec["columns"]):
+        return Nest(spec, lookup).rows(spec, scale)
+    return max(at_least, math.ceil(int(spec.get("source_rows") or 0) * scale))
 
 
 def row_value(lookup, table: str, column: str, row: str) -> str:
@@ -163,10 +206,13 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
     if not found:
         raise SpecError(f"generator {table!r} has no column {column!r} to reference")
     j, col = found[0]
+    if spec.get("fixed"):   # a dimension table's own rows, inlined: they are few
+        values = fixed_values(spec, j)
+        return at(list_literal(values, col["type"]), f"({row}) % {len(values)} + 1")
     if col["kind"] == "key":
-        return key_value(col, streams(spec) + j, row, nest_size(spec, lookup))
+        return key_value(col, streams(spec) + j, row, Nest(spec, lookup).number(row) if col.get("within") else "")
     if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
-        return row_value(lookup, col["table"], col["column"], parent_index(col, row, lookup, nest_size(spec, lookup)))
+        return row_value(lookup, col["table"], col["column"], Nest(spec, lookup).index(col, row))
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
 
 
@@ -211,25 +257,30 @@ class Copula:
 class Column:
     """What one column contributes to each layer of the SELECT."""
 
-    def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None):
+    def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
+                 nest: Nest | None = None):
         self.j, self.col, self.table, self.lookup = j, col, table, lookup
         self.stream = streams(lookup(table)) + j     # this column's hash stream number
         self.shared = shared                 # the copula's uniform for this column, if it is in one
         self.alias = f"f{j}"                 # its name inside the macro; the source's name only at the end
         self.by_name: dict[str, "Column"] = {}
         self.family = type_family(col["type"])
-        self.nest = nest_size(lookup(table), lookup) if col.get("nested") or col.get("within") else ""
+        self.nest = nest                     # where a row of a table with a composite key sits
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, str] = {}     # parameter-table columns
         self.value = ""                      # layer 3, before the null wrapper and the cast
-        if col.get("after"):  # drawn as its gap after another column; bound() adds the two
+        self.fixed = bool(lookup(table).get("fixed"))
+        if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
+            values = fixed_values(lookup(table), j)
+            self.value = at(self._param("rows", list_literal(values, col["type"])), f"r % {len(values)} + 1")
+        elif col.get("after"):  # drawn as its gap after another column; bound() adds the two
             self.v = self._u()
             gap = self._interpolate(col["after"]["gaps"], "gap", self.v)
             self.value = f"round({gap})" if self.family in ("integer", "date") else gap
         else:
             getattr(self, "_" + col["kind"])()
-        if self.cut > 0:
+        if self.cut > 0 and not self.fixed:
             self.uniforms.setdefault(f"u{j}", uniform(self.stream))
 
     # -- helpers shared by kinds --------------------------------------------------------------------
@@ -301,7 +352,7 @@ class Column:
         parent, the bin read off the parent's draw."""
         self.by_name = columns
         given = self.col.get("given")
-        if not given:
+        if not given or self.fixed:
             return
         parent = columns[given["column"].lower()]
         bins = int(given["bins"])
@@ -370,7 +421,7 @@ class Column:
 
     def _key(self):
         col = self.col
-        self.value = key_value(col, self.stream, "r", self.nest)
+        self.value = key_value(col, self.stream, "r", self.nest.number("r") if self.nest else "")
         bounds = type_bounds(col["type"])
         if bounds and not col.get("within"):  # a small type runs out of keys: say so rather than overflow
             last = (bounds[1] - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
@@ -383,12 +434,14 @@ class Column:
         """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""
         col, lookup = self.col, self.lookup
         if col.get("nested") or col.get("within"):
-            index = parent_index(col, "r", lookup, self.nest)
+            index = self.nest.index(col, "r")
         else:
-            w = f"w{col['link']}" if col.get("link") is not None else f"u{self.j}"
-            self.uniforms[w] = (uniform(self.stream - self.j + LINKS + col["link"]) if col.get("link") is not None
-                                else uniform(self.stream))
-            if col["table"] == self.table:
+            if col.get("link") is not None:   # the columns of one composite foreign key share one draw
+                w = f"w{col['link']}"
+                self.uniforms[w] = uniform(self.stream - self.j + LINKS + col["link"])
+            else:
+                w = self._u()
+            if col["table"].lower() == self.table.lower():
                 # self-reference: row r in [2^k, 2^(k+1)) points below 2^k, so inserting the doubling chunks
                 # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
                 g = "pow(2, floor(log2(greatest(r, 1))))::BIGINT"
@@ -396,8 +449,14 @@ class Column:
                 self.value = (f"CASE WHEN r = 0 THEN NULL ELSE {row_value(lookup, col['table'], col['column'], index)} "
                               "END")
                 return
+            parent = lookup(col["table"])
+            rows = parent_rows(parent)
+            if col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
+                x = self._interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
+                rank = f"least(floor({x} * {rows}), {rows} - 1)::HUGEINT"
+                index = f"(({rank} * {children.PRIME} + {int(parent.get('salt') or 0)}) % {rows})::BIGINT"
             else:
-                index = f"floor({w} * {parent_rows(lookup(col['table']))})::BIGINT"
+                index = f"floor({w} * {rows})::BIGINT"
         self.value = row_value(lookup, col["table"], col["column"], index)
 
     def _text(self):
@@ -451,6 +510,8 @@ class Column:
         aliases (f0, f1…), so a column named like a macro parameter (n, seed, start, scale) is never captured."""
         me, out = self.alias, ident(self.col["name"])
         after = self.col.get("after")
+        if self.fixed:
+            return f"{me} AS {out}"
         if after:
             gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
                    "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
@@ -477,6 +538,8 @@ class Column:
         return self.by_name[name.lower()].alias
 
     def output(self) -> str:
+        if self.fixed:
+            return f"CAST({self.value} AS {self.col['type']}) AS {self.alias}"
         value, arms, edge = self.value, [], self.col["nulls"]
         if edge > 0:
             arms.append(f"WHEN u{self.j} < {number(edge)} THEN NULL")
@@ -491,7 +554,7 @@ class Column:
         return f"CAST({value} AS {self.col['type']}) AS {self.alias}"
 
 
-def _columns(spec: dict, lookup) -> tuple[list[Column], Copula]:
+def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict]:
     def find(name):
         if name.lower() == spec["name"].lower():
             return spec
@@ -499,17 +562,23 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula]:
         if found is None:
             raise SpecError(f"spec {spec['name']!r} references generator {name!r}, which does not exist")
         return found
-    copula = Copula(spec)
-    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()))
+    copula = Copula({} if spec.get("fixed") else spec)
+    shared: dict[str, str] = {}   # parameters of the table rather than of one column (a nest's layout)
+
+    def param(what: str, sql: str) -> str:
+        shared[f"t_{what}"] = sql
+        return f"p.t_{what}"
+    nest = Nest(spec, find, param) if any(c.get("nested") or c.get("within") for c in spec["columns"]) else None
+    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest)
                for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in columns:
         c.resolve(by_name)
-    return columns, copula
+    return columns, copula, shared
 
 
-def _params(columns: list[Column]) -> str:
-    params = {k: v for c in columns for k, v in c.params.items()} or {"unused": "NULL"}
+def _params(columns: list[Column], shared: dict[str, str]) -> str:
+    params = {**shared, **{k: v for c in columns for k, v in c.params.items()}} or {"unused": "NULL"}
     return ", ".join(f"{sql} AS {name}" for name, sql in params.items())
 
 
@@ -535,8 +604,8 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
 
     `lookup(name) -> spec` finds the generators that foreign keys reference (their key formulas are inlined).
     """
-    columns, copula = _columns(spec, lookup)
-    params_sql = f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT {_params(columns)}"
+    columns, copula, shared = _columns(spec, lookup)
+    params_sql = f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT {_params(columns, shared)}"
     rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
             f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
             f"WHERE b * {BLOCK} + c.i < n")
@@ -548,6 +617,6 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
 def compile_query(spec: dict, lookup=None) -> str:
     """One self-contained SELECT (parameters in a CTE) over `fastgen_rows(r)`, with n, seed, start and scale
     left as bare names: the form that dialect.py rewrites for other engines."""
-    columns, copula = _columns(spec, lookup)
-    return (f"WITH fastgen_params AS (SELECT {_params(columns)})\n"
+    columns, copula, shared = _columns(spec, lookup)
+    return (f"WITH fastgen_params AS (SELECT {_params(columns, shared)})\n"
             + _select(columns, copula, "SELECT r FROM fastgen_rows", "fastgen_params"))

@@ -212,6 +212,57 @@ def _duckdb_type(table: str, column: str, dtype: exp.DataType | None) -> str:
         return text  # refused with the column's name by require_supported
 
 
+def constraints(t: TableDef, tables: list[TableDef], names: dict[str, str] | None = None) -> dict:
+    """A table's constraints as plain data for its spec, to recreate it elsewhere (`generate(into=…)`): keys,
+    foreign keys (to generator names, with their target columns spelled out), CHECKs and NOT NULL columns."""
+    names, by_name = names or {}, {p.name.lower(): p for p in tables}
+
+    def targets(fk):
+        parent = by_name.get(fk["table"].lower())
+        return list(fk["references"] or (parent.primary_key if parent else []))
+    fks = [{"columns": fk["columns"], "table": names.get(fk["table"].lower(), fk["table"]), "references": targets(fk)}
+           for fk in t.foreign_keys]
+    found = {"primary_key": t.primary_key,
+             "unique": [list(u) for u in t.unique] + [[c.name] for c in t.columns
+                                                       if c.unique and [c.name] != t.primary_key],
+             "foreign_keys": fks, "checks": list(t.checks) + [x for c in t.columns for x in c.checks],
+             "not_null": [c.name for c in t.columns if c.not_null and c.name not in t.primary_key]}
+    return {k: v for k, v in found.items() if v}
+
+
+def table_def(spec: dict) -> TableDef:
+    """The table a spec's rows go into, with the constraints its spec keeps (see constraints)."""
+    kept = spec.get("constraints") or {}
+    if not isinstance(kept, dict):
+        raise SpecError(f"spec {spec['name']!r}: 'constraints' must be an object")
+    names = {c["name"].lower() for c in spec["columns"]}
+
+    def columns(field, cols):
+        if not isinstance(cols, list) or not all(isinstance(c, str) and c.lower() in names for c in cols):
+            raise SpecError(f"spec {spec['name']!r}: constraints.{field} must list columns of the table")
+        return list(cols)
+    checks = kept.get("checks", [])
+    for check in checks:   # a CHECK is one boolean expression over the row, nothing else
+        try:
+            node = sqlglot.parse_one(str(check), read="duckdb")
+        except (sqlglot.errors.ParseError, sqlglot.errors.TokenError):
+            node = None
+        if node is None or isinstance(node, (exp.Query, exp.Command, exp.DDL, exp.DML)) or node.find(exp.Query):
+            raise SpecError(f"spec {spec['name']!r}: constraints.checks holds {str(check)[:60]!r}, not a boolean expression")
+    not_null = {c.lower() for c in columns("not_null", kept.get("not_null", []))}
+    pk = columns("primary_key", kept.get("primary_key", []))
+    table = TableDef(name=spec["name"], columns=[
+        ColumnDef(name=c["name"], type=c["type"], not_null=c["name"].lower() in not_null) for c in spec["columns"]],
+        primary_key=pk, unique=[columns("unique", u) for u in kept.get("unique", [])],
+        checks=[str(x) for x in checks])
+    for fk in kept.get("foreign_keys", []):
+        if not isinstance(fk, dict) or not isinstance(fk.get("table"), str):
+            raise SpecError(f"spec {spec['name']!r}: constraints.foreign_keys entries need 'columns', 'table', 'references'")
+        table.foreign_keys.append({"columns": columns("foreign_keys", fk.get("columns")), "table": fk["table"],
+                                   "references": [str(x) for x in fk.get("references") or []]})
+    return table
+
+
 def duckdb_ddl(tables: list[TableDef]) -> str:
     """The tables as DuckDB DDL with every constraint DuckDB enforces: to create the real tables to fill."""
     from .sqltext import ident

@@ -31,13 +31,27 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         tables = ddl.catalog_tables(con, src.database, src.schema)
         if not tables:
             raise SourceError(f"schema {src.text[:-2]!r} has no tables")
-        by_table = {}
+        by_table, relation = {}, {}
         for t in tables:
-            table = Source("table", t.name, f"{src.relation}.{ident(t.name)}", t.name)
-            spec = from_data(con, table, t.name, rows, settings)
+            relation[t.name] = f"{src.relation}.{ident(t.name)}"
+            spec = from_data(con, Source("table", t.name, relation[t.name], t.name), t.name, rows, settings)
             spec["columns"] = [enforce(col, t.column(col["name"])) for col in spec["columns"]]
             by_table[t.name] = spec
-        specs = [dependence.prune(by_table[t]) for t in relations.link(tables, by_table, src.schema, set(by_table))]
+        counts = {}
+        for t in tables:
+            for fk in t.foreign_keys:
+                parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
+                keys = fk["references"] or (parent.primary_key if parent else [])
+                if parent is not None and parent is not t and len(keys) == len(fk["columns"]):
+                    counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
+                        con, relation[t.name], fk["columns"], relation[parent.name], keys)
+        specs = [dependence.prune(by_table[t])
+                 for t in relations.link(tables, by_table, src.schema, set(by_table), counts)]
+        calendars = {t.name for t in tables if profile.is_calendar(con, relation[t.name], by_table[t.name]["columns"])}
+        for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, calendars):
+            spec = by_table[name]
+            spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
+                                                  next(t for t in tables if t.name == name).primary_key)}
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
     return specs
@@ -80,10 +94,8 @@ def from_table_def(con, table: ddl.TableDef, settings: Settings, name: str) -> d
             col = priors.column_spec(coldef)
         columns.append(col)
     return _credit({"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}",
-                    "source_rows": answers.rows or 0, "inferred_by": "schema", "columns": columns,
-                    "constraints": {k: v for k, v in (("primary_key", table.primary_key), ("unique", table.unique),
-                                                      ("foreign_keys", table.foreign_keys), ("checks", table.checks))
-                                    if v}}, client, settings, "llm")
+                    "source_rows": answers.rows or 0, "inferred_by": "schema", "columns": columns},
+                   client, settings, "llm")
 
 
 def _alone(col: dict) -> dict:

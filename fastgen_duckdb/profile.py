@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import dependence
+from . import children, dependence
 from .compiler import slot_table
 from .sources import Source, SourceError
 from .spec import GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, monotone, require_supported, type_family
@@ -297,3 +297,32 @@ def split_words(text: str, k: int) -> list[str]:
     chosen = [cuts[a - 1] if a > 0 else 0 for a in at]
     bounds = [0] + sorted(chosen) + [len(text)]
     return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
+def rows(con, relation: str, columns: list[dict], order: list[str]) -> list[list]:
+    """A table's rows as plain values (numbers and booleans as such, the rest as DuckDB's text; inf and NaN as
+    text), in the order of `order` (a key) then of every column: what a fixed table reproduces."""
+    exprs = [ident(c["name"]) if type_family(c["type"]) in ("integer", "float", "boolean") else f"{ident(c['name'])}::VARCHAR"
+             for c in columns]
+    by = ", ".join(ident(c) for c in order + [c["name"] for c in columns if c["name"] not in order])
+    return [[str(v) if isinstance(v, float) and not math.isfinite(v) else v for v in row]
+            for row in con.execute(f"SELECT {', '.join(exprs)} FROM {relation} ORDER BY {by}").fetchall()]
+
+
+def is_calendar(con, relation: str, columns: list[dict]) -> bool:
+    """A table with a DATE column holding every day from its first to its last once: a calendar."""
+    dates = [ident(c["name"]) for c in columns if type_family(c["type"]) == "date"]
+    if not dates:
+        return False
+    tests = ", ".join(f"count(DISTINCT {d}) = count(*) AND max({d}) - min({d}) + 1 = count(*)" for d in dates)
+    return any(con.execute(f"SELECT {tests} FROM {relation}").fetchall()[0])
+
+
+def children_per_parent(con, child: str, columns: list[str], parent: str, keys: list[str]) -> list[float]:
+    """Quantile knots of how many rows of `child` reference each row of `parent` (zero for a parent none
+    references): the distribution children.py keeps."""
+    on = " AND ".join(f"c.{ident(a)} = p.{ident(b)}" for a, b in zip(columns, keys))
+    by = ", ".join(f"p.{ident(k)}" for k in keys)
+    counts = con.execute(f"SELECT quantile_cont(n, {_probs(children.KNOTS)}) FROM (SELECT count(c.{ident(columns[0])}) "
+                         f"AS n FROM {parent} AS p LEFT JOIN {child} AS c ON {on} GROUP BY {by})").fetchall()[0][0]
+    return children.from_counts(counts) if counts else []

@@ -11,11 +11,13 @@ import math
 
 from sqlglot import exp, parse_one
 
-from .ddl import TableDef
+from .ddl import TableDef, constraints
 from .spec import SpecError, type_family
 
 DEFAULT_ROWS = 1000          # rows of a table with no parents, when neither data nor a model says
 CHILDREN_PER_PARENT = 4      # rows per parent row for tables with foreign keys, likewise
+DIMENSION_ROWS = 256         # a narrow referenced table of at most this many rows (countries: 250) is a lookup
+DIMENSION_COLUMNS = 6        # lookups are narrow (code, label, description, a parent): entities are wider
 
 
 class RelationError(SpecError):
@@ -23,44 +25,64 @@ class RelationError(SpecError):
 
 
 def dependency_order(tables: list[TableDef]) -> list[TableDef]:
-    """Parents before children; a cycle of NOT NULL foreign keys cannot be satisfied and is reported."""
+    """Parents before children, for every foreign key that allows it: only a nullable key that closes a cycle
+    points to a later table (it is generated NULL). A cycle of NOT NULL foreign keys cannot be satisfied and
+    is reported."""
     by_name = {t.name.lower(): t for t in tables}
-    done, visiting, order = set(), [], []
-
-    def visit(t: TableDef):
+    required: dict[str, set[str]] = {}
+    wanted: dict[str, set[str]] = {}
+    for t in tables:
         key = t.name.lower()
-        if key in done:
-            return
-        if key in visiting:
-            cycle = visiting[visiting.index(key):] + [key]
-            raise RelationError("foreign keys form a cycle: " + " -> ".join(cycle) + "; no rows can satisfy all of "
-                                "them at once. Make one of these foreign key columns nullable, or drop it.")
-        visiting.append(key)
+        required[key], wanted[key] = set(), set()
         for fk in t.foreign_keys:
-            parent = by_name.get((fk["table"] or "").lower())
-            if parent is None:
+            parent = (fk["table"] or "").lower()
+            if parent not in by_name:
                 raise RelationError(f"{t.name}.{', '.join(fk['columns'])} references table {fk['table']!r}, "
                                     "which is not in this DDL")
-            required = any(t.column(c) and t.column(c).not_null for c in fk["columns"])
-            if parent is not t and required:
-                visit(parent)
-        visiting.pop()
-        done.add(key)
-        order.append(t)
-
-    for t in tables:
-        visit(t)
+            if parent != key:
+                wanted[key].add(parent)
+                if any(t.column(c) and t.column(c).not_null for c in fk["columns"]):
+                    required[key].add(parent)
+    placed: set[str] = set()
+    order: list[TableDef] = []
+    while len(order) < len(tables):
+        waiting = [t for t in tables if t.name.lower() not in placed]
+        ready = [t for t in waiting if wanted[t.name.lower()] <= placed] or \
+            [t for t in waiting if required[t.name.lower()] <= placed][:1]   # stuck: a nullable key gives way
+        if not ready:
+            raise RelationError("foreign keys form a cycle: " + " -> ".join(_cycle(required, waiting)) + "; no rows "
+                                "can satisfy all of them at once. Make one of these foreign key columns nullable, "
+                                "or drop it.")
+        for t in ready:
+            placed.add(t.name.lower())
+            order.append(t)
     return order
 
 
-def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_model: set[str] = frozenset()) -> list[str]:
-    """Turn the DDL's relations into spec fields (in place); return the tables in generation order."""
+def _cycle(required: dict[str, set[str]], waiting: list[TableDef]) -> list[str]:
+    """A cycle of NOT NULL foreign keys among tables none of which can go first."""
+    path = [waiting[0].name.lower()]
+    while True:
+        step = sorted(p for p in required[path[-1]] if p in {t.name.lower() for t in waiting})[0]
+        if step in path:
+            return path[path.index(step):] + [step]
+        path.append(step)
+
+
+def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_model: set[str] = frozenset(),
+         per_parent: dict | None = None) -> list[str]:
+    """Turn the DDL's relations into spec fields (in place); return the tables in generation order.
+
+    `per_parent[(table, (columns…))]` holds the data's children-per-parent quantiles of a foreign key: kept on
+    its reference columns, so each parent gets its count of children as in the data (children.py)."""
+    per_parent = per_parent or {}
     order = dependency_order(tables)
     rank = {t.name.lower(): i for i, t in enumerate(order)}
     names = {t.name.lower(): specs[t.name]["name"] for t in tables}
     for t in order:
         spec = specs[t.name]
         spec["schema"] = schema
+        spec["constraints"] = constraints(t, tables, names)
         cols = {c["name"].lower(): c for c in spec["columns"]}
         parents = {fk["table"].lower() for fk in t.foreign_keys if rank[fk["table"].lower()] < rank[t.name.lower()]}
         if t.name not in sized_by_model:
@@ -72,6 +94,7 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
             if len(targets) != len(fk["columns"]):
                 raise RelationError(f"{t.name}: foreign key ({', '.join(fk['columns'])}) names "
                                     f"{len(targets)} column(s) of {parent.name}")
+            counts = per_parent.get((t.name.lower(), tuple(c.lower() for c in fk["columns"])))
             for child, target in zip(fk["columns"], targets):
                 col = cols[child.lower()]
                 not_null = bool(t.column(child) and t.column(child).not_null)
@@ -79,6 +102,7 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                     "name": col["name"], "type": col["type"], "kind": "reference", "table": names[parent.name.lower()],
                     "column": target, "nulls": 0.0 if not_null else min(col.get("nulls", 0.0), 0.05),
                     **({"link": k} if len(fk["columns"]) > 1 else {}), "origin": "schema",
+                    **({"per_parent": counts} if counts else {}),
                     **({"label": col["label"]} if col.get("label") else {})})
                 if rank[parent.name.lower()] > rank[t.name.lower()]:  # closes a cycle: its parent comes later
                     cols[child.lower()].update(nulls=1.0, note="NULL: a nullable foreign key closing a cycle")
@@ -129,7 +153,8 @@ def _nest(t: TableDef, spec: dict, cols: dict, specs: dict, tables) -> None:
             col["within"] = per_parent
         else:
             cols[name] = _replace(spec, col, _row_key(col, within=per_parent))
-    spec["source_rows"] = per_parent * parent_rows
+    if not cols[next(iter(nested))].get("per_parent"):   # without the data's counts, every parent gets the nest
+        spec["source_rows"] = per_parent * parent_rows
 
 
 def _comparisons(t: TableDef, cols: dict) -> None:
@@ -149,3 +174,21 @@ def _comparisons(t: TableDef, cols: dict) -> None:
                 continue
             a["at_least" if isinstance(cond, (exp.GTE, exp.GT)) else "at_most"] = b["name"]
             a["strict"] = isinstance(cond, (exp.GT, exp.LT))
+
+
+def dimensions(tables: list[TableDef], rows: dict[str, int], calendars: set[str]) -> list[str]:
+    """The lookup tables of a schema, reproduced row for row at every scale rather than drawn: tables other
+    tables reference, narrow (at most DIMENSION_COLUMNS columns) and of at most DIMENSION_ROWS rows (region,
+    nation, currencies, status codes), or calendars (a DATE column with every day once), whose own foreign keys
+    lead only to lookup tables. Parents first. Entities that grow with the data (customers, suppliers) are
+    wider, and are drawn."""
+    referenced = {fk["table"].lower() for t in tables for fk in t.foreign_keys if fk["table"].lower() != t.name.lower()}
+    fixed: list[str] = []
+    for t in dependency_order(tables):
+        key = t.name.lower()
+        small = (rows.get(t.name, DIMENSION_ROWS + 1) <= DIMENSION_ROWS and len(t.columns) <= DIMENSION_COLUMNS) \
+            or t.name in calendars
+        parents = {fk["table"].lower() for fk in t.foreign_keys}
+        if key in referenced and small and parents <= {f.lower() for f in fixed}:
+            fixed.append(t.name)
+    return fixed

@@ -296,12 +296,30 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                                 "{\"product\" or \"sum\": [two other columns]}")
     if spec.get("copula") is not None:
         _validate_copula(spec["copula"], by_name, f"spec {name!r}")
+    if spec.get("fixed") is not None:
+        _validate_fixed(con, spec, f"spec {name!r}")
     salt = spec.setdefault("salt", default_salt(name))
     if isinstance(salt, bool) or not isinstance(salt, int) or not 0 <= salt < 2 ** 31:
         raise SpecError(f"spec {name!r}: 'salt' (the generator's own random streams) must be an integer in 0..2^31-1")
     if not isinstance(spec.get("source_rows", 0), int) or spec.get("source_rows", 0) < 0:
         raise SpecError(f"spec {name!r}: 'source_rows' must be a non-negative integer")
     return spec
+
+
+MAX_FIXED_ROWS = 100_000
+
+
+def _validate_fixed(con, spec: dict, where: str) -> None:
+    """A fixed (dimension) table: its rows, reproduced as they are at every scale; the columns' own
+    distributions stay in the spec, and apply again if `fixed` is removed."""
+    fixed, width = spec["fixed"], len(spec["columns"])
+    rows = fixed.get("rows") if isinstance(fixed, dict) else None
+    if not isinstance(rows, list) or not 1 <= len(rows) <= MAX_FIXED_ROWS or \
+            not all(isinstance(r, list) and len(r) == width for r in rows):
+        raise SpecError(f"{where}: 'fixed' is {{\"rows\": [[one value per column], …]}}, 1 to {MAX_FIXED_ROWS:,} rows "
+                        f"of {width} values; remove it to draw the table from its columns' distributions instead")
+    for j, col in enumerate(spec["columns"]):
+        _check_values(con, [r[j] for r in rows], col["type"], f"{where}, fixed rows, column {col['name']!r}")
 
 
 def copula_member(col: dict) -> bool:
@@ -389,6 +407,10 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
     elif kind == "reference":
         if not isinstance(col.get("table"), str) or not isinstance(col.get("column"), str):
             raise SpecError(f"{where}: a reference needs the 'table' (generator) and 'column' it points to")
+        if col.get("per_parent") is not None:
+            counts = _sorted_numbers(col["per_parent"], f"{where}, per_parent (children per parent row, ascending)")
+            if counts[0] < 0 or counts[-1] <= 0:
+                raise SpecError(f"{where}: per_parent counts must be >= 0, and not all 0")
     elif kind == "text":
         _validate_text(col, where)
     special = col.get("special")

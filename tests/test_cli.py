@@ -85,7 +85,7 @@ def test_fastgen_command_mirrors_sql(saved, tmp_path):
     (["sample", "{db}", "ghost", "5"], "unknown generator 'ghost'; known: people"),
     (["infer", "{db}", "ghost_table"], "unknown source 'ghost_table'"),
     (["sample", "{db}", "people", "-1"], "n must be a whole number >= 0"),
-    (["infer", "{db}", "people"], "exists; pass replace"),
+    (["infer", "{db}", "people"], "exists; pass --replace to overwrite it, or --name"),
 ])
 def test_fastgen_command_errors_say_what_to_do(saved, args, message):
     db_path, _ = saved

@@ -55,3 +55,30 @@ def test_every_generator_draws_its_own_streams(con):
     assert abs(np.corrcoef(a, b)[0, 1]) < 4 / np.sqrt(20000)      # independent draws, row by row
     again = np.array(con.execute("SELECT x FROM fastgen_sample('customer', 20000, seed := 5)").fetchall(), float)[:, 0]
     assert (a == again).all()                                       # same seed, same rows
+
+
+def test_a_nullable_foreign_key_still_points_to_its_parent(con):
+    """A nullable foreign key whose parent sorts after it (no cycle) is drawn, not generated NULL, and keeps
+    the data's skew of children per parent (here 0, 1 or 7 children)."""
+    con.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY, v DOUBLE)")
+    con.execute("CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id))")
+    con.execute("INSERT INTO parent SELECT range, range * 1.5 FROM range(400)")
+    # parents 0..199 have no child, 200..349 one, 350..399 seven
+    con.execute("INSERT INTO child SELECT row_number() OVER () - 1, p FROM (SELECT range AS p FROM range(200, 350) "
+                "UNION ALL SELECT 350 + range % 50 FROM range(350))")
+    fg.infer_all(con, "main.*")
+    ref = next(c for c in fg.spec(con, "child")["columns"] if c["name"] == "parent_id")
+    assert ref["kind"] == "reference" and ref["nulls"] == 0.0 and "note" not in ref
+    assert ref["per_parent"][0] == 0 and ref["per_parent"][-1] == 7
+    fg.generate(con, into="synth")
+    orphans, nulls = con.execute("SELECT count(*) FILTER (WHERE p.id IS NULL AND c.parent_id IS NOT NULL), "
+                                 "count(*) FILTER (WHERE c.parent_id IS NULL) FROM synth.child c "
+                                 "LEFT JOIN synth.parent p ON p.id = c.parent_id").fetchall()[0]
+    assert orphans == 0 and nulls == 0
+    counts = dict(con.execute("SELECT k, count(*) FROM (SELECT count(c.id) AS k FROM synth.parent p "
+                              "LEFT JOIN synth.child c ON c.parent_id = p.id GROUP BY p.id) GROUP BY k").fetchall())
+    # children draw parents by weight, so a parent of weight 1 has none with probability e^-1 (Poisson):
+    # 0.5 + 0.375 / e = 0.64 childless expected, against 0.25 = 1 - 300 / 400 if parents were uniform
+    childless = counts.get(0, 0) / 400
+    assert 0.5 <= childless <= 0.75
+    assert sum(n for k, n in counts.items() if k >= 4) >= 30    # the 50 busy parents stay busy

@@ -184,12 +184,12 @@ def test_schema_names_with_case_and_quotes(con, schema):
     con.execute(f"CREATE SCHEMA {quoted}")
     con.execute(f"CREATE TABLE {quoted}.parent (id INTEGER PRIMARY KEY, v DOUBLE)")
     con.execute(f"CREATE TABLE {quoted}.child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES {quoted}.parent (id))")
-    con.execute(f"INSERT INTO {quoted}.parent SELECT range, range * 1.5 FROM range(100)")
-    con.execute(f"INSERT INTO {quoted}.child SELECT range, range % 100 FROM range(300)")
+    con.execute(f"INSERT INTO {quoted}.parent SELECT range, range * 1.5 FROM range(400)")   # no lookup table
+    con.execute(f"INSERT INTO {quoted}.child SELECT range, range % 400 FROM range(1200)")
     spelled = quoted if schema != "Sales" else "SALES"
     assert sorted(fg.infer_all(con, f"{spelled}.*")) == ["child", "parent"]
     assert fg.spec(con, "child")["schema"] == schema
-    assert dict(fg.generate(con, schema.lower() if schema == "Sales" else schema, scale=0.5)) == {"parent": 50, "child": 150}
+    assert dict(fg.generate(con, schema.lower() if schema == "Sales" else schema, scale=0.5)) == {"parent": 200, "child": 600}
 
 
 def test_use_schema_then_generate_writes_there(con):

@@ -92,8 +92,11 @@ def test_sql_and_cli_generate(con, db_path):
     assert order.index("customers") < order.index("orders") < order.index("order_lines")
     assert order.index("products") < order.index("order_lines")
     con.close()
-    out = subprocess.run([sys.executable, "-m", "fastgen_duckdb.cli", "generate", db_path, "--scale", "0.01"],
-                         capture_output=True, text=True, check=True).stdout
+    again = subprocess.run([sys.executable, "-m", "fastgen_duckdb.cli", "generate", db_path, "--scale", "0.01"],
+                           capture_output=True, text=True)
+    assert again.returncode == 1 and "exists and holds" in again.stderr and "--into synth" in again.stderr
+    out = subprocess.run([sys.executable, "-m", "fastgen_duckdb.cli", "generate", db_path, "--scale", "0.01",
+                          "--replace"], capture_output=True, text=True, check=True).stdout
     assert dict(line.split("\t") for line in out.splitlines()) == {
         "customers": "10", "products": "10", "orders": "40", "order_lines": "160"}
 

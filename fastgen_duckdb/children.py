@@ -1,0 +1,78 @@
+"""How many children each parent row has: the data's distribution, kept by construction.
+
+A foreign key's `per_parent` holds quantile knots of the number of child rows per parent row in the data
+(zeros included: customers without orders). Two ways to keep it, both pure functions of the row number:
+
+- A plain foreign key (orders -> customer) gives parent rows weights: the parent of rank fraction t weighs
+  Q(t), the count quantile. A child draws a rank through the inverse of the cumulative weight (a table of
+  knots, interpolated like any numeric column), then a bijection of the parent rows turns the rank into a
+  parent row, so that activity is not ordered along the keys. Each parent then gets about Q(t) children
+  (zero where Q is zero), with the data's skew, at any scale.
+- A nested key (lineitem's (l_orderkey, l_linenumber) under orders) needs exact counts, numbered 1..c within
+  each parent. A block of B parents gets the counts Q((i + 0.5) / B), shuffled; a layout lists, for each
+  child slot of the block, its parent and its number within that parent. Child row r lies in block
+  r // T (T slots per block) at slot r % T: the tuple is unique, and every parent has its count of rows.
+"""
+from __future__ import annotations
+
+import bisect
+import random
+
+KNOTS = 65           # quantile knots of children per parent, in the spec
+RANK_KNOTS = 257     # knots of the inverse cumulative weight, compiled
+LAYOUT_SLOTS = 4096  # about this many child slots per block of parents
+PRIME = 2305843009213693951  # 2^61 - 1: multiplying by it permutes the rows of any parent table (< 2^61 rows)
+
+
+def _at(knots: list[float], t: float) -> float:
+    """The count quantile at fraction t (linear between knots)."""
+    x = t * (len(knots) - 1)
+    k = min(int(x), len(knots) - 2)
+    return knots[k] + (x - k) * (knots[k + 1] - knots[k])
+
+
+def rank_knots(per_parent: list[float]) -> list[float]:
+    """Knots of the rank fraction a child's uniform u falls on, where parents weigh their count quantile: the
+    inverse of the normalized cumulative weight, at RANK_KNOTS equal steps of u."""
+    grid = 4096
+    weights = [max(0.0, _at(per_parent, (i + 0.5) / grid)) for i in range(grid)]
+    total = sum(weights)
+    if total <= 0:
+        return [i / (RANK_KNOTS - 1) for i in range(RANK_KNOTS)]
+    cumulative, run = [0.0], 0.0
+    for w in weights:
+        run += w / total
+        cumulative.append(run)
+    out = []
+    for i in range(RANK_KNOTS):
+        u = i / (RANK_KNOTS - 1)
+        k = min(max(bisect.bisect_left(cumulative, u) - 1, 0), grid - 1)
+        span = cumulative[k + 1] - cumulative[k]
+        out.append((k + ((u - cumulative[k]) / span if span > 0 else 0.0)) / grid)
+    return [min(max(x, 0.0), 1.0) for x in out]
+
+
+def layout(per_parent: list[float], salt: int) -> tuple[int, list[int], list[int]]:
+    """A block of B parents with the data's counts (stratified, shuffled): for each child slot, its parent's
+    offset in the block and its number within that parent."""
+    mean = max(sum(_at(per_parent, (i + 0.5) / 1024) for i in range(1024)) / 1024, 1e-9)
+    block = int(min(1024, max(16, LAYOUT_SLOTS // max(1.0, mean))))
+    counts = [max(0, round(_at(per_parent, (i + 0.5) / block))) for i in range(block)]
+    random.Random(salt).shuffle(counts)
+    parents = [i for i, c in enumerate(counts) for _ in range(c)]
+    numbers = [k for c in counts for k in range(c)]
+    if not parents:          # every parent childless: one slot so the arithmetic holds
+        parents, numbers = [0], [0]
+    return block, parents, numbers
+
+
+def layout_rows(per_parent: list[float], salt: int, parents: int) -> int:
+    """Child rows of `parents` parent rows under the layout: full blocks, then the slots of the first parents."""
+    block, slots, _ = layout(per_parent, salt)
+    full, rest = divmod(parents, block)
+    return full * len(slots) + bisect.bisect_left(slots, rest)
+
+
+def from_counts(counts: list[float]) -> list[float]:
+    """The spec's knots from the data's quantiles (kept as given, rounded to a tenth: counts are whole)."""
+    return [round(float(c), 1) for c in counts]

@@ -1,0 +1,102 @@
+"""Whole schemas generated at once: every table of a schema's generators, parents first, in one transaction.
+
+`generate(con, schema, scale, seed, into=…)` creates each table with the constraints its spec keeps (keys,
+foreign keys, CHECKs, NOT NULL: DuckDB then checks every row) in the caller's schema or `into` another schema
+or ATTACHed database, and fills it. Nothing is left half-done: a failure rolls the whole call back.
+
+DuckDB resolves a foreign key's table relative to the schema the statement runs in, and the sampler's names
+(`fastgen.gen_orders`) relative to the database it runs in; so tables in another schema of the same database
+are filled from there directly, and tables in another database from a staging table in `temp`.
+"""
+from __future__ import annotations
+
+from . import catalog, ddl
+from .caller import option
+from .catalog import GeneratorError
+from .sources import dotted
+from .sqltext import ident, string
+
+
+def target(cur, into: str | None) -> tuple[str, str]:
+    """The (database, schema) that `into` names: an ATTACHed database, `db.schema`, or a schema of the current
+    database (created if missing); by default where the caller stands."""
+    here = tuple(cur.execute("SELECT current_database(), current_schema()").fetchall()[0])
+    if into is None:
+        return here
+    parts = dotted(into) if isinstance(into, str) else None
+    if not parts or len(parts) > 2:
+        raise ValueError(f"into must name a schema, an ATTACHed database or database.schema, got {into!r}")
+    databases = {d.lower(): d for (d,) in cur.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+    if len(parts) == 2:
+        if parts[0].lower() not in databases:
+            raise ValueError(f"into {into!r}: no database {parts[0]!r} is attached (ATTACH 'file.duckdb' AS {parts[0]})")
+        where = (databases[parts[0].lower()], parts[1])
+    elif parts[0].lower() in databases:
+        where = (databases[parts[0].lower()], "main")
+    else:
+        where = (here[0], parts[0])
+    if where[0].lower() == "fastgen" or where[1].lower() == "fastgen":
+        raise ValueError("into cannot be fastgen's own schema")
+    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(where[0])}.{ident(where[1])}")
+    return where
+
+
+def generate(con, schema: str | None, scale: float, seed: int, into: str | None = None, replace: bool = False,
+             constraints: bool = True) -> list[tuple[str, int]]:
+    """Fill every table of a schema's generators, parents first; return (table, rows) in that order."""
+    here = tuple(con.execute("SELECT current_database(), current_schema()").fetchall()[0])
+    plan = catalog.schema_plan(con, schema, scale)
+    specs = {name: catalog.get(con, name) for name, _ in plan}
+    where = target(con, into)
+    qualified = f"{ident(where[0])}.{ident(where[1])}"
+    staged = where[0].lower() != here[0].lower()
+    existing = {t.lower(): n for t, n in con.execute(
+        "SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?",
+        list(where)).fetchall()}
+    for name, _ in plan:
+        filled = name.lower() in existing and con.execute(
+            f"SELECT count(*) FROM {qualified}.{ident(name)}").fetchall()[0][0]
+        if filled and not replace:
+            raise GeneratorError(f"table {where[1]}.{name} exists and holds {filled:,} rows: generate elsewhere with "
+                                 f"{option('into', 'synth')} (a schema, or an ATTACHed database), or pass "
+                                 f"{option('replace', True)} to overwrite it")
+    sampler = f"{ident(here[0])}.main.fastgen_sample"
+    with catalog.transaction(con) as cur:
+        cur.execute(f"USE {qualified}")   # foreign keys name their tables relative to the schema they are in
+        if replace:
+            for name, _ in reversed(plan):
+                cur.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+            existing = {}
+        created: set[str] = set()
+        for name, rows in plan:
+            spec = specs[name]
+            if name.lower() not in existing:
+                cur.execute(_create(spec, created) if constraints else
+                            f"CREATE TABLE {ident(name)} AS FROM {sampler}({string(name)}, 0)")
+            created.add(name.lower())
+            cols = ", ".join(ident(c["name"]) for c in spec["columns"])
+            self_referencing = any(str(c.get("table")).lower() == name.lower()
+                                   for c in spec["columns"] if c["kind"] == "reference")
+            # a self-referencing table goes in doubling chunks, each referring only to rows already inserted
+            bounds = [0] + [2 ** k for k in range(rows.bit_length()) if 2 ** k < rows] if self_referencing else [0]
+            for start, end in zip(bounds, bounds[1:] + [rows]):
+                draw = (f"{sampler}({string(name)}, {end - start}, seed := {int(seed)}, start := {start}, "
+                        f"scale := {float(scale)!r})")
+                if staged:   # the sampler only resolves in its own database: draw there, insert here
+                    cur.execute(f"USE {ident(here[0])}.{ident(here[1])}")
+                    cur.execute(f"CREATE OR REPLACE TEMP TABLE fastgen_stage AS FROM {draw}")
+                    cur.execute(f"USE {qualified}")
+                    draw = "temp.fastgen_stage"
+                cur.execute(f"INSERT INTO {ident(name)} ({cols}) SELECT * FROM {draw}")
+        if staged:
+            cur.execute("DROP TABLE IF EXISTS temp.fastgen_stage")
+    return plan
+
+
+def _create(spec: dict, created: set[str]) -> str:
+    """CREATE TABLE with the spec's constraints; a foreign key to a table not created yet (a nullable key that
+    closes a cycle, generated NULL) is left out, as DuckDB cannot create it."""
+    table = ddl.table_def(spec)
+    table.foreign_keys = [fk for fk in table.foreign_keys
+                          if fk["table"].lower() in created or fk["table"].lower() == spec["name"].lower()]
+    return ddl.duckdb_ddl([table])
