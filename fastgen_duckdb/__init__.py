@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import sys
+import warnings
 
 import duckdb
 
@@ -23,12 +25,36 @@ from .sqltext import ident, string
 
 __version__ = "0.1.0"
 __all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "report", "generators", "spec",
-           "import_spec", "export_sql", "drop", "SourceError", "SpecError", "UnsupportedType", "GeneratorError"]
+           "import_spec", "export_sql", "drop", "SourceError", "SpecError", "UnsupportedType", "GeneratorError",
+           "SHELL_STORAGE", "StorageWarning"]
+
+
+# The newest storage format the newest installable DuckDB shell reads: duckdb-cli exists up to 1.5.x, and
+# duckdb 2.x writes new files in storage v2 by default, which every 1.5 shell refuses ("version number 999").
+SHELL_STORAGE = "v1.5.0"
+
+
+class StorageWarning(UserWarning):
+    """The database file is in a storage format that the DuckDB shell cannot open."""
 
 
 def connect(database: str = ":memory:", **kwargs) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with every fastgen function registered."""
-    con = duckdb.connect(database, **kwargs)
+    """A DuckDB connection with every fastgen function registered.
+
+    On duckdb 2.x, files (and ATTACHed files) created through it get storage version `SHELL_STORAGE`, so the
+    plain `duckdb` shell (1.5.x) opens them too; pass config={"storage_compatibility_version": …} to choose.
+    """
+    if int(duckdb.__version__.split(".")[0]) >= 2:
+        kwargs["config"] = {"storage_compatibility_version": SHELL_STORAGE, **(kwargs.get("config") or {})}
+    try:
+        con = duckdb.connect(database, **kwargs)
+    except duckdb.IOException as exc:
+        if "version number" not in str(exc) or "newer version" not in str(exc):
+            raise
+        raise duckdb.IOException(
+            f"{database} is in DuckDB storage v2 (duckdb 2.x's default), which duckdb {duckdb.__version__} and the "
+            f"duckdb shell cannot read: pip install -U duckdb, then fastgen_duckdb.connect on it says how to copy it "
+            f"into storage {SHELL_STORAGE}, which both read") from None
     try:
         return register(con)
     except BaseException:
@@ -45,6 +71,7 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     if clash:
         raise SourceError(f"a database named {clash[0][0]!r} (the file fastgen.duckdb, or an ATTACH … AS fastgen) clashes "
                           "with fastgen's own schema `fastgen`: name the file otherwise, or attach it under another alias")
+    _warn_unreadable_by_shell(con)
     catalog.bootstrap(con)
     varchar, bigint, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT"), duckdb.sqltype("BOOLEAN")
     udfs = {
@@ -86,6 +113,23 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
             fastgen_generate_udf(schema, scale, seed, "into", replace, constraints, {here});
     """)
     return con
+
+
+def _warn_unreadable_by_shell(con) -> None:
+    """One line, with the fix, for a database file in storage v2 (duckdb 2.x's default), which no shell opens."""
+    here, depth = sys._getframe(1), 2   # the warning points at the first caller outside fastgen
+    while here.f_back is not None and here.f_globals.get("__name__", "").startswith("fastgen_duckdb"):
+        here, depth = here.f_back, depth + 1
+    for path, tags in con.execute("SELECT path, tags FROM duckdb_databases() WHERE path IS NOT NULL AND NOT internal"
+                                  ).fetchall():
+        version = dict(tags or {}).get("storage_version") or ""
+        if version.startswith("v") and not version.startswith("v1."):
+            copy = path[:-7] + "-v1.5.duckdb" if path.endswith(".duckdb") else path + "-v1.5"
+            warnings.warn(
+                f"{path} is in DuckDB storage {version} (duckdb 2.x's default), which the "
+                f"duckdb shell (1.5.x) cannot open; to make a copy it can, run in Python: duckdb.connect().execute("
+                f"\"ATTACH {string(path)} AS old (READ_ONLY); ATTACH {string(copy)} AS new "
+                f"(STORAGE_VERSION '{SHELL_STORAGE}'); COPY FROM DATABASE old TO new\")", StorageWarning, stacklevel=depth)
 
 
 def infer(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,

@@ -17,7 +17,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
+import warnings
 
 import duckdb
 
@@ -70,14 +72,21 @@ def _export(con, args) -> None:
         sys.stdout.write(text)
 
 
+def _score(value) -> str:
+    """A score with three decimals (0.900, not 0.9); n/a where there was nothing to score."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _report(con, args) -> None:
     r = fg.report(con, args.generator, args.rows, args.seed, html=args.html)
+    if args.html:
+        print(f"wrote the HTML report to {os.path.abspath(args.html)}", file=sys.stderr)
     if args.json:
         print(json.dumps(r, indent=2))
         return
     print(f"{args.generator}: {r['real_rows']:,} real vs {r['synthetic_rows']:,} synthetic rows")
-    print(f"overall {r['overall']:.3f}   column shapes {r['column_shapes']:.3f}   "
-          f"column pair trends {r['column_pair_trends'] if r['column_pair_trends'] is None else round(r['column_pair_trends'], 3)}")
+    print(f"overall {_score(r['overall'])}   column shapes {_score(r['column_shapes'])}   "
+          f"column pair trends {_score(r['column_pair_trends'])}")
     for c in r["columns"]:
         print(f"  {c['column']:<28} {c['metric']:<14} {c['score']:.3f}   nulls {c['null_real']:.3f} -> {c['null_synth']:.3f}")
     for t in r["text"]:
@@ -97,9 +106,39 @@ def _generate(con, args) -> None:
     if into and (into.lower().endswith((".duckdb", ".db")) or os.sep in into or os.path.exists(into)):
         into = "fastgen_into"   # a database file: attached (created if missing) under an alias of our own
         con.execute(f"ATTACH {string(args.into)} AS {into}")
-    for table, rows in fg.generate(con, args.schema, scale=args.scale, seed=args.seed, into=into,
-                                   replace=args.replace, constraints=not args.no_constraints):
+    try:
+        plan = fg.generate(con, args.schema, scale=args.scale, seed=args.seed, into=into, replace=args.replace,
+                           constraints=not args.no_constraints)
+    except duckdb.BinderException as exc:   # an existing empty table of a generator's name, with other columns
+        first = str(exc).splitlines()[0].removeprefix("Binder Error: ")
+        raise fg.GeneratorError(f"a table of a generator's name exists with other columns ({first}): generate "
+                                f"elsewhere with --into synth (a schema, or a .duckdb file), or pass --replace to "
+                                f"remake it") from None
+    for table, rows in plan:
         print(f"{table}\t{rows}")
+
+
+def _list(con, args) -> None:
+    """The generators as a plain table that fits the terminal: long sources (a SELECT, DDL) are cut, no
+    column is hidden (DuckDB's own box drops columns at 80 characters)."""
+    rows = fg.generators(con).fetchall()
+    if not rows:
+        print("no generators yet: fastgen infer DATABASE TABLE (or a file, a SELECT, @schema.sql)")
+        return
+    head = ["name", "source", "rows", "cols", "inferred", "llm tokens", "cost $", "created"]
+    cells = [[name, " ".join(str(source or "").split()), "" if n is None else f"{n:,}", str(cols), by or "",
+              "" if tokens is None else f"{tokens:,}", "" if cost is None else f"{cost:.5f}",
+              f"{created:%Y-%m-%d %H:%M}" if created else ""]
+             for name, source, n, cols, by, tokens, cost, created in rows]
+    widths = [max(len(r[k]) for r in cells + [head]) for k in range(len(head))]
+    room = shutil.get_terminal_size((80, 24)).columns - (sum(widths) - widths[1] + 2 * (len(head) - 1))
+    widths[1] = max(6, min(widths[1], room))   # the source column gives way, down to 6 characters
+    for r in cells:
+        if len(r[1]) > widths[1]:
+            r[1] = r[1][:widths[1] - 1] + "…"
+    right = {2, 3, 5, 6}
+    for r in [head] + cells:
+        print("  ".join(c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(r, widths))).rstrip())
 
 
 def _import(con, args) -> None:
@@ -110,7 +149,7 @@ def _import(con, args) -> None:
 COMMANDS = {
     "infer": _infer,
     "sample": _sample,
-    "list": lambda con, args: print(fg.generators(con)),
+    "list": _list,
     "show": lambda con, args: print(json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False)),
     "import": _import,
     "generate": _generate,
@@ -198,10 +237,17 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fastgen infer: {exc}", file=sys.stderr)
             return 1
     try:
-        con = fg.connect(args.database, read_only=_reads_only(args))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", fg.StorageWarning)
+            con = fg.connect(args.database, read_only=_reads_only(args))
     except duckdb.Error as exc:
         print(f"fastgen: cannot open {args.database!r}: {exc}", file=sys.stderr)
         return 2
+    for w in caught:   # one line each: a file the duckdb shell cannot open says so, with the fix
+        if issubclass(w.category, fg.StorageWarning):
+            print(f"fastgen: warning: {w.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     try:
         with calling("cli"):   # errors advise --flags, not SQL parameters
             COMMANDS[args.command](con, args)
