@@ -20,14 +20,14 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
     if src.kind == "ddl":
         tables = ddl.parse(src.text, dialect)
         if name and len(tables) > 1:
-            raise SourceError(f"the DDL creates {len(tables)} tables; name := … applies to one table only")
+            raise SourceError(f"the DDL creates {len(tables)} tables; a name applies to one table only (each is named after its table)")
         by_table = {t.name: from_table_def(con, t, settings, name or t.name) for t in tables}
         sized = {t for t, spec in by_table.items() if spec.get("source_rows")}
         schema = "ddl_" + hashlib.sha1(src.text.encode()).hexdigest()[:8]
         specs = [by_table[t] for t in relations.link(tables, by_table, schema, sized)]
     elif src.kind == "schema":
         if name:
-            raise SourceError("name := … applies to one table; a schema's generators are named after its tables")
+            raise SourceError("a name applies to one table (leave it out: a schema's generators are named after its tables)")
         tables = ddl.catalog_tables(con, src.database, src.schema)
         if not tables:
             raise SourceError(f"schema {src.text[:-2]!r} has no tables")
