@@ -200,7 +200,7 @@ def check_name(name: str) -> str:
     bad = [ch for ch in name if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
     if bad:
         raise SpecError(f"generator name {name!r} holds control characters ({', '.join(sorted({repr(b) for b in bad}))}); "
-                        "choose another name")
+                        "choose another name (name := '…')")
     return name
 
 
