@@ -259,12 +259,15 @@ class Column:
 
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
                  nest: Nest | None = None):
-        self.j, self.col, self.table, self.lookup = j, col, table, lookup
+        self.j, self.table, self.lookup = j, table, lookup
+        self.written = col                   # the column as the spec has it: its output type and format
+        # text that holds typed values is drawn in that type (`parsed`), then formatted back (bound)
+        self.col = {**col, "type": col["parsed"]} if col.get("parsed") else col
         self.stream = streams(lookup(table)) + j     # this column's hash stream number
         self.shared = shared                 # the copula's uniform for this column, if it is in one
         self.alias = f"f{j}"                 # its name inside the macro; the source's name only at the end
         self.by_name: dict[str, "Column"] = {}
-        self.family = type_family(col["type"])
+        self.family = type_family(self.col["type"])
         self.nest = nest                     # where a row of a table with a composite key sits
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
@@ -330,22 +333,28 @@ class Column:
             return  # drawn per bin of its parent: resolve() runs once every column is built
         if len(values) <= LADDER:  # a short CASE ladder on cumulative weights beats three list lookups
             total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
+            # typed arms where a UHUGEINT literal could not be unified with small integer ones
+            lit = (lambda x: f"CAST({literal(x)} AS UHUGEINT)") if self.col["type"] == "UHUGEINT" else literal
             for i, (value, weight) in enumerate(zip(values[:-1], weights[:-1])):
                 cumulative += weight
-                arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {literal(value)}")
+                arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {lit(value)}")
                 index.append(f"WHEN {v} < {number(cumulative / total)} THEN {i}")
-            self.value = f"CASE {' '.join(arms)} ELSE {literal(values[-1])} END" if arms else literal(values[-1])
+            self.value = f"CASE {' '.join(arms)} ELSE {lit(values[-1])} END" if arms else lit(values[-1])
             self.index = f"CASE {' '.join(index)} ELSE {len(values) - 1} END" if index else "0"
             return
-        prob, alias = alias_table(weights)
         vals = self._param("vals", list_literal(values, self.col["type"]))
+        pick = self._alias_pick(weights, v)
+        self.value, self.index = at(vals, pick), f"({pick} - 1)"
+
+    def _alias_pick(self, weights: list[float], v: str) -> str:
+        """A 1-based index drawn with probability ∝ weights from uniform v (Vose's alias method)."""
+        prob, alias = alias_table(weights)
         pr = self._param("prob", list_literal(prob, "DOUBLE"))
         al = self._param("alias", list_literal(alias, "INTEGER"))
         x, k = f"x{self.j}", f"k{self.j}"
-        self.helpers[x] = f"{v} * {len(values)}"
-        self.helpers[k] = f"floor({v} * {len(values)})::INTEGER"
-        pick = f"CASE WHEN {x} - {k} < {at(pr, f'{k} + 1')} THEN {k} + 1 ELSE {at(al, f'{k} + 1')} END"
-        self.value, self.index = at(vals, pick), f"({pick} - 1)"
+        self.helpers[x] = f"{v} * {len(weights)}"
+        self.helpers[k] = f"floor({v} * {len(weights)})::INTEGER"
+        return f"CASE WHEN {x} - {k} < {at(pr, f'{k} + 1')} THEN {k} + 1 ELSE {at(al, f'{k} + 1')} END"
 
     def resolve(self, columns: dict[str, "Column"]) -> None:
         """A conditional column: an alias table (categorical) or quantile knots (numeric) per bin of its
@@ -464,6 +473,13 @@ class Column:
             self._pattern()
         else:
             self._words()
+        frequent = self.col.get("frequent")
+        if frequent:  # labels seen often enough are drawn as they are; the rest are synthesized as above
+            values = frequent["values"]
+            vals = self._param("vals", list_literal(values, "VARCHAR"))
+            pick = self._alias_pick([float(w) for w in frequent["weights"]] + [float(frequent.get("rare", 0))],
+                                    self._u())
+            self.value = f"CASE WHEN {pick} > {len(values)} THEN {self.value} ELSE {at(vals, pick)} END"
 
     def _pattern(self):
         parts, literal_run, slot = [], "", 0
@@ -504,24 +520,33 @@ class Column:
 
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str:
-        """The final value under the source's column name. Rules on other columns' values apply here, after
+        """The final value under the source's column name, formatted back into text where it was `parsed`."""
+        value = self._bound()
+        if not self.written.get("parsed"):
+            return f"{value} AS {ident(self.col['name'])}"
+        if self.written.get("format"):
+            return f"strftime({value}, {string(self.written['format'])}) AS {ident(self.col['name'])}"
+        return f"CAST({value} AS {self.written['type']}) AS {ident(self.col['name'])}"
+
+    def _bound(self) -> str:
+        """The final value, in the type it is drawn in. Rules on other columns' values apply here, after
         every column is drawn: `after` another column plus the drawn gap, `equals` a product or sum of two
         columns, `at_least` / `at_most` another column (strict with `strict`). Columns are read under internal
         aliases (f0, f1…), so a column named like a macro parameter (n, seed, start, scale) is never captured."""
-        me, out = self.alias, ident(self.col["name"])
+        me = self.alias
         after = self.col.get("after")
         if self.fixed:
-            return f"{me} AS {out}"
+            return me
         if after:
             gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
                    "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
-            return f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']}) AS {out}"
+            return f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']})"
         equals = self.col.get("equals")
         if equals:
             (op, (a, b)), = equals.items()
             wide = {"integer": "::BIGINT", "float": "::DOUBLE"}.get(self.family, "")  # no overflow in small types
             value = f"{self.other(a)}{wide} {'*' if op == 'product' else '+'} {self.other(b)}{wide}"
-            return f"CAST({value} AS {self.col['type']}) AS {out}"
+            return f"CAST({value} AS {self.col['type']})"
         for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
             other = self.col.get(field)
             if other:
@@ -530,8 +555,8 @@ class Column:
                     bump = f" {sign} {STRICT_STEP.get(self.family, 'INTERVAL 1 SECOND')}"
                     op += "="
                 value = f"CASE WHEN {me} {op} {other} THEN {other}{bump} ELSE {me} END"
-                return f"CAST({value} AS {self.col['type']}) AS {out}"
-        return f"{me} AS {out}"
+                return f"CAST({value} AS {self.col['type']})"
+        return me
 
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import catalog
 from .sources import SourceError, resolve
-from .spec import as_number, equals_sql, type_family
+from .spec import as_number, drawn_type, equals_sql, parsed_sql, type_family
 from .sqltext import ident, string
 
 BINS = 10
@@ -24,8 +24,8 @@ NUMERIC = ("integer", "float", "decimal", "date", "time", "timestamp")
 
 
 def _column(con, relation: str, col: dict, family: str):
-    expr = as_number(ident(col["name"]), family) if family in NUMERIC and col["kind"] in ("numeric", "datetime") \
-        else f"{ident(col['name'])}::VARCHAR"
+    expr = as_number(parsed_sql(ident(col["name"]), col), family) \
+        if family in NUMERIC and col["kind"] in ("numeric", "datetime") else f"{ident(col['name'])}::VARCHAR"
     return np.array([r[0] for r in con.execute(f"SELECT {expr} FROM {relation}").fetchall()], dtype=object)
 
 
@@ -75,7 +75,7 @@ def compare(con, real: str, synth: str, columns: list[dict]) -> dict:
     synth_rel = f"(SELECT * FROM {synth} USING SAMPLE 100000 ROWS (reservoir, 42))"
     scored, shapes, texts = [], [], []
     for col in columns:
-        family = type_family(col["type"])
+        family = type_family(drawn_type(col))
         if col["kind"] in ("key", "reference", "constant"):
             continue
         real, synth = _column(con, real_rel, col, family), _column(con, synth_rel, col, family)
@@ -84,11 +84,15 @@ def compare(con, real: str, synth: str, columns: list[dict]) -> dict:
         if not len(real) or not len(synth):
             continue
         if col["kind"] == "text":
-            real_set = set(real)
-            texts.append({"column": col["name"], "unique_real": len(real_set) / len(real),
+            # a copy is a synthetic value equal to a real one that the spec does not keep as a label (seen
+            # at least min_count times): labels are kept by design, anything else copied is a leak
+            labels = set((col.get("frequent") or {}).get("values", []))
+            real_set = set(real) - labels
+            texts.append({"column": col["name"], "unique_real": len(set(real)) / len(real),
                           "unique_synth": len(set(synth)) / len(synth),
                           "copied": float(np.mean([v in real_set for v in synth])), **nulls})
-            continue
+            if not labels:
+                continue   # free text has no shape to score; labels do, as categories
         numeric = col["kind"] in ("numeric", "datetime")
         score = ks_complement(real, synth) if numeric else tv_complement(real, synth)
         shapes.append({"column": col["name"], "metric": "KSComplement" if numeric else "TVComplement",
@@ -133,7 +137,8 @@ def rule_checks(con, real: str, synth: str, columns: list[dict]) -> list[dict]:
 def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     if len(scored) < 2:
         return []
-    exprs = [(as_number(ident(c["name"]), type_family(c["type"])) if numeric else f"{ident(c['name'])}::VARCHAR")
+    exprs = [(as_number(parsed_sql(ident(c["name"]), c), type_family(drawn_type(c))) if numeric
+              else f"{ident(c['name'])}::VARCHAR")
              for c, numeric in scored]
     sql = "SELECT " + ", ".join(exprs) + " FROM {} WHERE " + " AND ".join(f"{ident(c['name'])} IS NOT NULL"
                                                                          for c, _ in scored)

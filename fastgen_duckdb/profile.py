@@ -17,12 +17,14 @@ from . import children, dependence
 from .compiler import slot_table
 from .sources import Source, SourceError
 from .spec import GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, monotone, require_supported, type_family
-from .sqltext import ident
+from .sqltext import ident, string
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
 KNOTS = 1025                # quantile knots for numeric and datetime columns
 MAX_CATEGORIES = 4096
 FEW_DISTINCT = 32           # at most this many distinct values: categorical whatever the type
+MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
+MAX_RARE = 0.05            # a label column whose rare values are at most this share is a category list of the rest
 SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
 EPOCH_DATE = dt.date(1970, 1, 1)
@@ -41,7 +43,13 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
     order = f" ORDER BY hash(t) LIMIT {int(rows)}" if total > rows else ""
     con.execute(f"CREATE TEMP TABLE {sample} AS SELECT * FROM {source.relation} AS t{order}")
     try:
-        profilers = [Profiler(con, sample, col, type_text, total, source.relation) for col, type_text in columns]
+        parsed = typed_texts(con, sample, columns)
+        for column, (type_text, fmt) in parsed.items():   # profiled, and related to others, as what they hold
+            c = ident(column)
+            conv = f"strptime({c}, {string(fmt)})::{type_text}" if fmt else f"CAST({c} AS {type_text})"
+            con.execute(f"ALTER TABLE {sample} ALTER {c} SET DATA TYPE {type_text} USING {conv}")
+        profilers = [Profiler(con, sample, col, parsed.get(col, (type_text,))[0], total, source.relation)
+                     for col, type_text in columns]
         cols = [p.spec() for p in profilers]
         cols, proposed = advise(profilers, cols) if advise else (cols, [])
         special = [ident(c["name"]) for c in cols if c.get("special")]
@@ -53,9 +61,56 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         copula = dependence.copula(con, sample, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
+    written = dict(columns)
+    for col in cols:
+        if col["name"] in parsed:   # drawn as the type, written back as the text the source holds
+            col.update(parsed=col["type"], type=written[col["name"]],
+                       **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
             "inferred_by": "offline", "columns": cols, **({"copula": copula} if copula else {}),
             **({"relations_proposed": checked} if checked else {})}
+
+
+# Texts that hold typed values, tried in this order: a column is drawn as the first type whose every value
+# formats back to exactly the text it came from (DuckDB's own text for the type, or a strftime format).
+TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
+              "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%-m/%-d/%Y", "%-d/%-m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d",
+              "%d %b %Y", "%b %d, %Y", "%Y-%m", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
+
+
+def typed_texts(con, sample: str, columns: list[tuple[str, str]]) -> dict[str, tuple[str, str | None]]:
+    """VARCHAR columns whose every value is a date, a time, a timestamp or a number written one way: their
+    (type, strftime format or None). Few distinct values stay categories; unique integers stay text keys."""
+    found = {}
+    for name, type_text in columns:
+        if type_text != "VARCHAR":
+            continue
+        c = ident(name)
+        dates = [("DATE", None), ("TIMESTAMP", None), ("TIME", None)] + \
+            [("TIMESTAMP" if "%H" in f else "DATE", f) for f in TEXT_DATES]
+        tests = [f"strftime(try_strptime({c}, {string(f)}), {string(f)})" if f else f"TRY_CAST({c} AS {t})::VARCHAR"
+                 for t, f in dates] + [f"TRY_CAST({c} AS BIGINT)::VARCHAR", f"TRY_CAST({c} AS DOUBLE)::VARCHAR"]
+        decimals = f"length(regexp_extract({c}, '\\.([0-9]+)$', 1))"
+        distinct, unique, places, *ok = con.execute(
+            f"SELECT count(DISTINCT {c}), count(DISTINCT {c}) = count({c}), "
+            f"CASE WHEN count(DISTINCT {decimals}) = 1 THEN max({decimals}) END, "
+            + ", ".join(f"bool_and(coalesce({back} = {c}, false))" for back in tests)
+            + f" FROM {sample} WHERE {c} IS NOT NULL").fetchall()[0]
+        if distinct <= FEW_DISTINCT:
+            continue
+        *date_ok, integers, doubles = ok
+        kind = next((d for d, passed in zip(dates, date_ok) if passed), None)
+        if kind is None and integers:
+            kind = None if unique else ("BIGINT", None)
+        elif kind is None and places and 1 <= places <= 6 and con.execute(   # '12.50': one fixed number of decimals
+                f"SELECT bool_and(coalesce(TRY_CAST({c} AS DECIMAL(18, {places}))::VARCHAR = {c}, false)) "
+                f"FROM {sample} WHERE {c} IS NOT NULL").fetchall()[0][0]:
+            kind = (f"DECIMAL(18,{places})", None)
+        elif kind is None and doubles:
+            kind = ("DOUBLE", None)
+        if kind:
+            found[name] = kind
+    return found
 
 
 def _probs(k: int) -> str:
@@ -71,6 +126,7 @@ class Profiler:
         # what a value looks like in the spec: numbers as numbers, the rest as DuckDB's own text
         self.as_json = self.c if self.family in ("integer", "float", "boolean") else f"{self.c}::VARCHAR"
         self.n, self.nonnull, self.distinct = self.one(f"count(*), count({self.c}), count(DISTINCT {self.c})")
+        self.texts = f"{self.c} IS NOT NULL"   # the texts that pattern() and words() learn from
 
     def one(self, select: str, where: str = ""):
         return self.con.execute(f"SELECT {select} FROM {self.sample} {where}").fetchall()[0]
@@ -227,9 +283,32 @@ class Profiler:
             key = self.text_key()
             if key:
                 return key
-        if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull:
-            return self.categorical()
-        return self.pattern() or self.words()
+        frequent = self.frequent()
+        rare = frequent["rare"] / self.nonnull if frequent else 1.0
+        if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull and rare <= MAX_RARE:
+            # repetitive labels: a category list of those seen MIN_COUNT times (the rare ones are left out)
+            return self.base("categorical", values=frequent["values"], weights=frequent["weights"],
+                             min_count=MIN_COUNT, **({"note": f"{frequent['rare']} of {self.nonnull} sampled values "
+                                                              f"are rarer than {MIN_COUNT} and left out"}
+                                                     if frequent["rare"] else {}))
+        text = self.pattern() or self.words()
+        return {**text, "frequent": frequent} if frequent else text
+
+    def frequent(self) -> dict | None:
+        """Labels (names, titles, codes) that occur at least MIN_COUNT times, kept as they are with their counts:
+        k-anonymous, and the column's shape. The rarer ones are never copied: pattern() and words() then learn
+        only from them, so that what is synthesized in their place looks like them."""
+        rows = self.con.execute(
+            f"SELECT {self.c}, count(*) FROM {self.sample} WHERE {self.c} IS NOT NULL GROUP BY {self.c} "
+            f"HAVING count(*) >= {MIN_COUNT} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}").fetchall()
+        if not rows:
+            return None
+        kept = sum(n for _, n in rows)
+        if kept < self.nonnull:   # the pools below: the rare values only
+            self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} GROUP BY "
+                          f"{self.c} HAVING count(*) >= {MIN_COUNT})")
+        return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
+                "min_count": MIN_COUNT}
 
     def text_key(self) -> dict | None:
         """Unique codes like 'Customer#000000042': a printf format over a key sequence."""
@@ -250,12 +329,12 @@ class Profiler:
         """Codes of one shape (same length, same character class at each position): position by position."""
         skeleton = (f"regexp_replace(regexp_replace(regexp_replace({self.c}, '[0-9]', '9', 'g'), "
                     f"'[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')")
-        shapes, length = self.one(f"count(DISTINCT {skeleton}), max(length({self.c}))", f"WHERE {self.c} IS NOT NULL")
+        shapes, length = self.one(f"count(DISTINCT {skeleton}), max(length({self.c}))", f"WHERE {self.texts}")
         if shapes != 1 or not 1 <= length <= 64:
             return None
         counts = self.con.execute(
             f"SELECT pos, substr({self.c}, pos, 1) AS ch, count(*) FROM {self.sample}, range(1, {length + 1}) r(pos) "
-            f"WHERE {self.c} IS NOT NULL GROUP BY ALL ORDER BY pos, count(*) DESC, ch").fetchall()
+            f"WHERE {self.texts} GROUP BY ALL ORDER BY pos, count(*) DESC, ch").fetchall()
         by_pos: dict[int, list] = {}
         for pos, ch, n in counts:
             by_pos.setdefault(pos, []).append((ch, n))
@@ -274,7 +353,7 @@ class Profiler:
         long texts; short ones repeat pieces more, see split_words).
         """
         texts = [t for (t,) in self.con.execute(
-            f"SELECT {self.c} FROM {self.sample} WHERE {self.c} IS NOT NULL LIMIT {MAX_CATEGORIES}").fetchall()]
+            f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
         longest = max(len(t) for t in texts)
         if longest <= SHORT_CODE and not any(re.search(r"\s", t) for t in texts):
             # short codes of several shapes (airport codes ABQ, S01, K01A): one pool per position

@@ -18,7 +18,7 @@ import zlib
 
 import duckdb
 
-from .sqltext import ident
+from .sqltext import ident, string
 
 SPEC_VERSION = 1
 LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table
@@ -100,7 +100,7 @@ def as_number(name_sql: str, family: str) -> str:
 def resolution(col: dict) -> float:
     """Half a unit in the last place the column keeps: 0.5 for integers, 0.005 for DECIMAL(p, 2) or a DOUBLE
     rounded to cents, 0 for an unrounded float (then only a relative 1e-9 is allowed)."""
-    family = type_family(col["type"])
+    family = type_family(drawn_type(col))
     if family == "integer":
         return 0.5
     if family == "decimal":
@@ -228,10 +228,10 @@ def _within_type(lo, hi, type_text: str, where: str) -> None:
 def _check_values(con, values, type_text: str, where: str) -> None:
     """Every value must cast to the column type; DuckDB does the casting so the rules are its own."""
     from .sqltext import list_literal
-    try:
-        con.execute(f"SELECT {list_literal(values, type_text)}").fetchall()
+    try:   # cast in DuckDB, fetch only a count: TIMESTAMPTZ values would need pytz to reach Python
+        con.execute(f"SELECT len({list_literal(values, type_text)})").fetchall()
     except (duckdb.Error, ValueError) as exc:
-        raise SpecError(f"{where}: values do not fit type {type_text}: {exc}") from None
+        raise SpecError(f"{where}: values do not fit type {type_text}: {str(exc).splitlines()[0]}") from None
 
 
 def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
@@ -262,13 +262,17 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         family = type_family(col["type"])
         if family is None:
             require_supported([(col["name"], col["type"])])
+        if col.get("parsed") is not None:
+            family = _validate_parsed(col, family, where)
         kind = col.get("kind")
         if kind not in KINDS:
             raise SpecError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if kind not in KINDS_BY_FAMILY[family]:
             raise SpecError(f"{where}: kind {kind!r} does not apply to type {col['type']}")
         col["nulls"] = _probability(col.get("nulls", 0.0), f"{where}, nulls")
-        _validate_kind(con, col, family, where)
+        if col.get("parsed") and kind in ("key", "reference"):
+            raise SpecError(f"{where}: a {kind} is drawn in its own type; remove 'parsed'")
+        _validate_kind(con, {**col, "type": col["parsed"]} if col.get("parsed") else col, family, where)
     names = {c["name"].lower() for c in columns}
     by_name = {c["name"].lower(): c for c in columns}
     for col in columns:
@@ -280,8 +284,8 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         after = col.get("after")
         if after is not None:
             other = by_name.get(str((after or {}).get("column", "")).lower()) if isinstance(after, dict) else None
-            if other is None or other is col or type_family(other["type"]) != type_family(col["type"]) \
-                    or type_family(col["type"]) not in ("integer", "float", "decimal", "date", "time", "timestamp"):
+            if other is None or other is col or type_family(drawn_type(other)) != type_family(drawn_type(col)) \
+                    or type_family(drawn_type(col)) not in ("integer", "float", "decimal", "date", "time", "timestamp"):
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: after must name another column of its type")
             gaps = _sorted_numbers(after.get("gaps"), f"spec {name!r}, column {col['name']!r}, after.gaps")
             if gaps[0] < 0:
@@ -460,6 +464,61 @@ def _validate_given(col: dict, by_name: dict, where: str) -> None:
         raise SpecError(f"{where}: 'weights' must hold, per bin, one non-negative weight per value (positive sum)")
 
 
+PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
+
+
+def drawn_type(col: dict) -> str:
+    """The type a column's values are drawn in: its own, or for text that holds typed values (dates, numbers
+    written as VARCHAR) the type they parse as (`parsed`), formatted back as the source wrote them."""
+    return col.get("parsed") or col["type"]
+
+
+def parsed_sql(name_sql: str, col: dict) -> str:
+    """A stored value of the column as its drawn type: the text parsed back (strptime with its `format`)."""
+    if not col.get("parsed"):
+        return name_sql
+    if col.get("format"):
+        return f"strptime({name_sql}, {string(col['format'])})::{col['parsed']}"
+    return f"TRY_CAST({name_sql} AS {col['parsed']})"
+
+
+def _validate_parsed(col: dict, family: str, where: str) -> str:
+    """A text column drawn as the type its values parse as: returns that type's family."""
+    parsed = str(parse_type(col["parsed"]))
+    if family != "string" or col["type"].startswith("ENUM") or type_family(parsed) not in PARSED_FAMILIES:
+        raise SpecError(f"{where}: 'parsed' (the type a text column's values are drawn as) applies to VARCHAR columns "
+                        f"and names a number, date, time, timestamp or UUID type; got {col['parsed']!r}")
+    fmt = col.get("format")
+    if fmt is not None and (not isinstance(fmt, str) or not fmt or type_family(parsed) not in ("date", "timestamp")):
+        raise SpecError(f"{where}: 'format' is a strftime format (e.g. '%d/%m/%Y') for a date or timestamp; "
+                        "remove it to format as DuckDB does")
+    col["parsed"] = parsed
+    return type_family(parsed)
+
+
+def _validate_frequent(col: dict, where: str) -> None:
+    """Labels seen at least `min_count` times, kept with their counts; rarer ones are synthesized in the
+    column's text method, with weight `rare` against theirs."""
+    frequent = col["frequent"]
+    values = frequent.get("values") if isinstance(frequent, dict) else None
+    weights = frequent.get("weights") if isinstance(frequent, dict) else None
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values) \
+            or not isinstance(weights, list) or len(weights) != len(values) \
+            or not all(_is_number(w) and w > 0 for w in weights) or len(values) > 4096:
+        raise SpecError(f"{where}: 'frequent' is {{values: [1..4096 texts], weights: [a count > 0 each], rare: "
+                        "the count of all rarer values, min_count: k}")
+    rare = frequent.get("rare", 0)
+    if not _is_number(rare) or rare < 0:
+        raise SpecError(f"{where}: frequent.rare (the weight of synthesized values) must be a number >= 0")
+    k = frequent.get("min_count")
+    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
+        raise SpecError(f"{where}: frequent.min_count (k: values seen fewer times are never copied) must be >= 1")
+
+
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
 def _validate_text(col: dict, where: str) -> None:
     method = col.get("method")
     if method == "pattern":
@@ -475,3 +534,5 @@ def _validate_text(col: dict, where: str) -> None:
             raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
     else:
         raise SpecError(f"{where}: text method must be 'words' or 'pattern', got {method!r}")
+    if col.get("frequent") is not None:
+        _validate_frequent(col, where)

@@ -1,0 +1,115 @@
+"""Text columns that hold typed values come out valid, written as the source writes them; labels are kept
+k-anonymously (values seen at least min_count times), the rest synthesized, never copied."""
+import math
+
+import numpy as np
+import pytest
+
+import fastgen_duckdb as fg
+from conftest import ks_statistic, ks_tolerance
+
+N = 50_000
+
+
+@pytest.fixture
+def typed(con):
+    con.execute("""CREATE TABLE typed AS SELECT
+        (DATE '2001-01-01' + (hash(i) % 3000)::INTEGER)::VARCHAR AS iso_day,
+        strftime(TIMESTAMP '2020-01-01' + to_seconds((hash(i, 1) % 30000000)::BIGINT), '%Y-%m-%dT%H:%M:%S') AS stamp,
+        strftime(DATE '2010-01-01' + (hash(i, 2) % 2000)::INTEGER, '%-m/%-d/%Y') AS us_day,
+        strftime(DATE '2010-01-01' + (hash(i, 3) % 2000)::INTEGER, '%d.%m.%Y') AS eu_day,
+        ((hash(i, 4) % 100000) / 100)::DECIMAL(10, 2)::VARCHAR AS price,
+        (hash(i, 5) % 700)::VARCHAR AS count_text,
+        CASE WHEN hash(i, 6) % 10 = 0 THEN NULL ELSE ((hash(i, 7) % 100000) / 1024.0)::DOUBLE::VARCHAR END AS ratio,
+        'v' || (hash(i, 8) % 300)::VARCHAR AS not_a_number
+        FROM range(8000) t(i)""")
+    fg.infer(con, "typed")
+    return con
+
+
+FORMATS = {"iso_day": "TRY_CAST({c} AS DATE)", "stamp": "try_strptime({c}, '%Y-%m-%dT%H:%M:%S')",
+           "us_day": "try_strptime({c}, '%-m/%-d/%Y')", "eu_day": "try_strptime({c}, '%d.%m.%Y')",
+           "price": "TRY_CAST({c} AS DECIMAL(10, 2))", "count_text": "TRY_CAST({c} AS INTEGER)",
+           "ratio": "TRY_CAST({c} AS DOUBLE)"}
+
+
+def test_text_holding_dates_and_numbers_is_drawn_as_them_and_written_back_alike(typed):
+    con = typed
+    cols = {c["name"]: c for c in fg.spec(con, "typed")["columns"]}
+    assert {n: (c.get("parsed"), c.get("format")) for n, c in cols.items() if n != "not_a_number"} == {
+        "iso_day": ("DATE", None), "stamp": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S"), "us_day": ("DATE", "%-m/%-d/%Y"),
+        "eu_day": ("DATE", "%d.%m.%Y"), "price": ("DECIMAL(18,2)", None), "count_text": ("BIGINT", None),
+        "ratio": ("DOUBLE", None)}
+    assert "parsed" not in cols["not_a_number"]
+    assert all(c["type"] == "VARCHAR" for c in cols.values())
+    synth = f"fastgen_sample('typed', {N}, seed := 3)"
+    assert {r[1] for r in con.execute(f"DESCRIBE FROM {synth}").fetchall()} == {"VARCHAR"}
+    for name, parse in FORMATS.items():
+        parsed = parse.format(c=name)
+        bad, nulls = con.execute(f"SELECT count(*) FILTER (WHERE {name} IS NOT NULL AND {parsed} IS NULL), "
+                                 f"count(*) FILTER (WHERE {name} IS NULL) FROM {synth}").fetchall()[0]
+        assert bad == 0, f"{name}: {bad} values do not parse as the source writes them"
+        # written exactly as the source writes its values: parsing and formatting again changes nothing
+        if name in ("price", "count_text", "iso_day"):
+            assert con.execute(f"SELECT count(*) FILTER (WHERE {parsed}::VARCHAR <> {name}) FROM {synth}").fetchall()[0][0] == 0
+        expected_nulls = 0.1 if name == "ratio" else 0.0
+        assert abs(nulls / N - expected_nulls) < 4 * math.sqrt(0.1 * 0.9 / N) + 0.01
+    # the distributions are the source's (KS on the parsed values)
+    for name in ("iso_day", "us_day", "price", "count_text"):
+        number = f"epoch({FORMATS[name].format(c=name)})" if "day" in name else f"({FORMATS[name].format(c=name)})::DOUBLE"
+        real = np.array(con.execute(f"SELECT {number} FROM typed").fetchall(), float)[:, 0]
+        fake = np.array(con.execute(f"SELECT {number} FROM {synth}").fetchall(), float)[:, 0]
+        assert ks_statistic(real, fake) < ks_tolerance(len(real), len(fake)), name
+
+
+def test_a_parsed_column_edits_and_imports_like_any_other(typed):
+    con = typed
+    spec = fg.spec(con, "typed")
+    col = next(c for c in spec["columns"] if c["name"] == "us_day")
+    col["format"] = "%Y/%m/%d"
+    fg.import_spec(con, spec)
+    assert con.execute("SELECT count(*) FILTER (WHERE try_strptime(us_day, '%Y/%m/%d') IS NULL) "
+                       "FROM fastgen_sample('typed', 1000)").fetchall()[0][0] == 0
+    col["parsed"] = "BLOB"
+    with pytest.raises(fg.SpecError, match="'parsed'.*us_day|us_day.*'parsed'"):
+        fg.import_spec(con, spec)
+
+
+@pytest.fixture
+def pets(con):
+    """Pet names: 10 common ones in 60% of rows, the rest unique-ish tags; and a city list with a few rare."""
+    con.execute("""CREATE TABLE pets AS SELECT
+        CASE WHEN hash(i, 1) % 10 < 6 THEN ['Rex', 'Bella', 'Max', 'Luna', 'Charlie', 'Daisy', 'Rocky', 'Molly',
+             'Buddy', 'Lucy'][(1 + hash(i, 2) % 10)::INTEGER] ELSE 'Tag' || (hash(i, 3) % 1000000)::VARCHAR END AS pet,
+        CASE WHEN i < 30 THEN 'Rare' || i::VARCHAR ELSE 'City' || (hash(i, 4) % 60)::VARCHAR END AS city
+        FROM range(6000) t(i)""")
+    fg.infer(con, "pets")
+    return con
+
+
+def test_labels_seen_k_times_are_kept_and_rarer_ones_never_copied(pets):
+    con = pets
+    cols = {c["name"]: c for c in fg.spec(con, "pets")["columns"]}
+    pet = cols["pet"]
+    assert pet["kind"] == "text" and pet["frequent"]["min_count"] == 5
+    assert set(pet["frequent"]["values"]) == {"Rex", "Bella", "Max", "Luna", "Charlie", "Daisy", "Rocky", "Molly",
+                                              "Buddy", "Lucy"}
+    real = dict(con.execute("SELECT pet, count(*) / 6000 FROM pets GROUP BY 1").fetchall())
+    fake = dict(con.execute(f"SELECT pet, count(*) / {N} FROM fastgen_sample('pets', {N}) GROUP BY 1").fetchall())
+    for name in pet["frequent"]["values"]:   # each label keeps its share (binomial noise of both sides)
+        p = real[name]
+        assert abs(fake.get(name, 0) - p) < 4 * math.sqrt(p * (1 - p) * (1 / 6000 + 1 / N))
+    rare = {v for v, share in real.items() if share * 6000 < 5}
+    copied = sum(share for v, share in fake.items() if v in rare)
+    assert copied <= 0.01                         # rare values (identifying) are synthesized, not copied
+    synthesized = sum(share for v, share in fake.items() if v not in real)
+    assert abs(synthesized - (1 - sum(real[v] for v in pet["frequent"]["values"]))) < 0.03
+    assert con.execute(f"SELECT count(*) FILTER (WHERE pet NOT IN ({', '.join(repr(v) for v in pet['frequent']['values'])}) "
+                       f"AND NOT regexp_matches(pet, '^Tag[0-9]+$')) FROM fastgen_sample('pets', {N})").fetchall()[0][0] == 0
+    city = cols["city"]   # a category list: the 30 cities seen once are left out, never drawn
+    assert city["kind"] == "categorical" and not any(v.startswith("Rare") for v in city["values"])
+    assert con.execute(f"SELECT count(*) FILTER (WHERE city LIKE 'Rare%') FROM fastgen_sample('pets', {N})").fetchall()[0][0] == 0
+    report = fg.report(con, "pets")
+    text = next(t for t in report["text"] if t["column"] == "pet")
+    assert text["copied"] <= 0.01
+    assert any(c["column"] == "pet" and c["metric"] == "TVComplement" for c in report["columns"])
