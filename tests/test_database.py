@@ -82,3 +82,38 @@ def test_a_nullable_foreign_key_still_points_to_its_parent(con):
     childless = counts.get(0, 0) / 400
     assert 0.5 <= childless <= 0.75
     assert sum(n for k, n in counts.items() if k >= 4) >= 30    # the 50 busy parents stay busy
+
+
+def test_tpch_regenerated_elsewhere_behaves_like_tpch(tpch_db):
+    """Into another database, at scale 3: lookup tables stay themselves, sizes scale, every key holds (DuckDB
+    checks the declared constraints), and lines per order vary as in the data."""
+    con = tpch_db
+    assert fg.spec(con, "region").get("fixed") and fg.spec(con, "nation").get("fixed")
+    assert not fg.spec(con, "customer").get("fixed")
+    con.execute("ATTACH ':memory:' AS synth")
+    made = dict(fg.generate(con, into="synth", scale=3))
+    real = {t: con.execute(f"SELECT count(*) FROM main.{t}").fetchall()[0][0] for t in TABLES}
+    assert made["region"] == 5 and made["nation"] == 25
+    for t in ("customer", "orders", "supplier", "part"):
+        assert abs(made[t] / (3 * real[t]) - 1) < 0.05, t
+    assert sorted(r for (r,) in con.execute("SELECT r_name FROM synth.main.region").fetchall()) == \
+        sorted(r for (r,) in con.execute("SELECT r_name FROM main.region").fetchall())
+    assert con.execute("SELECT count(DISTINCT n_name) FROM synth.main.nation").fetchall()[0][0] == 25
+    orphans = con.execute("SELECT count(*) FROM synth.main.orders o ANTI JOIN synth.main.customer c "
+                          "ON o.o_custkey = c.c_custkey").fetchall()[0][0]
+    assert orphans == 0
+    lines = [n for (n,) in con.execute("SELECT count(*) FROM synth.main.lineitem GROUP BY l_orderkey").fetchall()]
+    assert min(lines) == 1 and max(lines) == 7          # TPC-H orders have 1 to 7 lines
+    again = refused_again(con)
+    assert "exists and holds" in again
+
+
+def refused_again(con) -> str:
+    """Generating into tables that hold rows is refused, naming the way out; nothing is written."""
+    before = con.execute("SELECT count(*) FROM synth.main.orders").fetchall()[0][0]
+    try:
+        fg.generate(con, into="synth", scale=1)
+    except fg.GeneratorError as exc:
+        assert con.execute("SELECT count(*) FROM synth.main.orders").fetchall()[0][0] == before
+        return str(exc)
+    raise AssertionError("generating into filled tables was not refused")
