@@ -24,6 +24,7 @@ KNOTS = 1025                # quantile knots for numeric and datetime columns
 MAX_CATEGORIES = 4096
 FEW_DISTINCT = 32           # at most this many distinct values: categorical whatever the type
 MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
+MIN_LABEL_SHARE = 0.5      # text is a label column when values seen MIN_COUNT times fill this share of it
 MAX_RARE = 0.05            # a label column whose rare values are at most this share is a category list of the rest
 SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
@@ -301,9 +302,9 @@ class Profiler:
         rows = self.con.execute(
             f"SELECT {self.c}, count(*) FROM {self.sample} WHERE {self.c} IS NOT NULL GROUP BY {self.c} "
             f"HAVING count(*) >= {MIN_COUNT} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}").fetchall()
-        if not rows:
-            return None
         kept = sum(n for _, n in rows)
+        if kept < MIN_LABEL_SHARE * self.nonnull:   # free text whose short values happen to repeat: no labels
+            return None
         if kept < self.nonnull:   # the pools below: the rare values only
             self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} GROUP BY "
                           f"{self.c} HAVING count(*) >= {MIN_COUNT})")
