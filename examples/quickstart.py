@@ -2,10 +2,13 @@
 
     python examples/quickstart.py [shop.duckdb]
 
-Afterwards the plain DuckDB shell samples from the same file with no Python:
+Afterwards the plain DuckDB shell (`pip install duckdb-cli`) samples from the same file with no Python:
     duckdb shop.duckdb -c "FROM fastgen_sample('orders', 5, seed := 7)"
 """
+import os
 import pathlib
+import shutil
+import subprocess
 import sys
 import time
 
@@ -34,4 +37,21 @@ print(con.sql("""
            round(avg((status = 'delivered')::INT), 3), round(avg((note IS NULL)::INT), 3),
            min(ordered_at), max(ordered_at) FROM orders_test"""))
 con.close()
-print(f"""now, with no Python: duckdb {path} -c "FROM fastgen_sample('orders', 5, seed := 7)\"""")
+
+where = os.path.abspath(path)
+print(f"\nwrote {where}: tables customers and orders (the real rows), orders_test (1,000,000 synthetic orders),")
+print("and the generators customers and orders (schema fastgen), which any DuckDB opening the file can sample.")
+shell_sql = "FROM fastgen_sample('orders', 5, seed := 7)"
+command = f'duckdb {path} -c "{shell_sql}"'
+shell = shutil.which("duckdb", path=os.path.dirname(sys.executable)) or shutil.which("duckdb")
+if shell:   # the plain DuckDB shell, no Python in it: the same 5 rows as orders_test's first 5
+    print(f"\nnow, with no Python ({subprocess.run([shell, '--version'], capture_output=True, text=True).stdout.split()[0]} shell):")
+    print(f"$ {command}")
+    print(subprocess.run([shell, path, "-c", shell_sql], capture_output=True, text=True, check=True).stdout, end="")
+else:
+    print(f"\nnow, with no Python: {command}   (the shell: pip install duckdb-cli)")
+print(f"""
+next: fastgen report {path} orders --html report.html   (real vs synthetic, scored)
+      fastgen sample {path} orders 1000000 --to orders_test.parquet
+      fastgen show {path} orders > orders.json   (the spec: edit it, then fastgen import {path} orders.json)
+      the tour of SQL, the command line and Python: README.md; the reference: docs/""")
