@@ -44,7 +44,13 @@ def _sample(con, args) -> None:
         con.execute(f"COPY ({query}) TO {string(target)} (FORMAT {fmt})")
     else:
         verb = "CREATE OR REPLACE TABLE" if args.replace else "CREATE TABLE"
-        con.execute(f"{verb} {ident(target)} AS {query}")
+        try:
+            con.execute(f"{verb} {ident(target)} AS {query}")
+        except duckdb.CatalogException as exc:
+            if "already exists" not in str(exc):
+                raise
+            raise fg.GeneratorError(f"table {target!r} exists: pass --replace to overwrite it, or --to another "
+                                    f"table name or a .parquet / .csv path") from None
     print(f"wrote {args.n} rows of {args.generator!r} to {target}", file=sys.stderr)
 
 

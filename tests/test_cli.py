@@ -87,11 +87,15 @@ def test_fastgen_command_mirrors_sql(saved, tmp_path):
     (["infer", "{db}", "ghost_table"], "unknown source 'ghost_table'"),
     (["sample", "{db}", "people", "-1"], "n must be a whole number >= 0"),
     (["infer", "{db}", "people"], "exists; pass --replace to overwrite it, or --name"),
+    (["sample", "{db}", "people", "5", "--to", "people"], "table 'people' exists: pass --replace to overwrite it"),
+    (["infer", "{db}", "CREATE TABLE a (x INT); CREATE TABLE b (y INT)", "--name", "c"],
+     "the DDL creates 2 tables; a name applies to one table only"),
 ])
 def test_fastgen_command_errors_say_what_to_do(saved, args, message):
     db_path, _ = saved
     result = run(FASTGEN + [a.format(db=db_path) for a in args])
     assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+    assert ":= " not in result.stderr and "Error:" not in result.stderr   # CLI terms, no raw DuckDB errors
 
 
 def test_fastgen_command_output_reads_well(saved, tmp_path):
