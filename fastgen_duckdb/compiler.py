@@ -22,6 +22,7 @@ BLOCK = 1 << 20          # rows in fastgen.counter
 SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
 LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one uniform per link)
 COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
+POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one uniform per pool: semantic.py)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
@@ -120,6 +121,15 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
                                    string(fmt["suffix"]) if fmt.get("suffix") else "") if x)
 
 
+def key_room(col: dict) -> int | None:
+    """The last row index a key of a small integer type can number (a TINYINT key from 1: 126), else None."""
+    bounds = type_bounds(col["type"])
+    if not bounds or col.get("within") or "start" not in col:
+        return None
+    last = (bounds[1] - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
+    return last if last < 2 ** 62 else None
+
+
 def parent_rows(spec: dict) -> str:
     """A parent's row count in a run at `scale` (the macro parameter): sizes scale together, but a fixed
     (dimension) table has its own rows at every scale."""
@@ -210,7 +220,13 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
         values = fixed_values(spec, j)
         return at(list_literal(values, col["type"]), f"({row}) % {len(values)} + 1")
     if col["kind"] == "key":
-        return key_value(col, streams(spec) + j, row, Nest(spec, lookup).number(row) if col.get("within") else "")
+        value = key_value(col, streams(spec) + j, row, Nest(spec, lookup).number(row) if col.get("within") else "")
+        last = key_room(col)
+        if last is None:
+            return value
+        why = (f"fastgen_sample: {table}.{column} ({col['type']}) has keys for rows 0..{last} only, and a scale this "
+               "large draws parent rows past them; lower scale, or widen the key's type in both specs")
+        return f"CASE WHEN ({row}) > {last} THEN error({string(why)}) ELSE {value} END"
     if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
         return row_value(lookup, col["table"], col["column"], Nest(spec, lookup).index(col, row))
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
@@ -309,10 +325,13 @@ class Column:
         self.params[f"c{self.j}_{what}"] = sql
         return f"p.c{self.j}_{what}"
 
-    def _interpolate(self, knots: list, what: str = "q", v: str | None = None) -> str:
-        """Inverse CDF through quantile knots: linear between knots, so bounds and shape are kept."""
+    def _interpolate(self, knots: list, what: str = "q", v: str | None = None, steps: bool = False) -> str:
+        """Inverse CDF through quantile knots: linear between knots, so bounds and shape are kept; with
+        `steps`, the knot itself (each knot an equal share of probability): a discrete column's exact values."""
         v = v or self._u()
         q = self._param(what, list_literal([float(x) for x in knots], "DOUBLE"))
+        if steps:
+            return at(q, f"least(floor({v} * {len(knots)})::INTEGER, {len(knots) - 1}) + 1")
         d = self._param(what + "d", list_literal([float(b - a) for a, b in zip(knots, knots[1:])] + [0.0], "DOUBLE"))
         x, k = f"x{self.j}{what}", f"k{self.j}{what}"
         self.helpers[x] = f"{v} * {len(knots) - 1}"
@@ -374,6 +393,10 @@ class Column:
             knots = given["quantiles"]
             width = len(knots[0])
             q = self._param("q", list_literal([x for row in knots for x in row], "DOUBLE"))
+            if self.col.get("steps"):   # a discrete column: the knot itself (each an equal share of the bin)
+                step = f"least(floor({self.v} * {width})::INTEGER, {width - 1})"
+                self.value = self._rounded(at(q, f"{bin_of} * {width} + {step} + 1"))
+                return
             d = self._param("qd", list_literal([x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]],
                                                "DOUBLE"))
             x, k = f"x{self.j}q", f"k{self.j}q"
@@ -397,7 +420,7 @@ class Column:
         self.v = self._u()
         if "given" in self.col:
             return  # knots per bin of its parent: resolve() runs once every column is built
-        self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v))
+        self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v, steps=bool(self.col.get("steps"))))
 
     def _rounded(self, x: str) -> str:
         """Rounded as the source rounds, and kept inside the type where the knots come near its limits (HUGEINT,
@@ -418,7 +441,7 @@ class Column:
         if self.family == "date":
             step = max(1, step // GRANULARITY["day"])
         self.v = self._u()
-        t = f"(floor({self._interpolate(knots, v=self.v)} / {step}) * {step})::BIGINT"
+        t = f"(floor({self._interpolate(knots, v=self.v, steps=bool(self.col.get('steps')))} / {step}) * {step})::BIGINT"
         if self.family == "date":
             self.value = f"(DATE '1970-01-01' + {t}::INTEGER)"
         elif self.family == "time":
@@ -431,13 +454,11 @@ class Column:
     def _key(self):
         col = self.col
         self.value = key_value(col, self.stream, "r", self.nest.number("r") if self.nest else "")
-        bounds = type_bounds(col["type"])
-        if bounds and not col.get("within"):  # a small type runs out of keys: say so rather than overflow
-            last = (bounds[1] - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
-            if last < 2 ** 62:
-                why = (f"fastgen_sample: column {col['name']} ({col['type']}) has keys for rows 0..{last} only; ask "
-                       f"for fewer rows (n + start <= {last + 1}), or widen the column's type in the spec")
-                self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
+        last = key_room(col)
+        if last is not None:  # a small type runs out of keys: say so rather than overflow
+            why = (f"fastgen_sample: column {col['name']} ({col['type']}) has keys for rows 0..{last} only; ask "
+                   f"for fewer rows (n + start <= {last + 1}), or widen the column's type in the spec")
+            self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
 
     def _reference(self):
         """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""
@@ -517,6 +538,19 @@ class Column:
                          f"ELSE {index} END")
             picks.append((slots, index))
         self.value = " || ".join(at(slots, index) for slots, index in picks)
+
+    # -- semantic pools (semantic.py) -------------------------------------------------------------------
+    def _pool(self):
+        """A member of a spec-level pool (one entity: a person's names and e-mail, an address): one uniform
+        per pool and row picks a pool row, under the same alias for every member so they share it, and the
+        column takes its own field of that row."""
+        spec = self.lookup(self.table)
+        names = sorted(spec["pools"])
+        rows = spec["pools"][self.col["pool"]]["rows"]
+        u = f"pu{names.index(self.col['pool'])}"
+        self.uniforms[u] = uniform(streams(spec) + POOLS + names.index(self.col["pool"]))
+        values = self._param("pool", list_literal([row[int(self.col["field"])] for row in rows], self.col["type"]))
+        self.value = at(values, f"(floor({u} * {len(rows)})::INTEGER + 1)")
 
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str:

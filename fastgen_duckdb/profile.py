@@ -23,6 +23,8 @@ DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
 KNOTS = 1025                # quantile knots for numeric and datetime columns
 MAX_CATEGORIES = 4096
 FEW_DISTINCT = 32           # at most this many distinct values: categorical whatever the type
+MAX_STEP_VALUES = 1024      # numbers and dates of at most this many distinct values, each seen STEP_REPEATS
+STEP_REPEATS = 4            # times on average, are drawn as those values (a step inverse CDF)
 MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
 MIN_LABEL_SHARE = 0.5      # text is a label column when values seen MIN_COUNT times fill this share of it
 MAX_RARE = 0.05            # a label column whose rare values are at most this share is a category list of the rest
@@ -238,7 +240,7 @@ class Profiler:
 
     def numeric(self) -> dict:
         where, special = self.finite()
-        knots = self.one(f"quantile_cont({self.c}::DOUBLE, {_probs(KNOTS)}) {where}")[0]
+        knots = self.one(f"{self.quantile()}({self.c}::DOUBLE, {_probs(KNOTS)}) {where}")[0]
         if knots is None:   # nothing but special values
             return self.categorical()
         digits = None   # the decimals the source keeps: an integral DECIMAL or DOUBLE stays integral
@@ -248,7 +250,18 @@ class Profiler:
                     digits = d
                     break
         knots = monotone(inside_type(float(x), self.type) for x in knots)
-        return self.base("numeric", quantiles=knots, round=digits, **self.specials(special))
+        return self.base("numeric", quantiles=knots, round=digits, **self.steps(), **self.specials(special))
+
+    def discrete(self) -> bool:
+        """A few values, each repeated (ages in whole years, scores, monthly dates): drawn as the exact values
+        with their frequencies, from a step inverse CDF; interpolating between them would spread their mass."""
+        return self.distinct <= MAX_STEP_VALUES and self.nonnull >= STEP_REPEATS * self.distinct
+
+    def quantile(self) -> str:
+        return "quantile_disc" if self.discrete() else "quantile_cont"
+
+    def steps(self) -> dict:
+        return {"steps": True} if self.discrete() else {}
 
     def specials(self, special: dict) -> dict:
         return {"special": {"values": list(special), "shares": list(special.values())}} if special else {}
@@ -256,7 +269,7 @@ class Profiler:
     def datetime(self) -> dict:
         where, special = self.finite()
         as_number = f"({self.c} - DATE '1970-01-01')" if self.family == "date" else f"epoch_us({self.c})"
-        knots = self.one(f"quantile_cont({as_number}, {_probs(KNOTS)}) {where}")[0]
+        knots = self.one(f"{self.quantile()}({as_number}, {_probs(KNOTS)}) {where}")[0]
         if knots is None:
             return self.categorical()
         # Python's dates end at 9999-12-31: later (or pre-year-1) dates are drawn at those ends, and said so
@@ -269,7 +282,7 @@ class Profiler:
             granularity = next(g for g, us in GRANULARITY.items()
                                if self.one(f"bool_and({as_number} % {us} = 0) {where}")[0])
         return self.base("datetime", quantiles=[self.iso(x) for x in knots], granularity=granularity,
-                         **self.specials(special), **note)
+                         **self.steps(), **self.specials(special), **note)
 
     def iso(self, x: int) -> str:
         if self.family == "date":

@@ -22,7 +22,7 @@ from .sqltext import ident, string
 
 SPEC_VERSION = 1
 LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table
-KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text")
+KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text", "pool")
 GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
                "millisecond": 1_000, "microsecond": 1}
 
@@ -40,7 +40,7 @@ KINDS_BY_FAMILY = {
     "integer": {"constant", "categorical", "numeric", "key", "reference"},
     "float": {"constant", "categorical", "numeric"},
     "decimal": {"constant", "categorical", "numeric"},
-    "string": {"constant", "categorical", "key", "reference", "text"},
+    "string": {"constant", "categorical", "key", "reference", "text", "pool"},
     "boolean": {"constant", "boolean", "categorical"},
     "uuid": {"constant", "categorical", "key", "reference"},
     "date": {"constant", "categorical", "datetime"},
@@ -248,6 +248,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
     columns = spec.get("columns")
     if not isinstance(columns, list) or not columns:
         raise SpecError(f"spec {name!r}: 'columns' must be a non-empty list")
+    _refill_semantic(spec, name)
     seen = set()
     for col in columns:
         if not isinstance(col, dict) or not isinstance(col.get("name"), str) or not col["name"]:
@@ -302,6 +303,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         _validate_copula(spec["copula"], by_name, f"spec {name!r}")
     if spec.get("fixed") is not None:
         _validate_fixed(con, spec, f"spec {name!r}")
+    _validate_pools(con, spec, by_name, f"spec {name!r}")
     salt = spec.setdefault("salt", default_salt(name))
     if isinstance(salt, bool) or not isinstance(salt, int) or not 0 <= salt < 2 ** 31:
         raise SpecError(f"spec {name!r}: 'salt' (the generator's own random streams) must be an integer in 0..2^31-1")
@@ -417,6 +419,9 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
                 raise SpecError(f"{where}: per_parent counts must be >= 0, and not all 0")
     elif kind == "text":
         _validate_text(col, where)
+    if col.get("steps") is not None and (not isinstance(col["steps"], bool) or kind not in ("numeric", "datetime")):
+        raise SpecError(f"{where}: 'steps' (true: draw the knots themselves, a discrete column's values) is a "
+                        "boolean of numeric and datetime columns")
     special = col.get("special")
     if special is not None:
         values, shares = (special.get("values"), special.get("shares")) if isinstance(special, dict) else (None, None)
@@ -536,3 +541,49 @@ def _validate_text(col: dict, where: str) -> None:
         raise SpecError(f"{where}: text method must be 'words' or 'pattern', got {method!r}")
     if col.get("frequent") is not None:
         _validate_frequent(col, where)
+
+
+# -- semantic types and pools (semantic.py) ---------------------------------------------------------------
+def _refill_semantic(spec: dict, name: str) -> None:
+    """A spec that names semantic types without their values (or with another locale than they were filled
+    for) gets them from the library, once, here: what fastgen_import needs after a hand edit."""
+    if not spec.get("pools") and not any(isinstance(c, dict) and c.get("semantic") for c in spec["columns"]):
+        return
+    from . import semantic
+    for col in spec["columns"]:
+        if isinstance(col, dict) and col.get("semantic") is not None and col["semantic"] not in semantic.TYPES:
+            raise SpecError(f"spec {name!r}, column {col.get('name')!r}: unknown semantic type {col['semantic']!r}; "
+                            f"known: {', '.join(semantic.TYPES)}")
+    try:
+        semantic.refill(spec)
+    except (ValueError, KeyError) as exc:
+        raise SpecError(f"spec {name!r}: {exc}") from None
+
+
+def _validate_pools(con, spec: dict, by_name: dict, where: str) -> None:
+    """'pools': {name: {columns: [member names], rows: [[one text per member], …], locale, semantic}}; each
+    member column has kind 'pool', its 'pool' and its 'field' (its position in the pool's columns)."""
+    pools = spec.get("pools")
+    members = [c for c in spec["columns"] if c.get("kind") == "pool"]
+    if pools is None and not members:
+        return
+    if not isinstance(pools, dict) or not pools:
+        raise SpecError(f"{where}: 'pools' is {{name: {{columns: [...], rows: [[...], ...]}}}} (columns of kind "
+                        "'pool' draw from it)")
+    for pname, p in pools.items():
+        cols = p.get("columns") if isinstance(p, dict) else None
+        rows = p.get("rows") if isinstance(p, dict) else None
+        if not isinstance(cols, list) or not cols or not all(isinstance(c, str) and c.lower() in by_name for c in cols) \
+                or not isinstance(rows, list) or not 1 <= len(rows) <= MAX_FIXED_ROWS \
+                or not all(isinstance(r, list) and len(r) == len(cols) and all(isinstance(v, str) for v in r)
+                           for r in rows):
+            raise SpecError(f"{where}, pool {pname!r}: needs 'columns' (names of this spec's columns) and 'rows' "
+                            f"(1 to {MAX_FIXED_ROWS:,} lists of one text per column)")
+        for k, cname in enumerate(cols):
+            member = by_name[cname.lower()]
+            if member.get("kind") != "pool" or member.get("pool") != pname or member.get("field") != k:
+                raise SpecError(f"{where}, column {cname!r}: a member of pool {pname!r} has kind 'pool', "
+                                f"pool {pname!r} and field {k}")
+    for col in members:
+        if col.get("pool") not in pools or col["name"] not in pools[col["pool"]]["columns"]:
+            raise SpecError(f"{where}, column {col['name']!r}: 'pool' must name a pool that lists this column")

@@ -113,3 +113,26 @@ def test_labels_seen_k_times_are_kept_and_rarer_ones_never_copied(pets):
     text = next(t for t in report["text"] if t["column"] == "pet")
     assert text["copied"] <= 0.01
     assert any(c["column"] == "pet" and c["metric"] == "TVComplement" for c in report["columns"])
+
+
+def test_discrete_numbers_and_dates_keep_their_values_and_frequencies(con):
+    """Ages in whole years stored as DOUBLE, a score on a 0.5 grid, monthly dates: each value keeps its share,
+    and no value between them is invented (interpolating would spread the mass points)."""
+    con.execute("""CREATE TABLE visits AS SELECT
+        (20 + hash(i) % 48)::DOUBLE AS age,
+        (hash(i, 1) % 81) / 2.0 + 0.25 AS score,
+        DATE '2015-01-01' + to_months((hash(i, 2) % 60)::INTEGER) AS month,
+        (hash(i, 3) >> 11)::DOUBLE * 1.1102230246251565e-16 AS continuous
+        FROM range(5000) t(i)""")
+    fg.infer(con, "visits")
+    cols = {c["name"]: c for c in fg.spec(con, "visits")["columns"]}
+    assert cols["age"].get("steps") and cols["score"].get("steps") and cols["month"].get("steps")
+    assert not cols["continuous"].get("steps")
+    for name in ("age", "score", "month"):
+        real = dict(con.execute(f"SELECT {name}, count(*) / 5000 FROM visits GROUP BY 1").fetchall())
+        fake = dict(con.execute(f"SELECT {name}, count(*) / {N} FROM fastgen_sample('visits', {N}) "
+                                f"GROUP BY 1").fetchall())
+        assert set(fake) <= set(real), f"{name}: values the data never had"
+        tvd = 0.5 * sum(abs(real.get(v, 0) - fake.get(v, 0)) for v in set(real) | set(fake))
+        # two samples' noise over k values, plus the knots' 1/1025 resolution per value
+        assert tvd < 0.5 * math.sqrt(len(real) * (1 / 5000 + 1 / N)) + len(real) / 1025, name
