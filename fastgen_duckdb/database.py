@@ -10,6 +10,8 @@ are filled from there directly, and tables in another database from a staging ta
 """
 from __future__ import annotations
 
+import duckdb
+
 from . import catalog, ddl
 from .caller import option
 from .catalog import GeneratorError
@@ -19,7 +21,7 @@ from .sqltext import ident, string
 
 def target(cur, into: str | None) -> tuple[str, str]:
     """The (database, schema) that `into` names: an ATTACHed database, `db.schema`, or a schema of the current
-    database (created if missing); by default where the caller stands."""
+    database (generate creates it if missing); by default where the caller stands."""
     here = tuple(cur.execute("SELECT current_database(), current_schema()").fetchall()[0])
     if into is None:
         return here
@@ -37,7 +39,6 @@ def target(cur, into: str | None) -> tuple[str, str]:
         where = (here[0], parts[0])
     if where[0].lower() == "fastgen" or where[1].lower() == "fastgen":
         raise ValueError("into cannot be fastgen's own schema")
-    cur.execute(f"CREATE SCHEMA IF NOT EXISTS {ident(where[0])}.{ident(where[1])}")
     return where
 
 
@@ -62,6 +63,7 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
                                  f"{option('replace', True)} to overwrite it")
     sampler = f"{ident(here[0])}.main.fastgen_sample"
     with catalog.transaction(con) as cur:
+        cur.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified}")   # rolled back with the rest if anything fails
         cur.execute(f"USE {qualified}")   # foreign keys name their tables relative to the schema they are in
         if replace:
             for name, _ in reversed(plan):
@@ -87,7 +89,14 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
                     cur.execute(f"CREATE OR REPLACE TEMP TABLE fastgen_stage AS FROM {draw}")
                     cur.execute(f"USE {qualified}")
                     draw = "temp.fastgen_stage"
-                cur.execute(f"INSERT INTO {ident(name)} ({cols}) SELECT * FROM {draw}")
+                try:
+                    cur.execute(f"INSERT INTO {ident(name)} ({cols}) SELECT * FROM {draw}")
+                except duckdb.ConstraintException as exc:
+                    raise GeneratorError(
+                        f"table {name}: the drawn rows break a constraint of its source that fastgen does not keep "
+                        f"by construction ({str(exc).splitlines()[0]}); nothing was written. Pass "
+                        f"{option('constraints', False)} to make the tables without their constraints, or edit "
+                        f"the generator's spec") from None
         if staged:
             cur.execute("DROP TABLE IF EXISTS temp.fastgen_stage")
     return plan

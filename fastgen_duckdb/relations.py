@@ -86,8 +86,10 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
         cols = {c["name"].lower(): c for c in spec["columns"]}
         parents = {fk["table"].lower() for fk in t.foreign_keys if rank[fk["table"].lower()] < rank[t.name.lower()]}
         if t.name not in sized_by_model:
-            spec["source_rows"] = (CHILDREN_PER_PARENT * max(specs[_table(tables, p).name]["source_rows"] for p in parents)
-                                   if parents else DEFAULT_ROWS)
+            # a lookup parent (fixed rows: countries, statuses) does not size its children: entities keep the rule
+            drawn = {p for p in parents if not specs[_table(tables, p).name].get("fixed")}
+            spec["source_rows"] = (CHILDREN_PER_PARENT * max(specs[_table(tables, p).name]["source_rows"] for p in drawn)
+                                   if drawn else DEFAULT_ROWS)
         for k, fk in enumerate(t.foreign_keys):
             parent = _table(tables, fk["table"])
             targets = fk["references"] or parent.primary_key
@@ -107,7 +109,12 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                 if rank[parent.name.lower()] > rank[t.name.lower()]:  # closes a cycle: its parent comes later
                     cols[child.lower()].update(nulls=1.0, note="NULL: a nullable foreign key closing a cycle")
         if len(t.primary_key) > 1:
-            _nest(t, spec, cols, specs, tables)
+            _nest(t, spec, cols, specs, tables, t.primary_key)
+        else:   # a composite UNIQUE over a foreign key, no column of which is unique alone: nested likewise
+            unique = next((u for u in t.unique if len(u) > 1 and _nesting(t, u)
+                           and not any(cols[c.lower()]["kind"] == "key" for c in u)), None)
+            if unique:
+                _nest(t, spec, cols, specs, tables, unique)
         _comparisons(t, cols)
     return [t.name for t in order]
 
@@ -130,11 +137,18 @@ def _row_key(col: dict, **extra) -> dict:
     return key
 
 
-def _nest(t: TableDef, spec: dict, cols: dict, specs: dict, tables) -> None:
-    """A composite primary key: rows nested under the parent of its first foreign key, numbered within it."""
-    pk = [c.lower() for c in t.primary_key]
-    nesting = next((fk for fk in t.foreign_keys if fk["columns"] and all(c.lower() in pk for c in fk["columns"])
-                    and fk["table"].lower() != t.name.lower()), None)
+def _nesting(t: TableDef, key: list[str]) -> dict | None:
+    """The first foreign key (to another table) whose columns all lie in `key`."""
+    key = {c.lower() for c in key}
+    return next((fk for fk in t.foreign_keys if fk["columns"] and all(c.lower() in key for c in fk["columns"])
+                 and fk["table"].lower() != t.name.lower()), None)
+
+
+def _nest(t: TableDef, spec: dict, cols: dict, specs: dict, tables, key: list[str]) -> None:
+    """A composite primary key (or UNIQUE constraint): rows nested under the parent of its first foreign key,
+    numbered within it."""
+    pk = [c.lower() for c in key]
+    nesting = _nesting(t, key)
     if nesting is None:  # no parent inside the key: the first key column alone is unique, so is the tuple
         _replace(spec, cols[pk[0]], _row_key(cols[pk[0]]))
         return
@@ -170,6 +184,13 @@ def _comparisons(t: TableDef, cols: dict) -> None:
             if not (isinstance(left, exp.Column) and isinstance(right, exp.Column)):
                 continue
             a, b = cols.get(left.name.lower()), cols.get(right.name.lower())
+            fixed = [c is not None and c["kind"] in ("key", "reference") for c in (a, b)]
+            if fixed == [True, True]:
+                raise SpecError(f"CHECK ({check}) compares two key or foreign key columns, which fastgen draws "
+                                f"independently; drop the CHECK from table {t.name!r}")
+            if fixed[0]:   # a key or reference keeps its value: the other column is bounded by it instead
+                a, b, cond = b, a, {exp.GTE: exp.LTE, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.LT: exp.GT}[type(cond)](
+                    this=right, expression=left)
             if a is None or b is None or a["kind"] in ("key", "reference") or type_family(a["type"]) != type_family(b["type"]):
                 continue
             a["at_least" if isinstance(cond, (exp.GTE, exp.GT)) else "at_most"] = b["name"]

@@ -117,3 +117,30 @@ def refused_again(con) -> str:
         assert con.execute("SELECT count(*) FROM synth.main.orders").fetchall()[0][0] == before
         return str(exc)
     raise AssertionError("generating into filled tables was not refused")
+
+
+def test_a_composite_unique_over_foreign_keys_holds_at_any_scale(con):
+    """UNIQUE (user_id, role_id) beside a single-column key: nested like a composite primary key, so DuckDB's
+    own check passes into a fresh schema at scale 2 and 0.1; a constraint fastgen cannot keep is one error."""
+    con.execute("CREATE TABLE users (id INT PRIMARY KEY, name VARCHAR)")
+    con.execute("CREATE TABLE roles (id INT PRIMARY KEY, title VARCHAR)")
+    con.execute("CREATE TABLE grants (id INT PRIMARY KEY, user_id INT NOT NULL REFERENCES users (id), "
+                "role_id INT NOT NULL REFERENCES roles (id), note VARCHAR, UNIQUE (user_id, role_id))")
+    con.execute("INSERT INTO users SELECT i, 'n' || (i % 50) FROM range(2000) t(i)")
+    con.execute("INSERT INTO roles SELECT i, 'r' || i FROM range(300) t(i)")
+    con.execute("INSERT INTO grants SELECT row_number() OVER (), u, r, 'x' || (u % 7) FROM "
+                "(SELECT DISTINCT hash(i) % 2000 AS u, hash(i, 1) % 300 AS r FROM range(6000) t(i))")
+    fg.infer_all(con, "main.*")
+    for scale, schema in ((2, "big"), (0.1, "small")):
+        made = dict(fg.generate(con, into=schema, scale=scale))
+        assert con.execute(f"SELECT count(*), count(DISTINCT (user_id, role_id)) FROM {schema}.grants").fetchall()[0] \
+            == (made["grants"], made["grants"])
+    spec = fg.spec(con, "grants")
+    for c in spec["columns"]:
+        if c["name"] == "note":
+            c.update(kind="constant", value="same")
+    spec["constraints"]["unique"].append(["note"])
+    fg.import_spec(con, spec)
+    with pytest.raises(fg.GeneratorError, match="grants: the drawn rows break a constraint.*constraints=False"):
+        fg.generate(con, into="third")
+    assert con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'third'").fetchall()[0][0] == 0
