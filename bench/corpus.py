@@ -917,6 +917,7 @@ def main() -> None:
                    "(bench/results/<name>.jsonl, written as tables finish), e.g. of a run that was stopped; "
                    "give the run's --rows, and --code")
     p.add_argument("--code", help="with --publish: the fastgen version the run measured")
+    p.add_argument("--name", help="the outputs' name instead of corpus / corpus_ci / corpus_tables")
     args = p.parse_args()
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     if args.publish:
@@ -947,6 +948,7 @@ def main() -> None:
         keys, name = args.tables, "corpus_tables"
     else:
         name = "corpus"
+    name = args.name or name
     print(f"{len(keys)} tables, {args.jobs} at a time", flush=True)
     t0 = time.perf_counter()
     os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
