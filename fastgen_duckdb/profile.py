@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, dependence
+from . import children, dependence, fallback
 from .compiler import slot_table
 from .sources import Source, SourceError
 from .spec import GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, monotone, require_supported, type_family
@@ -61,6 +61,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         checked = dependence.check_proposals(con, sample, cols, proposed)
         # exact rules first: a column they draw needs no conditional table
         cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols))
+        cols = fallback.check(cols)   # a conditional table that would shift a column's distribution is dropped
         copula = dependence.copula(con, sample, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
