@@ -802,6 +802,11 @@ def causes(r: dict, column: str) -> str:
         out.append(f"{h['nulls']:.0%} NULL")
     if " given " in f" {model} ":
         out.append("conditioned (" + model.split(" given ")[1].split()[0] + ")")
+    rules = [w for w in ("after", "at_least", "at_most", "equals") if w in model.split()]
+    if rules:
+        out.append(f"rule ({', '.join(rules)})")
+    if model.startswith("numeric") and h.get("distinct", 10 ** 9) <= 100:
+        out.append("≤ 100 distinct numbers")
     return ", ".join(out) or "other"
 
 
@@ -835,13 +840,14 @@ def losses(results: list[dict], tables: int = 15, columns: int = 60) -> list[str
     for _, _, name, r in below:
         for cause in causes(r, name).split(", "):
             cause = "string of one shape" if cause.startswith("string of one shape") else \
-                "conditioned" if cause.startswith("conditioned") else "NULLs" if cause.endswith("NULL") else cause
+                "conditioned" if cause.startswith("conditioned") else "NULLs" if cause.endswith("NULL") else \
+                "rule" if cause.startswith("rule (") else cause
             tally[cause] = tally.get(cause, 0) + 1
     if tally:
         out += ["", "Apparent causes among those columns (a column can have several): " +
                 ", ".join(f"{k} {v}" for k, v in sorted(tally.items(), key=lambda kv: -kv[1])) + "."]
     ml = [(r["ml"]["fastgen_ratio"], r) for r in results if (r.get("ml") or {}).get("fastgen_ratio") is not None]
-    odd = sorted(x for x in ml if x[0] < 0.6 or x[0] > 1.1)
+    odd = sorted((x for x in ml if x[0] < 0.6 or x[0] > 1.1), key=lambda x: (x[0], x[1]["key"]))
     if odd:
         out += ["", f"## ML efficacy outliers (ratio < 0.6 or > 1.1): {len(odd)} of {len(ml)} tables", "",
                 "| table | target (task) | real | fastgen | resample | ratio |", "|---|---|---|---|---|---|"]
