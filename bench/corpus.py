@@ -801,7 +801,9 @@ def causes(r: dict, column: str) -> str:
     if h.get("nulls", 0) >= 0.05:
         out.append(f"{h['nulls']:.0%} NULL")
     if " given " in f" {model} ":
-        out.append("conditioned (" + model.split(" given ")[1].split()[0] + ")")
+        parent = model.split(" given ")[1].split()[0]
+        parent_nulls = ((r.get("hints") or {}).get(parent) or {}).get("nulls", 0)
+        out.append(f"conditioned ({parent}" + (f", {parent_nulls:.0%} NULL" if parent_nulls >= 0.05 else "") + ")")
     rules = [w for w in ("after", "at_least", "at_most", "equals") if w in model.split()]
     if rules:
         out.append(f"rule ({', '.join(rules)})")
@@ -840,6 +842,7 @@ def losses(results: list[dict], tables: int = 15, columns: int = 60) -> list[str
     for _, _, name, r in below:
         for cause in causes(r, name).split(", "):
             cause = "string of one shape" if cause.startswith("string of one shape") else \
+                "conditioned on a parent ≥ 5 % NULL" if cause.startswith("conditioned") and cause.endswith("NULL)") else \
                 "conditioned" if cause.startswith("conditioned") else "NULLs" if cause.endswith("NULL") else \
                 "rule" if cause.startswith("rule (") else cause
             tally[cause] = tally.get(cause, 0) + 1
