@@ -75,10 +75,10 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     catalog.bootstrap(con)
     varchar, bigint, boolean = duckdb.sqltype("VARCHAR"), duckdb.sqltype("BIGINT"), duckdb.sqltype("BOOLEAN")
     udfs = {
-        "fastgen_infer_udf": (lambda source, name, rows, replace, model, provider, send_values, dialect: ", ".join(
+        "fastgen_infer_udf": (lambda source, name, rows, replace, model, provider, send_values, dialect, locale: ", ".join(
             infer_all(con, source, name=name, rows=rows, replace=bool(replace), model=model, provider=provider,
-                      send_values=send_values is not False, dialect=dialect)),
-            [varchar, varchar, bigint, boolean, varchar, varchar, boolean, varchar]),
+                      send_values=send_values is not False, dialect=dialect, locale=locale)),
+            [varchar, varchar, bigint, boolean, varchar, varchar, boolean, varchar, varchar]),
         "fastgen_import_udf": (lambda spec_json, replace: import_spec(con, spec_json, replace=bool(replace)),
                                [varchar, boolean]),
         "fastgen_drop_udf": (lambda name: drop(con, name), [varchar]),
@@ -101,8 +101,9 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     here = "current_database(), current_schema()"
     con.execute(f"""
         CREATE OR REPLACE TEMP MACRO fastgen_infer(source, name := NULL, rows := {profile.DEFAULT_ROWS},
-                replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL) AS
-            fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect, {here});
+                replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL,
+                locale := NULL) AS
+            fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect, locale, {here});
         CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS
             fastgen_import_udf(spec::VARCHAR, replace, {here});
         CREATE OR REPLACE TEMP MACRO fastgen_drop(gen) AS fastgen_drop_udf(gen, {here});
@@ -134,13 +135,13 @@ def _warn_unreadable_by_shell(con) -> None:
 
 def infer(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,
           model: str | None = None, provider: str | None = None, send_values: bool = True,
-          dialect: str | None = None) -> str:
+          dialect: str | None = None, locale: str | None = None) -> str:
     """Learn a generator from a table, view, file path, SELECT or one-table DDL; return its name.
 
     With OPENAI_API_KEY or OPENAI_BASE_URL set (or provider='openai'), a model classifies the columns;
     otherwise inference is offline. `send_values=False` shows the model no values from the data.
     """
-    names = infer_all(con, source, name, rows, replace, model, provider, send_values, dialect)
+    names = infer_all(con, source, name, rows, replace, model, provider, send_values, dialect, locale)
     if len(names) != 1:
         raise SourceError(f"the source makes {len(names)} generators ({', '.join(names)}); use infer_all")
     return names[0]
@@ -148,12 +149,17 @@ def infer(con, source: str, name: str | None = None, rows: int | None = None, re
 
 def infer_all(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,
               model: str | None = None, provider: str | None = None, send_values: bool = True,
-              dialect: str | None = None) -> list[str]:
-    """Like infer, for a DDL script of several tables too: one generator per table, stored together."""
+              dialect: str | None = None, locale: str | None = None) -> list[str]:
+    """Like infer, for a DDL script of several tables too: one generator per table, stored together.
+    `locale` (pt_PT, or several: 'en_US,de_DE') fills DDL's semantic columns in that locale (semantic.py)."""
     rows = profile.DEFAULT_ROWS if rows is None else int(rows)
     if rows < 1:
         raise ValueError(f"rows must be >= 1, got {rows}")
     settings = llm.Settings.resolve(model=model, provider=provider, send_values=send_values)
+    if locale:
+        from .semantic import locales_of
+        settings.locale = locales_of(locale.split(",") if "," in locale else locale)
+        settings.locale = settings.locale[0] if len(settings.locale) == 1 else settings.locale
     with caller.cursor(con) as cur:
         src = resolve(cur, source)
         # fail before profiling or calling a model (save checks again, inside its transaction)

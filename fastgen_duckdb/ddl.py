@@ -41,6 +41,7 @@ class ColumnDef:
     checks: list[str] = field(default_factory=list)
     comment: str | None = None
     references: tuple[str, str] | None = None   # (table, column)
+    length: int | None = None   # n of VARCHAR(n) / CHAR(n): DuckDB's VARCHAR keeps none, a column's semantic type may
 
     def describe(self) -> dict:
         """The facts a model (or a person) needs, without empty fields."""
@@ -78,7 +79,7 @@ def parse(text: str, dialect: str | None = None) -> list[TableDef]:
                 continue
             readable.append(tables)
             if all(type_family(c.type) for t in tables for c in t.columns):
-                return tables
+                return _lengths(text, tables) if d == "duckdb" else tables
     finally:
         quiet.setLevel(level)
     if readable:
@@ -86,6 +87,20 @@ def parse(text: str, dialect: str | None = None) -> list[TableDef]:
             require_supported([(c.name, c.type) for c in t.columns])
     raise DDLError("cannot read the DDL: " + (errors[0] if len(set(e.split(": ", 1)[1] for e in errors)) == 1
                                                else "; ".join(errors)))
+
+
+def _lengths(text: str, tables: list[TableDef]) -> list[TableDef]:
+    """VARCHAR(n) lengths, which sqlglot's DuckDB reader drops: read again as Postgres, where it can."""
+    try:
+        again = {t.name.lower(): t for t in _tables([s for s in sqlglot.parse(text, read="postgres") if s])}
+    except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, DDLError, SpecError):
+        return tables
+    for t in tables:
+        for col in t.columns:
+            other = again.get(t.name.lower()) and again[t.name.lower()].column(col.name)
+            if other is not None and col.length is None and col.type == other.type:
+                col.length = other.length
+    return tables
 
 
 def _read(text: str, dialect: str, errors: list[str]) -> list[TableDef] | None:
@@ -161,6 +176,8 @@ def _column(table: str, e: exp.ColumnDef) -> ColumnDef:
     dtype = e.args.get("kind")
     col = ColumnDef(name=e.name, type=_duckdb_type(table, e.name, dtype))
     col.serial = dtype is not None and dtype.this in SERIALS
+    if dtype is not None and dtype.this in exp.DataType.TEXT_TYPES:
+        col.length = next((int(x.name) for x in dtype.expressions if x.name.isdigit()), None)
     if dtype is not None and dtype.this in IMPLIED_CHECKS:
         col.checks.append(IMPLIED_CHECKS[dtype.this].format(c=exp.column(e.name, quoted=True).sql("duckdb")))
     for c in e.args.get("constraints") or []:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import ddl, dependence, priors, profile, relations
+from . import ddl, dependence, priors, profile, relations, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .spec import SPEC_VERSION, SpecError, validate
@@ -25,6 +25,7 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         sized = {t for t, spec in by_table.items() if spec.get("source_rows")}
         schema = "ddl_" + hashlib.sha1(src.text.encode()).hexdigest()[:8]
         specs = [by_table[t] for t in relations.link(tables, by_table, schema, sized)]
+        semantic_rules.finish(specs)   # references inside fixed lookup rows
     elif src.kind == "schema":
         if name:
             raise SourceError("a name applies to one table (leave it out: a schema's generators are named after its tables)")
@@ -93,9 +94,22 @@ def from_table_def(con, table: ddl.TableDef, settings: Settings, name: str) -> d
         else:
             col = priors.column_spec(coldef)
         columns.append(col)
-    return _credit({"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}",
-                    "source_rows": answers.rows or 0, "inferred_by": "schema", "columns": columns},
-                   client, settings, "llm")
+    spec = {"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}",
+            "source_rows": answers.rows or 0, "inferred_by": "schema", "columns": columns}
+    _semantic(table, spec, settings, answers)
+    return _credit(spec, client, settings, "llm")
+
+
+def _semantic(table: ddl.TableDef, spec: dict, settings: Settings, answers: Answers) -> None:
+    """Semantic types (the model's where it names one of the registry, else the rules) fill the text
+    columns from the library; a lookup table (country, currency, region, status…) gets its real rows."""
+    proposed = {k: a.get("semantic") for k, a in answers.columns.items() if isinstance(a.get("semantic"), str)}
+    pools = semantic_rules.assign(table, spec["columns"], getattr(settings, "locale", None), proposed)
+    if pools:
+        spec["pools"] = pools
+    rows = semantic_rules.lookup_rows(table, spec["columns"])
+    if rows:
+        spec["fixed"], spec["source_rows"] = {"rows": rows}, len(rows)
 
 
 def _alone(col: dict) -> dict:

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import priors
+from .semantic import TYPES as SEMANTIC_TYPES
 from .spec import KINDS, KINDS_BY_FAMILY, inside_type, type_bounds, type_family
 
 MAX_COLUMNS_PER_CALL = 40
@@ -34,7 +35,8 @@ ANSWER_SCHEMA = {
         "type": "object",
         "properties": {
             "name": {"type": "string"},
-            "kind": {"type": "string", "enum": list(KINDS)},
+            "kind": {"type": "string", "enum": [k for k in KINDS if k != "pool"]},   # pools are fastgen's own
+            "semantic": {"type": "string", "enum": list(SEMANTIC_TYPES) + ["none"]},
             "label": {"type": "string"},
             "nulls": {"type": "number"},
             # typed everywhere: llama.cpp's grammar silently stops constraining at an untyped "{}"
@@ -75,6 +77,8 @@ entry per column, in the given order, with:
 - key: a unique identifier; for text ids a prefix (e.g. "INV-")
 - text: free text or names: 8 to 12 realistic, varied examples; for codes of one shape a pattern where 9 is a digit, A an upper-case letter and a a lower-case letter (e.g. "AA-9999")
 - constant: value
+- semantic: for a text column, the one of these types it holds, or "none" (fastgen fills it from a library):
+  """ + ", ".join(SEMANTIC_TYPES) + """
 Then, optionally, "relations": rules that hold on every row, each {"column", "rule", "of": [columns]}:
 after (a date or number never before "of", e.g. ship_date after order_date), product or sum (column equals
 the product or sum of the two "of" columns), determined_by (one value of "of" always gives the same value).
@@ -101,6 +105,7 @@ class Settings:
     max_retries: int = 3
     send_values: bool = True
     reason: str = ""                   # why offline, said in the spec
+    locale: str | list | None = None   # the locale of semantic pools (pt_PT…), else from the DDL's hints
 
     @classmethod
     def resolve(cls, model: str | None = None, provider: str | None = None, send_values: bool = True) -> "Settings":
