@@ -73,8 +73,7 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
         for name, rows in plan:
             spec = specs[name]
             if name.lower() not in existing:
-                cur.execute(_create(spec, created) if constraints else
-                            f"CREATE TABLE {ident(name)} AS FROM {sampler}({string(name)}, 0)")
+                cur.execute(_create(spec, created, constraints))
             created.add(name.lower())
             cols = ", ".join(ident(c["name"]) for c in spec["columns"])
             self_referencing = any(str(c.get("table")).lower() == name.lower()
@@ -102,9 +101,13 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
     return plan
 
 
-def _create(spec: dict, created: set[str]) -> str:
-    """CREATE TABLE with the spec's constraints; a foreign key to a table not created yet (a nullable key that
-    closes a cycle, generated NULL) is left out, as DuckDB cannot create it."""
+def _create(spec: dict, created: set[str], constraints: bool = True) -> str:
+    """CREATE TABLE with the spec's column types and, unless told not to, its constraints; a foreign key to a
+    table not created yet (a nullable key that closes a cycle, generated NULL) is left out, as DuckDB cannot
+    create it."""
+    if not constraints:
+        columns = ", ".join(f"{ident(c['name'])} {c['type']}" for c in spec["columns"])
+        return f"CREATE TABLE {ident(spec['name'])} ({columns})"
     table = ddl.table_def(spec)
     table.foreign_keys = [fk for fk in table.foreign_keys
                           if fk["table"].lower() in created or fk["table"].lower() == spec["name"].lower()]

@@ -144,3 +144,16 @@ def test_a_composite_unique_over_foreign_keys_holds_at_any_scale(con):
     with pytest.raises(fg.GeneratorError, match="grants: the drawn rows break a constraint.*constraints=False"):
         fg.generate(con, into="third")
     assert con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'third'").fetchall()[0][0] == 0
+
+
+def test_plain_tables_into_an_attached_database(con):
+    """constraints := false into another database: the tables have the source's types and no constraints."""
+    con.execute("CREATE TABLE shop (id INT PRIMARY KEY, city VARCHAR NOT NULL)")
+    con.execute("CREATE TABLE sale (id INT PRIMARY KEY, shop_id INT NOT NULL REFERENCES shop (id), amount DECIMAL(9, 2))")
+    con.execute("INSERT INTO shop SELECT i, 'c' || (i % 9) FROM range(300) t(i)")
+    con.execute("INSERT INTO sale SELECT i, hash(i) % 300, (hash(i, 1) % 10000) / 100 FROM range(3000) t(i)")
+    fg.infer_all(con, "main.*")
+    con.execute("ATTACH ':memory:' AS plain")
+    assert dict(fg.generate(con, into="plain", constraints=False)) == {"shop": 300, "sale": 3000}
+    assert con.execute("SELECT count(*) FROM duckdb_constraints() WHERE database_name = 'plain'").fetchall()[0][0] == 0
+    assert [t for _, t, *_ in con.execute("DESCRIBE plain.main.sale").fetchall()] == ["INTEGER", "INTEGER", "DECIMAL(9,2)"]

@@ -1,0 +1,111 @@
+"""A whole database learned and regenerated: TPC-H, side by side with DuckDB's own dbgen, in one run.
+
+    python bench/schema.py [--scale 10]
+
+TPC-H sf=0.01 is loaded into tables with their primary and foreign keys declared (examples/tpch_schema.sql)
+and learned with fastgen_infer('main.*'). Then, in the same process and run:
+  dbgen        CALL dbgen(sf = 0.01 × scale) into a fresh database: the real data at the larger size
+  plain        fastgen_generate(scale, into := a fresh database, constraints := false): the same row counts
+  constrained  the same with every key, foreign key, CHECK and NOT NULL declared, so DuckDB checks each row
+Measured: seconds (and the ratio to dbgen), row counts per table against the real ones at that scale,
+foreign-key orphans, and TPC-H's 22 queries on the real and the regenerated database: rows returned by each,
+how many are non-empty and how many within 2× of the real count. Writes bench/schema_results.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import pathlib
+import sys
+import tempfile
+import time
+
+import duckdb
+
+import fastgen_duckdb as fg
+from publish import publish
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from data import tpch_extension  # noqa: E402 (tests/ is on the path above)
+
+TABLES = ["region", "nation", "part", "supplier", "partsupp", "customer", "orders", "lineitem"]
+DDL = (pathlib.Path(__file__).resolve().parent.parent / "examples" / "tpch_schema.sql").read_text()
+
+
+def timed(fn):
+    t = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--scale", type=float, default=10.0)
+    args = ap.parse_args()
+    ext = tpch_extension()
+    if ext is None:
+        sys.exit(f"no duckdb-extension-tpch wheel for duckdb {duckdb.__version__}: pip install -e '.[test]'")
+    tmp = tempfile.mkdtemp()
+    con = fg.connect(os.path.join(tmp, "learned.duckdb"))
+    con.execute(f"LOAD '{ext}'")
+    con.execute("ATTACH ':memory:' AS raw; USE raw; CALL dbgen(sf=0.01); USE learned")
+    con.execute(DDL)
+    for t in TABLES:
+        con.execute(f"INSERT INTO {t} SELECT * FROM raw.main.{t}")
+    con.execute("DETACH raw")
+    _, infer_s = timed(lambda: fg.infer_all(con, "main.*"))
+
+    sf = round(0.01 * args.scale, 6)
+    con.execute(f"ATTACH '{os.path.join(tmp, 'real.duckdb')}' AS real")
+    _, dbgen_s = timed(lambda: con.execute(f"USE real; CALL dbgen(sf={sf}); USE learned"))
+    runs = {}
+    for name, constraints in (("plain", False), ("constrained", True)):
+        con.execute(f"ATTACH '{os.path.join(tmp, name + '.duckdb')}' AS {name}")
+        made, seconds = timed(lambda: fg.generate(con, into=name, scale=args.scale, constraints=constraints))
+        runs[name] = (dict(made), seconds)
+
+    counts = {t: (con.execute(f"SELECT count(*) FROM real.main.{t}").fetchall()[0][0], runs["plain"][0][t])
+              for t in TABLES}
+    orphans = {}
+    for t in TABLES:
+        for fk in (fg.spec(con, t).get("constraints") or {}).get("foreign_keys", []):
+            on = " AND ".join(f"c.{a} = p.{b}" for a, b in zip(fk["columns"], fk["references"]))
+            orphans[f"{t}({', '.join(fk['columns'])})"] = con.execute(
+                f"SELECT count(*) FROM plain.main.{t} c ANTI JOIN plain.main.{fk['table']} p ON {on}").fetchall()[0][0]
+
+    queries = con.execute("SELECT query_nr, query FROM tpch_queries()").fetchall()
+    results = []
+    for nr, sql in queries:
+        got = []
+        for db in ("real", "plain"):
+            con.execute(f"USE {db}")
+            try:
+                got.append(len(con.execute(sql).fetchall()))
+            except duckdb.Error as exc:
+                got.append(f"error: {str(exc).splitlines()[0]}")
+        con.execute("USE learned")
+        results.append((nr, *got))
+    ok = [r for r in results if isinstance(r[1], int) and isinstance(r[2], int)]
+    nonempty = sum(1 for _, real, synth in ok if synth > 0 or real == 0)
+    within = sum(1 for _, real, synth in ok if (real == 0 and synth == 0) or (real > 0 and 0.5 <= synth / real <= 2))
+
+    lines = [f"duckdb {duckdb.__version__}, 2 cores; TPC-H sf=0.01 with its keys declared, learned by "
+             f"fastgen_infer('main.*') in {infer_s:.1f} s, regenerated at scale {args.scale:g} "
+             f"(= sf {sf:g}) into fresh databases; real sf {sf:g} from dbgen in the same run.", "",
+             "| method | seconds | × dbgen |", "|---|---|---|",
+             f"| DuckDB `CALL dbgen(sf={sf:g})` | {dbgen_s:.2f} | 1.00 |"]
+    for name, (_, seconds) in runs.items():
+        lines.append(f"| fastgen_generate, {name} tables | {seconds:.2f} | {seconds / dbgen_s:.2f} |")
+    lines += ["", "| table | real rows | synthetic rows | ratio |", "|---|---|---|---|"]
+    lines += [f"| {t} | {r:,} | {s:,} | {s / r:.3f} |" for t, (r, s) in counts.items()]
+    lines += ["", f"Foreign-key orphans: {sum(orphans.values())} over {len(orphans)} foreign keys "
+                  f"({', '.join(f'{k} {v}' for k, v in orphans.items())}).", "",
+              f"TPC-H's 22 queries: {nonempty}/{len(results)} non-empty where the real result is, "
+              f"{within}/{len(results)} within 2× of the real row count.", "",
+              "| query | real rows | synthetic rows |", "|---|---|---|"]
+    lines += [f"| Q{nr} | {real} | {synth} |" for nr, real, synth in results]
+    publish("\n".join(lines) + "\n", "schema_results.md")
+
+
+if __name__ == "__main__":
+    main()
