@@ -721,11 +721,11 @@ def targets(r: dict) -> dict:
 
 
 def summary(results: list[dict], rows: int, missing: list[str], name: str, started: str, seconds: float,
-            code: str) -> str:
+            code: str, command: str | None = None) -> str:
     n = len(results)
     lines = [f"# Corpus fidelity ({n} tables)", "",
              f"fastgen {code}, duckdb {duckdb.__version__}; run {started}, {seconds / 60:.1f} min with "
-             f"`python bench/corpus.py{'' if name == 'corpus' else ' …'}`; tables capped at {rows:,} rows "
+             f"`{command or 'python bench/corpus.py'}`; tables capped at {rows:,} rows "
              f"(reproducible sample) and {MAX_COLUMNS} columns; {rows:,} synthetic rows per method; ML trained "
              f"on {ML_ROWS:,} rows. The rule, the conversion and every measure are in bench/corpus.py's docstring; "
              f"per-column scores in bench/results/{name}_columns.csv, everything in bench/results/{name}.json.", ""]
@@ -936,8 +936,20 @@ def main() -> None:
         meta = {"started": f"journal {os.path.basename(args.publish)}", "seconds": sum(r.get("seconds", 0) for r in results),
                 "code": args.code or code_version(), "duckdb": duckdb.__version__, "rows": args.rows, "ml_rows": ML_ROWS,
                 "max_columns": MAX_COLUMNS, "per_package": PER_PACKAGE, "missing": [], "tables": [r["key"] for r in results]}
+        previous = os.path.join(HERE, "results", f"{name}.json")
+        if os.path.exists(previous):   # the run's own settings, when it got as far as writing them
+            with open(previous) as f:
+                old = json.load(f)["meta"]
+            if sorted(old.get("tables") or []) == sorted(meta["tables"]):
+                meta.update({k: old[k] for k in ("started", "seconds", "code", "rows", "ml_rows", "missing", "tables",
+                                                 "command")
+                             if k in old})
+                meta["code"] = args.code or meta["code"]
+        order = {k: i for i, k in enumerate(meta["tables"])}    # the run's order, not the order tables finished in
+        results.sort(key=lambda r: order.get(r["key"], len(order)))
         write_results(results, name, meta)
-        publish(summary(results, args.rows, [], name, meta["started"], meta["seconds"], meta["code"]), f"{name}_results.md")
+        publish(summary(results, meta["rows"], meta["missing"], name, meta["started"], meta["seconds"], meta["code"],
+                        meta.get("command")), f"{name}_results.md")
         return
     chosen, missing = corpus()
     keys = [c["key"] for c in chosen]
@@ -969,9 +981,9 @@ def main() -> None:
     code = code_version()
     meta = {"started": started, "seconds": seconds, "code": code, "duckdb": duckdb.__version__, "rows": args.rows,
             "ml_rows": ML_ROWS, "max_columns": MAX_COLUMNS, "per_package": PER_PACKAGE, "missing": missing,
-            "tables": keys}
+            "tables": keys, "command": "python bench/corpus.py " + " ".join(sys.argv[1:])}
     write_results(results, name, meta)
-    publish(summary(results, args.rows, missing, name, started, seconds, code), f"{name}_results.md")
+    publish(summary(results, args.rows, missing, name, started, seconds, code, meta["command"]), f"{name}_results.md")
 
 
 if __name__ == "__main__":

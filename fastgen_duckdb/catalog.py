@@ -87,7 +87,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
 
     Generators whose foreign keys reference a saved one are recompiled with it (key formulas are inlined).
     """
-    specs = [validate(spec, con) for spec in specs]
+    specs = [_fit_keys(validate(spec, con)) for spec in specs]
     batch = {spec["name"].lower(): spec for spec in specs}
     if len(batch) < len(specs):
         raise SpecError("two generators in one call have the same name regardless of case: "
@@ -130,6 +130,20 @@ def _check_output(cur, spec: dict) -> None:
     want = [(c["name"], c["type"]) for c in spec["columns"]]
     if got != want:
         raise SpecError(f"spec {spec['name']!r}: sampler gives {got}, expected {want}")
+
+
+def _fit_keys(spec: dict) -> dict:
+    """A table cannot have more rows than its small integer keys can number (a TINYINT key from 1 has 127): a
+    size guessed from DDL alone is cut to that, any other is refused (its references would overflow the key)."""
+    room = min(key_capacity(spec) or [0])
+    rows = int(spec.get("source_rows") or 0)
+    if room and rows > room:
+        if spec.get("inferred_by") != "schema":
+            col = next(c for c in spec["columns"] if key_capacity({"columns": [c]}) == [room])
+            raise SpecError(f"spec {spec['name']!r}: source_rows {rows} is more than the {room} keys column "
+                            f"{col['name']!r} ({col['type']}) can number; lower source_rows or widen the type")
+        spec["source_rows"] = room
+    return spec
 
 
 def key_capacity(spec: dict) -> list[int]:

@@ -294,7 +294,7 @@ def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
     gap, family = _gap(later, earlier), type_family(later["type"])
     a, b = ident(later["name"]), ident(earlier["name"])
     ok, overlap, rho, knots, rows, drift = con.execute(
-        f"SELECT bool_and({gap} >= 0), max({b}) > min({a}), corr({as_number(a, family)}, {as_number(b, family)}), "
+        f"SELECT bool_and({gap} >= 0), max({as_number(b, family)}) > min({as_number(a, family)}), corr({as_number(a, family)}, {as_number(b, family)}), "
         f"quantile_cont({gap}, [i / {GAP_KNOTS - 1} FOR i IN range({GAP_KNOTS})]), count({gap}), "
         f"corr({gap}, {as_number(b, family)}) FROM {sample}").fetchall()[0]
     return ok, overlap, rho, knots, rows, drift is not None and abs(drift) >= MAX_GAP_CORRELATION

@@ -13,7 +13,7 @@ from statistics import NormalDist
 from sqlglot import exp, parse_one
 
 from .ddl import ColumnDef
-from .spec import inside_type, type_family
+from .spec import SpecError, decimal_scale, inside_type, type_bounds, type_family
 
 KNOTS = 65
 FIRST_NAMES = ["Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Keiko", "Liam",
@@ -62,7 +62,7 @@ def number_range(col: ColumnDef) -> tuple[float, float]:
             return check_range(col, rng)
     if col.type.startswith("DECIMAL"):
         precision, scale = (int(x) for x in re.findall(r"\d+", col.type)[:2])
-        return check_range(col, (0, min(10 ** (precision - scale) - 1, 1000)))
+        return check_range(col, (0, min(10 ** (precision - scale) - 10.0 ** -scale, 1000)))
     return check_range(col, (0, 1000))
 
 
@@ -82,12 +82,85 @@ def check_range(col: ColumnDef, rng: tuple[float, float]) -> tuple[float, float]
                 if bound is None:
                     continue
                 if isinstance(cond, (exp.GTE, exp.GT)):
-                    lo = bound + (1 if isinstance(cond, exp.GT) else 0)
+                    lo = bound + (_step(col, bound) if isinstance(cond, exp.GT) else 0)
                     hi = max(hi, lo)
                 else:
-                    hi = bound - (1 if isinstance(cond, exp.LT) else 0)
+                    hi = bound - (_step(col, bound) if isinstance(cond, exp.LT) else 0)
                     lo = min(lo, hi)
     return lo, hi
+
+
+CONSTANT_NODES = (exp.Literal, exp.Cast, exp.DataType, exp.Add, exp.Sub, exp.Neg, exp.Paren, exp.Interval, exp.Var,
+                  exp.DataTypeParam)
+
+
+def _moment(node) -> dt.datetime | None:
+    """A constant date or timestamp bound of a CHECK (DATE '2020-01-01' + 30, TIMESTAMP '…' - INTERVAL 1 DAY),
+    worked out by DuckDB; nothing but literals, casts and arithmetic is evaluated."""
+    import duckdb
+    if not all(isinstance(n, CONSTANT_NODES) for n in node.walk()):
+        return None
+    try:
+        value = duckdb.connect().execute(f"SELECT CAST(({node.sql('duckdb')}) AS TIMESTAMP)").fetchall()[0][0]
+    except (duckdb.Error, OverflowError, ValueError):
+        return None
+    return value if isinstance(value, dt.datetime) else None
+
+
+def date_range(col: ColumnDef, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The window a date or timestamp column is drawn in: the default one, moved inside its CHECK bounds."""
+    lo = hi = None
+    strict = dt.timedelta(days=1) if type_family(col.type) == "date" else dt.timedelta(seconds=1)
+    for check in col.checks:
+        try:
+            node = parse_one(check, read="duckdb")
+        except Exception:
+            continue
+        for cond in node.find_all(exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT):
+            if isinstance(cond, exp.Between) and isinstance(cond.this, exp.Column) and cond.this.name == col.name:
+                lo, hi = _moment(cond.args["low"]) or lo, _moment(cond.args["high"]) or hi
+            elif isinstance(cond.left, exp.Column) and cond.left.name == col.name:
+                bound = _moment(cond.right)
+                if bound is None:
+                    continue
+                if isinstance(cond, (exp.GTE, exp.GT)):
+                    lo = bound + strict if isinstance(cond, exp.GT) else bound
+                else:
+                    hi = bound - strict if isinstance(cond, exp.LT) else bound
+    span = end - start
+    try:
+        if lo and hi:
+            start, end = lo, hi
+        elif lo:
+            start, end = max(lo, start), max(end, lo + span)
+        elif hi:
+            start, end = min(start, hi - span), min(end, hi)
+    except OverflowError:   # near year 1 or 9999: the bound alone
+        start, end = lo or hi, hi or lo
+    if end < start:
+        raise SpecError(f"column {col.name!r} ({col.type}): its CHECK ({' AND '.join(col.checks)}) admits no value "
+                        "of the type; correct the CHECK or widen the column's type")
+    return start, end
+
+
+def _step(col: ColumnDef, bound: float) -> float:
+    """The smallest step past a strict bound in the column's type: 1 for integers, the last decimal place of a
+    DECIMAL, a relative hair for floats (CHECK (price > 0) on a DECIMAL(4,4) must not start at 1)."""
+    family = type_family(col.type)
+    if family == "integer":
+        return 1
+    if family == "decimal":
+        return 10.0 ** -decimal_scale(col.type)
+    return max(abs(bound) * 1e-12, 1e-300)
+
+
+def type_range(col: ColumnDef, lo: float, hi: float) -> tuple[float, float]:
+    """The CHECK range cut to the column's type; a CHECK that no value of the type meets is refused by name."""
+    bounds = type_bounds(col.type)
+    if hi < lo or bounds and (lo > bounds[1] or hi < bounds[0]):
+        raise SpecError(f"column {col.name!r} ({col.type}): its CHECK ({' AND '.join(col.checks)}) admits no value "
+                        "of the type; correct the CHECK or widen the column's type")
+    return inside_type(lo, col.type), inside_type(hi, col.type)
 
 
 def check_values(col: ColumnDef) -> list | None:
@@ -119,11 +192,18 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
     base = {"name": col.name, "type": col.type, "nulls": 0.0 if col.not_null or col.primary_key else 0.05,
             "origin": "schema", "note": reason}
     values = check_values(col)
+    if values and (col.primary_key or col.unique):   # keys are numbered by row: they cannot keep to a short list
+        raise SpecError(f"column {col.name!r} is UNIQUE but its CHECK ({' AND '.join(col.checks)}) allows only "
+                        f"{len(values)} values, too few for a generated table's rows; drop the UNIQUE or the CHECK")
     if values:
         return {**base, "kind": "categorical", "values": values, "weights": [1] * len(values)}
     if col.primary_key or col.unique or col.serial:
-        if family == "integer":
-            return {**base, "kind": "key", "start": 1, "step": 1, "nulls": 0.0}
+        if family == "integer":   # numbered from 1, or from where the column's CHECK range begins
+            lo, hi = check_range(col, (-math.inf, math.inf))
+            bounds = type_bounds(col.type)
+            first = lo if math.isfinite(lo) else 1 if hi >= 1 else bounds[0] if bounds else hi - 10 ** 6
+            return {**base, "kind": "key", "start": int(inside_type(first, col.type)) if bounds else int(first),
+                    "step": 1, "nulls": 0.0}
         if family == "uuid":
             return {**base, "kind": "key", "nulls": 0.0}
         if family == "string":  # unique text: a numbered code, in the column's own shape where it has one
@@ -135,12 +215,12 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
     if family == "uuid":
         return {**base, "kind": "key"}
     if family in ("integer", "float", "decimal"):
-        lo, hi = (inside_type(x, col.type) for x in number_range(col))   # a CHECK wider than the type is cut
+        lo, hi = type_range(col, *number_range(col))   # a CHECK wider than the type is cut
         shape = "lognormal" if re.search(r"(price|amount|total|cost|balance|salary|revenue)", name) else "uniform"
         return {**base, "kind": "numeric", "quantiles": distribution_knots(lo, hi, shape),
                 "round": 2 if family == "float" and shape == "lognormal" else None}
     if family in ("date", "timestamp"):
-        start, end = dt.datetime(2021, 1, 1), dt.datetime(2025, 12, 31)
+        start, end = date_range(col, dt.datetime(2021, 1, 1), dt.datetime(2025, 12, 31))
         knots = [start + (end - start) * i / (KNOTS - 1) for i in range(KNOTS)]
         iso = [k.date().isoformat() if family == "date" else k.isoformat() for k in knots]
         return {**base, "kind": "datetime", "quantiles": iso, "granularity": "day" if family == "date" else "second"}

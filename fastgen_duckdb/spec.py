@@ -11,7 +11,9 @@ proposed by an LLM or edited by hand, passes `validate` before it is compiled.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from fractions import Fraction
 import re
 import unicodedata
 import zlib
@@ -136,13 +138,34 @@ def type_bounds(type_text: str) -> tuple[float, float] | None:
     found = re.match(r"DECIMAL\((\d+),\s*(\d+)\)", t)
     if found:
         precision, scale = int(found.group(1)), int(found.group(2))
-        top = float(10 ** precision - 1) / 10 ** scale
-        while top > (10 ** precision - 1) / 10 ** scale:   # the float above the largest decimal does not cast
-            top = math.nextafter(top, 0)
-        return -top, top
+        return _decimal_bounds(precision, scale)
     if t == "FLOAT":
         return -3.4028234663852886e38, 3.4028234663852886e38
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _decimal_bounds(precision: int, scale: int) -> tuple[float, float]:
+    """The largest float that casts to DECIMAL(precision, scale), by DuckDB's own rules: at most the largest
+    decimal exactly (1e19 is above 10^19 - 1), and below DuckDB's limit once it scales the float in DOUBLE (so
+    the float nearest 10^28 does not cast to DECIMAL(38,10), nor 0.9999999999999999 to DECIMAL(16,16))."""
+    top, largest = float(10 ** precision - 1) / 10 ** scale, Fraction(10 ** precision - 1, 10 ** scale)
+    con = _private()
+    for _ in range(10_000):
+        if Fraction(top) <= largest:
+            try:
+                con.execute(f"SELECT CAST(CAST({top!r} AS DOUBLE) AS DECIMAL({precision},{scale}))").fetchall()
+                break
+            except duckdb.Error:
+                pass
+        top = math.nextafter(top, 0)
+    return -top, top
+
+
+@functools.lru_cache(maxsize=1)
+def _private() -> duckdb.DuckDBPyConnection:
+    """An in-memory connection of fastgen's own, to ask DuckDB how it casts constants."""
+    return duckdb.connect()
 
 
 def monotone(knots) -> list:
