@@ -809,7 +809,7 @@ def causes(r: dict, column: str) -> str:
         out.append(f"rule ({', '.join(rules)})")
     if model.startswith("numeric") and h.get("distinct", 10 ** 9) <= 100:
         out.append("≤ 100 distinct numbers")
-    return ", ".join(out) or "other"
+    return "; ".join(out) or "other"
 
 
 def losses(results: list[dict], tables: int = 15, columns: int = 60) -> list[str]:
@@ -840,7 +840,7 @@ def losses(results: list[dict], tables: int = 15, columns: int = 60) -> list[str
                    f"{h.get('distinct', '')} | {causes(r, name)} |")
     tally: dict = {}
     for _, _, name, r in below:
-        for cause in causes(r, name).split(", "):
+        for cause in causes(r, name).split("; "):
             cause = "string of one shape" if cause.startswith("string of one shape") else \
                 "conditioned on a parent ≥ 5 % NULL" if cause.startswith("conditioned") and cause.endswith("NULL)") else \
                 "conditioned" if cause.startswith("conditioned") else "NULLs" if cause.endswith("NULL") else \
