@@ -253,20 +253,18 @@ class Copula:
         for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
             a, b = f"cg{i}a", f"cg{i}b"
             self.uniforms[a], self.uniforms[b] = uniform(base + COPULA + i), uniform(base + COPULA + i + 1)
-            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586e0 * {b}"
+            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586 * {b}"
             normals[f"ce{i}"] = f"cg{i}r * cos(cg{i}t)"
             if i + 1 < len(names):
                 normals[f"ce{i + 1}"] = f"cg{i}r * sin(cg{i}t)"
         scores = {f"cz{m}": " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
                   for m in range(len(names))}
-        steps = {f"ct{m}": f"1 / (1 + 0.2316419e0 * abs(cz{m}))" for m in range(len(names))}
+        steps = {f"ct{m}": f"1 / (1 + 0.2316419 * abs(cz{m}))" for m in range(len(names))}
         uniforms = {}
         for m, name in enumerate(names):
             z, t = f"cz{m}", f"ct{m}"
-            # constants in exponent form: DuckDB reads them as DOUBLE, exactly; 0.2316419 would be a DECIMAL,
-            # which DuckDB 1.5 turns into a DOUBLE one bit off now and then and 2.0 does not (sqltext.number)
-            tail = (f"0.3989422804014327e0 * exp(-{z} * {z} / 2) * {t} * (0.319381530e0 + {t} * (-0.356563782e0 + "
-                    f"{t} * (1.781477937e0 + {t} * (-1.821255978e0 + {t} * 1.330274429e0))))")
+            tail = (f"0.3989422804014327 * exp(-{z} * {z} / 2) * {t} * (0.319381530 + {t} * (-0.356563782 + "
+                    f"{t} * (1.781477937 + {t} * (-1.821255978 + {t} * 1.330274429))))")
             uniforms[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
             self.of[name.lower()] = f"cu{m}"
         self.layers = [polar, normals, scores, steps, uniforms]
@@ -354,9 +352,8 @@ class Column:
             return  # drawn per bin of its parent: resolve() runs once every column is built
         if len(values) <= LADDER:  # a short CASE ladder on cumulative weights beats three list lookups
             total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
-            # typed arms for numbers: DuckDB cannot unify a UHUGEINT literal with small integers, nor 'nan' with 1.5
-            lit = ((lambda x: f"CAST({literal(x)} AS {self.col['type']})")
-                   if self.family in ("integer", "float", "decimal") else literal)
+            # typed arms where a UHUGEINT literal could not be unified with small integer ones
+            lit = (lambda x: f"CAST({literal(x)} AS UHUGEINT)") if self.col["type"] == "UHUGEINT" else literal
             for i, (value, weight) in enumerate(zip(values[:-1], weights[:-1])):
                 cumulative += weight
                 arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {lit(value)}")
@@ -391,9 +388,13 @@ class Column:
             bin_of = f"greatest(0, coalesce({parent.index}, 0))"
         else:  # equal-frequency bins of the parent are equal slices of its uniform
             bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
+        rows = given["quantiles" if self.col["kind"] == "numeric" else "weights"]
+        if given.get("null") is not None and parent.col["nulls"] > 0:  # a NULL parent: one more bin, after the others
+            bin_of = f"CASE WHEN u{parent.j} < {number(parent.col['nulls'])} THEN {bins} ELSE {bin_of} END"
+            rows = rows + [given["null"]]
         # one flat list per parameter, row-major by bin: a nested list would copy a bin's row for every row
         if self.col["kind"] == "numeric":
-            knots = given["quantiles"]
+            knots = rows
             width = len(knots[0])
             q = self._param("q", list_literal([x for row in knots for x in row], "DOUBLE"))
             if self.col.get("steps"):   # a discrete column: the knot itself (each an equal share of the bin)
@@ -408,7 +409,7 @@ class Column:
             at_knot = f"{bin_of} * {width} + {k} + 1"
             self.value = self._rounded(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
             return
-        tables = [alias_table(w) for w in given["weights"]]
+        tables = [alias_table(w) for w in rows]
         vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
         pr = self._param("prob", list_literal([x for t in tables for x in t[0]], "DOUBLE"))
         al = self._param("alias", list_literal([x for t in tables for x in t[1]], "INTEGER"))

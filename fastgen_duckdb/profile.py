@@ -60,7 +60,8 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             con.execute(f"UPDATE {sample} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))
         checked = dependence.check_proposals(con, sample, cols, proposed)
         # exact rules first: a column they draw needs no conditional table
-        cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols))
+        screening = {}   # what dependence.link measured, within its budget: kept in the spec
+        cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols), screening)
         cols = fallback.check(cols)   # a conditional table that would shift a column's distribution is dropped
         copula = dependence.copula(con, sample, cols)
     finally:
@@ -72,7 +73,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
                        **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
             "inferred_by": "offline", "columns": cols, **({"copula": copula} if copula else {}),
-            **({"relations_proposed": checked} if checked else {})}
+            **({"relations_proposed": checked} if checked else {}), **({"dependence": screening} if screening else {})}
 
 
 # Texts that hold typed values, tried in this order: a column is drawn as the first type whose every value
@@ -247,8 +248,7 @@ class Profiler:
         digits = None   # the decimals the source keeps: an integral DECIMAL or DOUBLE stays integral
         if self.family in ("float", "decimal"):
             for d in range(0, 7 if self.family == "float" else decimal_scale(self.type)):
-                # try(): rounding a DECIMAL(38, 10) near its maximum up to a whole number overflows the type
-                if self.one(f"bool_and(coalesce(try({self.c} = round({self.c}, {d})), false)) {where}")[0]:
+                if self.one(f"bool_and({self.c} = round({self.c}, {d})) {where}")[0]:
                     digits = d
                     break
         knots = monotone(inside_type(float(x), self.type) for x in knots)
@@ -321,9 +321,8 @@ class Profiler:
         if kept < MIN_LABEL_SHARE * self.nonnull:   # free text whose short values happen to repeat: no labels
             return None
         if kept < self.nonnull:   # the pools below: the rare values only
-            # (not NULL inside: x NOT IN (…, NULL) is never true, and the pools would be empty)
-            self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} WHERE "
-                          f"{self.c} IS NOT NULL GROUP BY {self.c} HAVING count(*) >= {MIN_COUNT})")
+            self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} GROUP BY "
+                          f"{self.c} HAVING count(*) >= {MIN_COUNT})")
         return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
                 "min_count": MIN_COUNT}
 
