@@ -253,18 +253,20 @@ class Copula:
         for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
             a, b = f"cg{i}a", f"cg{i}b"
             self.uniforms[a], self.uniforms[b] = uniform(base + COPULA + i), uniform(base + COPULA + i + 1)
-            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586 * {b}"
+            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586e0 * {b}"
             normals[f"ce{i}"] = f"cg{i}r * cos(cg{i}t)"
             if i + 1 < len(names):
                 normals[f"ce{i + 1}"] = f"cg{i}r * sin(cg{i}t)"
         scores = {f"cz{m}": " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
                   for m in range(len(names))}
-        steps = {f"ct{m}": f"1 / (1 + 0.2316419 * abs(cz{m}))" for m in range(len(names))}
+        steps = {f"ct{m}": f"1 / (1 + 0.2316419e0 * abs(cz{m}))" for m in range(len(names))}
         uniforms = {}
         for m, name in enumerate(names):
             z, t = f"cz{m}", f"ct{m}"
-            tail = (f"0.3989422804014327 * exp(-{z} * {z} / 2) * {t} * (0.319381530 + {t} * (-0.356563782 + "
-                    f"{t} * (1.781477937 + {t} * (-1.821255978 + {t} * 1.330274429))))")
+            # constants in exponent form: DuckDB reads them as DOUBLE, exactly; 0.2316419 would be a DECIMAL,
+            # which DuckDB 1.5 turns into a DOUBLE one bit off now and then and 2.0 does not (sqltext.number)
+            tail = (f"0.3989422804014327e0 * exp(-{z} * {z} / 2) * {t} * (0.319381530e0 + {t} * (-0.356563782e0 + "
+                    f"{t} * (1.781477937e0 + {t} * (-1.821255978e0 + {t} * 1.330274429e0))))")
             uniforms[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
             self.of[name.lower()] = f"cu{m}"
         self.layers = [polar, normals, scores, steps, uniforms]
@@ -352,8 +354,9 @@ class Column:
             return  # drawn per bin of its parent: resolve() runs once every column is built
         if len(values) <= LADDER:  # a short CASE ladder on cumulative weights beats three list lookups
             total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
-            # typed arms where a UHUGEINT literal could not be unified with small integer ones
-            lit = (lambda x: f"CAST({literal(x)} AS UHUGEINT)") if self.col["type"] == "UHUGEINT" else literal
+            # typed arms for numbers: DuckDB cannot unify a UHUGEINT literal with small integers, nor 'nan' with 1.5
+            lit = ((lambda x: f"CAST({literal(x)} AS {self.col['type']})")
+                   if self.family in ("integer", "float", "decimal") else literal)
             for i, (value, weight) in enumerate(zip(values[:-1], weights[:-1])):
                 cumulative += weight
                 arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {lit(value)}")

@@ -248,7 +248,8 @@ class Profiler:
         digits = None   # the decimals the source keeps: an integral DECIMAL or DOUBLE stays integral
         if self.family in ("float", "decimal"):
             for d in range(0, 7 if self.family == "float" else decimal_scale(self.type)):
-                if self.one(f"bool_and({self.c} = round({self.c}, {d})) {where}")[0]:
+                # try(): rounding a DECIMAL(38, 10) near its maximum up to a whole number overflows the type
+                if self.one(f"bool_and(coalesce(try({self.c} = round({self.c}, {d})), false)) {where}")[0]:
                     digits = d
                     break
         knots = monotone(inside_type(float(x), self.type) for x in knots)
@@ -321,8 +322,9 @@ class Profiler:
         if kept < MIN_LABEL_SHARE * self.nonnull:   # free text whose short values happen to repeat: no labels
             return None
         if kept < self.nonnull:   # the pools below: the rare values only
-            self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} GROUP BY "
-                          f"{self.c} HAVING count(*) >= {MIN_COUNT})")
+            # (not NULL inside: x NOT IN (…, NULL) is never true, and the pools would be empty)
+            self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} WHERE "
+                          f"{self.c} IS NOT NULL GROUP BY {self.c} HAVING count(*) >= {MIN_COUNT})")
         return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
                 "min_count": MIN_COUNT}
 
