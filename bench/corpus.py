@@ -771,6 +771,17 @@ def summary(results: list[dict], rows: int, missing: list[str], name: str, start
             f"{fmt(text, '.1%')} | {(ml.get('target', '') + ' (' + ml.get('task', '')[:5] + ')') if ml else '—'} | "
             f"{fmt(ml.get('real'), '.2f')} / {fmt(ml.get('fastgen'), '.2f')} / {fmt(ml.get('fastgen_ratio'), '.2f')} | "
             f"{fmt(r.get('infer_s'), '.1f')} | {fmt(r.get('sample_s'), '.2f')} | {errs.replace('|', '/')} |")
+    lines += ["", "Reading the numbers:",
+              "- fidelity.compare scores pairs only on rows with no NULL in any scored column: where NULLs are "
+              "spread over many columns (tidyr.who, who2, medicaldata.opt) fastgen's and resample's rows are never "
+              "complete, they get no pair score (—) and their overall is their shapes, while bootstrap's has pairs.",
+              "- Row copies: the held-out half B has |B| rows, so a held-out rate of 0 only says < 1/|B|; fastgen's "
+              "rate comes from 20,000 rows. A dimension table that is a full cross product of its columns "
+              "(tpcds.household_demographics, customer_demographics) has a held-out rate of 0 by construction "
+              "while any generator of its values, resample included, copies A's rows at A's share of all "
+              "combinations.",
+              "- resample's and bootstrap's scores use fastgen's kinds (what is text, key or constant is left out), "
+              "so they move when fastgen's classification of a column changes."]
     lines += losses(results)
     errors = [(r["key"], e) for r in results for e in r["errors"]]
     if errors:
