@@ -25,7 +25,7 @@ from .sqltext import ident, string
 
 __version__ = "0.1.0"
 __all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "report", "generators", "spec",
-           "import_spec", "export_sql", "drop", "SourceError", "SpecError", "UnsupportedType", "GeneratorError",
+           "import_spec", "export_sql", "export_schema", "drop", "SourceError", "SpecError", "UnsupportedType", "GeneratorError",
            "SHELL_STORAGE", "StorageWarning"]
 
 
@@ -245,6 +245,14 @@ def export_sql(con, gen: str, dialect: str = "duckdb", n: int = 1000, seed: int 
         return catalog.export_sql(con, gen)
     from .dialect import export_query
     return export_query(con, gen, dialect, n, seed, start, scale)
+
+
+def export_schema(con, schema: str | None = None, dialect: str = "spark", scale: float = 1.0, seed: int = 42) -> str:
+    """Every table of a schema as one script for another engine (Spark SQL): CREATE TABLE … AS queries,
+    parents first, at `scale`; keys, foreign keys and sizes as fastgen_generate makes them."""
+    from .dialect import export_schema as export
+    _check_scale(scale)
+    return export(con, schema, dialect, scale, seed)
 
 
 def drop(con, gen: str) -> str:
