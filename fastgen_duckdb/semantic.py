@@ -147,6 +147,24 @@ PLATES = {"US": "AAA-9999", "GB": "AA99 AAA", "DE": "AA-AA 999", "FR": "AA-999-A
           "IT": "AA 999AA", "PT": "99-AA-99", "NL": "99-AAA-9", "PL": "AA 99999", "SE": "AAA 999", "BR": "AAA9A99"}
 
 
+VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"      # ISO 3779: no I, O or Q
+VIN_VALUE = dict(zip("ABCDEFGHJKLMNPRSTUVWXYZ", [1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9]))
+VIN_WEIGHTS = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2]
+
+
+def vin_check(vin: str) -> str:
+    """The check character (position 9) of a 17-character vehicle identification number (49 CFR 565)."""
+    total = sum((int(ch) if ch.isdigit() else VIN_VALUE[ch]) * w for ch, w in zip(vin, VIN_WEIGHTS))
+    return "X" if total % 11 == 10 else str(total % 11)
+
+
+def _vin(row: Row) -> str:
+    body = [row.rng.choice(VIN_CHARS) for _ in range(17)]
+    body[8] = "0"
+    body[8] = vin_check("".join(body))
+    return "".join(body)
+
+
 def _plate(row: Row) -> str:
     """A number plate in its country's usual shape (9 a digit, A a letter)."""
     shape = PLATES.get(row.country, "AAA-9999")
@@ -302,6 +320,7 @@ TYPES: dict[str, Semantic] = {t.name: t for t in [
     _t("transport.car_make", lambda r: r.g.transport.manufacturer()),
     _t("transport.airplane", lambda r: r.g.transport.airplane()),
     _t("transport.license_plate", _plate),
+    _t("transport.vin", _vin),
     _t("food.dish", lambda r: r.g.food.dish()),
     _t("food.drink", lambda r: r.g.food.drink()),
     _t("food.fruit", lambda r: r.g.food.fruit()),

@@ -106,6 +106,7 @@ RULES: list[tuple[str, str]] = [
     (r"(^|_)(blood_?type|blood_?group)($|_)", "person.blood_type"),
     (r"(^|_)(plate|license_plate|registration|reg_no|number_plate)($|_)", "transport.license_plate"),
     (r"(^|_)(aircraft|airplane|plane)($|_)", "transport.airplane"),
+    (r"(^|_)(vin|chassis_number)($|_)", "transport.vin"),
     (r"(^|_)(car_?make|vehicle_?make|make)$", "transport.car_make"),
     (r"(^|_)(car|vehicle|car_model|vehicle_model)($|_)", "transport.car_model"),
     (r"(^|_)(dish|meal|menu_item)($|_)", "food.dish"),

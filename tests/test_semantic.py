@@ -58,11 +58,18 @@ def rows(con, gen: str, n: int = 500, seed: int = 42) -> list[dict]:
     ("payments", "currency", "VARCHAR(3)", "finance.currency_code"),
     ("posts", "body", "VARCHAR", "text.paragraph"),
     ("posts", "comment", "VARCHAR(200)", "text.sentence"),
+    ("vehicles", "vin", "VARCHAR(17)", "transport.vin"),
     ("things", "xq7", "VARCHAR", None),                              # nothing to go on
 ])
 def test_rules_pick_a_type_from_name_table_and_length(table, column, type_text, expected):
     t = ddl.parse(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, {column} {type_text})")[0]
     assert semantic_rules.pick(t.column(column), t) == expected
+
+
+def test_a_vin_carries_its_check_character():
+    for (vin,) in semantic.draw_rows(["transport.vin"], "en_US", 9, n=200):
+        assert re.fullmatch(r"[0-9A-HJ-NPR-Z]{17}", vin) and semantic.vin_check(vin) == vin[8]
+    assert semantic.vin_check("1M8GDM9AXKP042788") == "X"          # the worked example of 49 CFR 565
 
 
 def test_rules_read_the_comment_and_leave_keys_numbers_and_references_alone():
