@@ -121,6 +121,9 @@ def _tables(statements) -> list[TableDef]:
     for st in statements:
         if isinstance(st, exp.Create) and st.args.get("kind", "").upper() == "TABLE" and isinstance(st.this, exp.Schema):
             table = _table(st)
+            if table.name.lower() in tables:   # DuckDB's names ignore case: these would be one table
+                raise DDLError(f"tables {tables[table.name.lower()].name!r} and {table.name!r} have the same name "
+                               "regardless of case, which DuckDB takes for one table; rename one of them")
             tables[table.name.lower()] = table
     for st in statements:  # COMMENT ON TABLE / COLUMN, after the tables exist
         if isinstance(st, exp.Comment) and isinstance(st.expression, exp.Literal):

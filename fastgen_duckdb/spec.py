@@ -280,7 +280,8 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         if "\x00" in col["name"]:
             raise SpecError(f"{where}: a column name cannot hold a NUL byte; rename it (e.g. in a query source)")
         if col["name"].lower() in seen:
-            raise SpecError(f"{where}: duplicate column name")
+            raise SpecError(f"{where}: duplicate column name (names are unique regardless of case, as in DuckDB); "
+                            "rename one of the two")
         seen.add(col["name"].lower())
         col["type"] = str(parse_type(col.get("type", "")))
         family = type_family(col["type"])
