@@ -236,3 +236,21 @@ def test_the_model_picks_types_from_the_registry_and_falls_back_per_column():
     assert by["a"]["kind"] == by["email"]["kind"] == "pool"       # a person with an address: one pool
     assert "semantic" not in by["b"] and by["b"]["kind"] == "text"
     assert spec["pools"]["person"]["columns"] == ["a", "email"]
+
+
+def test_pools_are_the_same_in_another_process_whatever_was_drawn_before():
+    """The library's generators are cached per process: a pool must not depend on what was drawn before it,
+    nor on the process's string hashing."""
+    import os
+    import subprocess
+    import sys
+    code = ("import json, hashlib, fastgen_duckdb as fg; from fastgen_duckdb import semantic as s; "
+            "{warm}con = fg.connect(); fg.infer(con, {ddl!r}); "
+            "print(hashlib.sha256(json.dumps(fg.spec(con, 'customers'), sort_keys=True).encode()).hexdigest())")
+    out = set()
+    for seed, warm in (("1", ""), ("2", "s.draw_rows(['text.sentence', 'person.email', 'address.city'], 'de_DE', 9, 300); ")):
+        run = subprocess.run([sys.executable, "-c", code.format(warm=warm, ddl=CUSTOMERS)], capture_output=True,
+                             text=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        out.add(run.stdout.strip())
+    assert len(out) == 1
