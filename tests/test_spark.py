@@ -13,7 +13,7 @@ N = 20_000
 
 
 @pytest.fixture(scope="module")
-def spark():
+def spark(tmp_path_factory):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -21,7 +21,8 @@ def spark():
             raise
         pytest.skip("pyspark not installed (pip install -e '.[spark]')")
     session = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
-               .config("spark.driver.memory", "2g").config("spark.sql.session.timeZone", "UTC").getOrCreate())
+               .config("spark.driver.memory", "2g").config("spark.sql.session.timeZone", "UTC")
+               .config("spark.sql.warehouse.dir", str(tmp_path_factory.mktemp("spark-warehouse"))).getOrCreate())
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
