@@ -72,17 +72,19 @@ def make_wide(con, name: str, columns: int, rows: int) -> None:
 
 
 def proposed_profile() -> None:
-    """The change to profile.py proposed in wide_results.md, applied for a measurement: quantile knots from one
-    sorted list (list_sort + interpolation, as quantile_cont interpolates) rather than quantile_cont with 1025
-    probabilities, which DuckDB 1.5 answers 40-70× slower on DOUBLE columns (3-7 s per column on 100,000 rows)."""
+    """The change to profile.py proposed in wide_results.md, applied for a measurement (FASTGEN_WIDE_PROPOSED=1):
+    quantile knots from one sorted list (list_sort, then quantile_cont's interpolation or quantile_disc's pick)
+    rather than quantile_cont / quantile_disc with 1025 probabilities, which DuckDB 1.5 answers 40-70× slower
+    on DOUBLE columns (3-7 s per column on 100,000 rows)."""
     from fastgen_duckdb import profile
     original = profile.Profiler.one
 
     def one(self, select, where=""):
-        if not select.startswith("quantile_cont(") or where:
+        kind = select[:select.index("(")] if "(" in select else ""
+        if kind not in ("quantile_cont", "quantile_disc") or where or ", [" not in select:
             return original(self, select, where)
         cut = select.rindex(", [")
-        expr, rest = select[len("quantile_cont("):cut], select[cut + 2:]
+        expr, rest = select[len(kind) + 1:cut], select[cut + 2:]
         probs, tail = rest[:rest.index("]") + 1], rest[rest.index("]") + 2:].strip()
         keep = f"({expr}) IS NOT NULL"
         if tail.startswith("FILTER (WHERE "):
@@ -90,6 +92,8 @@ def proposed_profile() -> None:
         h = "(len(v) - 1) * p"
         knots = (f"[v[1 + floor({h})::BIGINT] + ({h} - floor({h})) * (v[least(len(v), 2 + floor({h})::BIGINT)] "
                  f"- v[1 + floor({h})::BIGINT]) FOR p IN {probs}]")
+        if kind == "quantile_disc":   # the value at rank ceil(n p), as quantile_disc picks it
+            knots = f"[v[greatest(1, ceil(len(v) * p))::BIGINT] FOR p IN {probs}]"
         return self.con.execute(f"SELECT CASE WHEN len(v) > 0 THEN {knots} END FROM (SELECT list_sort(list({expr}) "
                                 f"FILTER (WHERE {keep})) AS v FROM {self.sample})").fetchall()[0]
     profile.Profiler.one = one

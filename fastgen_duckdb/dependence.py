@@ -394,7 +394,7 @@ def _condition_codes(codes: "_Codes", child: int, parent: int, v: float) -> None
         marginal = a["quantiles"][:: max(1, (len(a["quantiles"]) - 1) // (NUMERIC_KNOTS - 1))][:NUMERIC_KNOTS]
         marginal += [a["quantiles"][-1]] * (NUMERIC_KNOTS - len(marginal))
         probs = np.linspace(0, 1, NUMERIC_KNOTS)
-        method = "lower" if a.get("steps") else "linear"   # a discrete column keeps values it has (quantile_disc)
+        method = "inverted_cdf" if a.get("steps") else "linear"   # a discrete column keeps its values (quantile_disc)
         present = ~np.isnan(x)
         rows = []
         for k in range(bins):
