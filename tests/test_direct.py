@@ -4,7 +4,8 @@ Two tables, the same model for both methods: a DDL (tests/data.CUSTOMERS_DDL) an
 whose measurements depend on the species). The model writes DIRECT_ROWS rows directly (two prompts per table)
 and fastgen infers each table once; then what the bench claims is checked: fastgen's rows are valid (they insert
 into the real DDL table and keep the real ranges), at least as diverse as the model's own rows, and 1M rows cost
-≥ 1,000× less and take ≥ 100× less time. Slow (a 0.5B model on one thread: ~3-5 minutes), hence marked slow;
+≥ 1,000× less and take ≥ 100× less time. Slow, hence marked slow: ~5,500 model tokens in all, minutes on an idle
+core at ~10 tokens/s (57 min measured on a machine at load 13-23, where the model got a tenth of a core);
 FASTGEN_REQUIRE_LLM=1 (CI) makes a missing model an error instead of a skip.
 """
 import os
