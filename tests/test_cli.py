@@ -165,10 +165,6 @@ def test_a_file_the_shell_cannot_open_says_so_with_the_fix(tmp_path, duckdb_cli)
     assert cli.returncode == 0 and cli.stderr.count("fastgen: warning: ") == 1 and cli.stderr.count("\n") == 1
 
 
-@pytest.mark.xfail(duckdb.__version__.startswith("2."), strict=True,
-                   reason="duckdb 1.5 casts a long decimal literal to DOUBLE off by one ulp (0.0032590170909614358 -> "
-                          "0.003259017090961436), 2.x exactly: the exported knots differ unless sqltext.number writes "
-                          "floats with an exponent (3.2590170909614358e-3), which both read exactly")
 def test_exported_sql_recreates_the_generator_with_no_python(saved, duckdb_cli, tmp_path):
     db_path, expected = saved
     script = str(tmp_path / "people.sql")
