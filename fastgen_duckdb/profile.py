@@ -242,7 +242,7 @@ class Profiler:
 
     def numeric(self) -> dict:
         where, special = self.finite()
-        knots = self.one(f"{self.quantile()}({self.c}::DOUBLE, {_probs(KNOTS)}) {where}")[0]
+        knots = self.knots(f"{self.c}::DOUBLE", where)
         if knots is None:   # nothing but special values
             return self.categorical()
         digits = None   # the decimals the source keeps: an integral DECIMAL or DOUBLE stays integral
@@ -260,8 +260,18 @@ class Profiler:
         with their frequencies, from a step inverse CDF; interpolating between them would spread their mass."""
         return self.distinct <= MAX_STEP_VALUES and self.nonnull >= STEP_REPEATS * self.distinct
 
-    def quantile(self) -> str:
-        return "quantile_disc" if self.discrete() else "quantile_cont"
+    def knots(self, number: str, where: str) -> list[float] | None:
+        """KNOTS quantiles of the column as a number (over the finite values where `where` filters): DuckDB's
+        quantile_cont (linear between order statistics), or quantile_disc for a discrete column, computed from
+        one sorted copy in numpy: a 1025-probability quantile aggregate took seconds per column."""
+        import numpy as np
+        keep = where.replace("FILTER (WHERE", "AND (") if where else ""
+        x = self.con.execute(f"SELECT ({number})::DOUBLE AS x FROM {self.sample} WHERE {self.c} IS NOT NULL {keep}"
+                             ).fetchnumpy()["x"]
+        if len(x) == 0:
+            return None
+        probs = np.linspace(0.0, 1.0, KNOTS)
+        return np.quantile(np.asarray(x, float), probs, method="inverted_cdf" if self.discrete() else "linear").tolist()
 
     def steps(self) -> dict:
         return {"steps": True} if self.discrete() else {}
@@ -272,7 +282,7 @@ class Profiler:
     def datetime(self) -> dict:
         where, special = self.finite()
         as_number = f"({self.c} - DATE '1970-01-01')" if self.family == "date" else f"epoch_us({self.c})"
-        knots = self.one(f"{self.quantile()}({as_number}, {_probs(KNOTS)}) {where}")[0]
+        knots = self.knots(as_number, where)
         if knots is None:
             return self.categorical()
         # Python's dates end at 9999-12-31: later (or pre-year-1) dates are drawn at those ends, and said so

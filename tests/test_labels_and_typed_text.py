@@ -136,3 +136,14 @@ def test_discrete_numbers_and_dates_keep_their_values_and_frequencies(con):
         tvd = 0.5 * sum(abs(real.get(v, 0) - fake.get(v, 0)) for v in set(real) | set(fake))
         # two samples' noise over k values, plus the knots' 1/1025 resolution per value
         assert tvd < 0.5 * math.sqrt(len(real) * (1 / 5000 + 1 / N)) + len(real) / 1025, name
+
+
+def test_labels_with_many_nulls_still_learn_their_rare_values(con):
+    """A NULL seen 5 times or more must not empty the rare values' pool (NOT IN with a NULL is never true)."""
+    con.execute("""CREATE TABLE names AS SELECT CASE WHEN i % 4 = 0 THEN NULL WHEN i % 4 = 1 THEN 'Smith'
+                   WHEN i % 4 = 2 THEN 'Jones' ELSE 'Name' || i::VARCHAR END AS surname FROM range(2000) t(i)""")
+    fg.infer(con, "names")
+    col = fg.spec(con, "names")["columns"][0]
+    assert col["kind"] == "text" and set(col["frequent"]["values"]) == {"Smith", "Jones"}
+    assert con.execute(f"SELECT count(*) FILTER (WHERE surname LIKE 'Name%'), count(*) FILTER (WHERE surname IS NULL) "
+                       f"FROM fastgen_sample('names', 4000)").fetchall()[0][0] > 500
