@@ -26,7 +26,7 @@ FEW_DISTINCT = 32           # at most this many distinct values: categorical wha
 MAX_STEP_VALUES = 1024      # numbers and dates of at most this many distinct values, each seen STEP_REPEATS
 STEP_REPEATS = 4            # times on average, are drawn as those values (a step inverse CDF)
 MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
-MIN_LABEL_SHARE = 0.5      # text is a label column when values seen MIN_COUNT times fill this share of it
+MIN_LABEL_SHARE = 0.3      # text is a label column when values seen MIN_COUNT times fill this share of it
 MAX_RARE = 0.2             # a label column whose rare values are at most this share is a category list of the rest
 SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
@@ -312,12 +312,15 @@ class Profiler:
                 return key
         frequent = self.frequent()
         rare = frequent["rare"] / self.nonnull if frequent else 1.0
-        if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull and rare <= MAX_RARE:
-            # repetitive labels: a category list of those seen MIN_COUNT times (the rare ones are left out)
-            return self.base("categorical", values=frequent["values"], weights=frequent["weights"],
-                             min_count=MIN_COUNT, **({"note": f"{frequent['rare']} of {self.nonnull} sampled values "
-                                                              f"are rarer than {MIN_COUNT} and left out"}
-                                                     if frequent["rare"] else {}))
+        if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull:
+            if rare <= MAX_RARE:   # repetitive labels: those seen MIN_COUNT times (the rare ones are left out)
+                return self.base("categorical", values=frequent["values"], weights=frequent["weights"],
+                                 min_count=MIN_COUNT, **({"note": f"{frequent['rare']} of {self.nonnull} sampled "
+                                                                  f"values are rarer than {MIN_COUNT} and left out"}
+                                                         if frequent["rare"] else {}))
+            # a category list of many rare values (cities over few rows): pieces of its short values would join
+            # back into real ones (97% copies on TPC-DS ca_city) and lose every pair, so it stays a category list
+            return self.categorical()
         text = self.pattern() or self.words()
         return {**text, "frequent": frequent} if frequent else text
 
