@@ -149,7 +149,8 @@ class Profiler:
         if self.nonnull == 0:
             return {**self.base("constant", value=None), "nulls": 0.0}
         if self.distinct == 1:
-            return self.base("constant", value=self.one(f"min({self.as_json})")[0])
+            value = self.one(f"min({self.as_json})")[0]   # inf and NaN as the texts DuckDB casts back, as categories
+            return self.base("constant", value=str(value) if isinstance(value, float) and not math.isfinite(value) else value)
         if self.family == "boolean":
             return self.base("boolean", p_true=round(self.one(f"avg({self.c}::INTEGER)")[0], 6))
         unique = self.distinct == self.nonnull == self.n

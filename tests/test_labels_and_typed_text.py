@@ -147,3 +147,11 @@ def test_labels_with_many_nulls_still_learn_their_rare_values(con):
     assert col["kind"] == "text" and set(col["frequent"]["values"]) == {"Smith", "Jones"}
     assert con.execute(f"SELECT count(*) FILTER (WHERE surname LIKE 'Name%'), count(*) FILTER (WHERE surname IS NULL) "
                        f"FROM fastgen_sample('names', 4000)").fetchall()[0][0] > 500
+
+
+def test_a_column_that_is_always_infinite_is_a_constant_infinity(con):
+    """Found by the long property profile: a DOUBLE that is inf on every row was refused (JSON has no inf)."""
+    con.execute("CREATE TABLE odd AS SELECT 'inf'::DOUBLE AS up, 'nan'::DOUBLE AS nothing, i AS k FROM range(50) t(i)")
+    fg.infer(con, "odd")
+    assert con.execute("SELECT bool_and(up = 'inf'::DOUBLE), bool_and(isnan(nothing)), count(*) "
+                       "FROM fastgen_sample('odd', 100)").fetchall()[0] == (True, True, 100)
