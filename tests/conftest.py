@@ -9,6 +9,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from data import tpch_extension
+from local_llm import start_server, stop_server
 
 
 @pytest.fixture
@@ -112,3 +113,16 @@ def shares(con, sql: str) -> dict:
     rows = con.execute(f"SELECT v, count(*) FROM ({sql}) t(v) WHERE v IS NOT NULL GROUP BY v").fetchall()
     total = sum(c for _, c in rows)
     return {v: c / total for v, c in rows}
+
+
+@pytest.fixture(scope="session")
+def local_model():
+    """The real local model behind its OpenAI-compatible server, started once for every slow LLM test."""
+    try:
+        proc, base_url = start_server()
+    except RuntimeError as exc:
+        if os.environ.get("FASTGEN_REQUIRE_LLM"):
+            raise
+        pytest.skip(str(exc))
+    yield base_url
+    stop_server(proc)

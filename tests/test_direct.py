@@ -16,25 +16,12 @@ import pytest
 
 import fastgen_duckdb as fg
 from data import CUSTOMERS_DDL, make_animals
-from local_llm import start_server, stop_server
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
 import direct_vs_fastgen as bench  # noqa: E402 (bench/ is on the path above)
 
 pytestmark = pytest.mark.slow
 DIRECT_ROWS, PER_PROMPT, LARGE = 12, 6, 20_000   # 2 prompts per table: two dozen direct rows in all
-
-
-@pytest.fixture(scope="module")
-def local_model():
-    try:
-        proc, base_url = start_server()
-    except RuntimeError as exc:
-        if os.environ.get("FASTGEN_REQUIRE_LLM"):
-            raise
-        pytest.skip(str(exc))
-    yield base_url
-    stop_server(proc)
 
 
 @pytest.fixture

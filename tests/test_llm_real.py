@@ -3,28 +3,14 @@
 Slow (a 0.5B model on one thread answers at ~10 tokens/s), so marked slow; CI installs the server and model
 with .ci/install-llm.sh and runs it. The model is weak on purpose: whatever it says must become a valid spec.
 """
-import os
 
 import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance
 from data import CUSTOMERS_DDL as DDL
-from local_llm import start_server, stop_server
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def local_model():
-    try:
-        proc, base_url = start_server()
-    except RuntimeError as exc:
-        if os.environ.get("FASTGEN_REQUIRE_LLM"):
-            raise
-        pytest.skip(str(exc))
-    yield base_url
-    stop_server(proc)
 
 
 @pytest.fixture
