@@ -217,7 +217,9 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
     if family in ("integer", "float", "decimal"):
         lo, hi = type_range(col, *number_range(col))   # a CHECK wider than the type is cut
         shape = "lognormal" if re.search(r"(price|amount|total|cost|balance|salary|revenue)", name) else "uniform"
-        return {**base, "kind": "numeric", "quantiles": distribution_knots(lo, hi, shape),
+        # knots computed in floats can round past a bound the range itself kept inside (BIGINT's 2^63 - 1)
+        knots = [inside_type(x, col.type) for x in distribution_knots(lo, hi, shape)]
+        return {**base, "kind": "numeric", "quantiles": knots,
                 "round": 2 if family == "float" and shape == "lognormal" else None}
     if family in ("date", "timestamp"):
         start, end = date_range(col, dt.datetime(2021, 1, 1), dt.datetime(2025, 12, 31))

@@ -224,3 +224,10 @@ def test_the_cli_never_prints_a_traceback_for_these(tmp_path):
     out = subprocess.run([sys.executable, "-m", "fastgen_duckdb.cli", "infer", db,
                           "SELECT 1 AS a; DROP TABLE x"], capture_output=True, text=True)
     assert out.returncode == 1 and "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_a_check_range_wider_than_bigint_gives_knots_inside_it(con):
+    """Found by the long property profile: knots spread over a range cut to BIGINT rounded past 2^63 - 1."""
+    fg.infer(con, "CREATE TABLE t (x BIGINT NOT NULL CHECK (x BETWEEN -2049 AND 99999999999999999999999999))")
+    lo, hi = con.execute("SELECT min(x), max(x) FROM fastgen_sample('t', 5000)").fetchall()[0]
+    assert -2049 <= lo and hi <= 2 ** 63 - 1
