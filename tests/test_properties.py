@@ -11,7 +11,8 @@ Invariants, on every example:
 
 The fast profile (the default test command) runs ten examples per property, unshrunk; FASTGEN_HYPOTHESIS=long
 (the slow test at the end, which CI's slow suite runs) runs 200 per property and shrinks a failure;
-FASTGEN_HYPOTHESIS=dig runs 300, unshrunk, to hunt.
+FASTGEN_HYPOTHESIS=dig runs 300, unshrunk, new ones each run, to hunt. fast and long are derandomized: the same
+examples every run, so CI is reproducible (run dig, and pin what it finds with @example or a test).
 """
 from __future__ import annotations
 
@@ -30,14 +31,16 @@ import fastgen_duckdb as fg  # noqa: E402
 from fastgen_duckdb.sqltext import ident, string  # noqa: E402
 
 FASTGEN_ERRORS = (fg.SourceError, fg.SpecError, fg.GeneratorError, fg.UnsupportedType, ValueError)
-COMMON = dict(deadline=None, derandomize=False, print_blob=True,
+COMMON = dict(deadline=None, print_blob=True,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                                      HealthCheck.function_scoped_fixture,
                                      HealthCheck.large_base_example])
 NO_SHRINK = (Phase.explicit, Phase.reuse, Phase.generate)   # a shrink can take minutes: the long profile does it
-settings.register_profile("fast", max_examples=10, phases=NO_SHRINK, **COMMON)
-settings.register_profile("long", max_examples=200, **COMMON)
-settings.register_profile("dig", max_examples=300, phases=NO_SHRINK, **COMMON)   # to hunt: long, unshrunk
+# fast and long draw the same examples on every run (derandomize), so a CI run is reproducible and a new bug
+# cannot fail an unrelated change; dig draws new ones each time, to hunt for bugs
+settings.register_profile("fast", max_examples=10, phases=NO_SHRINK, derandomize=True, **COMMON)
+settings.register_profile("long", max_examples=200, derandomize=True, **COMMON)
+settings.register_profile("dig", max_examples=300, phases=NO_SHRINK, derandomize=False, **COMMON)   # to hunt
 settings.load_profile(os.environ.get("FASTGEN_HYPOTHESIS", "fast"))
 
 
@@ -456,7 +459,11 @@ def test_random_ddl_generates_into_its_own_constrained_tables(script, how):
                 event("refused: a CHECK no value of the type meets")
                 return
             raise AssertionError(f"DDL DuckDB itself accepts was refused: {exc}") from exc
-        con.execute(script)   # the real tables: DuckDB enforces every key, foreign key, NOT NULL and CHECK
+        try:   # the real tables: DuckDB enforces every key, foreign key, NOT NULL and CHECK
+            con.execute(script)
+        except duckdb.Error:   # DDL this DuckDB refuses (2.x: a DECIMAL CHECK against a BIGNUM literal)
+            event("DuckDB itself refuses the DDL")
+            return
         scale = how["scale"] if how["scale"] <= 3 else 1.0
         try:
             done = dict(fg.generate(con, scale=scale, seed=how["seed"]))
@@ -665,8 +672,10 @@ def test_a_check_between_a_reference_and_a_column_bounds_the_column(con):
         fg.infer(con, "CREATE TABLE q (id INTEGER PRIMARY KEY, x INTEGER UNIQUE, CHECK (id > x))")
 
 
-@pytest.mark.xfail(strict=True, reason="dependence: corr() over DOUBLEs near 1e250 overflows (STDDEV_POP out of "
-                   "range) while orderings and the copula are measured; the whole infer fails with a raw DuckDB error")
+@pytest.mark.xfail(duckdb.__version__.startswith("1."), strict=True,
+                   reason="dependence: on duckdb 1.5, corr() over DOUBLEs near 1e250 overflows (STDDEV_POP out of "
+                   "range) while orderings and the copula are measured; the whole infer fails with a raw DuckDB error "
+                   "(duckdb 2.x computes it)")
 def test_huge_doubles_do_not_abort_the_dependence_layers(con):
     con.execute("""CREATE TABLE big AS SELECT CASE WHEN i % 2 = 0 THEN -2.7e237 ELSE 1.7e264 END * (1 + (i % 50) / 100)
                    AS a, (i % 100) / 10 AS x, (i % 7) / 10 + (i % 100) / 10 AS y FROM range(300) t(i)""")
