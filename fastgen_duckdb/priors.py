@@ -66,27 +66,32 @@ def number_range(col: ColumnDef) -> tuple[float, float]:
     return check_range(col, (0, 1000))
 
 
-def check_range(col: ColumnDef, rng: tuple[float, float]) -> tuple[float, float]:
-    """Fold CHECK (x BETWEEN a AND b), x >= a, x > a, x <= b, x < b into the range."""
-    lo, hi = rng
+def _comparisons(col: ColumnDef):
+    """The comparisons (BETWEEN, >=, >, <=, <) in a column's CHECK constraints; a CHECK that does not parse adds none."""
     for check in col.checks:
         try:
             node = parse_one(check, read="duckdb")
         except Exception:
             continue
-        for cond in node.find_all(exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT):
-            if isinstance(cond, exp.Between) and cond.this.name == col.name:
-                lo, hi = _num(cond.args["low"], lo), _num(cond.args["high"], hi)
-            elif isinstance(cond.left, exp.Column) and cond.left.name == col.name:
-                bound = _num(cond.right, None)
-                if bound is None:
-                    continue
-                if isinstance(cond, (exp.GTE, exp.GT)):
-                    lo = bound + (_step(col, bound) if isinstance(cond, exp.GT) else 0)
-                    hi = max(hi, lo)
-                else:
-                    hi = bound - (_step(col, bound) if isinstance(cond, exp.LT) else 0)
-                    lo = min(lo, hi)
+        yield from node.find_all(exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT)
+
+
+def check_range(col: ColumnDef, rng: tuple[float, float]) -> tuple[float, float]:
+    """Fold CHECK (x BETWEEN a AND b), x >= a, x > a, x <= b, x < b into the range."""
+    lo, hi = rng
+    for cond in _comparisons(col):
+        if isinstance(cond, exp.Between) and cond.this.name == col.name:
+            lo, hi = _num(cond.args["low"], lo), _num(cond.args["high"], hi)
+        elif isinstance(cond.left, exp.Column) and cond.left.name == col.name:
+            bound = _num(cond.right, None)
+            if bound is None:
+                continue
+            if isinstance(cond, (exp.GTE, exp.GT)):
+                lo = bound + (_step(col, bound) if isinstance(cond, exp.GT) else 0)
+                hi = max(hi, lo)
+            else:
+                hi = bound - (_step(col, bound) if isinstance(cond, exp.LT) else 0)
+                lo = min(lo, hi)
     return lo, hi
 
 
@@ -111,22 +116,17 @@ def date_range(col: ColumnDef, start: dt.datetime, end: dt.datetime) -> tuple[dt
     """The window a date or timestamp column is drawn in: the default one, moved inside its CHECK bounds."""
     lo = hi = None
     strict = dt.timedelta(days=1) if type_family(col.type) == "date" else dt.timedelta(seconds=1)
-    for check in col.checks:
-        try:
-            node = parse_one(check, read="duckdb")
-        except Exception:
-            continue
-        for cond in node.find_all(exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT):
-            if isinstance(cond, exp.Between) and isinstance(cond.this, exp.Column) and cond.this.name == col.name:
-                lo, hi = _moment(cond.args["low"]) or lo, _moment(cond.args["high"]) or hi
-            elif isinstance(cond.left, exp.Column) and cond.left.name == col.name:
-                bound = _moment(cond.right)
-                if bound is None:
-                    continue
-                if isinstance(cond, (exp.GTE, exp.GT)):
-                    lo = bound + strict if isinstance(cond, exp.GT) else bound
-                else:
-                    hi = bound - strict if isinstance(cond, exp.LT) else bound
+    for cond in _comparisons(col):
+        if isinstance(cond, exp.Between) and isinstance(cond.this, exp.Column) and cond.this.name == col.name:
+            lo, hi = _moment(cond.args["low"]) or lo, _moment(cond.args["high"]) or hi
+        elif isinstance(cond.left, exp.Column) and cond.left.name == col.name:
+            bound = _moment(cond.right)
+            if bound is None:
+                continue
+            if isinstance(cond, (exp.GTE, exp.GT)):
+                lo = bound + strict if isinstance(cond, exp.GT) else bound
+            else:
+                hi = bound - strict if isinstance(cond, exp.LT) else bound
     span = end - start
     try:
         if lo and hi:
