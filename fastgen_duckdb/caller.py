@@ -74,3 +74,14 @@ def option(name: str, value=None) -> str:
         text = {True: "true", False: "false"}.get(value, repr(value) if isinstance(value, str) else value)
         return f"{ident(name) if name in RESERVED else name} := {text}"
     return f"{name}={value!r}"
+
+
+def command(name: str, *args: str) -> str:
+    """How the caller runs one of fastgen's calls: `fastgen_drop('x')` (SQL), `fg.drop(con, 'x')` (Python),
+    `fastgen drop DB x` (CLI)."""
+    terms = current().terms
+    if terms == "cli":
+        return " ".join(["fastgen", name, "DB", *args])
+    quoted = ", ".join(repr(a) for a in args)
+    return f"fastgen_{name}({quoted})" if terms == "sql" else f"fg.{name}(con, {quoted})"
+

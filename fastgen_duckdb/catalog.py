@@ -15,7 +15,7 @@ import duckdb
 
 from .compiler import compile_spec, macro_name, params_name, table_rows
 from .spec import SpecError, type_bounds, validate
-from .caller import option
+from .caller import command, option
 from .sqltext import comment, string
 
 
@@ -51,8 +51,13 @@ def stored_name(con, name: str) -> str | None:
     return rows[0][0] if rows else None
 
 
-def exists_error(name: str, stored: str) -> GeneratorError:
+def exists_error(name: str, stored: str, batch: int = 1) -> GeneratorError:
+    """`batch`: how many generators the call stores (a DDL script's tables); a name of one's own keeps both only
+    when it is one."""
     same = "" if stored == name else f" (as {stored!r}: names are unique regardless of case)"
+    if batch > 1:
+        return GeneratorError(f"generator {name!r} exists{same}; pass {option('replace', True)} to overwrite the "
+                              f"script's {batch} generators, or run {command('drop', stored)} first")
     return GeneratorError(f"generator {name!r} exists{same}; pass {option('replace', True)} to overwrite it, "
                           f"or {option('name', '…')} to keep both")
 
@@ -106,7 +111,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
             name = spec["name"]
             old = stored_name(cur, name)
             if old is not None and not replace:
-                raise exists_error(name, old)
+                raise exists_error(name, old, len(compiled))
             cur.execute("DELETE FROM fastgen.generators WHERE lower(name) = lower(?)", [name])
             cur.execute("INSERT INTO fastgen.generators (name, spec) VALUES (?, ?)", [name, json.dumps(spec)])
             cur.execute(params_sql)

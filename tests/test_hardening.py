@@ -27,6 +27,19 @@ def test_a_sum_is_learned_and_drawn_the_right_way_round(con):
     assert broken == (0, 20000)
 
 
+def test_a_script_whose_table_exists_is_told_to_replace_or_drop_not_to_rename(con):
+    ddl = "CREATE TABLE p (id INTEGER PRIMARY KEY, v VARCHAR); CREATE TABLE q (id INTEGER PRIMARY KEY, w DOUBLE)"
+    fg.infer(con, "CREATE TABLE q (id INTEGER PRIMARY KEY, w DOUBLE)")
+    with pytest.raises(fg.GeneratorError, match=r"'q' exists; pass replace=True to overwrite the script's 2 "
+                                                r"generators, or run fg.drop\(con, 'q'\) first"):
+        fg.infer_all(con, ddl)
+    with pytest.raises(duckdb.Error, match=r"replace := true .* run fastgen_drop\('q'\) first"):
+        con.sql(f"SELECT fastgen_infer('{ddl}')").fetchall()
+    assert [r[0] for r in fg.generators(con).fetchall()] == ["q"]   # nothing of the script was stored
+    fg.drop(con, "q")
+    assert sorted(fg.infer_all(con, ddl)) == ["p", "q"]
+
+
 def test_tiny_columns_are_no_sum_of_each_other(con):
     con.execute("""CREATE TABLE tiny AS SELECT (hash(i) % 1000) / 1e6 AS f, (hash(i, 2) % 1000) / 1e6 AS x,
                    (hash(i, 3) % 1000) / 1e6 AS y FROM range(2000) t(i)""")
