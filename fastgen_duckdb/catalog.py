@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from .compiler import compile_spec, macro_name, params_name, table_rows
+from .compiler import compile_spec, key_room, macro_name, params_name, table_rows
 from .spec import SpecError, type_bounds, validate
 from .caller import command, option
 from .sqltext import comment, string
@@ -152,13 +152,8 @@ def _fit_keys(spec: dict) -> dict:
 
 
 def key_capacity(spec: dict) -> list[int]:
-    """How many rows each integer key of a small type can number (a TINYINT key from 1 has 127)."""
-    out = []
-    for col in spec["columns"]:
-        bounds = type_bounds(col["type"]) if col["kind"] == "key" and not col.get("within") else None
-        if bounds and "start" in col:
-            out.append(max(1, (bounds[1] - int(col["start"])) // int(col["step"]) + 1 - (int(col.get("shuffle") or 1) - 1)))
-    return out
+    """How many rows each integer key can number within its type and its `max` (a TINYINT key from 1 has 127)."""
+    return [room + 1 for room in map(key_room, spec["columns"]) if room is not None]
 
 
 def schema_plan(con, schema: str | None, scale: float) -> list[tuple[str, int]]:

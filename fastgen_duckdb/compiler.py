@@ -122,12 +122,14 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
 
 
 def key_room(col: dict) -> int | None:
-    """The last row index a key of a small integer type can number (a TINYINT key from 1: 126), else None."""
+    """The last row index an integer key can number before it passes its type's maximum or its own `max` (a
+    CHECK's upper bound): a TINYINT key from 1 has 0..126; None when there is no such limit in reach."""
     bounds = type_bounds(col["type"])
-    if not bounds or col.get("within") or "start" not in col:
+    if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
         return None
-    last = (bounds[1] - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
-    return last if last < 2 ** 62 else None
+    top = min(bounds[1], int(col.get("max", bounds[1])))
+    last = (top - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
+    return max(last, 0) if last < 2 ** 62 else None
 
 
 def parent_rows(spec: dict) -> str:
@@ -463,8 +465,9 @@ class Column:
         self.value = key_value(col, self.stream, "r", self.nest.number("r") if self.nest else "")
         last = key_room(col)
         if last is not None:  # a small type runs out of keys: say so rather than overflow
-            why = (f"fastgen_sample: column {col['name']} ({col['type']}) has keys for rows 0..{last} only; ask "
-                   f"for fewer rows (n + start <= {last + 1}), or widen the column's type in the spec")
+            why = (f"fastgen_sample: column {col['name']} ({col['type']}{', max ' + str(col['max']) if 'max' in col else ''})"
+                   f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or widen the "
+                   "column's type (or its max) in the spec")
             self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
 
     def _reference(self):

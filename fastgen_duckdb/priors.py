@@ -202,8 +202,9 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
             lo, hi = check_range(col, (-math.inf, math.inf))
             bounds = type_bounds(col.type)
             first = lo if math.isfinite(lo) else 1 if hi >= 1 else bounds[0] if bounds else hi - 10 ** 6
-            return {**base, "kind": "key", "start": int(inside_type(first, col.type)) if bounds else int(first),
-                    "step": 1, "nulls": 0.0}
+            key = {**base, "kind": "key", "start": int(inside_type(first, col.type)) if bounds else int(first),
+                   "step": 1, "nulls": 0.0}
+            return {**key, "max": int(inside_type(hi, col.type))} if math.isfinite(hi) else key
         if family == "uuid":
             return {**base, "kind": "key", "nulls": 0.0}
         if family == "string":  # unique text: a numbered code, in the column's own shape where it has one

@@ -424,6 +424,10 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
                 raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
             if family == "integer":
                 _within_type(col["start"], col["start"], col["type"], f"{where}, start")
+                top = col.get("max")
+                if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < col["start"]):
+                    raise SpecError(f"{where}: a key's 'max' (its last allowed value) must be an integer >= its "
+                                    f"start {col['start']}, got {top!r}")
             shuffle = col.get("shuffle")
             if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
                                         or shuffle > 1 << 30 or shuffle & (shuffle - 1)):

@@ -632,13 +632,17 @@ def test_check_ranges_of_dates_decimals_and_keys_hold(con, column):
     assert con.execute("SELECT count(DISTINCT d) > 1 FROM real_t").fetchall() == [(True,)]
 
 
-@pytest.mark.xfail(strict=True, reason="priors: an integer key is numbered up from its CHECK's lower bound or the "
-                   "type's minimum, and its capacity counts to the type's maximum, not to the CHECK's upper bound")
-def test_a_key_under_an_upper_check_bound(con):
-    fg.infer(con, "CREATE TABLE t (x TINYINT PRIMARY KEY CHECK (x < 0))")
-    con.execute("CREATE TABLE real_t (x TINYINT PRIMARY KEY CHECK (x < 0))")
-    rows = fg.spec(con, "t")["source_rows"]
-    con.execute(f"INSERT INTO real_t FROM fastgen_sample('t', {rows})")
+@pytest.mark.parametrize("column, rows", [("x TINYINT PRIMARY KEY CHECK (x < 0)", 128),
+                                          ("x TINYINT PRIMARY KEY CHECK (x > 5) CHECK (x <= 100)", 95),
+                                          ("x INTEGER UNIQUE NOT NULL CHECK (x BETWEEN -20 AND 19)", 40)])
+def test_a_key_under_an_upper_check_bound(con, column, rows):
+    """A key is numbered inside its CHECK range, and a size guessed from DDL is cut to what that range holds."""
+    fg.infer(con, f"CREATE TABLE t ({column})")
+    con.execute(f"CREATE TABLE real_t ({column})")
+    assert fg.spec(con, "t")["source_rows"] == rows
+    con.execute(f"INSERT INTO real_t FROM fastgen_sample('t', {rows})")   # DuckDB checks every row
+    with pytest.raises(duckdb.Error, match=rf"has keys for rows 0\.\.{rows - 1} only"):
+        con.execute(f"FROM fastgen_sample('t', {rows + 1})").fetchall()
 
 
 def test_a_unique_column_with_a_short_check_list_is_refused_by_name(con):
