@@ -123,6 +123,8 @@ def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:
         if key["kind"] == "key" and col["kind"] != "key":
             col = {**key, "label": col.get("label"),
                    "note": f"inferred as {col['kind']} ({col.get('origin')}); the schema says unique"}
+        elif "max" in key and "start" in col:   # a CHECK's upper bound holds, whoever numbered the key
+            col = {**col, "max": key["max"], "start": col["start"] if col["start"] <= key["max"] else key["start"]}
     if coldef.not_null or coldef.primary_key:
         col["nulls"] = 0.0
     allowed = priors.check_values(coldef)

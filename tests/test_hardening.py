@@ -244,3 +244,13 @@ def test_a_check_range_wider_than_bigint_gives_knots_inside_it(con):
     fg.infer(con, "CREATE TABLE t (x BIGINT NOT NULL CHECK (x BETWEEN -2049 AND 99999999999999999999999999))")
     lo, hi = con.execute("SELECT min(x), max(x) FROM fastgen_sample('t', 5000)").fetchall()[0]
     assert -2049 <= lo and hi <= 2 ** 63 - 1
+
+
+def test_a_key_learned_from_data_keeps_its_check_upper_bound(con):
+    con.execute("CREATE TABLE t (x INTEGER PRIMARY KEY CHECK (x <= 600), v DOUBLE)")
+    con.execute("INSERT INTO t SELECT range + 1, range * 1.5 FROM range(500)")
+    fg.infer_all(con, "main.*")
+    con.execute("CREATE TABLE copy (x INTEGER PRIMARY KEY CHECK (x <= 600), v DOUBLE)")
+    con.execute("INSERT INTO copy FROM fastgen_sample('t', 600)")   # DuckDB checks every row
+    with pytest.raises(duckdb.Error, match=r"column x \(INTEGER, max 600\) has keys for rows 0\.\.599 only"):
+        con.execute("FROM fastgen_sample('t', 601)").fetchall()
