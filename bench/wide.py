@@ -148,7 +148,7 @@ def stages(db: str, columns: int) -> list[str]:
     import re
 
     import fastgen_duckdb as fg
-    from fastgen_duckdb import dependence, profile
+    from fastgen_duckdb import copula, dependence, profile, rules
     con = fg.connect(db)
     con.execute("SET threads = 2")
     spent: dict[str, list[float]] = {}
@@ -161,9 +161,8 @@ def stages(db: str, columns: int) -> list[str]:
             finally:
                 spent.setdefault(name, []).append(time.perf_counter() - t0)
         return wrapper
-    saved = {n: getattr(dependence, n) for n in ("check_proposals", "exact_relations", "link", "copula")}
-    for n, f in saved.items():
-        setattr(dependence, n, timed("dependence." + n, f))
+    for module, n in ((rules, "check_proposals"), (rules, "exact_relations"), (dependence, "link"), (copula, "fit")):
+        setattr(module, n, timed(f"{module.__name__.rsplit('.', 1)[1]}.{n}", getattr(module, n)))
     queries: dict[str, list[float]] = {}
     original_one = profile.Profiler.one
 

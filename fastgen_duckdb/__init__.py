@@ -21,7 +21,7 @@ from . import caller, catalog, database, fidelity, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
 from .spec import SpecError, UnsupportedType
-from .sqltext import ident, string
+from .sqltext import string
 
 __version__ = "0.1.0"
 __all__ = ["connect", "register", "infer", "infer_all", "sample", "generate", "report", "generators", "spec",

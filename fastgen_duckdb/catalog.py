@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 
 from .compiler import compile_spec, key_room, macro_name, params_name, table_rows
-from .spec import SpecError, type_bounds, validate
+from .spec import SpecError, validate
 from .caller import command, option
 from .sqltext import comment, string
 

@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, dependence, fallback
+from . import children, copula, dependence, fallback, rules
 from .compiler import slot_table
 from .sources import Source, SourceError
 from .spec import GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, monotone, require_supported, type_family
@@ -58,12 +58,12 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         special = [ident(c["name"]) for c in cols if c.get("special")]
         if special:  # relations are learned on ordinary values: inf, NaN and infinity count as missing there
             con.execute(f"UPDATE {sample} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))
-        checked = dependence.check_proposals(con, sample, cols, proposed)
+        checked = rules.check_proposals(con, sample, cols, proposed)
         # exact rules first: a column they draw needs no conditional table
         screening = {}   # what dependence.link measured, within its budget: kept in the spec
-        cols = dependence.link(con, sample, dependence.exact_relations(con, sample, cols), screening)
+        cols = dependence.link(con, sample, rules.exact_relations(con, sample, cols), screening)
         cols = fallback.check(cols)   # a conditional table that would shift a column's distribution is dropped
-        copula = dependence.copula(con, sample, cols)
+        joint = copula.fit(con, sample, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     written = dict(columns)
@@ -72,7 +72,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             col.update(parsed=col["type"], type=written[col["name"]],
                        **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
     return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
-            "inferred_by": "offline", "columns": cols, **({"copula": copula} if copula else {}),
+            "inferred_by": "offline", "columns": cols, **({"copula": joint} if joint else {}),
             **({"relations_proposed": checked} if checked else {}), **({"dependence": screening} if screening else {})}
 
 

@@ -192,7 +192,6 @@ def _state(row: Row, abbr: bool = False) -> str:
 
 
 def _language(row: Row, code: bool) -> str:
-    import pycountry
     langs = _languages()
     lang = langs[row.rng.randrange(len(langs))]
     return lang.alpha_2 if code else lang.name

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import fastgen_duckdb as fg
-from fastgen_duckdb import dependence
+from fastgen_duckdb import copula, dependence
 from data import u
 
 
@@ -138,7 +138,7 @@ def test_pairwise_correlation_is_one_pass_of_the_pairwise_complete_estimate():
     z = rng.standard_normal((500, 4))
     z[:, 1] += z[:, 0]
     z[rng.random((500, 4)) < 0.2] = np.nan
-    rho = dependence._pairwise_correlation(z)
+    rho = copula._pairwise_correlation(z)
     for i in range(4):
         for j in range(4):
             both = ~np.isnan(z[:, i]) & ~np.isnan(z[:, j])

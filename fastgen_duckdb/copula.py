@@ -1,0 +1,178 @@
+"""The Gaussian copula layer: numbers, dates and short category lists joined by the correlation of the normal
+scores their sampler uniforms stand for (see dependence.py for the layers before it)."""
+from __future__ import annotations
+
+import math
+
+from .dependence import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
+from .spec import copula_member
+
+
+MAX_COPULA_COLUMNS = 32    # numbers, dates and short category lists joined by one Gaussian copula
+MIN_COPULA_RHO = 0.1       # a column correlated with no other member by this much stays out of it
+
+
+def fit(con, sample: str, cols: list[dict]) -> dict | None:
+    """A Gaussian copula over numbers, dates and short category lists: the correlation of their normal scores.
+
+    Each column's score is the rank the sampler's uniform stands for: its rank in the whole column, or within its
+    parent's bin for a conditioned column, so that the copula adds what the conditional tables do not already
+    hold; for categories drawn by the CASE ladder (monotone in the uniform), the rank of the category's position.
+    Columns related to no other member (|correlation| < MIN_COPULA_RHO) are left out: they cost nothing.
+    With more than MAX_COPULA_COLUMNS candidates, the members are those of the strongest correlations on a row
+    sample. The scores are computed once (numpy) and the matrix comes from one pass of matrix products."""
+    import numpy as np
+    members = [c for c in cols if copula_member(c)]
+    if len(members) < 2:
+        return None
+    if len(members) > MAX_COPULA_COLUMNS:
+        members = _strongest_members(con, sample, cols, members)
+        if len(members) < 2:
+            return None
+    z, spread = _scores(con, sample, cols, members)
+    if z is None:
+        return None
+    rho = _latent(_pairwise_correlation(z), spread)
+    k = len(members)
+    keep = [i for i in range(k) if max(abs(rho[i, j]) for j in range(k) if j != i) >= MIN_COPULA_RHO]
+    if len(keep) < 2:
+        return None
+    rho = nearest_correlation(rho[np.ix_(keep, keep)])
+    return {"columns": [members[i]["name"] for i in keep], "correlation": [[round(float(x), 4) for x in row] for row in rho]}
+
+
+def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None):
+    """Normal scores (n × members, NaN where NULL) of the ranks the members' uniforms stand for (rows: only
+    those rows of the sample, ranked among themselves), and each member's score variance.
+
+    Tied values (a category, a repeated number) cover a slice [a, b) of the uniform together: their score is
+    the normal's mean over that slice, (φ(Φ⁻¹(a)) − φ(Φ⁻¹(b))) / (b − a), the same for all of them. A column
+    of few values then has a score variance f below 1, and its correlations with the others are f^½ times
+    those of the normal it is cut from (the polyserial correction, Olsson et al. 1982): copula() divides by
+    it, or a binary column's effect on the others would come out at about 0.64 of the data's."""
+    import numpy as np
+    parents = []
+    for c in members:
+        if c.get("given"):
+            p = _parent(cols, c)
+            if p not in parents and p not in members:
+                parents.append(p)
+    everyone = members + parents
+    codes = Codes(con, sample, everyone, keep=True)
+    if codes.n < MIN_ROWS:
+        return None, None
+    pick = np.arange(codes.n) if rows is None else rows
+    z = np.full((len(pick), len(members)), np.nan)
+    spread = np.ones(len(members))
+    for m, c in enumerate(members):
+        x = codes.codes[pick, m].astype(float) if c["kind"] == "categorical" else codes.numbers[m][pick]
+        x = np.where(x < 0, np.nan, x) if c["kind"] == "categorical" else x
+        group = np.zeros(len(pick), dtype=np.int64)
+        if c.get("given"):
+            group = codes.codes[pick, everyone.index(_parent(cols, c))].astype(np.int64)
+        present = ~np.isnan(x)
+        order = np.lexsort((x, group))
+        order = order[present[order]]
+        if len(order) < 2:
+            continue
+        g, v = group[order], x[order]
+        new_group = np.r_[True, g[1:] != g[:-1]]
+        new_run = new_group | np.r_[True, v[1:] != v[:-1]]
+        group_start = np.maximum.accumulate(np.where(new_group, np.arange(len(order)), 0))
+        group_id = np.cumsum(new_group) - 1
+        group_size = np.bincount(group_id)[group_id]
+        run_id = np.cumsum(new_run) - 1
+        run_start = np.flatnonzero(new_run)
+        run_end = np.r_[run_start[1:], len(order)]
+        lo = (run_start[run_id] - group_start) / group_size
+        hi = (run_end[run_id] - group_start) / group_size
+        density = lambda q: np.where((q <= 0) | (q >= 1), 0.0, np.exp(-normal_quantile(q) ** 2 / 2))
+        score = (density(lo) - density(hi)) / ((hi - lo) * math.sqrt(2 * math.pi))
+        z[order, m] = score
+        spread[m] = float(np.mean(score ** 2))
+    return z, spread
+
+
+def _pairwise_correlation(z):
+    """Pearson correlation of every pair of columns of z over the rows where both are present (MIN_ROWS at
+    least, else 0), from four matrix products."""
+    import numpy as np
+    present = (~np.isnan(z)).astype(float)
+    x = np.nan_to_num(z)
+    n = present.T @ present
+    sx = x.T @ present            # sum of column i over rows where j is present
+    sxx = (x * x).T @ present
+    sxy = x.T @ x
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = sxy - sx * sx.T / n
+        var = (sxx - sx * sx / n) * (sxx - sx * sx / n).T
+        rho = cov / np.sqrt(var)
+    rho = np.where((n >= MIN_ROWS) & np.isfinite(rho), rho, 0.0)
+    np.fill_diagonal(rho, 1.0)
+    return np.clip(rho, -1.0, 1.0)
+
+
+def _latent(rho, spread):
+    """Correlations of the normals that the scores are cut from (see _scores), within ±0.995."""
+    import numpy as np
+    scale = np.sqrt(np.outer(spread, spread))
+    out = np.clip(rho / np.where(scale > 0, scale, 1.0), -0.995, 0.995)
+    np.fill_diagonal(out, 1.0)
+    return out
+
+
+def _strongest_members(con, sample: str, cols: list[dict], members: list[dict]) -> list[dict]:
+    """Up to MAX_COPULA_COLUMNS members: the columns of the strongest correlations between normal scores on a
+    row sample of SCREEN_ROWS, each pair taken in order of |correlation| (at least MIN_COPULA_RHO)."""
+    import numpy as np
+    n = con.execute(f"SELECT count(*) FROM {sample}").fetchall()[0][0]
+    rows = np.sort(np.random.default_rng(5).choice(n, min(n, SCREEN_ROWS), replace=False))
+    scored = [_scores(con, sample, cols, members[s:s + CODE_CHUNK], rows) for s in range(0, len(members), CODE_CHUNK)]
+    rho = np.abs(_latent(_pairwise_correlation(np.concatenate([z for z, _ in scored], axis=1)),
+                         np.concatenate([f for _, f in scored])))
+    np.fill_diagonal(rho, 0.0)
+    chosen: list[int] = []
+    for flat in np.argsort(-rho, axis=None, kind="stable"):
+        i, j = divmod(int(flat), len(members))
+        if rho[i, j] < MIN_COPULA_RHO or len(chosen) >= MAX_COPULA_COLUMNS:
+            break
+        for x in (i, j):
+            if x not in chosen and len(chosen) < MAX_COPULA_COLUMNS:
+                chosen.append(x)
+    return [members[i] for i in sorted(chosen)]
+
+
+def normal_quantile(p):
+    """The standard normal quantile of p in (0, 1) (Acklam's rational approximation, relative error < 1.2e-9),
+    vectorized."""
+    import numpy as np
+    p = np.clip(np.asarray(p, dtype=float), 1e-12, 1 - 1e-12)
+    a = (-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+         -3.066479806614716e+01, 2.506628277459239e+00)
+    b = (-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+         -1.328068155288572e+01)
+    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+         4.374664141464968e+00, 2.938163982698783e+00)
+    d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00)
+    low = 0.02425
+    q = np.sqrt(-2 * np.log(np.where(p < 0.5, p, 1 - p)))
+    tail = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / \
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+    r = (p - 0.5) ** 2
+    central = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * (p - 0.5) / \
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    return np.where(p < low, tail, np.where(p > 1 - low, -tail, central))
+
+
+def nearest_correlation(rho):
+    """A positive definite correlation matrix close to rho (pairwise estimates need not be one)."""
+    import numpy as np
+    values, vectors = np.linalg.eigh((rho + rho.T) / 2)
+    fixed = vectors @ np.diag(np.maximum(values, 1e-4)) @ vectors.T
+    d = np.sqrt(np.diag(fixed))
+    return fixed / np.outer(d, d)
+
+
+def _parent(cols: list[dict], child: dict) -> dict:
+    return next(c for c in cols if c["name"] == child["given"]["column"])
+
