@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextvars
 import inspect
+import sys
+import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .sqltext import ident
 
@@ -19,6 +21,7 @@ from .sqltext import ident
 class Caller:
     terms: str = "python"             # "sql", "python" or "cli"
     where: tuple[str, str] | None = None   # (database, schema) the caller stands in, when known
+    started: float = field(default_factory=time.monotonic)
 
 
 RESERVED = {"into", "rows"}   # DuckDB keywords: SQL callers quote these parameter names
@@ -84,4 +87,12 @@ def command(name: str, *args: str) -> str:
         return " ".join(["fastgen", name, "DB", *args])
     quoted = ", ".join(repr(a) for a in args)
     return f"fastgen_{name}({quoted})" if terms == "sql" else f"fg.{name}(con, {quoted})"
+
+
+def progress(what: str) -> None:
+    """A line on stderr as a long call passes each stage (profiling, pairs, model call, compile, test sample),
+    for command-line callers only: SQL and Python callers get results, not chatter."""
+    me = current()
+    if me.terms == "cli":
+        print(f"fastgen: {time.monotonic() - me.started:7.1f} s  {what}", file=sys.stderr, flush=True)
 

@@ -15,7 +15,7 @@ import duckdb
 
 from .compiler import compile_spec, key_room, macro_name, params_name, table_rows
 from .spec import SpecError, validate
-from .caller import command, option
+from .caller import command, option, progress
 from .sqltext import comment, string
 
 
@@ -104,6 +104,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
 
     def lookup(name):
         return everything.get(str(name).lower())
+    progress(f"compiling {len(specs)} generator{'s' * (len(specs) > 1)}")
     compiled = [(spec, *compile_spec(spec, lookup)) for spec in specs]
     recompiled = [(spec, *compile_spec(spec, lookup)) for spec in dependents]
     with transaction(con) as cur:
@@ -116,6 +117,7 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
             cur.execute("INSERT INTO fastgen.generators (name, spec) VALUES (?, ?)", [name, json.dumps(spec)])
             cur.execute(params_sql)
             cur.execute(macro_sql)
+            progress(f"{name}: test sample")
             _check_output(cur, spec)
         for _, params_sql, macro_sql in recompiled:
             cur.execute(params_sql)

@@ -56,7 +56,8 @@ def _sample(con, args) -> None:
 
 def _infer(con, args) -> None:
     names = fg.infer_all(con, args.source, name=args.name, rows=args.rows, replace=args.replace, model=args.model,
-                         provider=args.provider, send_values=not args.no_values, dialect=args.dialect)
+                         provider=args.provider, send_values=not args.no_values, dialect=args.dialect,
+                         locale=args.locale)
     for name in names:
         spec = fg.spec(con, name)
         llm = spec.get("llm") or {}
@@ -185,6 +186,8 @@ def parser() -> argparse.ArgumentParser:
                    help="openai: any OpenAI-compatible endpoint (OPENAI_API_KEY / OPENAI_BASE_URL); offline: no model")
     c.add_argument("--no-values", action="store_true", help="show the model no values from the data (private data)")
     c.add_argument("--dialect", help="SQL dialect of DDL text (default: detected)")
+    c.add_argument("--locale", help="locale of DDL's semantic columns: pt_PT, or several: en_US,de_DE "
+                                    "(default: from the table's hints, else en_US)")
     c = command("sample", "draw rows: print them, or write a table, .parquet or .csv")
     c.add_argument("generator")
     c.add_argument("n", type=int)

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from . import priors
+from .caller import progress
 from .semantic import TYPES as SEMANTIC_TYPES
 from .spec import KINDS, KINDS_BY_FAMILY, inside_type, type_bounds, type_family
 
@@ -262,6 +263,8 @@ def ask_columns(client: Client, table: str, described: list[dict], comment: str 
         return client.ask("Table to generate (JSON):\n" + json.dumps(doc, ensure_ascii=False, default=str)
                           + f"\nAnswer for these {len(chunk)} columns.")
 
+    progress(f"{table}: asking the model ({client.settings.model}): {len(chunks)} call{'s' * (len(chunks) > 1)} for "
+             f"{len(described)} columns")
     with ThreadPoolExecutor(max_workers=min(4, len(chunks))) as pool:
         answers = [a for a in pool.map(ask, chunks) if isinstance(a, dict)]
     wanted = {d["name"].lower() for d in described}

@@ -14,6 +14,7 @@ import uuid
 import duckdb
 
 from . import children, copula, dependence, fallback, rules
+from .caller import progress
 from .compiler import slot_table
 from .sources import Source, SourceError
 from .spec import GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, monotone, require_supported, type_family
@@ -44,6 +45,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         raise SourceError(f"source {source.text!r} is empty: there is nothing to learn a distribution from")
     sample = "fastgen_profile_" + uuid.uuid4().hex
     order = f" ORDER BY hash(t) LIMIT {int(rows)}" if total > rows else ""
+    progress(f"{name}: sampling {min(total, int(rows)):,} of {total:,} rows")
     con.execute(f"CREATE TEMP TABLE {sample} AS SELECT * FROM {source.relation} AS t{order}")
     try:
         parsed = typed_texts(con, sample, columns)
@@ -51,6 +53,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             c = ident(column)
             conv = f"strptime({c}, {string(fmt)})::{type_text}" if fmt else f"CAST({c} AS {type_text})"
             con.execute(f"ALTER TABLE {sample} ALTER {c} SET DATA TYPE {type_text} USING {conv}")
+        progress(f"{name}: profiling {len(columns)} columns")
         profilers = [Profiler(con, sample, col, parsed.get(col, (type_text,))[0], total, source.relation)
                      for col, type_text in columns]
         cols = [p.spec() for p in profilers]
@@ -58,11 +61,13 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         special = [ident(c["name"]) for c in cols if c.get("special")]
         if special:  # relations are learned on ordinary values: inf, NaN and infinity count as missing there
             con.execute(f"UPDATE {sample} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))
+        progress(f"{name}: rules and pairs")
         checked = rules.check_proposals(con, sample, cols, proposed)
         # exact rules first: a column they draw needs no conditional table
         screening = {}   # what dependence.link measured, within its budget: kept in the spec
         cols = dependence.link(con, sample, rules.exact_relations(con, sample, cols), screening)
         cols = fallback.check(cols)   # a conditional table that would shift a column's distribution is dropped
+        progress(f"{name}: copula")
         joint = copula.fit(con, sample, cols)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")

@@ -190,3 +190,40 @@ def test_chunked_processes_add_up_to_one_run(saved, tmp_path):
     con = fg.connect(":memory:")
     got = con.execute(f"SELECT count(*), sum(hash(t) >> 8) FROM '{tmp_path}/part-*.parquet' t").fetchall()[0]
     assert got == expected
+
+
+def test_infer_prints_a_progress_line_per_stage_on_the_command_line_only(saved, tmp_path, capfd):
+    db_path, _ = saved
+    parquet = str(tmp_path / "people.parquet")
+    con = fg.connect(db_path)
+    con.execute(f"COPY people TO '{parquet}'")
+    con.close()
+    out = run(FASTGEN + ["infer", db_path, parquet, "--name", "from_file", "--rows", "1500"], check=True)
+    stages = [line.split("s  ", 1)[1] for line in out.stderr.splitlines() if line.startswith("fastgen: ")]
+    assert stages == ["from_file: sampling 1,500 of 2,000 rows", "from_file: profiling 14 columns",
+                      "from_file: rules and pairs", "from_file: copula", "compiling 1 generator",
+                      "from_file: test sample"], out.stderr
+    assert out.stdout.strip().startswith("from_file")
+    seconds = [float(line.split()[1]) for line in out.stderr.splitlines() if line.startswith("fastgen: ")]
+    assert seconds == sorted(seconds)
+    con = fg.connect(db_path)   # the same call from SQL and Python prints nothing
+    capfd.readouterr()
+    fg.infer(con, parquet, name="quiet", rows=1500)
+    con.sql(f"SELECT fastgen_infer('{parquet}', name := 'quiet_sql', \"rows\" := 1500)").fetchall()
+    con.close()
+    assert capfd.readouterr().err == ""
+
+
+def test_infer_takes_a_locale_for_ddl(tmp_path):
+    db = str(tmp_path / "pt.duckdb")
+    ddl = "CREATE TABLE clients (id INTEGER PRIMARY KEY, first_name VARCHAR, city VARCHAR, phone VARCHAR)"
+    run(FASTGEN + ["infer", db, ddl, "--locale", "pt_PT"], check=True)
+    con = fg.connect(db)
+    cols = {c["name"]: c for c in fg.spec(con, "clients")["columns"]}
+    assert {cols[c].get("locale") for c in ("first_name", "city")} == {"pt_PT"}
+    present, foreign = con.execute("SELECT count(phone), count(*) FILTER (WHERE phone NOT LIKE '+351%') "
+                                   "FROM fastgen_sample('clients', 200)").fetchall()[0]
+    assert present >= 150 and foreign == 0
+    con.close()
+    bad = run(FASTGEN + ["infer", db, ddl, "--locale", "xx_YY", "--replace"])
+    assert bad.returncode == 1 and "locale" in bad.stderr and "xx_YY" in bad.stderr
