@@ -78,7 +78,7 @@ def test_a_nullable_cycle_is_broken_with_nulls(con):
 
 @pytest.mark.slow
 def test_tpch_millions_of_rows(con):
-    sizes = fill_real_tables(con, (EXAMPLES / "tpch_schema.sql").read_text(), scale=8)
+    sizes = fill_real_tables(con, (EXAMPLES / "tpch_schema.sql").read_text(), scale=120)
     assert sum(sizes.values()) > 3_000_000
 
 
