@@ -12,7 +12,8 @@ import math
 from sqlglot import exp, parse_one
 
 from .ddl import TableDef, constraints
-from .spec import SpecError, type_family
+from .priors import check_range
+from .spec import SpecError, type_bounds, type_family
 
 DEFAULT_ROWS = 1000          # rows of a table with no parents, when neither data nor a model says
 CHILDREN_PER_PARENT = 4      # rows per parent row for tables with foreign keys, likewise
@@ -195,6 +196,30 @@ def _comparisons(t: TableDef, cols: dict) -> None:
                 continue
             a["at_least" if isinstance(cond, (exp.GTE, exp.GT)) else "at_most"] = b["name"]
             a["strict"] = isinstance(cond, (exp.GT, exp.LT))
+            if b["kind"] == "key" and "start" in b:
+                _key_inside(b, t.column(b["name"]), t.column(a["name"]), above=isinstance(cond, (exp.LTE, exp.LT)),
+                            strict=a["strict"])
+
+
+KEY_ROOM_BELOW = 10 ** 9   # keys bounded above by another column's CHECK are numbered from this far below it
+
+
+def _key_inside(key: dict, own, other, above: bool, strict: bool) -> None:
+    """A column bounded by an integer key (a >= key, or a <= key) keeps its own CHECK range only if the keys stay
+    on its side of it: the keys are numbered at most to its upper bound (or from its lower bound), and inside
+    their own CHECK range and type."""
+    whole = (-math.inf, math.inf)
+    lo, hi = check_range(other, whole) if other is not None else whole
+    floor = max(check_range(own, whole)[0] if own is not None else -math.inf,
+                (type_bounds(key["type"]) or whole)[0])
+    step = 1 if strict else 0
+    if above and math.isfinite(lo) and key["start"] < lo + step:
+        key["start"] = int(math.ceil(lo)) + step
+    elif not above and math.isfinite(hi):
+        top = int(math.floor(hi)) - step
+        key["max"] = min(top, key.get("max", top))
+        if key["max"] - key["start"] < KEY_ROOM_BELOW - 1:   # from far enough below the bound for any scale
+            key["start"] = int(max(floor, key["max"] - KEY_ROOM_BELOW + 1))
 
 
 def dimensions(tables: list[TableDef], rows: dict[str, int], calendars: set[str]) -> list[str]:
