@@ -68,7 +68,13 @@ def _infer(con, args) -> None:
 
 
 def _export(con, args) -> None:
-    if args.format == "json":
+    if (args.schema is None) == (args.generator is None):
+        raise ValueError("name a generator, or pass --schema [NAME] for every table of a schema (not both)")
+    if args.schema is not None:
+        if args.format == "json":
+            raise ValueError("--schema writes SQL: leave out --format json (fastgen show prints one spec)")
+        text = fg.export_schema(con, args.schema or None, args.dialect, args.scale, args.seed)
+    elif args.format == "json":
         text = json.dumps(fg.spec(con, args.generator), indent=2, ensure_ascii=False) + "\n"
     else:
         text = fg.export_sql(con, args.generator, args.dialect, args.rows, args.seed, args.start, args.scale)
@@ -215,8 +221,11 @@ def parser() -> argparse.ArgumentParser:
     c = command("import", "create or replace a generator from a spec JSON file (e.g. an edited `show`)")
     c.add_argument("spec")
     c.add_argument("--keep", action="store_true", help="fail instead of replacing an existing generator")
-    c = command("export", "write a generator as a standalone .sql script (any DuckDB, no Python) or its JSON spec")
-    c.add_argument("generator")
+    c = command("export", "write a generator as a standalone .sql script (any DuckDB, no Python) or its JSON spec; "
+                          "--schema: every table of a schema, parents first")
+    c.add_argument("generator", nargs="?")
+    c.add_argument("--schema", nargs="?", const="", help="every table of this schema (default: the only one), as "
+                   "CREATE TABLE … AS queries at --scale with their keys")
     c.add_argument("--format", choices=["sql", "json"], default="sql")
     c.add_argument("--dialect", choices=["duckdb", "spark"], default="duckdb",
                    help="spark: one Spark SQL query drawing --rows rows (transpiled with sqlglot)")

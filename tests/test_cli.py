@@ -227,3 +227,22 @@ def test_infer_takes_a_locale_for_ddl(tmp_path):
     con.close()
     bad = run(FASTGEN + ["infer", db, ddl, "--locale", "xx_YY", "--replace"])
     assert bad.returncode == 1 and "locale" in bad.stderr and "xx_YY" in bad.stderr
+
+
+def test_export_writes_a_whole_schema_parents_first(tmp_path):
+    db, out = str(tmp_path / "s.duckdb"), str(tmp_path / "schema_spark.sql")
+    run(FASTGEN + ["infer", db, "@" + os.path.join(os.path.dirname(__file__), "..", "examples", "shop_schema.sql")],
+        check=True)
+    run(FASTGEN + ["export", db, "--schema", "--dialect", "spark", "--scale", "0.01", "-o", out], check=True)
+    text = open(out).read()
+    created = [line.split()[2] for line in text.splitlines() if line.startswith("CREATE TABLE")]
+    assert sorted(created) == ["customers", "order_lines", "orders", "products"]
+    assert created.index("customers") < created.index("orders") < created.index("order_lines")
+    assert created.index("products") < created.index("order_lines")
+    con = fg.connect(db)
+    assert text == fg.export_schema(con, None, "spark", 0.01)   # the CLI is the Python call
+    con.close()
+    for args, said in ((["--schema", "--format", "json"], "--schema writes SQL"),
+                       ([], "name a generator, or pass --schema"), (["--schema", "nope"], "unknown schema 'nope'")):
+        bad = run(FASTGEN + ["export", db, *args])
+        assert bad.returncode == 1 and said in bad.stderr
