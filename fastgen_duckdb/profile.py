@@ -90,31 +90,40 @@ TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f",
 
 def typed_texts(con, sample: str, columns: list[tuple[str, str]]) -> dict[str, tuple[str, str | None]]:
     """VARCHAR columns whose every value is a date, a time, a timestamp or a number written one way: their
-    (type, strftime format or None). Few distinct values stay categories; unique integers stay text keys."""
+    (type, strftime format or None). Few distinct values stay categories; unique integers stay text keys.
+    Each reading is tried on a few of the column's distinct values first, and on all of them only if it holds
+    there (a reading fails on all values if it fails on some): most text columns are settled in one small query."""
+    dates = [("DATE", None), ("TIMESTAMP", None), ("TIME", None)] + \
+        [("TIMESTAMP" if "%H" in f else "DATE", f) for f in TEXT_DATES]
     found = {}
     for name, type_text in columns:
         if type_text != "VARCHAR":
             continue
         c = ident(name)
-        dates = [("DATE", None), ("TIMESTAMP", None), ("TIME", None)] + \
-            [("TIMESTAMP" if "%H" in f else "DATE", f) for f in TEXT_DATES]
-        tests = [f"strftime(try_strptime({c}, {string(f)}), {string(f)})" if f else f"TRY_CAST({c} AS {t})::VARCHAR"
-                 for t, f in dates] + [f"TRY_CAST({c} AS BIGINT)::VARCHAR", f"TRY_CAST({c} AS DOUBLE)::VARCHAR"]
         decimals = f"length(regexp_extract({c}, '\\.([0-9]+)$', 1))"
-        distinct, unique, places, *ok = con.execute(
+        distinct, unique, places = con.execute(
             f"SELECT count(DISTINCT {c}), count(DISTINCT {c}) = count({c}), "
-            f"CASE WHEN count(DISTINCT {decimals}) = 1 THEN max({decimals}) END, "
-            + ", ".join(f"bool_and(coalesce({back} = {c}, false))" for back in tests)
-            + f" FROM {sample} WHERE {c} IS NOT NULL").fetchall()[0]
+            f"CASE WHEN count(DISTINCT {decimals}) = 1 THEN max({decimals}) END "
+            f"FROM {sample} WHERE {c} IS NOT NULL").fetchall()[0]
         if distinct <= FEW_DISTINCT:
             continue
-        *date_ok, integers, doubles = ok
+        tests = [f"strftime(try_strptime({c}, {string(f)}), {string(f)})" if f else f"TRY_CAST({c} AS {t})::VARCHAR"
+                 for t, f in dates] + [f"TRY_CAST({c} AS BIGINT)::VARCHAR", f"TRY_CAST({c} AS DOUBLE)::VARCHAR"]
+        if places and 1 <= places <= 6:   # '12.50': one fixed number of decimals
+            tests.append(f"TRY_CAST({c} AS DECIMAL(18, {places}))::VARCHAR")
+        values = f"(SELECT DISTINCT {c} FROM {sample} WHERE {c} IS NOT NULL)"
+        alive = list(range(len(tests)))
+        for among in (f"(SELECT * FROM {values} LIMIT 64)", values):
+            if alive:
+                row = con.execute("SELECT " + ", ".join(f"bool_and(coalesce({tests[i]} = {c}, false))" for i in alive)
+                                  + f" FROM {among} AS v").fetchall()[0]
+                alive = [i for i, ok in zip(alive, row) if ok]
+        holds = [i in alive for i in range(len(tests))]
+        date_ok, integers, doubles = holds[:len(dates)], holds[len(dates)], holds[len(dates) + 1]
         kind = next((d for d, passed in zip(dates, date_ok) if passed), None)
         if kind is None and integers:
             kind = None if unique else ("BIGINT", None)
-        elif kind is None and places and 1 <= places <= 6 and con.execute(   # '12.50': one fixed number of decimals
-                f"SELECT bool_and(coalesce(TRY_CAST({c} AS DECIMAL(18, {places}))::VARCHAR = {c}, false)) "
-                f"FROM {sample} WHERE {c} IS NOT NULL").fetchall()[0][0]:
+        elif kind is None and len(tests) > len(dates) + 2 and holds[-1]:
             kind = (f"DECIMAL(18,{places})", None)
         elif kind is None and doubles:
             kind = ("DOUBLE", None)
@@ -334,16 +343,15 @@ class Profiler:
         """Labels (names, titles, codes) that occur at least MIN_COUNT times, kept as they are with their counts:
         k-anonymous, and the column's shape. The rarer ones are never copied: pattern() and words() then learn
         only from them, so that what is synthesized in their place looks like them."""
-        rows = self.con.execute(
-            f"SELECT {self.c}, count(*) FROM {self.sample} WHERE {self.c} IS NOT NULL GROUP BY {self.c} "
-            f"HAVING count(*) >= {MIN_COUNT} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}").fetchall()
+        labels = (f"SELECT {self.c}, count(*) AS n FROM {self.sample} WHERE {self.c} IS NOT NULL GROUP BY {self.c} "
+                  f"HAVING count(*) >= {MIN_COUNT} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}")
+        rows = self.con.execute(labels).fetchall()
         kept = sum(n for _, n in rows)
         if kept < MIN_LABEL_SHARE * self.nonnull:   # free text whose short values happen to repeat: no labels
             return None
-        if kept < self.nonnull:   # the pools below: the rare values only
+        if kept < self.nonnull:   # the pools below: the values not kept as labels only (rare, or past the list)
             # (not NULL inside: x NOT IN (…, NULL) is never true, and the pools would be empty)
-            self.texts = (f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM {self.sample} WHERE "
-                          f"{self.c} IS NOT NULL GROUP BY {self.c} HAVING count(*) >= {MIN_COUNT})")
+            self.texts = f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM ({labels}))"
         return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
                 "min_count": MIN_COUNT}
 

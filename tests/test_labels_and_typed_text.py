@@ -155,3 +155,15 @@ def test_a_column_that_is_always_infinite_is_a_constant_infinity(con):
     fg.infer(con, "odd")
     assert con.execute("SELECT bool_and(up = 'inf'::DOUBLE), bool_and(isnan(nothing)), count(*) "
                        "FROM fastgen_sample('odd', 100)").fetchall()[0] == (True, True, 100)
+
+
+def test_more_frequent_labels_than_a_list_holds_leave_the_rest_to_the_text_pools(con):
+    """5,000 labels each seen 20 times: the 4,096 most frequent are kept, the others fill the pools (the pools
+    were cut to the values seen fewer than 5 times, none here, and the profile failed on an empty list)."""
+    con.execute("CREATE TABLE notes AS SELECT 'note ' || (i % 5000)::VARCHAR AS note, i AS v FROM range(100000) t(i)")
+    fg.infer(con, "notes")
+    col = next(c for c in fg.spec(con, "notes")["columns"] if c["name"] == "note")
+    assert len(col["frequent"]["values"]) == 4096 and col["frequent"]["rare"] == (5000 - 4096) * 20
+    drawn = con.execute("SELECT count(*), count(DISTINCT note), bool_and(note LIKE 'note %') "
+                        "FROM fastgen_sample('notes', 20000)").fetchall()[0]
+    assert drawn[0] == 20000 and drawn[1] > 3000 and drawn[2]
