@@ -196,9 +196,22 @@ def _comparisons(t: TableDef, cols: dict) -> None:
                 continue
             a["at_least" if isinstance(cond, (exp.GTE, exp.GT)) else "at_most"] = b["name"]
             a["strict"] = isinstance(cond, (exp.GT, exp.LT))
+            above = isinstance(cond, (exp.LTE, exp.LT))   # a <= b: b must stay above a's lower bound
             if b["kind"] == "key" and "start" in b:
-                _key_inside(b, t.column(b["name"]), t.column(a["name"]), above=isinstance(cond, (exp.LTE, exp.LT)),
-                            strict=a["strict"])
+                _key_inside(b, t.column(b["name"]), t.column(a["name"]), above, a["strict"])
+            elif b["kind"] == "numeric" and t.column(a["name"]) is not None:
+                _numbers_inside(b, t.column(a["name"]), above, a["strict"])
+
+
+def _numbers_inside(col: dict, other, above: bool, strict: bool) -> None:
+    """As _key_inside, for a drawn number that bounds another column: its knots are cut to that column's CHECK
+    range (a >= b with a BETWEEN 0 AND 0 draws b <= 0), or a = greatest(a, b) would leave a's range."""
+    lo, hi = check_range(other, (-math.inf, math.inf))
+    step = (1 if type_family(col["type"]) == "integer" else 1e-9 * max(1.0, abs(hi if not above else lo))) if strict else 0
+    if above and math.isfinite(lo):
+        col["quantiles"] = [max(q, lo + step) for q in col["quantiles"]]
+    elif not above and math.isfinite(hi):
+        col["quantiles"] = [min(q, hi - step) for q in col["quantiles"]]
 
 
 KEY_ROOM_BELOW = 10 ** 9   # keys bounded above by another column's CHECK are numbered from this far below it
