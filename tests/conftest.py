@@ -126,3 +126,15 @@ def local_model():
         pytest.skip(str(exc))
     yield base_url
     stop_server(proc)
+
+
+@pytest.fixture
+def llm_env(local_model, monkeypatch):
+    """fastgen pointed at the local model by the usual environment variables; its base URL. Generous timeouts
+    and no retries: a timed-out call is repeated whole only after the one-threaded server has finished it."""
+    monkeypatch.setenv("OPENAI_BASE_URL", local_model)
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("FASTGEN_MODEL", "qwen2.5-coder-0.5b")
+    monkeypatch.setenv("FASTGEN_LLM_TIMEOUT", "1800")
+    monkeypatch.setenv("FASTGEN_LLM_RETRIES", "0")
+    return local_model

@@ -14,7 +14,6 @@ import sys
 import openai
 import pytest
 
-import fastgen_duckdb as fg
 from data import CUSTOMERS_DDL, make_animals
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bench"))
@@ -25,14 +24,9 @@ DIRECT_ROWS, PER_PROMPT, LARGE = 12, 6, 20_000   # 2 prompts per table: two doze
 
 
 @pytest.fixture
-def llm_env(local_model, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", local_model)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.setenv("FASTGEN_MODEL", "qwen2.5-coder-0.5b")
-    # generous, and no retries: a timed-out call is repeated whole, after the server has finished the first
-    monkeypatch.setenv("FASTGEN_LLM_TIMEOUT", "1800")
-    monkeypatch.setenv("FASTGEN_LLM_RETRIES", "0")
-    return openai.OpenAI(base_url=local_model, api_key="local", timeout=1800, max_retries=0)
+def llm_client(llm_env):
+    """The client the direct method asks, on the same server and terms as fastgen's (conftest.llm_env)."""
+    return openai.OpenAI(base_url=llm_env, api_key="local", timeout=1800, max_retries=0)
 
 
 def load_animals(con, name):
@@ -45,8 +39,8 @@ TABLES = [bench.Table("customers", ddl=CUSTOMERS_DDL, keys=["customer_id"]),
 
 
 @pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
-def test_direct_vs_fastgen(con, llm_env, table):
-    r = bench.run_table(con, llm_env, table, DIRECT_ROWS, PER_PROMPT, LARGE, log=print)
+def test_direct_vs_fastgen(con, llm_client, table):
+    r = bench.run_table(con, llm_client, table, DIRECT_ROWS, PER_PROMPT, LARGE, log=print)
     d, f = r["direct"], r["fastgen"]
     # the bench ran both methods for real
     assert d["calls"] == 2 and d["completion_tokens"] > 100 and d["rows_returned"] > 0

@@ -13,15 +13,6 @@ from data import CUSTOMERS_DDL as DDL
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def llm_env(local_model, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", local_model)
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    monkeypatch.setenv("FASTGEN_MODEL", "qwen2.5-coder-0.5b")
-    monkeypatch.setenv("FASTGEN_LLM_TIMEOUT", "600")
-    return local_model
-
-
 def test_ddl_through_a_real_model(con, llm_env):
     assert fg.infer(con, DDL) == "customers"
     spec = fg.spec(con, "customers")
