@@ -2,9 +2,11 @@
 (later = earlier + a gap drawn from the data's gaps), and the model's proposed relations (check_proposals)."""
 from __future__ import annotations
 
+import duckdb
+
 from .dependence import MAX_FD_VALUES, MIN_ROWS, condition, has_rule
 from .spec import as_number, equals_sql, monotone, resolution, type_family
-from .sqltext import ident
+from .sqltext import ident, number
 
 
 MAX_RULE_ORPHANS = 0.001   # rows where a rule's column is present but an operand is NULL
@@ -170,11 +172,18 @@ def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
     quantile knots, the number of rows with both and whether the gap moves with the earlier column (then
     drawing the gap on its own would lose their correlation: a week number is no month number plus a gap)."""
     gap, family = _gap(later, earlier), type_family(later["type"])
-    a, b = ident(later["name"]), ident(earlier["name"])
-    ok, overlap, rho, knots, rows, drift = con.execute(
-        f"SELECT bool_and({gap} >= 0), max({as_number(b, family)}) > min({as_number(a, family)}), corr({as_number(a, family)}, {as_number(b, family)}), "
-        f"list({gap}) FILTER (WHERE {gap} IS NOT NULL), count({gap}), "
-        f"corr({gap}, {as_number(b, family)}) FROM {sample}").fetchall()[0]
+    a, b = as_number(ident(later["name"]), family), as_number(ident(earlier["name"]), family)
+
+    def measure(x, y, g):   # correlation ignores each side's scale: scaled, values near 1e300 do not overflow
+        return con.execute(f"SELECT bool_and({gap} >= 0), max({b}) > min({a}), corr({x}, {y}), "
+                           f"list({gap}) FILTER (WHERE {gap} IS NOT NULL), count({gap}), corr({g}, {y}) "
+                           f"FROM {sample}").fetchall()[0]
+    try:
+        ok, overlap, rho, knots, rows, drift = measure(a, b, gap)
+    except duckdb.OutOfRangeException:   # duckdb 1.5: corr() squares its inputs
+        big = con.execute(f"SELECT greatest(max(abs({a})), 1e-300), greatest(max(abs({b})), 1e-300), "
+                          f"greatest(max(abs({gap})), 1e-300) FROM {sample}").fetchall()[0]
+        ok, overlap, rho, knots, rows, drift = measure(*(f"({x} / {number(float(m))})" for x, m in zip((a, b, gap), big)))
     # the knots as quantile_cont interpolates them, from the gaps themselves: DuckDB's quantile_cont with 257
     # probabilities takes ~1 s on 100,000 DOUBLEs, numpy a few milliseconds
     knots = _quantiles(knots, GAP_KNOTS)
