@@ -37,8 +37,22 @@ def fit(con, sample: str, cols: list[dict]) -> dict | None:
     keep = [i for i in range(k) if max(abs(rho[i, j]) for j in range(k) if j != i) >= MIN_COPULA_RHO]
     if len(keep) < 2:
         return None
-    rho = nearest_correlation(rho[np.ix_(keep, keep)])
-    return {"columns": [members[i]["name"] for i in keep], "correlation": [[round(float(x), 4) for x in row] for row in rho]}
+    return {"columns": [members[i]["name"] for i in keep], "correlation": stored(nearest_correlation(rho[np.ix_(keep, keep)]))}
+
+
+def stored(rho) -> list[list[float]]:
+    """The matrix as the spec keeps it, rounded to 4 decimals and still positive definite: rounding a nearly
+    singular matrix (many columns that move together, as counts of one thing) can break that, so it is moved
+    toward the identity by the least step that keeps it (tidyr.who: 20 such columns failed the whole infer)."""
+    import numpy as np
+    for shrink in [0.0] + [2.0 ** -k for k in range(12, 0, -1)]:
+        out = np.round((1 - shrink) * rho + shrink * np.eye(len(rho)), 4)
+        try:
+            np.linalg.cholesky(out)
+            return out.tolist()
+        except np.linalg.LinAlgError:
+            continue
+    return np.eye(len(rho)).tolist()
 
 
 def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None):

@@ -191,3 +191,19 @@ def test_near_misses_are_no_rules(con):
     assert "equals" not in cols["fy_year"] and "after" not in cols["week_seq"]
     synth = con.execute("SELECT corr(month_seq, week_seq) FROM fastgen_sample('days', 20000)").fetchall()[0][0]
     assert synth > 0.99
+
+
+def test_a_nearly_singular_copula_is_stored_positive_definite():
+    """Twenty columns driven by three factors (counts of one thing, as in tidyr.who): the nearest correlation
+    matrix rounded to the spec's 4 decimals was no longer positive definite, and the whole infer failed."""
+    import numpy as np
+    from fastgen_duckdb.copula import nearest_correlation, stored
+    rng = np.random.default_rng(0)
+    z = rng.normal(size=(2000, 3)) @ rng.normal(size=(3, 20)) + 0.001 * rng.normal(size=(2000, 20))
+    rho = nearest_correlation(np.corrcoef(z.T))
+    with pytest.raises(np.linalg.LinAlgError):
+        np.linalg.cholesky(np.round(rho, 4))   # what the spec held before
+    kept = np.array(stored(rho))
+    np.linalg.cholesky(kept)
+    assert np.allclose(kept, kept.T) and np.allclose(np.diag(kept), 1) and np.abs(kept - rho).max() < 0.01
+    assert kept.round(4).tolist() == kept.tolist()   # as JSON keeps it
