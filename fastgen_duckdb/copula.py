@@ -46,10 +46,10 @@ def stored(rho) -> list[list[float]]:
     toward the identity by the least step that keeps it (tidyr.who: 20 such columns failed the whole infer)."""
     import numpy as np
     for shrink in [0.0] + [2.0 ** -k for k in range(12, 0, -1)]:
-        out = np.round((1 - shrink) * rho + shrink * np.eye(len(rho)), 4)
+        out = [[round(float(x), 4) for x in row] for row in (1 - shrink) * rho + shrink * np.eye(len(rho))]
         try:
-            np.linalg.cholesky(out)
-            return out.tolist()
+            np.linalg.cholesky(np.array(out))
+            return out
         except np.linalg.LinAlgError:
             continue
     return np.eye(len(rho)).tolist()
