@@ -566,11 +566,12 @@ class Column:
     def bound(self) -> str:
         """The final value under the source's column name, formatted back into text where it was `parsed`."""
         value = self._bound()
-        if not self.written.get("parsed"):
-            return f"{value} AS {ident(self.col['name'])}"
-        if self.written.get("format"):
-            return f"strftime({value}, {string(self.written['format'])}) AS {ident(self.col['name'])}"
-        return f"CAST({value} AS {self.written['type']}) AS {ident(self.col['name'])}"
+        if self.written.get("parsed"):
+            value = (f"strftime({value}, {string(self.written['format'])})" if self.written.get("format")
+                     else f"CAST({value} AS {self.written['type']})")
+        if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
+            value = f"left({value}, {int(self.written['max_length'])})"
+        return f"{value} AS {ident(self.col['name'])}"
 
     def _bound(self) -> str:
         """The final value, in the type it is drawn in. Rules on other columns' values apply here, after

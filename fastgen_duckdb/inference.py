@@ -36,7 +36,8 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         for t in tables:
             relation[t.name] = f"{src.relation}.{ident(t.name)}"
             spec = from_data(con, Source("table", t.name, relation[t.name], t.name), t.name, rows, settings)
-            spec["columns"] = [enforce(col, t.column(col["name"])) for col in spec["columns"]]
+            spec["columns"] = [bounded(enforce(col, t.column(col["name"])), t.column(col["name"]))
+                               for col in spec["columns"]]
             by_table[t.name] = spec
         counts = {}
         for t in tables:
@@ -93,7 +94,7 @@ def from_table_def(con, table: ddl.TableDef, settings: Settings, name: str) -> d
                 col = priors.column_spec(coldef, f"model answer unusable: {exc}")
         else:
             col = priors.column_spec(coldef)
-        columns.append(col)
+        columns.append(bounded(col, coldef))
     spec = {"fastgen_spec": SPEC_VERSION, "name": name, "source": f"DDL: {table.name}",
             "source_rows": answers.rows or 0, "inferred_by": "schema", "columns": columns}
     _semantic(table, spec, settings, answers)
@@ -114,6 +115,15 @@ def _semantic(table: ddl.TableDef, spec: dict, settings: Settings, answers: Answ
 
 def _alone(col: dict) -> dict:
     return {"fastgen_spec": SPEC_VERSION, "name": "check", "columns": [dict(col)]}
+
+
+def bounded(col: dict, coldef: ddl.ColumnDef) -> dict:
+    """A text column of VARCHAR(n) / CHAR(n) keeps to n characters (`max_length`: longer values are cut); keys and
+    references are left whole, their values are unique codes."""
+    if coldef is not None and coldef.length and col["kind"] not in ("key", "reference") \
+            and str(col["type"]).upper().startswith("VARCHAR"):
+        col["max_length"] = int(coldef.length)
+    return col
 
 
 def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:

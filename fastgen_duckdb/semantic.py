@@ -14,6 +14,7 @@ Who picks a column's type: the model (its answer is checked against TYPES), or t
 """
 from __future__ import annotations
 
+import math
 import random
 import re
 import string
@@ -391,18 +392,27 @@ def seed_of(*parts: str) -> int:
 
 def fits(value: str, type_text: str) -> bool:
     """A value within the declared length of VARCHAR(n)."""
+    return len(value) <= _length(type_text)
+
+
+def _length(type_text: str) -> float:
     found = re.match(r"VARCHAR\((\d+)\)", type_text.upper())
-    return not found or len(value) <= int(found.group(1))
+    return int(found.group(1)) if found else math.inf
+
+
+def cut(value: str, type_text: str) -> str:
+    """A value cut to the declared length, for a type none of whose values fit (a sentence in VARCHAR(12))."""
+    n = _length(type_text)
+    return value if n == math.inf else value[:int(n)].rstrip() or value[:int(n)]
 
 
 def categorical(semantic: str, locale, type_text: str, seed: int) -> dict:
-    """Spec fields of a column of one semantic type: its pool's values and their counts in POOL_DRAWS draws."""
+    """Spec fields of a column of one semantic type: its pool's values and their counts in POOL_DRAWS draws
+    (those that fit the declared length; if none does, all of them cut to it)."""
     counts: dict[str, int] = {}
-    for (value,) in draw_rows([semantic], locale, seed):
-        if fits(value, type_text):
-            counts[value] = counts.get(value, 0) + 1
-    if not counts:
-        raise ValueError(f"no {semantic} value fits {type_text}")
+    drawn = [value for (value,) in draw_rows([semantic], locale, seed)]
+    for value in [v for v in drawn if fits(v, type_text)] or [cut(v, type_text) for v in drawn]:
+        counts[value] = counts.get(value, 0) + 1
     values = sorted(counts, key=lambda v: (-counts[v], v))
     return {"kind": "categorical", "values": values, "weights": [counts[v] for v in values]}
 
@@ -410,9 +420,9 @@ def categorical(semantic: str, locale, type_text: str, seed: int) -> dict:
 def pool(columns: list[dict], locale, seed: int) -> dict:
     """A spec-level pool for columns of one entity: POOL_DRAWS rows, one field per column."""
     types = [c["semantic"] for c in columns]
-    rows = [r for r in draw_rows(types, locale, seed) if all(fits(v, c["type"]) for v, c in zip(r, columns))]
-    if not rows:
-        raise ValueError(f"no {'/'.join(types)} values fit the columns' types")
+    drawn = draw_rows(types, locale, seed)
+    rows = [r for r in drawn if all(fits(v, c["type"]) for v, c in zip(r, columns))] \
+        or [[cut(v, c["type"]) for v, c in zip(r, columns)] for r in drawn]
     return {"locale": locale, "columns": [c["name"] for c in columns], "semantic": types, "rows": rows}
 
 

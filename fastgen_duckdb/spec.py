@@ -297,6 +297,11 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         col["nulls"] = _probability(col.get("nulls", 0.0), f"{where}, nulls")
         if col.get("parsed") and kind in ("key", "reference"):
             raise SpecError(f"{where}: a {kind} is drawn in its own type; remove 'parsed'")
+        longest = col.get("max_length")
+        if longest is not None and (isinstance(longest, bool) or not isinstance(longest, int) or longest < 1
+                                    or type_family(col["type"]) != "string" or kind in ("key", "reference")):
+            raise SpecError(f"{where}: 'max_length' (a VARCHAR(n)'s n: longer values are cut) must be a whole number "
+                            f">= 1 on a text column that is no key or reference, got {longest!r}")
         _validate_kind(con, {**col, "type": col["parsed"]} if col.get("parsed") else col, family, where)
     names = {c["name"].lower() for c in columns}
     by_name = {c["name"].lower(): c for c in columns}

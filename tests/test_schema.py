@@ -59,3 +59,20 @@ def test_unsupported_types_are_refused_by_name(con, type_sql, shown):
         fg.infer(con, "odd")
     assert fg.generators(con).fetchall() == []
     fg.infer(con, "SELECT fine FROM odd", name="odd_fine")  # the way out the message suggests
+
+
+def test_text_keeps_to_its_declared_length(con):
+    """VARCHAR(n) / CHAR(n) from DDL: no drawn value is longer (DuckDB would not refuse it; Postgres would); text
+    keys stay whole (cutting them would repeat them)."""
+    ddl = """CREATE TABLE c (code VARCHAR(6) PRIMARY KEY, segment CHAR(3) NOT NULL, name VARCHAR(5),
+                              note VARCHAR(12), free VARCHAR)"""
+    fg.infer(con, ddl)
+    cols = {c["name"]: c for c in fg.spec(con, "c")["columns"]}
+    assert [cols[c].get("max_length") for c in ("code", "segment", "name", "note", "free")] == [None, 3, 5, 12, None]
+    longest = con.execute("SELECT max(length(segment)), max(length(name)), max(length(note)), max(length(free)), "
+                          "count(DISTINCT code) FROM fastgen_sample('c', 3000)").fetchall()[0]
+    assert longest[:3] == (3, 5, 12) and longest[3] > 12 and longest[4] == 3000
+    spec = {**fg.spec(con, "c"), "name": "c2"}
+    spec["columns"][0]["max_length"] = 4
+    with pytest.raises(fg.SpecError, match="'max_length' .* no key or reference"):
+        fg.import_spec(con, spec)
