@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from .compiler import compile_spec, key_room, macro_name, params_name, table_rows
+from .compiler import compile_spec, key_capacity, macro_name, params_name, table_rows
 from .spec import SpecError, validate
 from .caller import command, option, progress
 from .sqltext import comment, string
@@ -151,11 +151,6 @@ def _fit_keys(spec: dict) -> dict:
                             f"{col['name']!r} ({col['type']}) can number; lower source_rows or widen the type")
         spec["source_rows"] = room
     return spec
-
-
-def key_capacity(spec: dict) -> list[int]:
-    """How many rows each integer key can number within its type and its `max` (a TINYINT key from 1 has 127)."""
-    return [room + 1 for room in map(key_room, spec["columns"]) if room is not None]
 
 
 def schema_plan(con, schema: str | None, scale: float) -> list[tuple[str, int]]:

@@ -132,6 +132,11 @@ def key_room(col: dict) -> int | None:
     return max(last, 0) if last < 2 ** 62 else None
 
 
+def key_capacity(spec: dict) -> list[int]:
+    """How many rows each integer key can number within its type and its `max` (a TINYINT key from 1 has 127)."""
+    return [room + 1 for room in map(key_room, spec["columns"]) if room is not None]
+
+
 def parent_rows(spec: dict) -> str:
     """A parent's row count in a run at `scale` (the macro parameter): sizes scale together, but a fixed
     (dimension) table has its own rows at every scale."""

@@ -11,7 +11,7 @@ import math
 
 from sqlglot import exp, parse_one
 
-from .compiler import key_room
+from .compiler import key_capacity
 from .ddl import TableDef, constraints
 from .priors import check_range
 from .spec import SpecError, type_bounds, type_family
@@ -119,8 +119,7 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                 _nest(t, spec, cols, specs, tables, unique)
         _comparisons(t, cols)
         if t.name not in sized_by_model:   # a guessed size fits the table's integer keys, before children count on it
-            rooms = [room + 1 for room in map(key_room, spec["columns"]) if room is not None]
-            spec["source_rows"] = min([spec["source_rows"], *rooms])
+            spec["source_rows"] = min([spec["source_rows"], *key_capacity(spec)])
     return [t.name for t in order]
 
 
