@@ -2,9 +2,11 @@
 (later = earlier + a gap drawn from the data's gaps), and the model's proposed relations (check_proposals)."""
 from __future__ import annotations
 
+import warnings
+
 import duckdb
 
-from .dependence import MAX_FD_VALUES, MIN_ROWS, condition, has_rule
+from .dependence import CODE_CHUNK, MAX_FD_VALUES, MIN_ROWS, condition, has_rule
 from .spec import as_number, equals_sql, monotone, resolution, type_family
 from .sqltext import ident, number
 
@@ -15,6 +17,9 @@ GAP_KNOTS = 257            # quantile knots of the gap between two ordered colum
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
 MAX_GAP_CORRELATION = 0.3  # a gap that moves with the earlier column this much is no independent gap
 MAX_PROPOSALS = 20         # relations proposed by the model that are checked
+ORDER_SCREEN_ROWS = 2048   # a wide table's orderings are screened on about this many rows: correlation...
+ORDER_SCREEN_SLACK = 0.1   # ... this much lower than MIN_ORDER_CORRELATION...
+ORDER_SCREEN_PER_COLUMN = 4  # ... and at most this many earlier columns per later one are checked in full
 
 
 def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
@@ -23,7 +28,8 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
     An ordering is kept only where drawing both columns on their own would break it (their ranges overlap);
     a column gets one rule, and a column with a rule is not used by another (no chains).
     """
-    candidates = [c for c in cols if _numeric(c) and "given" not in c][:MAX_RELATION_COLUMNS]
+    everything = [c for c in cols if _numeric(c) and "given" not in c]
+    candidates = everything[:MAX_RELATION_COLUMNS]   # arithmetic is cubic in the columns: the first ones only
     ruled = {c["name"] for c in cols if has_rule(c)}
     used = {x for c in cols for x in _operands(c)}
     for c in candidates:  # arithmetic: one query per result column, every pair of operands at once
@@ -40,7 +46,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                             f"count(*) FROM {sample} WHERE "
                             + " AND ".join(f"{ident(x['name'])} IS NOT NULL" for x in candidates)).fetchall()[0]
         if found[-1] < MIN_ROWS:
-            return cols
+            break
         if not found[-2]:
             continue
         for k, ok in enumerate(found[:-2]):
@@ -50,10 +56,13 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                 ruled.add(c["name"])
                 used.update((a["name"], b["name"]))
                 break
-    for later in candidates:  # orderings: later = earlier + a gap drawn from the data's gaps
-        for earlier in candidates:
-            if later is earlier or later["name"] in ruled | used or earlier["name"] in ruled \
-                    or later["kind"] == "categorical" or type_family(later["type"]) != type_family(earlier["type"]):
+    screened = _ordered_pairs(con, sample, everything)
+    family = {c["name"]: type_family(c["type"]) for c in everything}
+    for later in everything:  # orderings: later = earlier + a gap drawn from the data's gaps
+        for earlier in everything:
+            if (screened is not None and (later["name"], earlier["name"]) not in screened) or later is earlier \
+                    or later["name"] in ruled or later["name"] in used or earlier["name"] in ruled \
+                    or later["kind"] == "categorical" or family[later["name"]] != family[earlier["name"]]:
                 continue
             ok, overlap, rho, knots, _, drifts = _ordering(con, sample, later, earlier)
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
@@ -64,6 +73,51 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                 used.add(earlier["name"])
                 break
     return cols
+
+
+def _ordered_pairs(con, sample: str, cols: list[dict]) -> set[tuple[str, str]] | None:
+    """For more than MAX_RELATION_COLUMNS numbers and dates, the (later, earlier) pairs worth checking in full,
+    screened all at once on about ORDER_SCREEN_ROWS rows: of one type family, later >= earlier on every screened row,
+    correlated by at least MIN_ORDER_CORRELATION - ORDER_SCREEN_SLACK; at most ORDER_SCREEN_PER_COLUMN per column
+    (the most correlated). None: few enough columns to check every pair (a 1,000-column table has 400,000)."""
+    import numpy as np
+    if len(cols) <= MAX_RELATION_COLUMNS:
+        return None
+    n = con.execute(f"SELECT count(*) FROM {sample}").fetchall()[0][0]
+    pick = f"WHERE hash(rowid, 7) % {max(n, 1)} < {ORDER_SCREEN_ROWS}" if n > ORDER_SCREEN_ROWS else ""
+    blocks = []
+    for start in range(0, len(cols), CODE_CHUNK):
+        chunk = cols[start:start + CODE_CHUNK]
+        got = con.execute("SELECT " + ", ".join(f"{as_number(ident(c['name']), type_family(c['type']))} AS v{j}"
+                                                 for j, c in enumerate(chunk)) + f" FROM {sample} {pick}").fetchnumpy()
+        blocks += [np.where(np.ma.getmaskarray(got[f"v{j}"]), np.nan, np.ma.getdata(got[f"v{j}"])).astype(float)
+                   for j in range(len(chunk))]
+    x = np.column_stack(blocks)
+    if len(x) < MIN_ROWS:
+        return set()
+    x = np.where(np.isfinite(x), x, np.nan)
+    present = ~np.isnan(x)
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():   # on each column's own rows
+        warnings.simplefilter("ignore", RuntimeWarning)   # a column NULL on every screened row
+        z = np.nan_to_num((x - np.nanmean(x, axis=0)) / np.nanstd(x, axis=0)).astype(np.float32)
+        p = present.astype(np.float32)
+        rho = np.nan_to_num((z.T @ z) / np.maximum(p.T @ p, 1))   # about each pair's correlation: a screen
+    families = [type_family(c["type"]) for c in cols]
+    found = set()
+    for i, later in enumerate(cols):
+        if later["kind"] == "categorical":
+            continue
+        near = [j for j in np.argsort(-rho[i], kind="stable")
+                if j != i and rho[i, j] > MIN_ORDER_CORRELATION - ORDER_SCREEN_SLACK and families[j] == families[i]]
+        kept = 0
+        for j in near:
+            both = ~np.isnan(x[:, i]) & ~np.isnan(x[:, j])
+            if both.sum() >= MIN_ROWS and bool(np.all(x[both, i] >= x[both, j])):
+                found.add((later["name"], cols[j]["name"]))
+                kept += 1
+                if kept == ORDER_SCREEN_PER_COLUMN:
+                    break
+    return found
 
 
 def check_proposals(con, sample: str, cols: list[dict], proposals: list[dict]) -> list[dict]:

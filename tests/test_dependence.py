@@ -207,3 +207,24 @@ def test_a_nearly_singular_copula_is_stored_positive_definite():
     np.linalg.cholesky(kept)
     assert np.allclose(kept, kept.T) and np.allclose(np.diag(kept), 1) and np.abs(kept - rho).max() < 0.01
     assert kept.round(4).tolist() == kept.tolist()   # as JSON keeps it
+
+
+def test_orderings_are_found_past_the_first_columns(con):
+    """Sixteen independent numbers first, then two dates in order and two numbers in order: a table of more
+    numbers and dates than the all-pairs search takes is screened on a row sample, and the pairs still found."""
+    noise = [f"round(100 * {u(20 + k)}, 2) AS n{k}" for k in range(16)]
+    con.execute(f"""CREATE TABLE wide_orders AS SELECT {', '.join(noise)},
+        DATE '2022-01-01' + floor(700 * {u(1)})::INT AS placed, round(1000 * {u(2)}, 2) AS low
+        FROM range(12000) t(i)""")
+    con.execute(f"""ALTER TABLE wide_orders ADD COLUMN shipped DATE;
+        UPDATE wide_orders SET shipped = placed + (hash(rowid, 3) % 9)::INT;
+        ALTER TABLE wide_orders ADD COLUMN high DOUBLE;
+        UPDATE wide_orders SET high = round(low + 50 * ((hash(rowid, 4) >> 11)::DOUBLE * 1.1102230246251565e-16), 2)""")
+    fg.infer(con, "wide_orders")
+    cols = {c["name"]: c for c in fg.spec(con, "wide_orders")["columns"]}
+    assert cols["shipped"]["after"]["column"] == "placed" and cols["high"]["after"]["column"] == "low"
+    assert not any("after" in cols[f"n{k}"] for k in range(16))
+    broken = con.execute("SELECT count(*) FILTER (WHERE shipped < placed OR high < low) "
+                         "FROM fastgen_sample('wide_orders', 50000)").fetchall()[0][0]
+    assert broken == 0
+
