@@ -23,6 +23,7 @@ SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
 LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one uniform per link)
 COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
 POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one uniform per pool: semantic.py)
+NULL_DRAWS = 3_500_000   # hash stream numbers of NULL draws per parent bin (one uniform per such column)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
@@ -298,6 +299,7 @@ class Column:
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, str] = {}     # parameter-table columns
         self.value = ""                      # layer 3, before the null wrapper and the cast
+        self.null_if = ""                    # with nulls per parent bin: when the row's value is NULL
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             values = fixed_values(lookup(table), j)
@@ -315,7 +317,13 @@ class Column:
     @property
     def cut(self) -> float:
         """The share of rows that take no drawn value: nulls, then special values (inf, NaN, 'infinity')."""
-        return self.col["nulls"] + sum((self.col.get("special") or {}).get("shares", []))
+        nulls = 0.0 if self.nulls_given else self.col["nulls"]
+        return nulls + sum((self.col.get("special") or {}).get("shares", []))
+
+    @property
+    def nulls_given(self) -> bool:
+        """NULL drawn per bin of the parent (`given.nulls`), from a uniform of its own, not the value's."""
+        return bool((self.col.get("given") or {}).get("nulls")) and not self.fixed
 
     def _u(self) -> str:
         """The column's main uniform, rescaled past the null and special fractions so that they cost no extra
@@ -402,6 +410,10 @@ class Column:
         if given.get("null") is not None and parent.col["nulls"] > 0:  # a NULL parent: one more bin, after the others
             bin_of = f"CASE WHEN u{parent.j} < {number(parent.col['nulls'])} THEN {bins} ELSE {bin_of} END"
             rows = rows + [given["null"]]
+        if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin
+            shares = given["nulls"][:len(rows)] + [self.col["nulls"]] * (len(rows) - len(given["nulls"]))
+            self.uniforms[f"w{self.j}"] = uniform(self.stream + NULL_DRAWS)
+            self.null_if = f"w{self.j} < {at(self._param('gn', list_literal(shares, 'DOUBLE')), f'{bin_of} + 1')}"
         # one flat list per parameter, row-major by bin: a nested list would copy a bin's row for every row
         if self.col["kind"] == "numeric":
             knots = rows
@@ -616,7 +628,10 @@ class Column:
         if self.fixed:
             return f"CAST({self.value} AS {self.col['type']}) AS {self.alias}"
         value, arms, edge = self.value, [], self.col["nulls"]
-        if edge > 0:
+        if self.nulls_given:
+            arms.append(f"WHEN {self.null_if} THEN NULL")
+            edge = 0.0
+        elif edge > 0:
             arms.append(f"WHEN u{self.j} < {number(edge)} THEN NULL")
         special = self.col.get("special") or {}
         for x, share in zip(special.get("values", []), special.get("shares", [])):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 
-from .spec import as_number, copula_member, monotone, type_family
+from .spec import as_number, copula_member, knot_values, monotone, type_family
 from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent
@@ -29,10 +29,15 @@ CODE_CHUNK = 64            # columns coded per query
 MAX_FD_CELLS = 1 << 18     # a functional link's table: parent values × child values (a 512 × 512 one-to-one)
 MONOTONE = 0.9            # numbers this correlated (by bins) are left to the copula, not conditioned...
 MONOTONE_NULLS = 0.05     # ... unless the parent is NULL on more of the rows than this
-MAX_VALUES = 64    # categorical parents of at most this many values (one table per value)
+MAX_VALUES = 64    # categorical parents of at most this many values (one table per value)...
+MAX_NUMERIC_PARENT_VALUES = 256  # ... or this many for a numeric child, with at least
+MIN_ROWS_PER_VALUE = 30          # this many rows with both per value
 MAX_CHILD_VALUES = 1024  # categorical children of at most this many values (bias-corrected V keeps out noise)
 NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
 MIN_ROWS = 30              # fewer rows than this prove no relation
+NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk toward its own by this many rows...
+NULL_SPREAD_SIGMAS = 4     # ... and kept only if one bin's differs from its own by this many standard errors
+NULL_MAX_SHARE = 0.999999  # the sampler's shares are below 1
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
 
 
@@ -82,9 +87,16 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list
     its label) may have up to MAX_FD_VALUES values."""
     import numpy as np
 
-    def can_parent(c, functional=False):
-        return c["kind"] in ("numeric", "datetime") or c["kind"] == "categorical" and (
-            len(c["values"]) <= (MAX_FD_VALUES if functional else MAX_VALUES))
+    def can_parent(c, functional=False, child=None, rows=0):
+        if c["kind"] != "categorical":
+            return c["kind"] in ("numeric", "datetime")
+        values = len(c["values"])
+        if functional or values <= MAX_VALUES:
+            return values <= (MAX_FD_VALUES if functional else MAX_VALUES)
+        # a number per value of a longer list (a series id and its counts, a country and its GDP): knots per
+        # value, where the rows with both (`rows`) are enough for them
+        return child is not None and child["kind"] == "numeric" and values <= MAX_NUMERIC_PARENT_VALUES \
+            and rows >= MIN_ROWS_PER_VALUE * values
 
     def can_child(c):
         return c["kind"] == "numeric" or c["kind"] == "categorical" and 2 <= len(c["values"]) <= MAX_CHILD_VALUES
@@ -132,7 +144,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list
                                                                        codes.null_rows[cp[1]] < MIN_ROWS,
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
-            if can_child(a) and can_parent(b, (parent, child) in functional) and not has_rule(a) \
+            if can_child(a) and can_parent(b, (parent, child) in functional, a, codes.table(child, parent).sum()) \
+                    and not has_rule(a) \
                     and not has_rule(b) and a["name"] not in serving and not codes.monotone(child, parent):
                 a["given"] = {}    # taken: drawn below
                 chosen.append((child, parent, measured[k][0]))
@@ -387,18 +400,17 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
         x = codes.numbers[child]
         marginal = a["quantiles"][:: max(1, (len(a["quantiles"]) - 1) // (NUMERIC_KNOTS - 1))][:NUMERIC_KNOTS]
         marginal += [a["quantiles"][-1]] * (NUMERIC_KNOTS - len(marginal))
-        probs = np.linspace(0, 1, NUMERIC_KNOTS)
-        method = "inverted_cdf" if a.get("steps") else "linear"   # a discrete column keeps its values (quantile_disc)
+        steps = bool(a.get("steps"))   # a discrete column keeps its values
         present = ~np.isnan(x)
         rows = []
         for k in range(bins):
             here = x[present & (pc == k)]
-            rows.append(monotone(np.quantile(here, probs, method=method).tolist()) if len(here) else marginal)
+            rows.append(monotone(knot_values(here, NUMERIC_KNOTS, steps)) if len(here) else marginal)
         given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3), "quantiles": rows}
         here = x[present & null_rows]
         if len(here) >= MIN_ROWS:
-            given["null"] = monotone(np.quantile(here, probs, method=method).tolist())
-        a["given"] = given
+            given["null"] = monotone(knot_values(here, NUMERIC_KNOTS, steps))
+        a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
         return
     cc = codes.codes[:, child]
     table = codes.table(child, parent).T    # bins × values
@@ -408,7 +420,27 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     here = cc[null_rows & (cc >= 0)]
     if len(here) >= MIN_ROWS:
         given["null"] = np.bincount(here, minlength=len(a["values"])).astype(float).tolist()
-    a["given"] = given
+    a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
+
+
+def _null_shares(codes: "Codes", child: int, pc, bins: int, null_parent: bool) -> dict:
+    """{"nulls": the child's NULL share per parent bin (and for a NULL parent)} where it differs from the column's
+    own share: a count of one series that is missing for the months another is present in. Each share is
+    shrunk toward the column's own by NULL_PRIOR_ROWS rows, so a bin of few rows says little. Not for a column
+    with special values (inf, NaN): those count as missing on the sample."""
+    import numpy as np
+    col = codes.cols[child]
+    own = float(col.get("nulls") or 0.0)
+    if own <= 0 or col.get("special"):
+        return {}
+    missing = codes.codes[:, child] == -1
+    groups = [pc == k for k in range(bins)] + ([pc == -1] if null_parent else [])
+    shares = [round(float((missing[g].sum() + NULL_PRIOR_ROWS * own) / (g.sum() + NULL_PRIOR_ROWS)), 6) for g in groups]
+    shares = [min(x, NULL_MAX_SHARE) for x in shares]
+    sizes = np.array([g.sum() for g in groups], float)
+    # worth a list only if the shares differ from the column's own by more than chance would make them
+    spread = np.abs(np.array(shares) - own) * np.sqrt(sizes / max(own * (1 - own), 1e-12))
+    return {"nulls": shares} if float(np.max(spread, initial=0.0)) > NULL_SPREAD_SIGMAS else {}
 
 
 def has_rule(c: dict) -> bool:

@@ -42,6 +42,14 @@ def shift(col: dict, parent: dict) -> float:
     shares, cut = _parent_shares(parent, bins)
     if len(shares) != bins:
         return 1.0
+    # the non-NULL rows each part brings, with NULL drawn per bin (given.nulls): the mixture is over those
+    nulls = list(given.get("nulls") or [0.0] * bins)
+    kept = np.array([1 - x for x in nulls[:bins]])
+    null_kept = 1 - nulls[bins] if len(nulls) > bins else kept[0]
+    total = cut * null_kept + (1 - cut) * float(np.dot(shares, kept))
+    if total <= 0:
+        return 1.0
+    cut, shares = cut * null_kept / total, (1 - cut) * shares * kept / total / max(1 - cut * null_kept / total, 1e-12)
     if col["kind"] == "categorical":
         rows = [np.asarray(w, float) for w in given["weights"]]
         rows = [w / w.sum() if w.sum() > 0 else w for w in rows]

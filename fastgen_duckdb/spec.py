@@ -168,6 +168,18 @@ def _private() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
 
+def knot_values(x, knots: int, steps: bool) -> list[float]:
+    """`knots` quantile knots of the numbers x, as the compiler draws them. Continuous: at probabilities 0, 1/(k-1),
+    …, 1, linear between order statistics (quantile_cont), so the bounds are kept. With `steps` (a discrete
+    column, each knot an equal 1/k slice of the uniform): the value at the middle of each slice, (i + ½)/k, so a
+    value gets as many slices as its share fills; the minimum and maximum at probabilities 0 and 1 would get a
+    whole slice each, however rare (one diamond of depth 31.8 in 20,000 came out in 1.5% of a bin's rows)."""
+    import numpy as np
+    if steps:
+        return np.quantile(np.asarray(x, float), (np.arange(knots) + 0.5) / knots, method="inverted_cdf").tolist()
+    return np.quantile(np.asarray(x, float), np.linspace(0.0, 1.0, knots), method="linear").tolist()
+
+
 def monotone(knots) -> list:
     """Quantile knots that never step back (quantile_cont can, by a rounding error): an inverse CDF must not."""
     out = []
@@ -487,6 +499,11 @@ def _validate_given(col: dict, by_name: dict, where: str) -> None:
     want = len(parent["values"]) if parent["kind"] == "categorical" else bins
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1 or bins != want:
         raise SpecError(f"{where}: 'bins' must be {'the parent' + chr(39) + 's number of values' if parent['kind'] == 'categorical' else 'a positive integer'}")
+    nulls = given.get("nulls")
+    if nulls is not None and (not isinstance(nulls, list) or len(nulls) not in (bins, bins + 1) or not all(
+            isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x < 1 for x in nulls)):
+        raise SpecError(f"{where}: 'nulls' must hold, per bin (and one more for a NULL parent), the share of "
+                        "rows that are NULL, each in [0, 1)")
     if col["kind"] == "numeric":
         rows = given.get("quantiles")
         if not isinstance(rows, list) or len(rows) != bins or not all(isinstance(r, list) for r in rows) \

@@ -216,7 +216,7 @@ def test_orderings_are_found_past_the_first_columns(con):
     con.execute(f"""CREATE TABLE wide_orders AS SELECT {', '.join(noise)},
         DATE '2022-01-01' + floor(700 * {u(1)})::INT AS placed, round(1000 * {u(2)}, 2) AS low
         FROM range(12000) t(i)""")
-    con.execute(f"""ALTER TABLE wide_orders ADD COLUMN shipped DATE;
+    con.execute("""ALTER TABLE wide_orders ADD COLUMN shipped DATE;
         UPDATE wide_orders SET shipped = placed + (hash(rowid, 3) % 9)::INT;
         ALTER TABLE wide_orders ADD COLUMN high DOUBLE;
         UPDATE wide_orders SET high = round(low + 50 * ((hash(rowid, 4) >> 11)::DOUBLE * 1.1102230246251565e-16), 2)""")
@@ -228,3 +228,54 @@ def test_orderings_are_found_past_the_first_columns(con):
                          "FROM fastgen_sample('wide_orders', 50000)").fetchall()[0][0]
     assert broken == 0
 
+
+def test_a_rare_extreme_value_keeps_its_rarity(con):
+    """A discrete score per group, and one row of 20,000 with an outlier: each step knot is a 1/k slice of the
+    uniform, so a knot at the maximum gave that value a whole slice (1/1025 of the rows, or 1/65 of a group's)."""
+    con.execute(f"""CREATE TABLE scores AS SELECT ['a', 'b', 'c', 'd', 'e'][1 + (i % 5)] AS grp,
+        CASE WHEN i = 7 THEN 1000 ELSE (i % 5) * 10 + floor(10 * {u(1)})::INT END AS score FROM range(20000) t(i)""")
+    fg.infer(con, "scores")
+    score = next(c for c in fg.spec(con, "scores")["columns"] if c["name"] == "score")
+    assert score.get("steps")   # the case this is about
+    n = 100_000
+    outliers = con.execute(f"SELECT count(*) FILTER (WHERE score > 100) FROM fastgen_sample('scores', {n})").fetchall()[0][0]
+    expected = n / 20000
+    assert outliers <= expected + 4 * expected ** 0.5 + 1, outliers   # one in 20,000, not one in 325
+
+
+@pytest.fixture
+def series(con):
+    """100 series (an id and its title) of 200 monthly counts each, on scales 1 to 10,000 apart; the first 30
+    series are missing (NULL) in 90% of their months, the others in 5%: a count depends on a category of more
+    than 64 values, and its NULLs on the same category."""
+    con.execute(f"""CREATE TABLE counts AS SELECT 'S' || lpad((i % 100)::VARCHAR, 3, '0') AS series,
+        'Employees, industry ' || (i % 100)::VARCHAR AS title,
+        CASE WHEN {u(1)} < (CASE WHEN i % 100 < 30 THEN 0.9 ELSE 0.05 END) THEN NULL
+             ELSE round(pow(10, (i % 100) / 25.0) * (1 + 0.1 * {u(2)}), 1) END AS count
+        FROM range(20000) t(i)""")
+    fg.infer(con, "counts")
+    con.execute("CREATE TABLE synth AS FROM fastgen_sample('counts', 60000, seed := 3)")
+    return con
+
+
+def test_a_number_follows_a_long_category_and_its_nulls_do_too(series):
+    count = next(c for c in fg.spec(series, "counts")["columns"] if c["name"] == "count")
+    assert count["given"]["column"] == "series" and len(count["given"]["nulls"]) >= 100, count.get("note")
+    for t, n in (("counts", 20000), ("synth", 60000)):
+        shares = series.execute(f"""SELECT avg((count IS NULL)::INT) FILTER (WHERE series < 'S030'),
+                                           avg((count IS NULL)::INT) FILTER (WHERE series >= 'S030') FROM {t}""").fetchall()[0]
+        for want, got, rows in ((0.9, shares[0], 0.3 * n), (0.05, shares[1], 0.7 * n)):
+            assert abs(got - want) < 4 * (want * (1 - want) / rows) ** 0.5 + 0.01, (t, got, want)
+    # each series keeps its own scale: the synthetic per-series medians are within the series' 10% spread
+    off = series.execute("""SELECT count(*) FROM (SELECT series, median(count) AS m FROM counts GROUP BY 1) r
+                            JOIN (SELECT series, median(count) AS m FROM synth GROUP BY 1) s USING (series)
+                            WHERE abs(s.m / r.m - 1) > 0.1""").fetchall()[0][0]
+    assert off == 0
+
+
+def test_edited_null_shares_are_validated(series):
+    spec = fg.spec(series, "counts")
+    count = next(c for c in spec["columns"] if c["name"] == "count")
+    count["given"]["nulls"] = count["given"]["nulls"][:-3]
+    with pytest.raises(fg.SpecError, match="'nulls' must hold, per bin"):
+        fg.import_spec(series, spec)
