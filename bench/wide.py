@@ -219,20 +219,24 @@ def main() -> None:
     p.add_argument("--rows", type=int, default=100_000)
     p.add_argument("--sample", type=int, default=500, help="columns of the sampling measurement (0: none)")
     p.add_argument("--stages", type=int, default=100, help="columns of the per-stage timing (0: none)")
-    p.add_argument("--db", default="", help="keep the tables in this database (default: a temporary one)")
+    p.add_argument("--db", default="", help="keep the tables' databases (wide<k>.duckdb) in this folder (default: a temporary one)")
     p.add_argument("--out", default=os.path.join(HERE, "wide_results.md"))
     args = p.parse_args()
     import duckdb
 
     import fastgen_duckdb as fg
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.db or os.path.join(tmp, "wide.duckdb")
-        con = fg.connect(db)
+        folder = args.db or tmp
+        os.makedirs(folder, exist_ok=True)
+
+        def db_of(k: int) -> str:   # one database per width: reading a generator scans the stored specs
+            return os.path.join(folder, f"wide{k}.duckdb")
         for k in sorted(set(args.columns + ([args.sample] if args.sample else []) + ([args.stages] if args.stages else []))):
+            con = fg.connect(db_of(k))
             if not con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE table_name = 'wide{k}'").fetchall()[0][0]:
                 make_wide(con, f"wide{k}", k, args.rows)
-        con.execute("CHECKPOINT")
-        con.close()
+                con.execute("CHECKPOINT")
+            con.close()
         lines = [f"duckdb {duckdb.__version__}, {os.cpu_count()} cores (shared), threads=2; tables of {args.rows:,} rows "
                  "made by bench/wide.py (ten-column groups: numbers, integers, categories, dates, texts, a NULL-heavy "
                  "column, four dependent columns); each measurement in a fresh process.", "",
@@ -240,7 +244,7 @@ def main() -> None:
                  "|---|---|---|---|---|---|---|---|---|---|"]
         points = []
         for k in args.columns:
-            r = run("infer", db, k, args.rows)
+            r = run("infer", db_of(k), k, args.rows)
             d = r.get("dependence") or {}
             points.append((k, r["wall"], r["cpu"]))
             lines.append(f"| {k} | {r['wall']:.2f} | {r['cpu']:.2f} | {r['rss_mb']:.0f} | {d.get('pairs', '—')} | "
@@ -253,9 +257,9 @@ def main() -> None:
         if args.sample:
             k = args.sample
             if k not in args.columns:
-                run("infer", db, k, args.rows)
-            sample = [run("sample", db, k, args.rows) for _ in range(3)]
-            copy = [run("copy", db, k, args.rows) for _ in range(3)]
+                run("infer", db_of(k), k, args.rows)
+            sample = [run("sample", db_of(k), k, args.rows) for _ in range(3)]
+            copy = [run("copy", db_of(k), k, args.rows) for _ in range(3)]
             s = sorted(sample, key=lambda r: r["wall"])[1]
             c = sorted(copy, key=lambda r: r["wall"])[1]
             lines += ["", f"Sampling {args.rows:,} rows of the {k}-column generator (median of 3, each in a fresh process):", "",
@@ -263,12 +267,12 @@ def main() -> None:
                       f"| fastgen_sample → CREATE TABLE | {s['wall']:.2f} | {s['cpu']:.2f} | {s['rss_mb']:.0f} |",
                       f"| CTAS copy of the same shape | {c['wall']:.2f} | {c['cpu']:.2f} | {c['rss_mb']:.0f} |",
                       "", f"Ratio: {s['wall'] / c['wall']:.2f}× the copy's wall time ({s['cpu'] / c['cpu']:.2f}× its CPU time)."]
-            compiled = [(k2, run("compile", db, k2, args.rows)) for k2 in args.columns]
+            compiled = [(k2, run("compile", db_of(k2), k2, args.rows)) for k2 in args.columns]
             lines += ["", "| columns | compile s | macro SQL characters | characters per column |", "|---|---|---|---|"]
             for k2, r in compiled:
                 lines.append(f"| {k2} | {r['wall']:.3f} | {r['sql_chars']:,} | {r['sql_chars'] / k2:,.0f} |")
         if args.stages:
-            lines += ["", *stages(db, args.stages)]
+            lines += ["", *stages(db_of(args.stages), args.stages)]
     text = "\n".join(lines) + "\n"
     print(text)
     with open(args.out, "w") as f:

@@ -97,13 +97,23 @@ def save(con, specs: list[dict], replace: bool = False) -> list[str]:
     if len(batch) < len(specs):
         raise SpecError("two generators in one call have the same name regardless of case: "
                         + ", ".join(s["name"] for s in specs))
-    stored = {name.lower(): get(con, name) for name in names(con) if name.lower() not in batch}
-    dependents = [s for s in stored.values()
+    # only stored generators with references are read whole (a 1,000-column spec is tens of megabytes);
+    # the ones their keys name are read when compiling asks for them
+    referencing = [json.loads(text) for name, text in con.execute(
+        "SELECT name, spec FROM fastgen.generators WHERE contains(spec, '\"reference\"')").fetchall()
+        if name.lower() not in batch]
+    dependents = [s for s in referencing
                   if any(c.get("kind") == "reference" and str(c.get("table")).lower() in batch for c in s["columns"])]
-    everything = {**stored, **batch}
+    known = {name.lower() for name in names(con)}
+    read: dict[str, dict] = {}
 
     def lookup(name):
-        return everything.get(str(name).lower())
+        key = str(name).lower()
+        if key in batch:
+            return batch[key]
+        if key in known and key not in read:
+            read[key] = get(con, key)
+        return read.get(key)
     progress(f"compiling {len(specs)} generator{'s' * (len(specs) > 1)}")
     compiled = [(spec, *compile_spec(spec, lookup)) for spec in specs]
     recompiled = [(spec, *compile_spec(spec, lookup)) for spec in dependents]

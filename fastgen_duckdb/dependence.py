@@ -26,6 +26,8 @@ BUDGET_PER_COLUMN = 2      # ... or this many per candidate column; wider tables
 SCREEN_ROWS = 8192         # rows of the screening pass (half of it above 300 columns)
 SCREEN_LEVELS = 8          # levels per column in the screen (a number's octiles, a category's top 7 + rest)
 CODE_CHUNK = 64            # columns coded per query
+SCREEN_BLOCK = 256         # coarse levels (columns × SCREEN_LEVELS + 1) per matrix product of the screen: its
+                           # temporaries are block × all levels × 4 arrays of doubles (1,000 columns: 70 MB)
 MAX_FD_CELLS = 1 << 18     # a functional link's table: parent values × child values (a 512 × 512 one-to-one)
 MONOTONE = 0.9            # numbers this correlated (by bins) are left to the copula, not conditioned...
 MONOTONE_NULLS = 0.05     # ... unless the parent is NULL on more of the rows than this
@@ -343,7 +345,7 @@ def _screen(codes: "Codes"):
     margins = onehot.sum(axis=0).reshape(k, levels)
     nonempty = (margins > 0).sum(axis=1)
     v = np.zeros((k, k))
-    block = max(1, 1024 // levels)
+    block = max(1, SCREEN_BLOCK // levels)
     for s in range(0, k, block):
         e = min(k, s + block)
         counts = (onehot[:, s * levels:e * levels].T @ onehot[:, s * levels:]).reshape(e - s, levels, k - s, levels)

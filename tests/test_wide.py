@@ -1,6 +1,8 @@
 """Wide tables and the dependence mechanisms that scale: pairs screened in one pass within a budget kept in
 the spec, children of NULL parents, thresholds that follow the sample size, functional links of many values,
 and the copula's correlations from one pass."""
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -168,3 +170,26 @@ def test_heavy_tailed_correlation_is_kept_in_pearson_terms(con):
                    for t in ("heavy", "fastgen_sample('heavy', 60000)"))
     assert abs(real[1] - synth[1]) < 0.02
     assert synth[0] > 0.8 * real[0], (real, synth)
+
+
+def test_a_wide_sample_is_copied_in_one_thread_and_the_setting_put_back(con, monkeypatch):
+    """Past WIDE_CELLS the profile sample is copied with threads = 1 (each thread would build a row group of
+    every column); the caller's own setting comes back, and the spec is the same as with every thread."""
+    from fastgen_duckdb import profile
+    con.execute(f"CREATE TABLE t AS SELECT {u(1)} AS x, floor(10 * {u(2)})::INT AS k FROM range(3000) t(i)")
+    con.execute("SET threads = 2")
+    fg.infer(con, "t")
+    before = fg.spec(con, "t")["columns"]
+    seen = []
+    original = profile._one_thread
+
+    @contextlib.contextmanager
+    def watching(c, wide):
+        with original(c, wide):
+            seen.append((wide, c.execute("SELECT current_setting('threads')").fetchall()[0][0]))
+            yield
+    monkeypatch.setattr(profile, "WIDE_CELLS", 0)
+    monkeypatch.setattr(profile, "_one_thread", watching)
+    fg.infer(con, "t", replace=True)
+    assert seen == [(True, 1)] and fg.spec(con, "t")["columns"] == before
+    assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == 2
