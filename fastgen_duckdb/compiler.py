@@ -588,7 +588,12 @@ class Column:
             value = (f"strftime({value}, {string(self.written['format'])})" if self.written.get("format")
                      else f"CAST({value} AS {self.written['type']})")
         if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
-            value = f"left({value}, {int(self.written['max_length'])})"
+            n = int(self.written["max_length"])
+            if self.col["kind"] == "text":   # free text is cut after its last whole word that fits, if any
+                value = (f"CASE WHEN length({value}) > {n} THEN coalesce(nullif(regexp_extract(left({value}, {n + 1}), "
+                         f"'^(.*\\S)\\s', 1), ''), left({value}, {n})) ELSE {value} END")
+            else:
+                value = f"left({value}, {n})"
         return f"{value} AS {ident(self.col['name'])}"
 
     def _bound(self) -> str:

@@ -406,6 +406,24 @@ def cut(value: str, type_text: str) -> str:
     return value if n == math.inf else value[:int(n)].rstrip() or value[:int(n)]
 
 
+PROSE = ("text.sentence", "text.paragraph", "text.quote")   # drawn as pieces of texts, not as a list of them
+
+
+def filled(semantic: str, locale, type_text: str, seed: int) -> dict:
+    """Spec fields of a column of one semantic type: prose as `words` pieces (prose()), the rest a category list."""
+    return (prose if semantic in PROSE else categorical)(semantic, locale, type_text, seed)
+
+
+def prose(semantic: str, locale, type_text: str, seed: int) -> dict:
+    """Free text of a locale's own sentences, cut into pieces and joined at random, as free text learned from data
+    is: the locale holds a few dozen sentences (Mimesis en: 28), and a list of them repeated its words in every
+    40 rows. Every text is cut into pieces, those longer than the declared length too: a join longer than it is
+    cut after its last whole word that fits when drawn (max_length)."""
+    from .profile import pieces_of
+    return {"kind": "text", "method": "words",
+            "pieces": pieces_of(sorted({value for (value,) in draw_rows([semantic], locale, seed)}))}
+
+
 def categorical(semantic: str, locale, type_text: str, seed: int) -> dict:
     """Spec fields of a column of one semantic type: its pool's values and their counts in POOL_DRAWS draws
     (those that fit the declared length; if none does, all of them cut to it)."""
@@ -454,12 +472,13 @@ def refill(spec: dict) -> dict:
     for col in spec.get("columns", []):
         if not isinstance(col, dict) or col.get("semantic") not in TYPES or col.get("kind") in ("key", "reference", "pool"):
             continue
-        if col.get("kind") == "categorical" and col.get("values") and col.get("filled") == filled_for(col):
+        if col.get("kind") in ("categorical", "text") and (col.get("values") or col.get("pieces")) \
+                and col.get("filled") == filled_for(col):
             continue
-        col.update(categorical(col["semantic"], col.get("locale") or DEFAULT_LOCALE, col.get("type", "VARCHAR"),
-                               seed_of(spec.get("name", ""), col.get("name", ""))))
+        for stale in ("method", "pieces", "positions", "frequent", "values", "weights"):
+            col.pop(stale, None)
+        col.update(filled(col["semantic"], col.get("locale") or DEFAULT_LOCALE, col.get("type", "VARCHAR"),
+                          seed_of(spec.get("name", ""), col.get("name", ""))))
         col.setdefault("locale", DEFAULT_LOCALE)
         col["filled"] = filled_for(col)
-        for stale in ("method", "pieces", "positions", "frequent"):
-            col.pop(stale, None)
     return spec

@@ -284,8 +284,8 @@ def assign(table: TableDef, columns: list[dict], asked_locale=None, proposed: di
         for stale in ("method", "pieces", "positions", "frequent", "values", "weights"):
             col.pop(stale, None)
         one = locale if isinstance(locale, str) else locale[0]   # a column alone: the table's first locale
-        col.update(semantic.categorical(t, one, _sized(col, table.column(col["name"]))["type"],
-                                        semantic.seed_of(table.name, col["name"])),
+        col.update(semantic.filled(t, one, _sized(col, table.column(col["name"]))["type"],
+                                   semantic.seed_of(table.name, col["name"])),
                    semantic=t, locale=one)
         col["filled"] = semantic.filled_for(col)
     return pools

@@ -254,3 +254,19 @@ def test_pools_are_the_same_in_another_process_whatever_was_drawn_before():
         assert run.returncode == 0, run.stderr[-2000:]
         out.add(run.stdout.strip())
     assert len(out) == 1
+
+
+def test_prose_from_ddl_recombines_the_locales_sentences_and_cuts_at_whole_words(con):
+    """A comment from DDL alone is cut from the locale's own sentences and joined at random (as free text
+    learned from data is), not one of its few dozen sentences; past VARCHAR(n) it stops at the last whole word."""
+    fg.infer(con, "CREATE TABLE notes (id INTEGER PRIMARY KEY, comment VARCHAR(60) NOT NULL, remarks TEXT NOT NULL)")
+    cols = {c["name"]: c for c in fg.spec(con, "notes")["columns"]}
+    assert cols["comment"]["semantic"] == "text.sentence" and cols["comment"]["method"] == "words"
+    sentences = {s for (s,) in semantic.draw_rows(["text.sentence"], "en_US", 1)}
+    words = {w for s in sentences for w in s.split()}
+    drawn = con.execute("SELECT comment, remarks FROM fastgen_sample('notes', 2000)").fetchall()
+    for k in range(2):
+        values = {r[k] for r in drawn}
+        assert len(values) > 2 * len(sentences), len(values)   # more texts than the locale has sentences
+        assert all(w in words for v in values for w in v.split()), "a word was cut"
+    assert max(len(r[0]) for r in drawn) <= 60 < max(len(r[1]) for r in drawn)
