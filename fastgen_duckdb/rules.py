@@ -7,6 +7,7 @@ import warnings
 import duckdb
 
 from .dependence import CODE_CHUNK, MAX_FD_VALUES, MIN_ROWS, condition, has_rule
+from .fallback import MAX_SHIFT
 from .spec import as_number, equals_sql, monotone, resolution, type_family
 from .sqltext import ident, number
 
@@ -64,11 +65,11 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                     or later["name"] in ruled or later["name"] in used or earlier["name"] in ruled \
                     or later["kind"] == "categorical" or family[later["name"]] != family[earlier["name"]]:
                 continue
-            ok, overlap, rho, knots, _, drifts = _ordering(con, sample, later, earlier)
+            ok, overlap, rho, knots, _, drifts, shift = _ordering(con, sample, later, earlier)
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
-            if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION and not drifts \
+            if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION \
                     and _nulls_follow(con, sample, later, [earlier["name"]]):
-                _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in knots])})
+                _order(con, sample, later, earlier, knots, drifts, shift)
                 ruled.add(later["name"])
                 used.add(earlier["name"])
                 break
@@ -161,12 +162,9 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
     if rule == "after":
         if type_family(target["type"]) != type_family(of[0]["type"]):
             raise ValueError("the columns must be of one type family")
-        ok, _, _, knots, rows, drifts = _ordering(con, sample, target, of[0])
+        ok, _, _, knots, rows, drifts, shift = _ordering(con, sample, target, of[0])
         _enough(rows, 0 if ok else 1, f"rows with {target['name']} before {of[0]['name']}")
-        if drifts:
-            raise ValueError(f"it holds, but the gap grows with {of[0]['name']}: drawn apart they would lose "
-                             "their correlation")
-        _rule(con, sample, target, "after", {"column": of[0]["name"], "gaps": monotone([float(max(k, 0)) for k in knots])})
+        _order(con, sample, target, of[0], knots, drifts, shift)
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
@@ -178,6 +176,20 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
     if big < MIN_ROWS:
         raise ValueError(f"{target['name']} is about zero on most rows: any {rule} would hold within its rounding")
     _rule(con, sample, target, "equals", {rule: [x["name"] for x in of]})
+
+
+def _order(con, sample: str, later: dict, earlier: dict, knots, drifts: bool, shift: float) -> None:
+    """later >= earlier on every row. As `after` (the earlier value plus a gap drawn from the data's gaps) where
+    that keeps later's own distribution; where the gap moves with the earlier value (`drifts`) or drawing it on
+    its own would shift later's distribution by more than fallback.MAX_SHIFT (a death date after a diagnosis, the
+    gap cut short by the study's end: KS 0.25), later is drawn as itself and raised to earlier where it falls
+    below (`at_least`)."""
+    if drifts or shift > MAX_SHIFT:
+        later["at_least"] = earlier["name"]
+        later["note"] = (f"at least {earlier['name']}, drawn as itself: as {earlier['name']} plus a gap it would "
+                         + ("lose their correlation" if drifts else f"come out {shift:.3f} away from its own distribution"))
+        return
+    _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in knots])})
 
 
 def _nulls_follow(con, sample: str, col: dict, operands: list[str]) -> bool:
@@ -230,18 +242,36 @@ def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
 
     def measure(x, y, g):   # correlation ignores each side's scale: scaled, values near 1e300 do not overflow
         return con.execute(f"SELECT bool_and({gap} >= 0), max({b}) > min({a}), corr({x}, {y}), "
-                           f"list({gap}) FILTER (WHERE {gap} IS NOT NULL), count({gap}), corr({g}, {y}) "
+                           f"list({gap}) FILTER (WHERE {gap} IS NOT NULL), count({gap}), corr({g}, {y}), "
+                           f"list({b}) FILTER (WHERE {gap} IS NOT NULL), list({a}) FILTER (WHERE {gap} IS NOT NULL) "
                            f"FROM {sample}").fetchall()[0]
     try:
-        ok, overlap, rho, knots, rows, drift = measure(a, b, gap)
+        ok, overlap, rho, gaps, rows, drift, earlier_values, later_values = measure(a, b, gap)
     except duckdb.OutOfRangeException:   # duckdb 1.5: corr() squares its inputs
         big = con.execute(f"SELECT greatest(max(abs({a})), 1e-300), greatest(max(abs({b})), 1e-300), "
                           f"greatest(max(abs({gap})), 1e-300) FROM {sample}").fetchall()[0]
-        ok, overlap, rho, knots, rows, drift = measure(*(f"({x} / {number(float(m))})" for x, m in zip((a, b, gap), big)))
+        ok, overlap, rho, _, rows, drift, _, _ = measure(*(f"({x} / {number(float(m))})" for x, m in zip((a, b, gap), big)))
+        gaps, earlier_values, later_values = (con.execute(f"SELECT list({gap}) FILTER (WHERE {gap} IS NOT NULL), list({b}) "
+                                                          f"FILTER (WHERE {gap} IS NOT NULL), list({a}) FILTER (WHERE "
+                                                          f"{gap} IS NOT NULL) FROM {sample}").fetchall()[0])
     # the knots as quantile_cont interpolates them, from the gaps themselves: DuckDB's quantile_cont with 257
     # probabilities takes ~1 s on 100,000 DOUBLEs, numpy a few milliseconds
-    knots = _quantiles(knots, GAP_KNOTS)
-    return ok, overlap, rho, knots, rows, drift is not None and abs(drift) >= MAX_GAP_CORRELATION
+    knots = _quantiles(gaps, GAP_KNOTS)
+    return (ok, overlap, rho, knots, rows, drift is not None and abs(drift) >= MAX_GAP_CORRELATION,
+            _gap_shift(earlier_values, gaps, later_values))
+
+
+def _gap_shift(earlier, gaps, later) -> float:
+    """How far later's distribution moves when drawn as earlier plus a gap on its own (the gaps shuffled): the
+    Kolmogorov-Smirnov distance between those sums and later's own values."""
+    import numpy as np
+    if not gaps:
+        return 0.0
+    drawn = np.sort(np.asarray(earlier, float) + np.random.default_rng(0).permutation(np.asarray(gaps, float)))
+    own = np.sort(np.asarray(later, float))
+    grid = np.concatenate([drawn, own])
+    return float(np.max(np.abs(np.searchsorted(drawn, grid, "right") / len(drawn)
+                               - np.searchsorted(own, grid, "right") / len(own))))
 
 
 def _quantiles(values, knots: int) -> list[float] | None:
