@@ -368,7 +368,8 @@ class Column:
         values, weights = self.col["values"], self.col["weights"]
         if "given" in self.col:
             return  # drawn per bin of its parent: resolve() runs once every column is built
-        if len(values) <= LADDER:  # a short CASE ladder on cumulative weights beats three list lookups
+        if len(values) <= LADDER or self.col.get("ordered"):  # a short CASE ladder on cumulative weights beats
+            # three list lookups, and is monotone in the uniform (ordered numbers: in the copula)
             total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
             # typed arms for numbers: DuckDB cannot unify a UHUGEINT literal with small integers, nor 'nan' with 1.5
             lit = ((lambda x: f"CAST({literal(x)} AS {self.col['type']})")

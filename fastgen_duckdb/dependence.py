@@ -334,7 +334,9 @@ def _screen(codes: "Codes"):
     coarse = np.empty((rows, k), dtype=np.int64)
     for j in range(k):
         x = codes.codes[pick, j].astype(np.int64)
-        if codes.cols[j]["kind"] == "categorical":
+        if codes.cols[j]["kind"] == "categorical" and codes.cols[j].get("ordered"):   # ascending numbers: by rank
+            level = np.where(x < 0, SCREEN_LEVELS - 1, x * SCREEN_LEVELS // max(len(codes.cols[j]["values"]), 1))
+        elif codes.cols[j]["kind"] == "categorical":
             level = np.minimum(x, SCREEN_LEVELS - 1)     # values are listed most frequent first
             level = np.where(x == -2, SCREEN_LEVELS - 1, level)
         else:

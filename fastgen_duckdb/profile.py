@@ -18,8 +18,8 @@ from . import children, copula, dependence, fallback, rules
 from .caller import progress
 from .compiler import slot_table
 from .sources import Source, SourceError
-from .spec import (GRANULARITY, SPEC_VERSION, decimal_scale, inside_type, knot_values, monotone, require_supported,
-                   type_family)
+from .spec import (GRANULARITY, ORDERED_VALUES, SPEC_VERSION, decimal_scale, inside_type, knot_values, monotone,
+                   require_supported, type_family)
 from .sqltext import ident, string
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
@@ -259,7 +259,14 @@ class Profiler:
             f"GROUP BY {self.c} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}").fetchall()
         # inf and NaN have no JSON number: they are kept as the texts DuckDB casts back ('inf', 'nan')
         values = [str(v) if isinstance(v, float) and not math.isfinite(v) else v for v, _ in rows]
-        return self.base("categorical", values=values, weights=[int(w) for _, w in rows])
+        weights = [int(w) for _, w in rows]
+        if self.family in ("integer", "float") and 2 <= len(values) <= ORDERED_VALUES \
+                and all(isinstance(v, (int, float)) for v in values):
+            # a few numbers (a score, a count, a wave) in ascending order: drawn by the CASE ladder, monotone in
+            # the uniform, so the copula can join them to the other numbers by rank
+            values, weights = map(list, zip(*sorted(zip(values, weights))))
+            return self.base("categorical", values=values, weights=weights, ordered=True)
+        return self.base("categorical", values=values, weights=weights)
 
     def finite(self) -> tuple[str, dict]:
         """The filter for finite values, and the shares of the special ones (±inf and NaN for floats, ±infinity

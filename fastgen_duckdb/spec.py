@@ -23,7 +23,8 @@ import duckdb
 from .sqltext import ident, string
 
 SPEC_VERSION = 1
-LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table
+LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table...
+ORDERED_VALUES = 32  # ... and numbers of at most this many values, in ascending order (`ordered`)
 KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text", "pool")
 GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
                "millisecond": 1_000, "microsecond": 1}
@@ -373,7 +374,8 @@ def copula_member(col: dict) -> bool:
     """Columns whose value is a monotone function of their uniform, so that a copula can correlate them:
     numbers and dates (conditioned numbers too, within their parent's bin), categories on the CASE ladder."""
     if col["kind"] == "categorical":
-        return 2 <= len(col["values"]) <= LADDER and not any(k in col for k in ("given", "after", "equals"))
+        return 2 <= len(col["values"]) <= (ORDERED_VALUES if col.get("ordered") else LADDER) \
+            and not any(k in col for k in ("given", "after", "equals"))
     return col["kind"] in ("numeric", "datetime") and "after" not in col and "equals" not in col
 
 
@@ -386,7 +388,7 @@ def _validate_copula(copula, by_name: dict, where: str) -> None:
     for x in names:
         if x.lower() not in by_name or not copula_member(by_name[x.lower()]):
             raise SpecError(f"{where}: copula column {x!r} must be a numeric or datetime column, or a categorical "
-                            f"one of at most {LADDER} values, drawn by no rule")
+                            f"one of at most {LADDER} values ({ORDERED_VALUES} if ordered), drawn by no rule")
     rho = copula.get("correlation")
     try:
         matrix = np.array(rho, dtype=float)
@@ -417,6 +419,10 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
         if min(weights) < 0 or sum(weights) <= 0:
             raise SpecError(f"{where}: weights must be non-negative with a positive sum")
         _check_values(con, values, col["type"], where)
+        if col.get("ordered") and (family not in ("integer", "float", "decimal") or len(values) > ORDERED_VALUES
+                                   or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
+                                   or any(a >= b for a, b in zip(values, values[1:]))):
+            raise SpecError(f"{where}: 'ordered' needs at most {ORDERED_VALUES} numbers in ascending order")
     elif kind == "numeric":
         knots = _sorted_numbers(col.get("quantiles"), f"{where}, quantiles")
         _within_type(knots[0], knots[-1], col["type"], f"{where}, quantiles")

@@ -297,3 +297,22 @@ def test_an_ordering_whose_gap_is_cut_short_keeps_the_later_columns_distribution
                         "FROM fastgen_sample('study', 50000)").fetchall()[0]
     assert synth[1] == 0 and str(synth[2]) <= "2008-03-01"
     assert ks_statistic(real, synth[0]) < ks_tolerance(len(real), len(synth[0]), 1025) + 0.01
+
+
+def test_a_few_numbers_are_ordered_and_join_the_copula(con):
+    """A measurement wave of 13 values (a category: few distinct numbers) and a size that grows with it:
+    the wave's values are kept in ascending order and drawn by the CASE ladder, monotone in the uniform, so
+    the copula keeps their correlation (a category list by frequency could not join it: 0 before)."""
+    con.execute(f"""CREATE TABLE growth AS SELECT 1 + floor(13 * {u(1)})::INT AS wave,
+                    round(2 + 0.3 * (1 + floor(13 * {u(1)})) + sqrt(-2 * ln({u(2)} + 1e-12)) * cos(6.283185307179586 * {u(3)}), 2) AS size
+                    FROM range(5000) t(i)""")
+    fg.infer(con, "growth")
+    spec = fg.spec(con, "growth")
+    wave = next(c for c in spec["columns"] if c["name"] == "wave")
+    assert wave["kind"] == "categorical" and wave.get("ordered") and wave["values"] == sorted(wave["values"])
+    real, synth = (con.execute(f"SELECT corr(wave, size) FROM {t}").fetchall()[0][0]
+                   for t in ("growth", "fastgen_sample('growth', 50000)"))
+    assert real > 0.6 and abs(synth - real) < 0.05, (real, synth)
+    wave["values"] = wave["values"][::-1]
+    with pytest.raises(fg.SpecError, match="'ordered' needs"):
+        fg.import_spec(con, spec, replace=True)
