@@ -406,22 +406,24 @@ def cut(value: str, type_text: str) -> str:
     return value if n == math.inf else value[:int(n)].rstrip() or value[:int(n)]
 
 
-PROSE = ("text.sentence", "text.paragraph", "text.quote")   # drawn as pieces of texts, not as a list of them
+PARAGRAPH_SENTENCES = 3   # sentences per paragraph, as Mimesis writes them (text.text(quantity=3))
 
 
 def filled(semantic: str, locale, type_text: str, seed: int) -> dict:
-    """Spec fields of a column of one semantic type: prose as `words` pieces (prose()), the rest a category list."""
-    return (prose if semantic in PROSE else categorical)(semantic, locale, type_text, seed)
+    """Spec fields of a column of one semantic type: a paragraph as sentences joined at random (paragraph()),
+    the rest a category list."""
+    return (paragraph if semantic == "text.paragraph" else categorical)(semantic, locale, type_text, seed)
 
 
-def prose(semantic: str, locale, type_text: str, seed: int) -> dict:
-    """Free text of a locale's own sentences, cut into pieces and joined at random, as free text learned from data
-    is: the locale holds a few dozen sentences (Mimesis en: 28), and a list of them repeated its words in every
-    40 rows. Every text is cut into pieces, those longer than the declared length too: a join longer than it is
-    cut after its last whole word that fits when drawn (max_length)."""
-    from .profile import pieces_of
+def paragraph(semantic: str, locale, type_text: str, seed: int) -> dict:
+    """Paragraphs of PARAGRAPH_SENTENCES of the locale's sentences, each drawn on its own (`words` pieces): the
+    locale holds a few dozen sentences (Mimesis en: 28), so a list of paragraphs repeated them in a few rows, while
+    sentences stay whole, so each reads as written (cutting sentences into pieces and rejoining them raised the
+    n-gram diversity of comments but made a fifth of them ungrammatical: 'Its main within a program…'). A
+    paragraph longer than the declared length stops after its last whole word that fits (max_length)."""
+    sentences = sorted({value for (value,) in draw_rows(["text.sentence"], locale, seed)})
     return {"kind": "text", "method": "words",
-            "pieces": pieces_of(sorted({value for (value,) in draw_rows([semantic], locale, seed)}))}
+            "pieces": [sentences] + [[f" {x}" for x in sentences]] * (PARAGRAPH_SENTENCES - 1)}
 
 
 def categorical(semantic: str, locale, type_text: str, seed: int) -> dict:

@@ -256,17 +256,24 @@ def test_pools_are_the_same_in_another_process_whatever_was_drawn_before():
     assert len(out) == 1
 
 
-def test_prose_from_ddl_recombines_the_locales_sentences_and_cuts_at_whole_words(con):
-    """A comment from DDL alone is cut from the locale's own sentences and joined at random (as free text
-    learned from data is), not one of its few dozen sentences; past VARCHAR(n) it stops at the last whole word."""
-    fg.infer(con, "CREATE TABLE notes (id INTEGER PRIMARY KEY, comment VARCHAR(60) NOT NULL, remarks TEXT NOT NULL)")
+def test_paragraphs_from_ddl_join_whole_sentences_at_random_and_cut_at_whole_words(con):
+    """A description from DDL alone is the locale's sentences joined at random, each whole (so it reads as
+    written), not one of a few dozen paragraphs; a comment stays one whole sentence; past VARCHAR(n) a paragraph
+    stops at its last whole word."""
+    fg.infer(con, "CREATE TABLE notes (id INTEGER PRIMARY KEY, comment VARCHAR NOT NULL, description VARCHAR(400) NOT NULL,"
+                  " body TEXT NOT NULL)")
     cols = {c["name"]: c for c in fg.spec(con, "notes")["columns"]}
-    assert cols["comment"]["semantic"] == "text.sentence" and cols["comment"]["method"] == "words"
+    assert cols["description"]["semantic"] == "text.paragraph" and cols["description"]["method"] == "words"
+    assert cols["comment"]["semantic"] == "text.sentence" and cols["comment"]["kind"] == "categorical"
     sentences = {s for (s,) in semantic.draw_rows(["text.sentence"], "en_US", 1)}
     words = {w for s in sentences for w in s.split()}
-    drawn = con.execute("SELECT comment, remarks FROM fastgen_sample('notes', 2000)").fetchall()
-    for k in range(2):
-        values = {r[k] for r in drawn}
-        assert len(values) > 2 * len(sentences), len(values)   # more texts than the locale has sentences
-        assert all(w in words for v in values for w in v.split()), "a word was cut"
-    assert max(len(r[0]) for r in drawn) <= 60 < max(len(r[1]) for r in drawn)
+    drawn = con.execute("SELECT comment, description, body FROM fastgen_sample('notes', 2000)").fetchall()
+    assert {r[0] for r in drawn} <= sentences
+    assert len({r[2] for r in drawn}) > 10 * len(sentences)     # more paragraphs than the locale has sentences
+    assert all(any(r[2].startswith(s) for s in sentences) and r[2].endswith((".", "!", "?", '"')) for r in drawn)
+    spec = fg.spec(con, "notes")   # a shorter declared length: cut after the last whole word that fits
+    next(c for c in spec["columns"] if c["name"] == "description")["max_length"] = 150
+    fg.import_spec(con, spec, replace=True)
+    cut = [r[0] for r in con.execute("SELECT description FROM fastgen_sample('notes', 2000)").fetchall()]
+    assert max(len(v) for v in cut) <= 150 < max(len(r[1]) for r in drawn)
+    assert all(w in words for v in cut for w in v.split()), "a word was cut"
