@@ -126,7 +126,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list
     measured = []
     for i, j in pairs:
         table = codes.table(i, j)
-        measured.append((cramers_v_matrix(table), mutual_information_matrix(table)))
+        measured.append((cramers_v_matrix(table), mutual_information_matrix(table), float(table.sum())))
     strong = [k for k, (i, j) in enumerate(pairs) if _strong(codes.table(i, j) if measured[k][0] >= MIN_V_FLOOR
                                                              else None, measured[k][0], info["pairs"])]
     info["relations"] = len(strong)
@@ -146,8 +146,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list
                                                                        codes.null_rows[cp[1]] < MIN_ROWS,
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
-            if can_child(a) and can_parent(b, (parent, child) in functional, a, codes.table(child, parent).sum()) \
-                    and not has_rule(a) \
+            if can_child(a) and can_parent(b, (parent, child) in functional, a, measured[k][2]) and not has_rule(a) \
                     and not has_rule(b) and a["name"] not in serving and not codes.monotone(child, parent):
                 a["given"] = {}    # taken: drawn below
                 chosen.append((child, parent, measured[k][0]))
@@ -439,9 +438,9 @@ def _null_shares(codes: "Codes", child: int, pc, bins: int, null_parent: bool) -
         return {}
     missing = codes.codes[:, child] == -1
     groups = [pc == k for k in range(bins)] + ([pc == -1] if null_parent else [])
-    shares = [round(float((missing[g].sum() + NULL_PRIOR_ROWS * own) / (g.sum() + NULL_PRIOR_ROWS)), 6) for g in groups]
-    shares = [min(x, NULL_MAX_SHARE) for x in shares]
     sizes = np.array([g.sum() for g in groups], float)
+    shares = [min(round(float((missing[g].sum() + NULL_PRIOR_ROWS * own) / (size + NULL_PRIOR_ROWS)), 6), NULL_MAX_SHARE)
+              for g, size in zip(groups, sizes)]
     # worth a list only if the shares differ from the column's own by more than chance would make them
     spread = np.abs(np.array(shares) - own) * np.sqrt(sizes / max(own * (1 - own), 1e-12))
     return {"nulls": shares} if float(np.max(spread, initial=0.0)) > NULL_SPREAD_SIGMAS else {}

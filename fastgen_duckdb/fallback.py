@@ -49,7 +49,7 @@ def shift(col: dict, parent: dict) -> float:
     total = cut * null_kept + (1 - cut) * float(np.dot(shares, kept))
     if total <= 0:
         return 1.0
-    cut, shares = cut * null_kept / total, (1 - cut) * shares * kept / total / max(1 - cut * null_kept / total, 1e-12)
+    cut, shares = cut * null_kept / total, shares * kept / max(float(np.dot(shares, kept)), 1e-300)
     if col["kind"] == "categorical":
         rows = [np.asarray(w, float) for w in given["weights"]]
         rows = [w / w.sum() if w.sum() > 0 else w for w in rows]

@@ -426,18 +426,13 @@ class Profiler:
         if longest <= SHORT_CODE and not any(re.search(r"\s", t) for t in texts):
             # short codes of several shapes (airport codes ABQ, S01, K01A): one pool per position
             return self.base("text", method="words", pieces=[[t[i:i + 1] for t in texts] for i in range(longest)])
-        return self.base("text", method="words", pieces=pieces_of(texts))
-
-
-def pieces_of(texts: list[str]) -> list[list[str]]:
-    """Texts cut at word boundaries into k pieces (2 to 4, about one per 4 words of the mean text), piece i of
-    every text in list i: what the `words` method joins one random piece of each list from."""
-    k = max(2, min(4, round(sum(len(t.split()) for t in texts) / len(texts) / 4)))
-    pieces: list[list[str]] = [[] for _ in range(k)]
-    for t in texts:
-        for i, piece in enumerate(split_words(t, k)):
-            pieces[i].append(piece)
-    return pieces
+        mean_words = sum(len(t.split()) for t in texts) / len(texts)
+        k = max(2, min(4, round(mean_words / 4)))
+        pieces = [[] for _ in range(k)]
+        for t in texts:
+            for i, piece in enumerate(split_words(t, k)):
+                pieces[i].append(piece)
+        return self.base("text", method="words", pieces=pieces)
 
 
 def split_words(text: str, k: int) -> list[str]:

@@ -57,8 +57,8 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                 ruled.add(c["name"])
                 used.update((a["name"], b["name"]))
                 break
-    screened = _ordered_pairs(con, sample, everything)
     family = {c["name"]: type_family(c["type"]) for c in everything}
+    screened = _ordered_pairs(con, sample, everything, family)
     for later in everything:  # orderings: later = earlier + a gap drawn from the data's gaps
         for earlier in everything:
             if (screened is not None and (later["name"], earlier["name"]) not in screened) or later is earlier \
@@ -76,7 +76,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
     return cols
 
 
-def _ordered_pairs(con, sample: str, cols: list[dict]) -> set[tuple[str, str]] | None:
+def _ordered_pairs(con, sample: str, cols: list[dict], family: dict[str, str]) -> set[tuple[str, str]] | None:
     """For more than MAX_RELATION_COLUMNS numbers and dates, the (later, earlier) pairs worth checking in full,
     screened all at once on about ORDER_SCREEN_ROWS rows: of one type family, later >= earlier on every screened row,
     correlated by at least MIN_ORDER_CORRELATION - ORDER_SCREEN_SLACK; at most ORDER_SCREEN_PER_COLUMN per column
@@ -89,7 +89,7 @@ def _ordered_pairs(con, sample: str, cols: list[dict]) -> set[tuple[str, str]] |
     blocks = []
     for start in range(0, len(cols), CODE_CHUNK):
         chunk = cols[start:start + CODE_CHUNK]
-        got = con.execute("SELECT " + ", ".join(f"{as_number(ident(c['name']), type_family(c['type']))} AS v{j}"
+        got = con.execute("SELECT " + ", ".join(f"{as_number(ident(c['name']), family[c['name']])} AS v{j}"
                                                  for j, c in enumerate(chunk)) + f" FROM {sample} {pick}").fetchnumpy()
         blocks += [np.where(np.ma.getmaskarray(got[f"v{j}"]), np.nan, np.ma.getdata(got[f"v{j}"])).astype(float)
                    for j in range(len(chunk))]
@@ -103,7 +103,7 @@ def _ordered_pairs(con, sample: str, cols: list[dict]) -> set[tuple[str, str]] |
         z = np.nan_to_num((x - np.nanmean(x, axis=0)) / np.nanstd(x, axis=0)).astype(np.float32)
         p = present.astype(np.float32)
         rho = np.nan_to_num((z.T @ z) / np.maximum(p.T @ p, 1))   # about each pair's correlation: a screen
-    families = [type_family(c["type"]) for c in cols]
+    families = [family[c["name"]] for c in cols]
     found = set()
     for i, later in enumerate(cols):
         if later["kind"] == "categorical":
