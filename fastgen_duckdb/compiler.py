@@ -510,7 +510,10 @@ class Column:
                 return
             parent = lookup(col["table"])
             rows = parent_rows(parent)
-            if col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
+            if col.get("parents") and parent.get("fixed"):   # a lookup's own rows, each as often as in the data
+                referenced = self._param("prow", list_literal(col["parents"]["rows"], "INTEGER"))
+                index = f"({at(referenced, self._alias_pick(col['parents']['weights'], w))} % {rows})"
+            elif col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
                 x = self._interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
                 rank = f"least(floor({x} * {rows}), {rows} - 1)::HUGEINT"
                 index = f"(({rank} * {children.PRIME} + {int(parent.get('salt') or 0)}) % {rows})::BIGINT"

@@ -57,6 +57,7 @@ class TableDef:
     foreign_keys: list[dict] = field(default_factory=list)
     checks: list[str] = field(default_factory=list)
     comment: str | None = None
+    found_keys: list[str] = field(default_factory=list)   # unique columns found in the data, not declared (keys.py)
 
     def column(self, name: str) -> ColumnDef | None:
         return next((c for c in self.columns if c.name.lower() == name.lower()), None)
@@ -241,10 +242,11 @@ def constraints(t: TableDef, tables: list[TableDef], names: dict[str, str] | Non
         parent = by_name.get(fk["table"].lower())
         return list(fk["references"] or (parent.primary_key if parent else []))
     fks = [{"columns": fk["columns"], "table": names.get(fk["table"].lower(), fk["table"]), "references": targets(fk)}
-           for fk in t.foreign_keys]
+           for fk in t.foreign_keys if not fk.get("found")]   # keys found in the data stay undeclared (keys.py)
     found = {"primary_key": t.primary_key,
              "unique": [list(u) for u in t.unique] + [[c.name] for c in t.columns
-                                                       if c.unique and [c.name] != t.primary_key],
+                                                       if c.unique and [c.name] != t.primary_key
+                                                       and c.name not in t.found_keys],
              "foreign_keys": fks, "checks": list(t.checks) + [x for c in t.columns for x in c.checks],
              "not_null": [c.name for c in t.columns if c.not_null and c.name not in t.primary_key]}
     return {k: v for k, v in found.items() if v}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import ddl, dependence, priors, profile, relations, semantic_rules
+from . import ddl, dependence, keys, priors, profile, relations, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .spec import SPEC_VERSION, SpecError, validate
@@ -32,9 +32,10 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         tables = ddl.catalog_tables(con, src.database, src.schema)
         if not tables:
             raise SourceError(f"schema {src.text[:-2]!r} has no tables")
-        by_table, relation = {}, {}
+        relation = {t.name: f"{src.relation}.{ident(t.name)}" for t in tables}
+        keys.discover(con, tables, relation)   # the keys and foreign keys its data shows, where it declares none
+        by_table = {}
         for t in tables:
-            relation[t.name] = f"{src.relation}.{ident(t.name)}"
             spec = from_data(con, Source("table", t.name, relation[t.name], t.name), t.name, rows, settings)
             spec["columns"] = [bounded(enforce(col, t.column(col["name"])), t.column(col["name"]))
                                for col in spec["columns"]]
@@ -43,10 +44,10 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         for t in tables:
             for fk in t.foreign_keys:
                 parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
-                keys = fk["references"] or (parent.primary_key if parent else [])
-                if parent is not None and parent is not t and len(keys) == len(fk["columns"]):
+                targets = fk["references"] or (parent.primary_key if parent else [])
+                if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
                     counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
-                        con, relation[t.name], fk["columns"], relation[parent.name], keys)
+                        con, relation[t.name], fk["columns"], relation[parent.name], targets)
         specs = [dependence.prune(by_table[t])
                  for t in relations.link(tables, by_table, src.schema, set(by_table), counts)]
         calendars = {t.name for t in tables if profile.is_calendar(con, relation[t.name], by_table[t.name]["columns"])}
@@ -54,9 +55,29 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             spec = by_table[name]
             spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
                                                   next(t for t in tables if t.name == name).primary_key)}
+        _fixed_parents(con, tables, by_table, relation)
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
     return specs
+
+
+def _fixed_parents(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
+    """A foreign key to a fixed (lookup) table draws the parent rows the data's rows reference, as often: the
+    parent's rows are the same at every scale, so sales stay on the days that have sales, not on any of a
+    calendar's 73,049 days."""
+    for t in tables:
+        for fk in t.foreign_keys:
+            parent = by_table.get(next((p.name for p in tables if p.name.lower() == fk["table"].lower()), ""))
+            if not parent or not parent.get("fixed") or parent is by_table[t.name] or len(fk["columns"]) != 1:
+                continue
+            target = (fk["references"] or next(p for p in tables if p.name.lower() == fk["table"].lower()).primary_key)
+            j = next((i for i, c in enumerate(parent["columns"]) if c["name"].lower() == target[0].lower()), None)
+            col = next(c for c in by_table[t.name]["columns"] if c["name"].lower() == fk["columns"][0].lower())
+            if j is None or col["kind"] != "reference":
+                continue
+            shares = profile.parent_shares(con, relation[t.name], col["name"], [row[j] for row in parent["fixed"]["rows"]])
+            if shares:
+                col["parents"] = shares
 
 
 def _credit(spec: dict, client: Client | None, settings: Settings, how: str) -> dict:

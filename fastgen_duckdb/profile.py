@@ -465,6 +465,21 @@ def is_calendar(con, relation: str, columns: list[dict]) -> bool:
     return any(con.execute(f"SELECT {tests} FROM {relation}").fetchall()[0])
 
 
+MAX_PARENT_ROWS = 65_536    # a fixed parent's rows referenced, each with its share, at most
+
+
+def parent_shares(con, child: str, column: str, keys: list) -> dict | None:
+    """Which rows of a fixed parent (`keys`: its key column, row by row) the rows of child.column reference,
+    and how often: {rows: [row numbers from 0], weights: [rows referencing each]}; None past MAX_PARENT_ROWS."""
+    at = {str(k): i for i, k in enumerate(keys)}
+    counts = con.execute(f"SELECT {ident(column)}::VARCHAR, count(*) FROM {child} WHERE {ident(column)} IS NOT NULL "
+                         f"GROUP BY ALL ORDER BY ALL").fetchall()
+    found = [(at[v], n) for v, n in counts if v in at]
+    if not found or len(found) > MAX_PARENT_ROWS:
+        return None
+    return {"rows": [i for i, _ in found], "weights": [float(n) for _, n in found]}
+
+
 def children_per_parent(con, child: str, columns: list[str], parent: str, keys: list[str]) -> list[float]:
     """Quantile knots of how many rows of `child` reference each row of `parent` (zero for a parent none
     references): the distribution children.py keeps."""

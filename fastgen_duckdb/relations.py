@@ -107,6 +107,8 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                     "column": target, "nulls": 0.0 if not_null else min(col.get("nulls", 0.0), 0.05),
                     **({"link": k} if len(fk["columns"]) > 1 else {}), "origin": "schema",
                     **({"per_parent": counts} if counts else {}),
+                    **({"note": f"a foreign key found in the data: every value is a {parent.name}.{target}"}
+                       if fk.get("found") else {}),
                     **({"label": col["label"]} if col.get("label") else {})})
                 if rank[parent.name.lower()] > rank[t.name.lower()]:  # closes a cycle: its parent comes later
                     cols[child.lower()].update(nulls=1.0, note="NULL: a nullable foreign key closing a cycle")

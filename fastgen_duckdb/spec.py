@@ -468,6 +468,14 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
             counts = _sorted_numbers(col["per_parent"], f"{where}, per_parent (children per parent row, ascending)")
             if counts[0] < 0 or counts[-1] <= 0:
                 raise SpecError(f"{where}: per_parent counts must be >= 0, and not all 0")
+        parents = col.get("parents")
+        if parents is not None:
+            rows, weights = (parents.get("rows"), parents.get("weights")) if isinstance(parents, dict) else (0, 0)
+            if not isinstance(rows, list) or not rows or not isinstance(weights, list) or len(weights) != len(rows) \
+                    or not all(isinstance(r, int) and not isinstance(r, bool) and r >= 0 for r in rows) \
+                    or not all(_number(w, f"{where}, parents.weights") >= 0 for w in weights) or sum(weights) <= 0:
+                raise SpecError(f"{where}: 'parents' (the fixed parent's rows referenced, and how often) must be "
+                                "{rows: [row numbers from 0], weights: [a number >= 0 each, not all 0]}")
     elif kind == "text":
         _validate_text(col, where)
     if col.get("steps") is not None and (not isinstance(col["steps"], bool) or kind not in ("numeric", "datetime")):

@@ -1,0 +1,143 @@
+"""Keys a schema does not declare, found in its data: a foreign key is a column every value of which is a value
+of another table's unique column, and whose name says so.
+
+Many real databases declare no keys (TPC-DS as the tpcds extension makes it, warehouse copies, CSV dumps). For
+them `fastgen_infer('schema.*')` finds the relations itself, in two passes of SQL per table:
+
+1. **Keys**: columns of integer or text type named as the table's key (a key word last: `id`, `sk`, `key`,
+   `code`, `no`…; other words the table's own), with no NULL and no repeat in the data (one aggregate per
+   table); or the keys the table declares.
+2. **Foreign keys**: a column of another table whose name points at the key — it ends in the same key word, and
+   names the key's own words (or its table's, for a bare `id`) — and none of whose values is missing from the
+   key (one anti-join per candidate). Where two keys fit, the one its name points at best wins; a tie is not
+   a key at all.
+
+Names are compared in words, after the prefix a table puts on all its columns (`ss_` in store_sales):
+`ss_sold_date_sk` names date_dim's `d_date_sk`, `c_current_addr_sk` customer_address's `ca_address_sk`, and
+`ss_hdemo_sk` household_demographics' `hd_demo_sk` rather than customer_demographics' `cd_demo_sk`, by the
+initial before its key word. Values alone are never enough: a quantity of 1…100 lies inside every id column.
+
+What is found is used to learn the schema (references, children per parent, lookups kept whole) and marked
+`found`, so a regenerated database still has its source's DDL: the keys hold in its rows, undeclared.
+"""
+from __future__ import annotations
+
+import re
+
+from .ddl import TableDef
+from .spec import type_family
+from .sqltext import ident
+
+KEY_WORDS = {"id", "sk", "key", "code", "no", "nr", "num", "number", "ref", "fk", "pk", "uuid", "guid"}
+PREFIX_SHARE = 0.6   # a first word on at least this share of a table's columns (and on 3 or more) is its prefix
+
+
+def words(name: str) -> list[str]:
+    """A name's words, lower case: snake_case, camelCase and digits split."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[A-Za-z])(?=[0-9])", spaced) if w]
+
+
+def prefix(t: TableDef) -> str:
+    """The first word most columns of a table share (`ss` of ss_item_sk, ss_ticket_number…), or ''."""
+    firsts = [w[0] for w in map(words, (c.name for c in t.columns)) if len(w) > 1]
+    best = max(set(firsts), key=firsts.count, default="")
+    share = firsts.count(best) / max(1, len(t.columns))
+    return best if best and firsts.count(best) >= 3 and share >= PREFIX_SHARE else ""
+
+
+def _stem(name: str, lead: str) -> list[str]:
+    w = words(name)
+    return w[1:] if lead and len(w) > 1 and w[0] == lead else w
+
+
+def _like(a: str, b: str) -> bool:
+    """Two words for one thing: equal, or one begins or ends the other (addr / address, customers / customer,
+    cdemo / demo), both of three letters or more."""
+    return a == b or (min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a) or a.endswith(b)
+                                                  or b.endswith(a)))
+
+
+def score(child: list[str], key: list[str], table: list[str], lead: str) -> int:
+    """How well a column's words (`child`, without its table's prefix) name a key (`key`, without its table's
+    prefix; `table`, its table's name in words; `lead`, that table's prefix): 0 when they do not.
+
+    The last words agree where the column ends in a key word; each of the key's own words is named (two points
+    each), or for a bare `id` its table's (one point each); one more where a word names a key word after the
+    key table's initial (`hdemo` for household_demographics' `hd_demo_sk`)."""
+    if not child or not key:
+        return 0
+    if (child[-1] in KEY_WORDS or key[-1] in KEY_WORDS) and child[-1] != key[-1]:
+        return 0
+    own, named = [w for w in key if w not in KEY_WORDS], [w for w in child if w not in KEY_WORDS]
+    if own:
+        if not all(any(_like(c, k) for c in named) for k in own):
+            return 0
+        points = 2 * len(own) + sum(any(_like(c, t) for c in named) for t in table)
+    else:
+        points = sum(any(_like(c, t) for c in named) for t in table)
+        if not points:
+            return 0
+    initials = lead or "".join(t[0] for t in table)
+    for c in named:
+        for k in own:
+            if len(c) > len(k) and c.endswith(k) and initials.startswith(c[: len(c) - len(k)]):
+                points += 1
+    return points
+
+
+def _own_key(name: str, table: str, lead: str) -> bool:
+    """A name for a table's own key: a key word last, and every other word one of the table's (`c_customer_sk` in
+    customer, a bare `id`); `cc_open_date_sk`, unique in a two-row table, is a date's key, not the table's."""
+    w = _stem(name, lead)
+    return bool(w) and w[-1] in KEY_WORDS and all(any(_like(x, t) for t in words(table)) for x in w[:-1])
+
+
+def _family(type_text: str) -> str | None:
+    family = type_family(type_text)
+    return family if family in ("integer", "string") else None
+
+
+def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
+    """Add the keys and foreign keys the data shows to `tables` (in place), each marked `found`. `relation`
+    names each table's relation in SQL."""
+    leads = {t.name: prefix(t) for t in tables}
+    keys: dict[str, list[str]] = {}          # table -> its unique columns (declared, or found)
+    for t in tables:
+        declared = [t.primary_key[0]] if len(t.primary_key) == 1 else []
+        declared += [c.name for c in t.columns if c.unique and c.name not in declared]
+        candidates = [c.name for c in t.columns if c.name not in declared and _family(c.type)
+                      and _own_key(c.name, t.name, leads[t.name]) and not c.primary_key]
+        found = []
+        if candidates:
+            stats = ", ".join(f"count({ident(c)}), count(DISTINCT {ident(c)})" for c in candidates)
+            row = con.execute(f"SELECT count(*), {stats} FROM {relation[t.name]}").fetchall()[0]
+            found = [c for i, c in enumerate(candidates) if row[0] > 0 and row[1 + 2 * i] == row[2 + 2 * i] == row[0]]
+        for c in found:
+            t.column(c).unique = True
+            t.found_keys.append(c)
+        keys[t.name] = declared + found
+    for t in tables:
+        declared = {c.lower() for fk in t.foreign_keys for c in fk["columns"]}
+        own = {c.lower() for c in keys[t.name]}
+        for c in t.columns:
+            if c.name.lower() in declared or c.name.lower() in own or not _family(c.type):
+                continue
+            child = _stem(c.name, leads[t.name])
+            ranked = sorted(((score(child, _stem(k, leads[p.name]), words(p.name), leads[p.name]), p, k)
+                             for p in tables for k in keys[p.name]
+                             if _family(p.column(k).type) == _family(c.type)), key=lambda x: -x[0])
+            ranked = [(s, p, k) for s, p, k in ranked if s > 0 and _contained(con, relation[t.name], c.name,
+                                                                              relation[p.name], k)]
+            if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+                _, p, k = ranked[0]
+                t.foreign_keys.append({"columns": [c.name], "table": p.name, "references": [k], "found": True})
+
+
+def _contained(con, child: str, column: str, parent: str, key: str) -> bool:
+    """Every non-NULL value of child.column is a value of parent.key, and there is at least one."""
+    c, k = ident(column), ident(key)
+    present, missing = con.execute(
+        f"SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p.{k} = v.x)) "
+        f"FROM (SELECT DISTINCT {c} AS x FROM {child} WHERE {c} IS NOT NULL) AS v").fetchall()[0]
+    return present > 0 and missing == 0
