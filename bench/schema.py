@@ -38,6 +38,39 @@ def timed(fn):
     return out, time.perf_counter() - t
 
 
+def run_queries(con, queries, databases, home: str, limit_s: float = 120.0) -> list[tuple]:
+    """(query number, rows returned in each database…): an error's first line instead of a count, and a query
+    interrupted after `limit_s` seconds as 'timeout'."""
+    import threading
+    results = []
+    for nr, sql in queries:
+        got = []
+        for db in databases:
+            con.execute(f"USE {db}")
+            timer = threading.Timer(limit_s, con.interrupt)
+            timer.start()
+            try:
+                got.append(len(con.execute(sql).fetchall()))
+            except duckdb.InterruptException:
+                got.append("timeout")
+            except duckdb.Error as exc:
+                got.append(f"error: {str(exc).splitlines()[0]}")
+            finally:
+                timer.cancel()
+        con.execute(f"USE {home}")
+        results.append((nr, *got))
+    return results
+
+
+def agreement(results: list[tuple], real: int = 1, synth: int = 2) -> tuple[int, int]:
+    """How many queries return rows on the synthetic database where they do on the real one, and how many
+    return within 2× of the real row count (both empty counts as within)."""
+    ok = [(r[real], r[synth]) for r in results if isinstance(r[real], int) and isinstance(r[synth], int)]
+    nonempty = sum(1 for a, b in ok if b > 0 or a == 0)
+    within = sum(1 for a, b in ok if (a == 0 and b == 0) or (a > 0 and 0.5 <= b / a <= 2))
+    return nonempty, within
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--scale", type=float, default=10.0)
@@ -74,20 +107,8 @@ def main() -> None:
                 f"SELECT count(*) FROM plain.main.{t} c ANTI JOIN plain.main.{fk['table']} p ON {on}").fetchall()[0][0]
 
     queries = con.execute("SELECT query_nr, query FROM tpch_queries()").fetchall()
-    results = []
-    for nr, sql in queries:
-        got = []
-        for db in ("real", "plain"):
-            con.execute(f"USE {db}")
-            try:
-                got.append(len(con.execute(sql).fetchall()))
-            except duckdb.Error as exc:
-                got.append(f"error: {str(exc).splitlines()[0]}")
-        con.execute("USE learned")
-        results.append((nr, *got))
-    ok = [r for r in results if isinstance(r[1], int) and isinstance(r[2], int)]
-    nonempty = sum(1 for _, real, synth in ok if synth > 0 or real == 0)
-    within = sum(1 for _, real, synth in ok if (real == 0 and synth == 0) or (real > 0 and 0.5 <= synth / real <= 2))
+    results = run_queries(con, queries, ("real", "plain"), home="learned")
+    nonempty, within = agreement(results)
 
     lines = [f"duckdb {duckdb.__version__}, 2 cores; TPC-H sf=0.01 with its keys declared, learned by "
              f"fastgen_infer('main.*') in {infer_s:.1f} s, regenerated at scale {args.scale:g} "
