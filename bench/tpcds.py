@@ -17,7 +17,6 @@ import argparse
 import os
 import sys
 import tempfile
-import time
 
 import duckdb
 
