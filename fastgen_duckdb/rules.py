@@ -248,9 +248,13 @@ def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
     try:
         ok, overlap, rho, gaps, rows, drift, earlier_values, later_values = measure(a, b, gap)
     except duckdb.OutOfRangeException:   # duckdb 1.5: corr() squares its inputs
-        big = con.execute(f"SELECT greatest(max(abs({a})), 1e-300), greatest(max(abs({b})), 1e-300), "
-                          f"greatest(max(abs({gap})), 1e-300) FROM {sample}").fetchall()[0]
-        ok, overlap, rho, _, rows, drift, _, _ = measure(*(f"({x} / {number(float(m))})" for x, m in zip((a, b, gap), big)))
+        # scaled by their largest finite magnitudes (an infinite value's scale is no number)
+        big = con.execute("SELECT " + ", ".join(f"coalesce(greatest(max(abs({x})) FILTER (WHERE isfinite({x})), 1e-300), 1)"
+                                                for x in (a, b, gap)) + f" FROM {sample}").fetchall()[0]
+        try:
+            ok, overlap, rho, _, rows, drift, _, _ = measure(*(f"({x} / {number(float(m))})" for x, m in zip((a, b, gap), big)))
+        except duckdb.OutOfRangeException:   # still out of range (infinite values): no ordering to learn
+            return False, False, None, [], 0, False, 1.0
         gaps, earlier_values, later_values = (con.execute(f"SELECT list({gap}) FILTER (WHERE {gap} IS NOT NULL), list({b}) "
                                                           f"FILTER (WHERE {gap} IS NOT NULL), list({a}) FILTER (WHERE "
                                                           f"{gap} IS NOT NULL) FROM {sample}").fetchall()[0])

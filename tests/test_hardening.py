@@ -254,3 +254,15 @@ def test_a_key_learned_from_data_keeps_its_check_upper_bound(con):
     con.execute("INSERT INTO copy FROM fastgen_sample('t', 600)")   # DuckDB checks every row
     with pytest.raises(duckdb.Error, match=r"column x \(INTEGER, max 600\) has keys for rows 0\.\.599 only"):
         con.execute("FROM fastgen_sample('t', 601)").fetchall()
+
+
+def test_infinite_values_beside_an_ordering_are_learned(con):
+    """A column holding ±inf and magnitudes near 1e148 beside numbers: checking it for an ordering overflowed
+    DuckDB's corr(), and its rescaled retry divided by an infinite maximum (found by the long property profile)."""
+    con.execute("""CREATE TABLE t AS SELECT CASE WHEN hash(i, 7) % 10 < 9 THEN NULL ELSE
+                       [-5.8e148, 5.9e16, '-inf'::DOUBLE, 'inf'::DOUBLE, 0.001, -0.0][(hash(i) % 6)::BIGINT + 1] END AS scale,
+                       ((hash(i, 91) % 1000) / 100)::DOUBLE AS a, ((hash(i, 92) % 50 + 1) / 10)::DOUBLE AS b,
+                       ((hash(i, 91) % 1000) / 100 + (hash(i, 92) % 50 + 1) / 10)::DOUBLE AS c FROM range(234) r(i)""")
+    fg.infer(con, "t")
+    rows = con.execute("SELECT count(*), count(*) FILTER (WHERE c >= a) FROM fastgen_sample('t', 1000)").fetchall()
+    assert rows == [(1000, 1000)]
