@@ -65,12 +65,14 @@ def _fixed_parents(con, tables: list[ddl.TableDef], by_table: dict[str, dict], r
     """A foreign key to a fixed (lookup) table draws the parent rows the data's rows reference, as often: the
     parent's rows are the same at every scale, so sales stay on the days that have sales, not on any of a
     calendar's 73,049 days."""
+    defs = {t.name.lower(): t for t in tables}
     for t in tables:
         for fk in t.foreign_keys:
-            parent = by_table.get(next((p.name for p in tables if p.name.lower() == fk["table"].lower()), ""))
-            if not parent or not parent.get("fixed") or parent is by_table[t.name] or len(fk["columns"]) != 1:
+            parent_def = defs.get(fk["table"].lower())
+            parent = by_table[parent_def.name] if parent_def else None
+            if not parent or not parent.get("fixed") or parent_def is t or len(fk["columns"]) != 1:
                 continue
-            target = (fk["references"] or next(p for p in tables if p.name.lower() == fk["table"].lower()).primary_key)
+            target = fk["references"] or parent_def.primary_key
             j = next((i for i, c in enumerate(parent["columns"]) if c["name"].lower() == target[0].lower()), None)
             col = next(c for c in by_table[t.name]["columns"] if c["name"].lower() == fk["columns"][0].lower())
             if j is None or col["kind"] != "reference":

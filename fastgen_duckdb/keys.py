@@ -107,7 +107,7 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
         declared = [t.primary_key[0]] if len(t.primary_key) == 1 else []
         declared += [c.name for c in t.columns if c.unique and c.name not in declared]
         candidates = [c.name for c in t.columns if c.name not in declared and _family(c.type)
-                      and _own_key(c.name, t.name, leads[t.name]) and not c.primary_key]
+                      and _own_key(c.name, t.name, leads[t.name])]
         found = []
         if candidates:
             stats = ", ".join(f"count({ident(c)}), count(DISTINCT {ident(c)})" for c in candidates)
@@ -118,10 +118,10 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
             t.found_keys.append(c)
         keys[t.name] = declared + found
     for t in tables:
-        declared = {c.lower() for fk in t.foreign_keys for c in fk["columns"]}
+        referencing = {c.lower() for fk in t.foreign_keys for c in fk["columns"]}
         own = {c.lower() for c in keys[t.name]}
         for c in t.columns:
-            if c.name.lower() in declared or c.name.lower() in own or not _family(c.type):
+            if c.name.lower() in referencing or c.name.lower() in own or not _family(c.type):
                 continue
             child = _stem(c.name, leads[t.name])
             ranked = sorted(((score(child, _stem(k, leads[p.name]), words(p.name), leads[p.name]), p, k)
