@@ -25,6 +25,7 @@ LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one un
 COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
 POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one uniform per pool: semantic.py)
 NULL_DRAWS = 3_500_000   # hash stream numbers of NULL draws per parent bin (one uniform per such column)
+CLUSTER = 3_900_000      # hash stream number of a row's hidden cluster (clusters.py)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
@@ -324,7 +325,7 @@ class Column:
     @property
     def nulls_given(self) -> bool:
         """NULL drawn per bin of the parent (`given.nulls`), from a uniform of its own, not the value's."""
-        return bool((self.col.get("given") or {}).get("nulls")) and not self.fixed
+        return bool((self.col.get("given") or self.col.get("cluster") or {}).get("nulls")) and not self.fixed
 
     def _u(self) -> str:
         """The column's main uniform, rescaled past the null and special fractions so that they cost no extra
@@ -361,13 +362,15 @@ class Column:
         self.value = literal(self.col.get("value"))
 
     def _boolean(self):
-        self.value = f"({self._u()} < {number(self.col['p_true'])})"
+        self.v = self._u()
+        if "cluster" not in self.col:   # else: a share of true per cluster, in resolve()
+            self.value = f"({self.v} < {number(self.col['p_true'])})"
 
     def _categorical(self):
         v = self.v = self._u()
         values, weights = self.col["values"], self.col["weights"]
-        if "given" in self.col:
-            return  # drawn per bin of its parent: resolve() runs once every column is built
+        if "given" in self.col or "cluster" in self.col:
+            return  # drawn per bin of its parent or per cluster: resolve() runs once every column is built
         if len(values) <= LADDER or self.col.get("ordered"):  # a short CASE ladder on cumulative weights beats
             # three list lookups, and is monotone in the uniform (ordered numbers: in the copula)
             total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
@@ -396,34 +399,45 @@ class Column:
         return f"CASE WHEN {x} - {k} < {at(pr, f'{k} + 1')} THEN {k} + 1 ELSE {at(al, f'{k} + 1')} END"
 
     def resolve(self, columns: dict[str, "Column"]) -> None:
-        """A conditional column: an alias table (categorical) or quantile knots (numeric) per bin of its
-        parent, the bin read off the parent's draw."""
+        """A conditional column: an alias table (categorical), quantile knots (numeric) or a share of true
+        (boolean) per bin of its parent, the bin read off the parent's draw, or per hidden cluster (`cl`, a
+        layer of its own). A parent resolves before its children (_columns)."""
         self.by_name = columns
-        given = self.col.get("given")
-        if not given or self.fixed:
+        given, table = self.col.get("given"), self.col.get("cluster")
+        if not (given or table) or self.fixed:
             return
-        parent = columns[given["column"].lower()]
-        bins = int(given["bins"])
-        if parent.col["kind"] == "categorical":
-            bin_of = f"greatest(0, coalesce({parent.index}, 0))"
-        else:  # equal-frequency bins of the parent are equal slices of its uniform
-            bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
-        rows = given["quantiles" if self.col["kind"] == "numeric" else "weights"]
-        if given.get("null") is not None and parent.col["nulls"] > 0:  # a NULL parent: one more bin, after the others
-            bin_of = f"CASE WHEN u{parent.j} < {number(parent.col['nulls'])} THEN {bins} ELSE {bin_of} END"
-            rows = rows + [given["null"]]
-        if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin
-            shares = given["nulls"][:len(rows)] + [self.col["nulls"]] * (len(rows) - len(given["nulls"]))
+        if table:
+            rows = table["quantiles" if self.col["kind"] in ("numeric", "datetime") else
+                         "p_true" if self.col["kind"] == "boolean" else "weights"]
+            bins, bin_of, nulls = len(rows), "cl", table.get("nulls")
+        else:
+            parent = columns[given["column"].lower()]
+            bins, nulls = int(given["bins"]), given.get("nulls")
+            if parent.col["kind"] == "categorical":
+                bin_of = f"greatest(0, coalesce({parent.index}, 0))"
+            else:  # equal-frequency bins of the parent are equal slices of its uniform
+                bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
+            rows = given["quantiles" if self.col["kind"] == "numeric" else "weights"]
+            if given.get("null") is not None and parent.col["nulls"] > 0:  # a NULL parent: one more bin, after the others
+                bin_of = f"CASE WHEN {parent.null_test} THEN {bins} ELSE {bin_of} END"
+                rows = rows + [given["null"]]
+        if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin (or the cluster)
+            shares = nulls[:len(rows)] + [self.col["nulls"]] * (len(rows) - len(nulls))
             self.uniforms[f"w{self.j}"] = uniform(self.stream + NULL_DRAWS)
             self.null_if = f"w{self.j} < {at(self._param('gn', list_literal(shares, 'DOUBLE')), f'{bin_of} + 1')}"
+        if self.col["kind"] == "boolean":
+            self.value = f"({self.v} < {at(self._param('pt', list_literal(rows, 'DOUBLE')), f'{bin_of} + 1')})"
+            return
         # one flat list per parameter, row-major by bin: a nested list would copy a bin's row for every row
-        if self.col["kind"] == "numeric":
-            knots = rows
+        if self.col["kind"] in ("numeric", "datetime"):
+            knots, finish = rows, self._rounded
+            if self.col["kind"] == "datetime":
+                knots, finish = [[epoch(x, self.family) for x in row] for row in rows], self._as_datetime
             width = len(knots[0])
             q = self._param("q", list_literal([x for row in knots for x in row], "DOUBLE"))
             if self.col.get("steps"):   # a discrete column: the knot itself (each an equal share of the bin)
                 step = f"least(floor({self.v} * {width})::INTEGER, {width - 1})"
-                self.value = self._rounded(at(q, f"{bin_of} * {width} + {step} + 1"))
+                self.value = finish(at(q, f"{bin_of} * {width} + {step} + 1"))
                 return
             d = self._param("qd", list_literal([x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]],
                                                "DOUBLE"))
@@ -431,7 +445,21 @@ class Column:
             self.helpers[x] = f"{self.v} * {width - 1}"
             self.helpers[k] = f"floor({self.v} * {width - 1})::INTEGER"
             at_knot = f"{bin_of} * {width} + {k} + 1"
-            self.value = self._rounded(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
+            self.value = finish(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
+            return
+        if table and (len(self.col["values"]) <= LADDER or self.col.get("ordered")):
+            # a ladder per cluster: monotone in the uniform, so that the copula can correlate it within its cluster
+            n = len(self.col["values"])
+            cum = []
+            for w in rows:
+                total, running = float(sum(w)), 0.0
+                for x in w[:-1]:
+                    running += x
+                    cum.append(running / total)
+            cw = self._param("cw", list_literal(cum, "DOUBLE"))
+            index = " ".join(f"WHEN {self.v} < {at(cw, f'{bin_of} * {n - 1} + {i + 1}')} THEN {i}" for i in range(n - 1))
+            self.index = f"(CASE {index} ELSE {n - 1} END)"
+            self.value = at(self._param("vals", list_literal(self.col["values"], self.col["type"])), f"{self.index} + 1")
             return
         tables = [alias_table(w) for w in rows]
         vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
@@ -442,12 +470,13 @@ class Column:
         self.helpers[x] = f"{self.v} * {n}"
         self.helpers[k] = f"floor({self.v} * {n})::INTEGER"
         at_slot = f"{bin_of} * {n} + {k} + 1"
-        self.value = at(vals, f"CASE WHEN {x} - {k} < {at(pr, at_slot)} THEN {k} + 1 ELSE {at(al, at_slot)} END")
+        pick = f"CASE WHEN {x} - {k} < {at(pr, at_slot)} THEN {k} + 1 ELSE {at(al, at_slot)} END"
+        self.value, self.index = at(vals, pick), f"({pick} - 1)"   # a parent of a functional link reads the index
 
     def _numeric(self):
         self.v = self._u()
-        if "given" in self.col:
-            return  # knots per bin of its parent: resolve() runs once every column is built
+        if "given" in self.col or "cluster" in self.col:
+            return  # knots per bin of its parent or per cluster: resolve() runs once every column is built
         self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v, steps=bool(self.col.get("steps"))))
 
     def _rounded(self, x: str) -> str:
@@ -456,7 +485,7 @@ class Column:
         digits = 0 if self.family == "integer" else self.col.get("round")
         x = f"round({x}, {digits})" if digits is not None else x
         bounds = type_bounds(self.col["type"])
-        given = self.col.get("given") or {}
+        given = self.col.get("given") or self.col.get("cluster") or {}
         knots = self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row]
         if bounds and knots and (max(knots) > bounds[1] / 2 or min(knots) < bounds[0] / 2):
             lo, hi = inside_type(float(bounds[0]), self.col["type"]), inside_type(float(bounds[1]), self.col["type"])
@@ -464,20 +493,26 @@ class Column:
         return x
 
     def _datetime(self):
+        self.v = self._u()
+        if "cluster" in self.col:
+            return  # knots per cluster: resolve() runs once every column is built
         knots = [epoch(q, self.family) for q in self.col["quantiles"]]
+        self.value = self._as_datetime(self._interpolate(knots, v=self.v, steps=bool(self.col.get("steps"))))
+
+    def _as_datetime(self, x: str) -> str:
+        """A date or time from the number the sampler drew (days for DATE, microseconds otherwise), cut to the
+        column's granularity."""
         step = GRANULARITY[self.col.get("granularity", "microsecond")]
         if self.family == "date":
             step = max(1, step // GRANULARITY["day"])
-        self.v = self._u()
-        t = f"(floor({self._interpolate(knots, v=self.v, steps=bool(self.col.get('steps')))} / {step}) * {step})::BIGINT"
+        t = f"(floor({x} / {step}) * {step})::BIGINT"
         if self.family == "date":
-            self.value = f"(DATE '1970-01-01' + {t}::INTEGER)"
-        elif self.family == "time":
-            self.value = f"(TIME '00:00:00' + to_microseconds({t}))"
-        elif self.col["type"] == "TIMESTAMP WITH TIME ZONE":
-            self.value = f"to_timestamp({t} / 1000000.0)"
-        else:
-            self.value = f"make_timestamp({t})"
+            return f"(DATE '1970-01-01' + {t}::INTEGER)"
+        if self.family == "time":
+            return f"(TIME '00:00:00' + to_microseconds({t}))"
+        if self.col["type"] == "TIMESTAMP WITH TIME ZONE":
+            return f"to_timestamp({t} / 1000000.0)"
+        return f"make_timestamp({t})"
 
     def _key(self):
         col = self.col
@@ -630,6 +665,11 @@ class Column:
                 return f"CAST({value} AS {self.col['type']})"
         return me
 
+    @property
+    def null_test(self) -> str:
+        """When this column's draw is NULL (or special), for a child that has a table for a NULL parent."""
+        return self.null_if if self.nulls_given else f"u{self.j} < {number(self.col['nulls'])}"
+
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""
         return self.by_name[name.lower()].alias
@@ -654,6 +694,15 @@ class Column:
         return f"CAST({value} AS {self.col['type']}) AS {self.alias}"
 
 
+def cluster_ladder(weights: list[float]) -> str:
+    """A row's hidden cluster (0-based) from its uniform `ucl`: a CASE ladder on the cumulative weights."""
+    total, cumulative, arms = float(sum(weights)), 0.0, []
+    for i, w in enumerate(weights[:-1]):
+        cumulative += w
+        arms.append(f"WHEN ucl < {number(cumulative / total)} THEN {i}")
+    return f"CASE {' '.join(arms)} ELSE {len(weights) - 1} END"
+
+
 def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict]:
     def find(name):
         if name.lower() == spec["name"].lower():
@@ -663,6 +712,9 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict]:
             raise SpecError(f"spec {spec['name']!r} references generator {name!r}, which does not exist")
         return found
     copula = Copula({} if spec.get("fixed") else spec)
+    if spec.get("clusters") and not spec.get("fixed"):   # a row's hidden cluster, drawn before its columns
+        copula.uniforms["ucl"], ladder = uniform(streams(spec) + CLUSTER), cluster_ladder(spec["clusters"]["weights"])
+        copula.layers.append({"cl": ladder})
     shared: dict[str, str] = {}   # parameters of the table rather than of one column (a nest's layout)
 
     def param(what: str, sql: str) -> str:
@@ -672,7 +724,7 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict]:
     columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest)
                for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
-    for c in columns:
+    for c in sorted(columns, key=lambda c: "given" in c.col):   # parents first: a child reads their draw
         c.resolve(by_name)
     return columns, copula, shared
 

@@ -12,7 +12,7 @@ MAX_COPULA_COLUMNS = 32    # numbers, dates and short category lists joined by o
 MIN_COPULA_RHO = 0.1       # a column correlated with no other member by this much stays out of it
 
 
-def fit(con, sample: str, cols: list[dict]) -> dict | None:
+def fit(con, sample: str, cols: list[dict], clusters=None) -> dict | None:
     """A Gaussian copula over numbers, dates and short category lists: the correlation of their normal scores.
 
     Each column's score is the rank the sampler's uniform stands for: its rank in the whole column, or within its
@@ -20,16 +20,18 @@ def fit(con, sample: str, cols: list[dict]) -> dict | None:
     hold; for categories drawn by the CASE ladder (monotone in the uniform), the rank of the category's position.
     Columns related to no other member (|correlation| < MIN_COPULA_RHO) are left out: they cost nothing.
     With more than MAX_COPULA_COLUMNS candidates, the members are those of the strongest correlations on a row
-    sample. The scores are computed once (numpy) and the matrix comes from one pass of matrix products."""
+    sample. The scores are computed once (numpy) and the matrix comes from one pass of matrix products.
+    `clusters`: each sampled row's hidden cluster (rowid order) where members are drawn per cluster (clusters.py):
+    their scores are ranks within their cluster."""
     import numpy as np
     members = [c for c in cols if copula_member(c)]
     if len(members) < 2:
         return None
     if len(members) > MAX_COPULA_COLUMNS:
-        members = _strongest_members(con, sample, cols, members)
+        members = _strongest_members(con, sample, cols, members, clusters)
         if len(members) < 2:
             return None
-    z, spread = _scores(con, sample, cols, members)
+    z, spread = _scores(con, sample, cols, members, clusters=clusters)
     if z is None:
         return None
     rho = _latent(_pairwise_correlation(z), spread)
@@ -55,7 +57,7 @@ def stored(rho) -> list[list[float]]:
     return np.eye(len(rho)).tolist()
 
 
-def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None):
+def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None, clusters=None):
     """Normal scores (n × members, NaN where NULL) of the ranks the members' uniforms stand for (rows: only
     those rows of the sample, ranked among themselves), and each member's score variance.
 
@@ -84,6 +86,8 @@ def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None):
         group = np.zeros(len(pick), dtype=np.int64)
         if c.get("given"):
             group = codes.codes[pick, everyone.index(_parent(cols, c))].astype(np.int64)
+        elif c.get("cluster") and clusters is not None:
+            group = np.asarray(clusters, dtype=np.int64)[pick]
         present = ~np.isnan(x)
         order = np.lexsort((x, group))
         order = order[present[order]]
@@ -135,13 +139,13 @@ def _latent(rho, spread):
     return out
 
 
-def _strongest_members(con, sample: str, cols: list[dict], members: list[dict]) -> list[dict]:
+def _strongest_members(con, sample: str, cols: list[dict], members: list[dict], clusters=None) -> list[dict]:
     """Up to MAX_COPULA_COLUMNS members: the columns of the strongest correlations between normal scores on a
     row sample of SCREEN_ROWS, each pair taken in order of |correlation| (at least MIN_COPULA_RHO)."""
     import numpy as np
     n = con.execute(f"SELECT count(*) FROM {sample}").fetchall()[0][0]
     rows = np.sort(np.random.default_rng(5).choice(n, min(n, SCREEN_ROWS), replace=False))
-    scored = [_scores(con, sample, cols, members[s:s + CODE_CHUNK], rows) for s in range(0, len(members), CODE_CHUNK)]
+    scored = [_scores(con, sample, cols, members[s:s + CODE_CHUNK], rows, clusters) for s in range(0, len(members), CODE_CHUNK)]
     rho = np.abs(_latent(_pairwise_correlation(np.concatenate([z for z, _ in scored], axis=1)),
                          np.concatenate([f for _, f in scored])))
     np.fill_diagonal(rho, 0.0)

@@ -41,6 +41,7 @@ NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk towar
 NULL_SPREAD_SIGMAS = 4     # ... and kept only if one bin's differs from its own by this many standard errors
 NULL_MAX_SHARE = 0.999999  # the sampler's shares are below 1
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
+DETERMINED = 0.9           # beside hidden clusters, a pair's table is kept where the parent explains this much
 
 
 def _margins(table: dict[tuple, int]) -> tuple[dict, dict, int]:
@@ -71,7 +72,7 @@ def mutual_information(table: dict[tuple, int]) -> float:
     return sum(n / total * math.log(n * total / (rows[a] * cols[b])) for (a, b), n in table.items() if n > 0)
 
 
-def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list[dict]:
+def link(con, sample: str, cols: list[dict], report: dict | None = None, only_functional: bool = False) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
     per parent bin, category weights or quantile knots (and, where the parent is often NULL, the child's
     distribution given a NULL parent).
@@ -86,7 +87,10 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list
     symmetric, so each is pointed away from the more central column (the larger sum of strong V's), which then
     serves as the parent of all its relations: a hub such as a species is drawn first and conditions the
     measurements, rather than being read off one of them. A category that determines another one (a code and
-    its label) may have up to MAX_FD_VALUES values."""
+    its label) may have up to MAX_FD_VALUES values. With `only_functional` (a table drawn through hidden clusters,
+    clusters.py, which hold its other relations), a pair is conditioned only where a categorical parent all but
+    determines the child (it removes DETERMINED of its uncertainty: a code and its label). The parent is drawn per
+    cluster too; a number's bins would be ranks within a cluster."""
     import numpy as np
 
     def can_parent(c, functional=False, child=None, rows=0):
@@ -147,7 +151,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None) -> list
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
             if can_child(a) and can_parent(b, (parent, child) in functional, a, measured[k][2]) and not has_rule(a) \
-                    and not has_rule(b) and a["name"] not in serving and not codes.monotone(child, parent):
+                    and not has_rule(b) and a["name"] not in serving and not codes.monotone(child, parent) \
+                    and (not only_functional or b["kind"] == "categorical" and codes.explains(parent, child) >= DETERMINED):
                 a["given"] = {}    # taken: drawn below
                 chosen.append((child, parent, measured[k][0]))
                 serving.add(b["name"])
@@ -289,6 +294,24 @@ class Codes:
             return False
         r = np.corrcoef(x[both], y[both])[0, 1]
         return bool(np.isfinite(r) and abs(r) >= MONOTONE)
+
+    def explains(self, parent: int, child: int) -> float:
+        """The share of the child's uncertainty (entropy of its codes, NULL a code of its own) that the parent's
+        codes remove: Theil's uncertainty coefficient U(child | parent), 1 where the parent determines it."""
+        import numpy as np
+        a, b = self.codes[:, child].astype(np.int64) + 2, self.codes[:, parent].astype(np.int64) + 2
+        joint = np.bincount(b * (self.levels[child] + 2) + a).astype(float)
+        joint = joint[joint > 0] / self.n
+        own = np.bincount(a).astype(float)
+        own = own[own > 0] / self.n
+        by_parent = np.bincount(b).astype(float)
+        by_parent = by_parent[by_parent > 0] / self.n
+        # Miller-Madow corrected entropies: a parent of many values on few rows would seem to explain anything
+        h = lambda p: -(p * np.log(p)).sum() + (len(p) - 1) / (2 * self.n)
+        entropy = h(own)
+        if entropy <= 0 or self.n - len(by_parent) < MIN_ROWS:   # rows enough that repeat a parent value
+            return 0.0
+        return float(1 - max(0.0, h(joint) - h(by_parent)) / entropy)   # H(child | parent) = H(joint) - H(parent)
 
     def fetch_numbers(self, con, sample: str, which: list[int]) -> None:
         """The values (as numbers) of columns `which`, for their quantile knots."""
@@ -516,6 +539,15 @@ def prune(spec: dict) -> dict:
                       or parent["kind"] not in ("numeric", "datetime", "categorical")
                       or (parent["kind"] == "categorical" and len(parent["values"]) != given.get("bins"))):
             del col["given"]
+    for col in spec["columns"]:   # a table per hidden cluster, for a column whose kind or values changed
+        table = col.get("cluster")
+        if table is not None and (col["kind"] not in ("categorical", "numeric", "boolean") or not spec.get("clusters")
+                                  or any(k in col for k in ("given", "after", "equals"))
+                                  or col["kind"] == "categorical" and any(len(w) != len(col["values"])
+                                                                          for w in table.get("weights", []))):
+            del col["cluster"]
+    if spec.get("clusters") and not any("cluster" in c for c in spec["columns"]):
+        del spec["clusters"]
     copula = spec.get("copula")
     if copula:
         keep = [i for i, name in enumerate(copula["columns"])

@@ -140,10 +140,10 @@ def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     exprs = [(as_number(parsed_sql(ident(c["name"]), c), type_family(drawn_type(c))) if numeric
               else f"{ident(c['name'])}::VARCHAR")
              for c, numeric in scored]
-    sql = "SELECT " + ", ".join(exprs) + " FROM {} WHERE " + " AND ".join(f"{ident(c['name'])} IS NOT NULL"
-                                                                         for c, _ in scored)
-    real = np.array(con.execute(sql.format(real_rel)).fetchall(), dtype=object)
-    synth = np.array(con.execute(sql.format(synth_rel)).fetchall(), dtype=object)
+    where = " AND ".join(f"{ident(c['name'])} IS NOT NULL" for c, _ in scored)
+    # joined, not str.format: a column named with braces ('{x}') is an ordinary name here
+    real, synth = (np.array(con.execute(f"SELECT {', '.join(exprs)} FROM {rel} WHERE {where}").fetchall(), dtype=object)
+                   for rel in (real_rel, synth_rel))
     if not len(real) or not len(synth):
         return []
     edges = [np.histogram_bin_edges(real[:, i].astype(float), bins=BINS) if numeric else None

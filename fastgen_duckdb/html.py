@@ -95,7 +95,7 @@ def render(con, gen: str, n: int | None = None, seed: int = 42) -> str:
     shapes = "".join(
         f'<div class="col"><div>{_column_plot(con, real_s, synth_s, by_name[c["column"]])}</div>'
         f'<div class="score">{_esc(c["metric"])} <b>{c["score"]:.3f}</b> · nulls {c["null_real"]:.3f} → '
-        f'{c["null_synth"]:.3f}{" · given " + _esc(by_name[c["column"]]["given"]["column"]) if "given" in by_name[c["column"]] else ""}</div></div>'
+        f'{c["null_synth"]:.3f}{_drawn(by_name[c["column"]])}</div></div>'
         for c in scores["columns"])
     texts = "".join(f"<tr><td>{_esc(t['column'])}</td><td>{t['unique_real']:.3f}</td><td>{t['unique_synth']:.3f}</td>"
                     f"<td>{t['copied']:.2%}</td></tr>" for t in scores["text"])
@@ -137,3 +137,10 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ddd; padding
 <h2>Rules</h2><p>What the generator keeps by construction, counted on both sides.</p>{check_table}
 </body></html>
 """
+
+
+def _drawn(col: dict) -> str:
+    """What a column is drawn given, if anything: a parent column, or the row's hidden cluster."""
+    if "given" in col:
+        return " · given " + _esc(col["given"]["column"])
+    return " · per cluster" if "cluster" in col else ""

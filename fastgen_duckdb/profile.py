@@ -7,19 +7,19 @@ null fractions, granularity, key sequences, character patterns or a phrase pool 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import math
 import re
 import uuid
 
 import duckdb
 
-from . import children, copula, dependence, fallback, rules
+from . import children, rules
+from .joint import learn
 from .caller import progress
 from .compiler import slot_table
 from .sources import Source, SourceError
-from .spec import (GRANULARITY, ORDERED_VALUES, SPEC_VERSION, decimal_scale, inside_type, knot_values, monotone,
-                   require_supported, type_family)
+from .spec import (GRANULARITY, ORDERED_VALUES, SPEC_VERSION, decimal_scale, inside_type, iso, knot_values,
+                   monotone, require_supported, type_family)
 from .sqltext import ident, string
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
@@ -34,7 +34,6 @@ MIN_LABEL_SHARE = 0.3      # text is a label column when values seen MIN_COUNT t
 MAX_RARE = 0.2             # a label column whose rare values are at most this share is a category list of the rest
 SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
-EPOCH_DATE = dt.date(1970, 1, 1)
 
 
 def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int = DEFAULT_ROWS, advise=None) -> dict:
@@ -67,12 +66,9 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             con.execute(f"UPDATE {sample} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))
         progress(f"{name}: rules and pairs")
         checked = rules.check_proposals(con, sample, cols, proposed)
-        # exact rules first: a column they draw needs no conditional table
-        screening = {}   # what dependence.link measured, within its budget: kept in the spec
-        cols = dependence.link(con, sample, rules.exact_relations(con, sample, cols), screening)
-        cols = fallback.check(cols)   # a conditional table that would shift a column's distribution is dropped
-        progress(f"{name}: copula")
-        joint = copula.fit(con, sample, cols)
+        screening = {}   # what the joint model measured and chose: kept in the spec
+        head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
+        cols, hidden, joint = learn(con, sample, cols, min(total, int(rows)), head, screening)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     written = dict(columns)
@@ -80,8 +76,8 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         if col["name"] in parsed:   # drawn as the type, written back as the text the source holds
             col.update(parsed=col["type"], type=written[col["name"]],
                        **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
-    return {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total),
-            "inferred_by": "offline", "columns": cols, **({"copula": joint} if joint else {}),
+    return {**head, "inferred_by": "offline", "columns": cols, **({"clusters": hidden} if hidden else {}),
+            **({"copula": joint} if joint else {}),
             **({"relations_proposed": checked} if checked else {}), **({"dependence": screening} if screening else {})}
 
 
@@ -336,12 +332,7 @@ class Profiler:
                          **self.steps(), **self.specials(special), **note)
 
     def iso(self, x: int) -> str:
-        if self.family == "date":
-            return (EPOCH_DATE + dt.timedelta(days=x)).isoformat()
-        if self.family == "time":
-            return (dt.datetime(2000, 1, 1) + dt.timedelta(microseconds=x)).time().isoformat()
-        stamp = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=x)
-        return stamp.isoformat() if self.type == "TIMESTAMP WITH TIME ZONE" else stamp.replace(tzinfo=None).isoformat()
+        return iso(x, self.family, self.type)
 
     def string(self, unique: bool) -> dict:
         if unique:

@@ -189,6 +189,16 @@ def monotone(knots) -> list:
     return out
 
 
+def iso(x: int, family: str, type_text: str = "") -> str:
+    """The ISO text of a sampler number (epoch() inverted): days for DATE, microseconds otherwise."""
+    if family == "date":
+        return (dt.date(1970, 1, 1) + dt.timedelta(days=x)).isoformat()
+    if family == "time":
+        return (dt.datetime(2000, 1, 1) + dt.timedelta(microseconds=x)).time().isoformat()
+    stamp = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=x)
+    return stamp.isoformat() if type_text == "TIMESTAMP WITH TIME ZONE" else stamp.replace(tzinfo=None).isoformat()
+
+
 def epoch(value: str, family: str) -> int:
     """An ISO date/time text as the integer the sampler interpolates: days for DATE, microseconds otherwise."""
     if family == "date":
@@ -249,7 +259,7 @@ def inside_type(x: float, type_text: str) -> float:
     lo, hi = float(bounds[0]), float(bounds[1])
     while hi > bounds[1]:
         hi = math.nextafter(hi, 0)
-    while lo < bounds[0]:
+    while lo < bounds[0] or lo == bounds[0] and abs(lo) >= 2 ** 64:   # DuckDB casts no DOUBLE of -2^127 to HUGEINT
         lo = math.nextafter(lo, 0)
     return min(max(x, lo), hi)
 
@@ -341,6 +351,8 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             if not ok:
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: equals must be "
                                 "{\"product\" or \"sum\": [two other columns]}")
+    from .clusters import validate as validate_clusters   # here: clusters.py builds on this module
+    validate_clusters(spec, f"spec {name!r}")
     if spec.get("copula") is not None:
         _validate_copula(spec["copula"], by_name, f"spec {name!r}")
     if spec.get("fixed") is not None:
@@ -372,7 +384,8 @@ def _validate_fixed(con, spec: dict, where: str) -> None:
 
 def copula_member(col: dict) -> bool:
     """Columns whose value is a monotone function of their uniform, so that a copula can correlate them:
-    numbers and dates (conditioned numbers too, within their parent's bin), categories on the CASE ladder."""
+    numbers and dates (conditioned numbers too, within their parent's bin), categories on the CASE ladder (one
+    per hidden cluster for a column drawn per cluster: within its cluster)."""
     if col["kind"] == "categorical":
         return 2 <= len(col["values"]) <= (ORDERED_VALUES if col.get("ordered") else LADDER) \
             and not any(k in col for k in ("given", "after", "equals"))

@@ -13,6 +13,14 @@ from local_llm import start_server, stop_server
 
 
 @pytest.fixture
+def pairs_only(monkeypatch):
+    """The pair model alone (conditional tables per parent bin and a copula, no hidden clusters): for the tests of
+    that layer, which a table with clusters draws only where a parent all but determines its child."""
+    from fastgen_duckdb import clusters
+    monkeypatch.setattr(clusters, "applies", lambda rows, cols: False)
+
+
+@pytest.fixture
 def db_path(tmp_path):
     return str(tmp_path / "shop.duckdb")
 

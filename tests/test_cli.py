@@ -201,8 +201,8 @@ def test_infer_prints_a_progress_line_per_stage_on_the_command_line_only(saved, 
     out = run(FASTGEN + ["infer", db_path, parquet, "--name", "from_file", "--rows", "1500"], check=True)
     stages = [line.split("s  ", 1)[1] for line in out.stderr.splitlines() if line.startswith("fastgen: ")]
     assert stages == ["from_file: sampling 1,500 of 2,000 rows", "from_file: profiling 14 columns",
-                      "from_file: rules and pairs", "from_file: copula", "compiling 1 generator",
-                      "from_file: test sample"], out.stderr
+                      "from_file: rules and pairs", "from_file: clusters", "from_file: copula",
+                      "from_file: trial draws", "compiling 1 generator", "from_file: test sample"], out.stderr
     assert out.stdout.strip().startswith("from_file")
     seconds = [float(line.split()[1]) for line in out.stderr.splitlines() if line.startswith("fastgen: ")]
     assert seconds == sorted(seconds)

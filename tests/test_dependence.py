@@ -94,7 +94,7 @@ def test_ordered_gaps_follow_the_data(lines):
     assert max(synth) <= max(real) and ks_statistic(real, synth) < ks_tolerance(len(real), len(synth), 256)
 
 
-def test_numeric_columns_follow_their_parent(con):
+def test_numeric_columns_follow_their_parent(con, pairs_only):
     make_emp(con)
     fg.infer(con, "emp")
     conditioned = {c["name"]: c["given"]["column"] for c in fg.spec(con, "emp")["columns"] if "given" in c}
@@ -107,7 +107,7 @@ def test_numeric_columns_follow_their_parent(con):
 
 
 @pytest.fixture
-def animals(con):
+def animals(con, pairs_only):
     make_animals(con)
     fg.infer(con, "animals")
     con.execute("CREATE TABLE synth AS FROM fastgen_sample('animals', 60000, seed := 3)")
@@ -244,7 +244,7 @@ def test_a_rare_extreme_value_keeps_its_rarity(con):
 
 
 @pytest.fixture
-def series(con):
+def series(con, pairs_only):
     """100 series (an id and its title) of 200 monthly counts each, on scales 1 to 10,000 apart; the first 30
     series are missing (NULL) in 90% of their months, the others in 5%: a count depends on a category of more
     than 64 values, and its NULLs on the same category."""

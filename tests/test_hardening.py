@@ -266,3 +266,24 @@ def test_infinite_values_beside_an_ordering_are_learned(con):
     fg.infer(con, "t")
     rows = con.execute("SELECT count(*), count(*) FILTER (WHERE c >= a) FROM fastgen_sample('t', 1000)").fetchall()
     assert rows == [(1000, 1000)]
+
+
+def test_columns_named_with_braces_are_learned_and_scored(con):
+    """Found by the long property profile: the report's pair query was built with str.format, so a column named
+    '{a}' broke it (and, once inference drew trial samples, broke fastgen_infer too)."""
+    con.execute("""CREATE TABLE braces AS SELECT i % 7 AS "{a}", (i * 7919) % 13 AS "b}", i % 3 = 0 AS "c{",
+                   (i % 11) * 1.5 AS d FROM range(3000) t(i)""")
+    fg.infer(con, "braces")
+    report = fg.report(con, "braces")
+    assert {tuple(p["columns"]) for p in report["pairs"]} >= {("{a}", "b}"), ("{a}", "d")}
+    assert 0.9 < report["overall"] <= 1
+
+
+def test_a_hugeint_column_holding_its_minimum_is_drawn(con):
+    """Found by the long property profile: knots at HUGEINT's minimum (-2^127) were clamped to the DOUBLE -2^127,
+    which DuckDB will not cast back to HUGEINT, so the generator's test sample failed."""
+    con.execute("""CREATE TABLE huge AS SELECT CASE WHEN i % 5 = 0 THEN (-170141183460469231731687303715884105728)::HUGEINT
+                   ELSE (i * 1000)::HUGEINT END AS x, i % 3 AS k FROM range(2000) t(i)""")
+    fg.infer(con, "huge")
+    low, share = con.execute("SELECT min(x), avg((x < -1e38)::INT) FROM fastgen_sample('huge', 20000)").fetchall()[0]
+    assert low < -1.7e38 and abs(share - 0.2) < 4 * (0.16 / 20000) ** 0.5

@@ -20,7 +20,7 @@ def share_tolerance(p, n, m, sigmas=4):
 
 
 @pytest.fixture
-def wide(con, monkeypatch):
+def wide(con, monkeypatch, pairs_only):
     """Five groups of six columns (30 columns, 435 pairs over a budget of 100): per group a number x, a
     heavy-tailed y of x, a category c, a label of c, a band per bin of an integer k, and k itself; noise
     columns between groups are independent of everything."""
@@ -63,7 +63,7 @@ def test_wide_tables_are_screened_within_the_budget(wide):
 
 
 @pytest.fixture
-def missing(con):
+def missing(con, pairs_only):
     """A parent that is NULL on 60% of rows, and children that look different where it is NULL."""
     con.execute(f"""CREATE TABLE visits AS SELECT
         CASE WHEN {u(1)} < 0.6 THEN NULL WHEN {u(2)} < 0.5 THEN 'A' ELSE 'B' END AS plan,
@@ -97,7 +97,7 @@ def test_children_of_null_parents_draw_their_own_distribution(missing):
     assert abs(real[0] - synth[0]) < share_tolerance(real[0], n, m)
 
 
-def test_the_strength_asked_follows_the_sample_size(con):
+def test_the_strength_asked_follows_the_sample_size(con, pairs_only):
     # a modest relation (V about 0.15, below the fixed 0.3 of before) is kept on 20,000 rows; on 300 rows the
     # same shapes, independent, are not linked (nor on 20,000)
     for rows, related in ((20000, True), (20000, False), (300, False)):
