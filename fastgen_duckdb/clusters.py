@@ -438,8 +438,8 @@ def validate(spec: dict, where: str) -> None:
         if not isinstance(table, dict):
             raise SpecError(f"{at}: 'cluster' must be an object: {{weights}} for a categorical column, "
                             "{quantiles} for a numeric one, {p_true} for a boolean one")
-        if col["kind"] not in ("categorical", "numeric", "datetime", "boolean") or any(f in col for f in ("given", "after", "equals")):
-            _edited(col)   # its kind or rule was edited: the edit wins
+        if stale(col):   # its kind, rule or value list was edited: the edit wins
+            _edited(col)
             continue
         if col["kind"] in ("numeric", "datetime") and col["name"].lower() in numeric_parents:
             raise SpecError(f"{at}: a number drawn per cluster cannot be a 'given' parent (its bins would be "
@@ -466,9 +466,6 @@ def validate(spec: dict, where: str) -> None:
             n = len(col["values"])
             if not all(isinstance(r, list) for r in rows):
                 raise SpecError(f"{at}: cluster.weights must hold, per cluster, one weight per value ({n})")
-            if any(len(r) != n for r in rows):   # the value list was edited: the edit wins
-                _edited(col)
-                continue
             table[field] = [[_number(w, f"{at}, cluster.weights") for w in r] for r in rows]
             if any(min(r) < 0 or sum(r) <= 0 for r in table[field]):
                 raise SpecError(f"{at}: cluster.weights must be non-negative, with a positive sum per cluster")
@@ -481,6 +478,16 @@ def validate(spec: dict, where: str) -> None:
             _edited(col)
     if not any("cluster" in c for c in spec["columns"]):
         del spec["clusters"]
+
+
+def stale(col: dict) -> bool:
+    """Whether a column's tables per cluster no longer apply: its kind, a rule or its value list changed since
+    they were learned (an edit, or a schema constraint applied after profiling)."""
+    table = col.get("cluster")
+    return (col["kind"] not in ("categorical", "numeric", "datetime", "boolean")
+            or any(f in col for f in ("given", "after", "equals"))
+            or col["kind"] == "categorical" and isinstance(table, dict) and isinstance(table.get("weights"), list)
+            and any(isinstance(r, list) and len(r) != len(col["values"]) for r in table["weights"]))
 
 
 def _edited(col: dict) -> None:

@@ -531,6 +531,7 @@ def prune(spec: dict) -> dict:
     key, a reference or a category list of another length (schema constraints are applied after profiling).
     A child that loses its parent keeps its own marginal; a copula keeps its other members (a principal
     submatrix of a positive definite matrix is positive definite)."""
+    from . import clusters   # clusters.py builds on this module
     by_name = {c["name"].lower(): c for c in spec["columns"]}
     for col in spec["columns"]:
         given = col.get("given")
@@ -540,11 +541,7 @@ def prune(spec: dict) -> dict:
                       or (parent["kind"] == "categorical" and len(parent["values"]) != given.get("bins"))):
             del col["given"]
     for col in spec["columns"]:   # a table per hidden cluster, for a column whose kind or values changed
-        table = col.get("cluster")
-        if table is not None and (col["kind"] not in ("categorical", "numeric", "boolean") or not spec.get("clusters")
-                                  or any(k in col for k in ("given", "after", "equals"))
-                                  or col["kind"] == "categorical" and any(len(w) != len(col["values"])
-                                                                          for w in table.get("weights", []))):
+        if col.get("cluster") is not None and (not spec.get("clusters") or clusters.stale(col)):
             del col["cluster"]
     if spec.get("clusters") and not any("cluster" in c for c in spec["columns"]):
         del spec["clusters"]

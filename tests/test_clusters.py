@@ -91,3 +91,15 @@ def test_a_table_of_discrete_values_keeps_no_more_copies_than_held_out_rows(con)
     copies = con.execute("""SELECT avg((EXISTS (SELECT 1 FROM grid r WHERE r.g = s.g AND r.h = s.h AND r.k = s.k))::INT)
                             FROM fastgen_sample('grid', 6000) s""").fetchall()[0][0]
     assert copies <= real / (50 * 40 * 2) + 0.05   # about the share of combinations the real rows cover
+
+
+def test_a_table_in_a_schema_keeps_its_clusters_for_every_kind_of_member(xor):
+    """A whole schema's constraints are applied after profiling; the members they leave alone, a date among them,
+    keep their tables per cluster."""
+    xor.execute("CREATE SCHEMA s; CREATE TABLE s.triple (id INTEGER PRIMARY KEY, a INTEGER, b BOOLEAN, c INTEGER, "
+                "x DOUBLE, \"at\" TIMESTAMP, flag BOOLEAN); INSERT INTO s.triple SELECT row_number() OVER (), * FROM xor")
+    fg.infer(xor, "s.*")
+    spec = fg.spec(xor, "triple")
+    assert {c["name"] for c in spec["columns"] if "cluster" in c} == {"a", "b", "c", "x", "at", "flag"}
+    assert xor.execute("""SELECT avg(((a + b::INT) % 2 = c)::INT) >= 0.98, avg((year("at") >= 2021)::INT) FILTER (WHERE a = 1)
+                          >= 0.98 FROM fastgen_sample('triple', 20000)""").fetchall() == [(True, True)]
