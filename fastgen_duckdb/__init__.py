@@ -20,7 +20,7 @@ import duckdb
 from . import caller, catalog, database, fidelity, inference, llm, profile
 from .catalog import GeneratorError
 from .sources import SourceError, resolve
-from .spec import SpecError, UnsupportedType
+from .errors import SpecError, UnsupportedType
 from .sqltext import string
 
 __version__ = "0.1.0"

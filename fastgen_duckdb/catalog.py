@@ -13,8 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-from .compiler import compile_spec, key_capacity, macro_name, params_name, table_rows
-from .spec import SpecError, validate
+from .compiler import compile_spec, macro_name, params_name
+from .layout import key_capacity, table_rows
+from .errors import SpecError
+from .spec import validate
 from .caller import command, option, progress
 from .sqltext import comment, string
 

@@ -19,8 +19,9 @@ from __future__ import annotations
 from . import fallback
 from .dependence import (MAX_CHILD_VALUES, MIN_ROWS, MONOTONE, MONOTONE_NULLS, NUMERIC_KNOTS, Codes, _condition_codes,
                          _null_shares, has_rule)
-from .spec import (SpecError, _number, _probability, _sorted_numbers, drawn_type, epoch, iso, knot_values, monotone,
-                   type_family)
+from .dtypes import drawn_type, epoch, iso, knot_values, monotone, type_family
+from .errors import SpecError
+from .spec import _number, _probability, _sorted_numbers
 from .sqltext import ident
 
 MAX_CLUSTERS = 64          # clusters of one table, at most...

@@ -8,7 +8,8 @@ import sqlglot
 from sqlglot import exp
 
 from .sources import SourceError
-from .spec import SpecError, parse_type, require_supported, type_family
+from .dtypes import parse_type, require_supported, type_family
+from .errors import SpecError
 
 DIALECTS = ("duckdb", "postgres", "mysql", "tsql", "snowflake", "bigquery", "sqlite")
 SERIALS = {exp.DataType.Type.SMALLSERIAL: "SMALLINT", exp.DataType.Type.SERIAL: "INTEGER",

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 
-from .spec import as_number, copula_member, knot_values, monotone, type_family
+from .dtypes import as_number, knot_values, monotone, type_family
+from .spec import copula_member
 from .sqltext import ident, string
 
 BINS = 32          # equal-frequency bins of a numeric or date parent

@@ -11,7 +11,8 @@ from sqlglot import exp
 
 from . import catalog
 from .compiler import compile_query
-from .spec import SpecError, type_family
+from .dtypes import type_family
+from .errors import SpecError
 from .sqltext import comment
 
 DIALECTS = ("spark",)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .spec import drawn_type, epoch, type_family
+from .dtypes import drawn_type, epoch, type_family
 
 MAX_SHIFT = 0.05   # KS or TV distance between the drawn mixture and the column's own distribution
 MAX_CLUSTER_SHIFT = 0.01   # ... for tables per hidden cluster, which add up to the column's own by construction

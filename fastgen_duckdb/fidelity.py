@@ -16,7 +16,7 @@ import numpy as np
 
 from . import catalog
 from .sources import SourceError, resolve
-from .spec import as_number, drawn_type, equals_sql, parsed_sql, type_family
+from .dtypes import as_number, drawn_type, equals_sql, parsed_sql, type_family
 from .sqltext import ident, string
 
 BINS = 10

@@ -12,7 +12,7 @@ import numpy as np
 
 from .fidelity import BINS, compare, relations
 from .sqltext import ident
-from .spec import as_number, type_family
+from .dtypes import as_number, type_family
 
 REAL, SYNTH = "#4c72b0", "#dd8452"
 W, H = 360, 150

@@ -12,7 +12,8 @@ import hashlib
 from . import ddl, dependence, keys, priors, profile, relations, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
-from .spec import SPEC_VERSION, SpecError, validate
+from .errors import SpecError
+from .spec import SPEC_VERSION, validate
 from .sqltext import ident
 
 

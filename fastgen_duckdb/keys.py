@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from .ddl import TableDef
-from .spec import type_family
+from .dtypes import type_family
 from .sqltext import ident
 
 KEY_WORDS = {"id", "sk", "key", "code", "no", "nr", "num", "number", "ref", "fk", "pk", "uuid", "guid"}

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from . import priors
 from .caller import progress
 from .semantic import TYPES as SEMANTIC_TYPES
-from .spec import KINDS, KINDS_BY_FAMILY, inside_type, type_bounds, type_family
+from .dtypes import inside_type, type_bounds, type_family
+from .spec import KINDS, KINDS_BY_FAMILY
 
 MAX_COLUMNS_PER_CALL = 40
 PROMPT_VERSION = 2

@@ -13,7 +13,8 @@ from statistics import NormalDist
 from sqlglot import exp, parse_one
 
 from .ddl import ColumnDef
-from .spec import SpecError, decimal_scale, inside_type, type_bounds, type_family
+from .dtypes import decimal_scale, inside_type, type_bounds, type_family
+from .errors import SpecError
 
 KNOTS = 65
 FIRST_NAMES = ["Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jack", "Keiko", "Liam",

@@ -16,10 +16,11 @@ import duckdb
 from . import children, rules
 from .joint import learn
 from .caller import progress
-from .compiler import slot_table
+from .draws import slot_table
 from .sources import Source, SourceError
-from .spec import (GRANULARITY, ORDERED_VALUES, SPEC_VERSION, decimal_scale, inside_type, iso, knot_values,
-                   monotone, require_supported, type_family)
+from .dtypes import (GRANULARITY, decimal_scale, inside_type, iso, knot_values, monotone, require_supported,
+                     type_family)
+from .spec import ORDERED_VALUES, SPEC_VERSION
 from .sqltext import ident, string
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails

@@ -11,10 +11,11 @@ import math
 
 from sqlglot import exp, parse_one
 
-from .compiler import key_capacity
+from .layout import key_capacity
 from .ddl import TableDef, constraints
 from .priors import check_range
-from .spec import SpecError, type_bounds, type_family
+from .dtypes import type_bounds, type_family
+from .errors import SpecError
 
 DEFAULT_ROWS = 1000          # rows of a table with no parents, when neither data nor a model says
 CHILDREN_PER_PARENT = 4      # rows per parent row for tables with foreign keys, likewise

@@ -8,7 +8,7 @@ import duckdb
 
 from .dependence import CODE_CHUNK, MAX_FD_VALUES, MIN_ROWS, condition, has_rule
 from .fallback import MAX_SHIFT
-from .spec import as_number, equals_sql, monotone, resolution, type_family
+from .dtypes import as_number, equals_sql, monotone, resolution, type_family
 from .sqltext import ident, number
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from .ddl import ColumnDef, TableDef
-from .spec import type_family
+from .dtypes import type_family
 from . import semantic
 
 PERSON = r"customer|client|user|member|employee|staff|person|people|patient|contact|author|student|teacher|" \

@@ -16,7 +16,8 @@ import duckdb
 
 from .compiler import compile_query
 from .fidelity import compare
-from .spec import SpecError, validate
+from .errors import SpecError
+from .spec import validate
 
 TRIAL_ROWS = 5000
 SEED = 7

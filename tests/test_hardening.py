@@ -9,7 +9,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import tvd_tolerance
-from fastgen_duckdb.spec import require_supported
+from fastgen_duckdb.dtypes import require_supported
 from fastgen_duckdb.sqltext import comment
 from test_llm import DDL, endpoint  # noqa: F401 (the scripted endpoint fixture)
 

@@ -11,7 +11,7 @@ import fastgen_duckdb as fg
 from fastgen_duckdb import ddl, semantic, semantic_rules
 from fastgen_duckdb.inference import _semantic
 from fastgen_duckdb.llm import ANSWER_SCHEMA, SYSTEM, Answers, Settings
-from fastgen_duckdb.spec import SpecError
+from fastgen_duckdb.errors import SpecError
 
 CUSTOMERS = """
 CREATE TABLE customers (id INTEGER PRIMARY KEY, first_name VARCHAR NOT NULL, last_name VARCHAR NOT NULL,

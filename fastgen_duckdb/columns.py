@@ -1,0 +1,426 @@
+"""What one column of a spec contributes to each layer of the sampler's SELECT (compiler.py): its uniforms, its
+helpers, its typed value and the bounds its rules and CHECKs put on it, for every kind and model a column has."""
+from __future__ import annotations
+
+from . import children
+from .draws import LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
+from .layout import Nest, fixed_values, key_room, key_value, parent_rows, row_value
+from .dtypes import GRANULARITY, epoch, inside_type, type_bounds, type_family
+from .spec import LADDER
+from .sqltext import ident, list_literal, literal, number, string
+
+STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
+               "time": "INTERVAL 1 SECOND"}
+
+
+class Column:
+    """What one column contributes to each layer of the SELECT."""
+
+    def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
+                 nest: Nest | None = None):
+        self.j, self.table, self.lookup = j, table, lookup
+        self.written = col                   # the column as the spec has it: its output type and format
+        # text that holds typed values is drawn in that type (`parsed`), then formatted back (bound)
+        self.col = {**col, "type": col["parsed"]} if col.get("parsed") else col
+        self.stream = streams(lookup(table)) + j     # this column's hash stream number
+        self.shared = shared                 # the copula's uniform for this column, if it is in one
+        self.alias = f"f{j}"                 # its name inside the macro; the source's name only at the end
+        self.by_name: dict[str, "Column"] = {}
+        self.family = type_family(self.col["type"])
+        self.nest = nest                     # where a row of a table with a composite key sits
+        self.uniforms: dict[str, str] = {}   # layer 1
+        self.helpers: dict[str, str] = {}    # layer 2
+        self.params: dict[str, str] = {}     # parameter-table columns
+        self.value = ""                      # layer 3, before the null wrapper and the cast
+        self.null_if = ""                    # with nulls per parent bin: when the row's value is NULL
+        self.fixed = bool(lookup(table).get("fixed"))
+        if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
+            values = fixed_values(lookup(table), j)
+            self.value = at(self._param("rows", list_literal(values, col["type"])), f"r % {len(values)} + 1")
+        elif col.get("after"):  # drawn as its gap after another column; bound() adds the two
+            self.v = self._u()
+            gap = self._interpolate(col["after"]["gaps"], "gap", self.v)
+            self.value = f"round({gap})" if self.family in ("integer", "date") else gap
+        else:
+            getattr(self, "_" + col["kind"])()
+        if self.cut > 0 and not self.fixed:
+            self.uniforms.setdefault(f"u{j}", uniform(self.stream))
+
+    # -- helpers shared by kinds --------------------------------------------------------------------
+    @property
+    def cut(self) -> float:
+        """The share of rows that take no drawn value: nulls, then special values (inf, NaN, 'infinity')."""
+        nulls = 0.0 if self.nulls_given else self.col["nulls"]
+        return nulls + sum((self.col.get("special") or {}).get("shares", []))
+
+    @property
+    def nulls_given(self) -> bool:
+        """NULL drawn per bin of the parent (`given.nulls`), from a uniform of its own, not the value's."""
+        return bool((self.col.get("given") or self.col.get("cluster") or {}).get("nulls")) and not self.fixed
+
+    def _u(self) -> str:
+        """The column's main uniform, rescaled past the null and special fractions so that they cost no extra
+        hash (a column in the copula draws those from its own hash and its values from the copula)."""
+        if self.shared:
+            return self.shared
+        u = f"u{self.j}"
+        self.uniforms[u] = uniform(self.stream)
+        p = self.cut
+        if p <= 0:
+            return u
+        self.helpers[f"v{self.j}"] = f"({u} - {number(p)}) / {number(1.0 - p)}"
+        return f"v{self.j}"
+
+    def _param(self, what: str, sql: str) -> str:
+        self.params[f"c{self.j}_{what}"] = sql
+        return f"p.c{self.j}_{what}"
+
+    def _interpolate(self, knots: list, what: str = "q", v: str | None = None, steps: bool = False) -> str:
+        """Inverse CDF through quantile knots: linear between knots, so bounds and shape are kept; with
+        `steps`, the knot itself (each knot an equal share of probability): a discrete column's exact values."""
+        v = v or self._u()
+        q = self._param(what, list_literal([float(x) for x in knots], "DOUBLE"))
+        if steps:
+            return at(q, f"least(floor({v} * {len(knots)})::INTEGER, {len(knots) - 1}) + 1")
+        d = self._param(what + "d", list_literal([float(b - a) for a, b in zip(knots, knots[1:])] + [0.0], "DOUBLE"))
+        x, k = f"x{self.j}{what}", f"k{self.j}{what}"
+        self.helpers[x] = f"{v} * {len(knots) - 1}"
+        self.helpers[k] = f"floor({v} * {len(knots) - 1})::INTEGER"
+        return f"({at(q, f'{k} + 1')} + ({x} - {k}) * {at(d, f'{k} + 1')})"
+
+    # -- kinds ---------------------------------------------------------------------------------------
+    def _constant(self):
+        self.value = literal(self.col.get("value"))
+
+    def _boolean(self):
+        self.v = self._u()
+        if "cluster" not in self.col:   # else: a share of true per cluster, in resolve()
+            self.value = f"({self.v} < {number(self.col['p_true'])})"
+
+    def _categorical(self):
+        v = self.v = self._u()
+        values, weights = self.col["values"], self.col["weights"]
+        if "given" in self.col or "cluster" in self.col:
+            return  # drawn per bin of its parent or per cluster: resolve() runs once every column is built
+        if len(values) <= LADDER or self.col.get("ordered"):  # a short CASE ladder on cumulative weights beats
+            # three list lookups, and is monotone in the uniform (ordered numbers: in the copula)
+            total, cumulative, arms, index = float(sum(weights)), 0.0, [], []
+            # typed arms for numbers: DuckDB cannot unify a UHUGEINT literal with small integers, nor 'nan' with 1.5
+            lit = ((lambda x: f"CAST({literal(x)} AS {self.col['type']})")
+                   if self.family in ("integer", "float", "decimal") else literal)
+            for i, (value, weight) in enumerate(zip(values[:-1], weights[:-1])):
+                cumulative += weight
+                arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {lit(value)}")
+                index.append(f"WHEN {v} < {number(cumulative / total)} THEN {i}")
+            self.value = f"CASE {' '.join(arms)} ELSE {lit(values[-1])} END" if arms else lit(values[-1])
+            self.index = f"CASE {' '.join(index)} ELSE {len(values) - 1} END" if index else "0"
+            return
+        vals = self._param("vals", list_literal(values, self.col["type"]))
+        pick = self._alias_pick(weights, v)
+        self.value, self.index = at(vals, pick), f"({pick} - 1)"
+
+    def _alias_pick(self, weights: list[float], v: str) -> str:
+        """A 1-based index drawn with probability ∝ weights from uniform v (Vose's alias method)."""
+        prob, alias = alias_table(weights)
+        pr = self._param("prob", list_literal(prob, "DOUBLE"))
+        al = self._param("alias", list_literal(alias, "INTEGER"))
+        x, k = f"x{self.j}", f"k{self.j}"
+        self.helpers[x] = f"{v} * {len(weights)}"
+        self.helpers[k] = f"floor({v} * {len(weights)})::INTEGER"
+        return f"CASE WHEN {x} - {k} < {at(pr, f'{k} + 1')} THEN {k} + 1 ELSE {at(al, f'{k} + 1')} END"
+
+    def resolve(self, columns: dict[str, "Column"]) -> None:
+        """A conditional column: an alias table (categorical), quantile knots (numeric) or a share of true
+        (boolean) per bin of its parent, the bin read off the parent's draw, or per hidden cluster (`cl`, a
+        layer of its own). A parent resolves before its children (_columns)."""
+        self.by_name = columns
+        given, table = self.col.get("given"), self.col.get("cluster")
+        if not (given or table) or self.fixed:
+            return
+        if table:
+            rows = table["quantiles" if self.col["kind"] in ("numeric", "datetime") else
+                         "p_true" if self.col["kind"] == "boolean" else "weights"]
+            bins, bin_of, nulls = len(rows), "cl", table.get("nulls")
+        else:
+            parent = columns[given["column"].lower()]
+            bins, nulls = int(given["bins"]), given.get("nulls")
+            if parent.col["kind"] == "categorical":
+                bin_of = f"greatest(0, coalesce({parent.index}, 0))"
+            else:  # equal-frequency bins of the parent are equal slices of its uniform
+                bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
+            rows = given["quantiles" if self.col["kind"] == "numeric" else "weights"]
+            if given.get("null") is not None and parent.col["nulls"] > 0:  # a NULL parent: one more bin, after the others
+                bin_of = f"CASE WHEN {parent.null_test} THEN {bins} ELSE {bin_of} END"
+                rows = rows + [given["null"]]
+        if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin (or the cluster)
+            shares = nulls[:len(rows)] + [self.col["nulls"]] * (len(rows) - len(nulls))
+            self.uniforms[f"w{self.j}"] = uniform(self.stream + NULL_DRAWS)
+            self.null_if = f"w{self.j} < {at(self._param('gn', list_literal(shares, 'DOUBLE')), f'{bin_of} + 1')}"
+        if self.col["kind"] == "boolean":
+            self.value = f"({self.v} < {at(self._param('pt', list_literal(rows, 'DOUBLE')), f'{bin_of} + 1')})"
+            return
+        # one flat list per parameter, row-major by bin: a nested list would copy a bin's row for every row
+        if self.col["kind"] in ("numeric", "datetime"):
+            knots, finish = rows, self._rounded
+            if self.col["kind"] == "datetime":
+                knots, finish = [[epoch(x, self.family) for x in row] for row in rows], self._as_datetime
+            width = len(knots[0])
+            q = self._param("q", list_literal([x for row in knots for x in row], "DOUBLE"))
+            if self.col.get("steps"):   # a discrete column: the knot itself (each an equal share of the bin)
+                step = f"least(floor({self.v} * {width})::INTEGER, {width - 1})"
+                self.value = finish(at(q, f"{bin_of} * {width} + {step} + 1"))
+                return
+            d = self._param("qd", list_literal([x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]],
+                                               "DOUBLE"))
+            x, k = f"x{self.j}q", f"k{self.j}q"
+            self.helpers[x] = f"{self.v} * {width - 1}"
+            self.helpers[k] = f"floor({self.v} * {width - 1})::INTEGER"
+            at_knot = f"{bin_of} * {width} + {k} + 1"
+            self.value = finish(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
+            return
+        if table and (len(self.col["values"]) <= LADDER or self.col.get("ordered")):
+            # a ladder per cluster: monotone in the uniform, so that the copula can correlate it within its cluster
+            n = len(self.col["values"])
+            cum = []
+            for w in rows:
+                total, running = float(sum(w)), 0.0
+                for x in w[:-1]:
+                    running += x
+                    cum.append(running / total)
+            cw = self._param("cw", list_literal(cum, "DOUBLE"))
+            index = " ".join(f"WHEN {self.v} < {at(cw, f'{bin_of} * {n - 1} + {i + 1}')} THEN {i}" for i in range(n - 1))
+            self.index = f"(CASE {index} ELSE {n - 1} END)"
+            self.value = at(self._param("vals", list_literal(self.col["values"], self.col["type"])), f"{self.index} + 1")
+            return
+        tables = [alias_table(w) for w in rows]
+        vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
+        pr = self._param("prob", list_literal([x for t in tables for x in t[0]], "DOUBLE"))
+        al = self._param("alias", list_literal([x for t in tables for x in t[1]], "INTEGER"))
+        n = len(self.col["values"])
+        x, k = f"x{self.j}", f"k{self.j}"
+        self.helpers[x] = f"{self.v} * {n}"
+        self.helpers[k] = f"floor({self.v} * {n})::INTEGER"
+        at_slot = f"{bin_of} * {n} + {k} + 1"
+        pick = f"CASE WHEN {x} - {k} < {at(pr, at_slot)} THEN {k} + 1 ELSE {at(al, at_slot)} END"
+        self.value, self.index = at(vals, pick), f"({pick} - 1)"   # a parent of a functional link reads the index
+
+    def _numeric(self):
+        self.v = self._u()
+        if "given" in self.col or "cluster" in self.col:
+            return  # knots per bin of its parent or per cluster: resolve() runs once every column is built
+        self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v, steps=bool(self.col.get("steps"))))
+
+    def _rounded(self, x: str) -> str:
+        """Rounded as the source rounds, and kept inside the type where the knots come near its limits (HUGEINT,
+        DECIMAL(38, 10) near their maxima: interpolating in DOUBLE can step past them by a rounding error)."""
+        digits = 0 if self.family == "integer" else self.col.get("round")
+        x = f"round({x}, {digits})" if digits is not None else x
+        bounds = type_bounds(self.col["type"])
+        given = self.col.get("given") or self.col.get("cluster") or {}
+        knots = self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row]
+        if bounds and knots and (max(knots) > bounds[1] / 2 or min(knots) < bounds[0] / 2):
+            lo, hi = inside_type(float(bounds[0]), self.col["type"]), inside_type(float(bounds[1]), self.col["type"])
+            x = f"least(greatest({x}, {number(lo)}), {number(hi)})"
+        return x
+
+    def _datetime(self):
+        self.v = self._u()
+        if "cluster" in self.col:
+            return  # knots per cluster: resolve() runs once every column is built
+        knots = [epoch(q, self.family) for q in self.col["quantiles"]]
+        self.value = self._as_datetime(self._interpolate(knots, v=self.v, steps=bool(self.col.get("steps"))))
+
+    def _as_datetime(self, x: str) -> str:
+        """A date or time from the number the sampler drew (days for DATE, microseconds otherwise), cut to the
+        column's granularity."""
+        step = GRANULARITY[self.col.get("granularity", "microsecond")]
+        if self.family == "date":
+            step = max(1, step // GRANULARITY["day"])
+        t = f"(floor({x} / {step}) * {step})::BIGINT"
+        if self.family == "date":
+            return f"(DATE '1970-01-01' + {t}::INTEGER)"
+        if self.family == "time":
+            return f"(TIME '00:00:00' + to_microseconds({t}))"
+        if self.col["type"] == "TIMESTAMP WITH TIME ZONE":
+            return f"to_timestamp({t} / 1000000.0)"
+        return f"make_timestamp({t})"
+
+    def _key(self):
+        col = self.col
+        self.value = key_value(col, self.stream, "r", self.nest.number("r") if self.nest else "")
+        last = key_room(col)
+        if last is not None:  # a small type runs out of keys: say so rather than overflow
+            why = (f"fastgen_sample: column {col['name']} ({col['type']}{', max ' + str(col['max']) if 'max' in col else ''})"
+                   f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or widen the "
+                   "column's type (or its max) in the spec")
+            self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
+
+    def _reference(self):
+        """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""
+        col, lookup = self.col, self.lookup
+        if col.get("nested") or col.get("within"):
+            index = self.nest.index(col, "r")
+        else:
+            if col.get("link") is not None:   # the columns of one composite foreign key share one draw
+                w = f"w{col['link']}"
+                self.uniforms[w] = uniform(self.stream - self.j + LINKS + col["link"])
+            else:
+                w = self._u()
+            if col["table"].lower() == self.table.lower():
+                # self-reference: row r in [2^k, 2^(k+1)) points below 2^k, so inserting the doubling chunks
+                # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
+                g = "pow(2, floor(log2(greatest(r, 1))))::BIGINT"
+                index = f"floor({w} * CASE WHEN {g} > r THEN {g} // 2 ELSE {g} END)::BIGINT"
+                self.value = (f"CASE WHEN r = 0 THEN NULL ELSE {row_value(lookup, col['table'], col['column'], index)} "
+                              "END")
+                return
+            parent = lookup(col["table"])
+            rows = parent_rows(parent)
+            if col.get("parents") and parent.get("fixed"):   # a lookup's own rows, each as often as in the data
+                referenced = self._param("prow", list_literal(col["parents"]["rows"], "INTEGER"))
+                index = f"({at(referenced, self._alias_pick(col['parents']['weights'], w))} % {rows})"
+            elif col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
+                x = self._interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
+                rank = f"least(floor({x} * {rows}), {rows} - 1)::HUGEINT"
+                index = f"(({rank} * {children.PRIME} + {int(parent.get('salt') or 0)}) % {rows})::BIGINT"
+            else:
+                index = f"floor({w} * {rows})::BIGINT"
+        self.value = row_value(lookup, col["table"], col["column"], index)
+
+    def _text(self):
+        if self.col["method"] == "pattern":
+            self._pattern()
+        else:
+            self._words()
+        frequent = self.col.get("frequent")
+        if frequent:  # labels seen often enough are drawn as they are; the rest are synthesized as above
+            values = frequent["values"]
+            vals = self._param("vals", list_literal(values, "VARCHAR"))
+            pick = self._alias_pick([float(w) for w in frequent["weights"]] + [float(frequent.get("rare", 0))],
+                                    self._u())
+            self.value = f"CASE WHEN {pick} > {len(values)} THEN {self.value} ELSE {at(vals, pick)} END"
+
+    def _pattern(self):
+        parts, literal_run, slot = [], "", 0
+        for chars in self.col["positions"]:
+            if len(set(chars)) == 1:
+                literal_run += chars[0]
+                continue
+            if literal_run:
+                parts.append(string(literal_run))
+                literal_run = ""
+            h = f"h{self.j}_{slot // 10 + 1}"
+            self.uniforms[h] = bits(self.stream, slot // 10 + 1)
+            pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
+            parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
+            slot += 1
+        if literal_run:
+            parts.append(string(literal_run))
+        self.value = " || ".join(parts)
+
+    def _words(self):
+        """One piece from each pool, concatenated: few lookups, and millions of combinations.
+
+        Pools are aligned (piece i of every pool comes from text i). Where first pieces repeat (a quarter of
+        them or more: car makes before models), a second piece whose own text began with the first piece drawn is swapped
+        for the next text's, so that the two are rarely joined as in a source text: values rarely copy one."""
+        pools, picks = self.col["pieces"], []
+        for i, pool in enumerate(pools):
+            h = f"h{self.j}_{i // 5 + 1}"
+            self.uniforms[h] = bits(self.stream, i // 5 + 1)
+            slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
+            index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
+            if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool) * 3:
+                first, drawn = picks[0]
+                index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
+                         f"ELSE {index} END")
+            picks.append((slots, index))
+        self.value = " || ".join(at(slots, index) for slots, index in picks)
+
+    # -- semantic pools (semantic.py) -------------------------------------------------------------------
+    def _pool(self):
+        """A member of a spec-level pool (one entity: a person's names and e-mail, an address): one uniform
+        per pool and row picks a pool row, under the same alias for every member so they share it, and the
+        column takes its own field of that row."""
+        spec = self.lookup(self.table)
+        names = sorted(spec["pools"])
+        rows = spec["pools"][self.col["pool"]]["rows"]
+        u = f"pu{names.index(self.col['pool'])}"
+        self.uniforms[u] = uniform(streams(spec) + POOLS + names.index(self.col["pool"]))
+        values = self._param("pool", list_literal([row[int(self.col["field"])] for row in rows], self.col["type"]))
+        self.value = at(values, f"(floor({u} * {len(rows)})::INTEGER + 1)")
+
+    # -- the typed, named output -------------------------------------------------------------------
+    def bound(self) -> str:
+        """The final value under the source's column name, formatted back into text where it was `parsed`."""
+        value = self._bound()
+        if self.written.get("parsed"):
+            value = (f"strftime({value}, {string(self.written['format'])})" if self.written.get("format")
+                     else f"CAST({value} AS {self.written['type']})")
+        if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
+            n = int(self.written["max_length"])
+            if self.col["kind"] == "text":   # free text is cut after its last whole word that fits, if any
+                value = (f"CASE WHEN length({value}) > {n} THEN coalesce(nullif(regexp_extract(left({value}, {n + 1}), "
+                         f"'^(.*\\S)\\s', 1), ''), left({value}, {n})) ELSE {value} END")
+            else:
+                value = f"left({value}, {n})"
+        return f"{value} AS {ident(self.col['name'])}"
+
+    def _bound(self) -> str:
+        """The final value, in the type it is drawn in. Rules on other columns' values apply here, after
+        every column is drawn: `after` another column plus the drawn gap, `equals` a product or sum of two
+        columns, `at_least` / `at_most` another column (strict with `strict`). Columns are read under internal
+        aliases (f0, f1…), so a column named like a macro parameter (n, seed, start, scale) is never captured."""
+        me = self.alias
+        after = self.col.get("after")
+        if self.fixed:
+            return me
+        if after:
+            gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
+                   "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
+            return f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']})"
+        equals = self.col.get("equals")
+        if equals:
+            (op, (a, b)), = equals.items()
+            wide = {"integer": "::BIGINT", "float": "::DOUBLE"}.get(self.family, "")  # no overflow in small types
+            value = f"{self.other(a)}{wide} {'*' if op == 'product' else '+'} {self.other(b)}{wide}"
+            return f"CAST({value} AS {self.col['type']})"
+        for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
+            other = self.col.get(field)
+            if other:
+                other, bump = self.other(other), ""
+                if self.col.get("strict"):
+                    bump = f" {sign} {STRICT_STEP.get(self.family, 'INTERVAL 1 SECOND')}"
+                    op += "="
+                value = f"CASE WHEN {me} {op} {other} THEN {other}{bump} ELSE {me} END"
+                return f"CAST({value} AS {self.col['type']})"
+        return me
+
+    @property
+    def null_test(self) -> str:
+        """When this column's draw is NULL (or special), for a child that has a table for a NULL parent."""
+        return self.null_if if self.nulls_given else f"u{self.j} < {number(self.col['nulls'])}"
+
+    def other(self, name: str) -> str:
+        """The internal alias of another column of the table."""
+        return self.by_name[name.lower()].alias
+
+    def output(self) -> str:
+        if self.fixed:
+            return f"CAST({self.value} AS {self.col['type']}) AS {self.alias}"
+        value, arms, edge = self.value, [], self.col["nulls"]
+        if self.nulls_given:
+            arms.append(f"WHEN {self.null_if} THEN NULL")
+            edge = 0.0
+        elif edge > 0:
+            arms.append(f"WHEN u{self.j} < {number(edge)} THEN NULL")
+        special = self.col.get("special") or {}
+        for x, share in zip(special.get("values", []), special.get("shares", [])):
+            edge += share
+            arms.append(f"WHEN u{self.j} < {number(edge)} THEN CAST({string(x)} AS {self.col['type']})")
+        if arms:
+            value = f"CASE {' '.join(arms)} ELSE {value} END"
+        if self.col.get("after"):  # still a gap: bound() types it
+            return f"{value} AS {self.alias}"
+        return f"CAST({value} AS {self.col['type']}) AS {self.alias}"
+

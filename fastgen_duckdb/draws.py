@@ -1,0 +1,128 @@
+"""Random numbers in SQL. Row r of a run with seed s depends only on (r, s): every random number is a hash of
+(r, s, stream), so a run is identical on any thread count and any slice of rows equals the same slice of one big
+run. Here: the stream numbers, uniforms and bits from hashes, the alias and slot tables that turn one uniform into
+a weighted choice, the copula's correlated uniforms and the hidden cluster's ladder."""
+from __future__ import annotations
+
+from .sqltext import number
+
+BLOCK = 1 << 20          # rows in fastgen.counter
+SLOTS = 4096             # pool slots for text: 12 bits of a hash pick one
+LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one uniform per link)
+COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
+POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one uniform per pool: semantic.py)
+NULL_DRAWS = 3_500_000   # hash stream numbers of NULL draws per parent bin (one uniform per such column)
+CLUSTER = 3_900_000      # hash stream number of a row's hidden cluster (clusters.py)
+SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
+UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
+
+
+def at(items: str, index: str) -> str:
+    """The 1-based list element, spelled list_extract so that dialect.py can rename it for other engines."""
+    return f"list_extract({items}, {index})"
+
+
+def streams(spec: dict) -> int:
+    """The first hash stream number of a generator: its salt above the 22 bits of stream numbers within one
+    (columns, links, the copula's normals), so that no two generators share draws (customer 17 and supplier
+    17 would otherwise get the same name, phone and balance)."""
+    return int(spec.get("salt") or 0) << 22
+
+
+def uniform(j: int) -> str:
+    """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits."""
+    return f"((hash(r, seed, {j}, 0) >> 11)::DOUBLE * {UNIT})"
+
+
+def bits(j: int, k: int) -> str:
+    """64 random bits of row r for column j, part k, to cut into small fields. DuckDB's hash only XORs its last
+    argument in and mixes its low bits poorly, so k goes before a final 0 and the result is hashed again."""
+    return f"hash(hash(r, seed, {j}, {k}, 0))"
+
+
+def alias_table(weights: list[float]) -> tuple[list[float], list[int]]:
+    """Vose's alias method: draw category i with probability weights[i] from one uniform, in O(1)."""
+    k = len(weights)
+    total = float(sum(weights))
+    scaled = [w * k / total for w in weights]
+    prob, alias = [1.0] * k, list(range(1, k + 1))
+    small = [i for i, s in enumerate(scaled) if s < 1.0]
+    large = [i for i, s in enumerate(scaled) if s >= 1.0]
+    while small and large:
+        s, big = small.pop(), large.pop()
+        prob[s], alias[s] = scaled[s], big + 1
+        scaled[big] -= 1.0 - scaled[s]
+        (small if scaled[big] < 1.0 else large).append(big)
+    return prob, alias
+
+
+def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:
+    """`size` slots shared out by weight (largest remainder, at least one slot each while they last)."""
+    total = float(sum(weights))
+    order = sorted(range(len(weights)), key=lambda i: -weights[i])[:size]
+    quota = {i: weights[i] * size / total for i in order}
+    count = {i: max(1, int(quota[i])) for i in order}
+    spare = size - sum(count.values())
+    for i in sorted(order, key=lambda i: quota[i] - int(quota[i]), reverse=True):
+        if spare <= 0:
+            break
+        count[i] += 1
+        spare -= 1
+    while spare < 0:  # more phrases than slots got their minimum: take back from the largest
+        i = max(count, key=count.get)
+        count[i] -= 1
+        spare += 1
+    slots = [i for i in order for _ in range(count[i])]
+    return (slots * (size // len(slots) + 1))[:size]
+
+
+
+def cluster_ladder(weights: list[float]) -> str:
+    """A row's hidden cluster (0-based) from its uniform `ucl`: a CASE ladder on the cumulative weights."""
+    total, cumulative, arms = float(sum(weights)), 0.0, []
+    for i, w in enumerate(weights[:-1]):
+        cumulative += w
+        arms.append(f"WHEN ucl < {number(cumulative / total)} THEN {i}")
+    return f"CASE {' '.join(arms)} ELSE {len(weights) - 1} END"
+
+
+
+class Copula:
+    """Correlated uniforms for the copula's columns: independent normals from Box-Muller pairs, correlated by
+    the Cholesky factor of the spec's correlation, and turned back into uniforms by the normal CDF
+    (Abramowitz & Stegun 26.2.17, error < 1e-7). Each column then reads its value off its uniform as usual.
+    Each step is its own SELECT layer: DuckDB substitutes an alias used in the same SELECT by its expression,
+    which would repeat every normal in every correlated sum."""
+
+    def __init__(self, spec: dict):
+        import numpy as np
+        self.uniforms: dict[str, str] = {}
+        self.layers: list[dict[str, str]] = []
+        self.of: dict[str, str] = {}         # column name (lower case) -> its uniform
+        copula = spec.get("copula")
+        if not copula:
+            return
+        names, base = copula["columns"], streams(spec)
+        factor = np.linalg.cholesky(np.array(copula["correlation"], dtype=float))
+        polar, normals = {}, {}
+        for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
+            a, b = f"cg{i}a", f"cg{i}b"
+            self.uniforms[a], self.uniforms[b] = uniform(base + COPULA + i), uniform(base + COPULA + i + 1)
+            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586e0 * {b}"
+            normals[f"ce{i}"] = f"cg{i}r * cos(cg{i}t)"
+            if i + 1 < len(names):
+                normals[f"ce{i + 1}"] = f"cg{i}r * sin(cg{i}t)"
+        scores = {f"cz{m}": " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
+                  for m in range(len(names))}
+        steps = {f"ct{m}": f"1 / (1 + 0.2316419e0 * abs(cz{m}))" for m in range(len(names))}
+        uniforms = {}
+        for m, name in enumerate(names):
+            z, t = f"cz{m}", f"ct{m}"
+            # constants in exponent form: DuckDB reads them as DOUBLE, exactly; 0.2316419 would be a DECIMAL,
+            # which DuckDB 1.5 turns into a DOUBLE one bit off now and then and 2.0 does not (sqltext.number)
+            tail = (f"0.3989422804014327e0 * exp(-{z} * {z} / 2) * {t} * (0.319381530e0 + {t} * (-0.356563782e0 + "
+                    f"{t} * (1.781477937e0 + {t} * (-1.821255978e0 + {t} * 1.330274429e0))))")
+            uniforms[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
+            self.of[name.lower()] = f"cu{m}"
+        self.layers = [polar, normals, scores, steps, uniforms]
+

@@ -1,0 +1,156 @@
+"""Where each row sits: the key a row index numbers, how many rows a table has at a scale, the parent row of a
+nested (composite-key) row, and the value of another table's key column at a row index, inlined into the SQL of
+the tables that reference it."""
+from __future__ import annotations
+
+import math
+
+from . import children
+from .draws import SHUFFLE_MULTIPLIER, at, streams
+from .dtypes import type_bounds, type_family
+from .errors import SpecError
+from .sqltext import list_literal, string
+
+
+def key_value(col: dict, j: int, row: str, number: str = "") -> str:
+    """Key column `col` (number j of its generator) at row index `row`: unique for every row (with the parent,
+    for a key numbered `within` a parent: `number` is the row's number within its parent)."""
+    family = type_family(col["type"])
+    if family == "uuid":
+        # high half random, low half a bijection of the row: unique by construction at any n
+        low = (f"(({row}::UHUGEINT + hash(seed, {j})::UHUGEINT) * 11400714819323198485::UHUGEINT"
+               f" % 18446744073709551616::UHUGEINT)::UBIGINT")
+        return f"(lpad(hex(hash({row}, seed, {j}, 0)), 16, '0') || lpad(hex({low}), 16, '0'))"
+    index = number if col.get("within") else row
+    if col.get("shuffle"):  # a bijection within each block of `shuffle` rows: random-looking, still unique
+        m = int(col["shuffle"])
+        index = f"(({index} // {m}) * {m} + (({index} % {m}) * {SHUFFLE_MULTIPLIER % m | 1} + {m // 3}) % {m})"
+    seq = f"({int(col['start'])} + {index} * {int(col['step'])})"
+    if family == "integer":
+        return seq
+    fmt = col["format"]
+    width = int(fmt.get("width", 0))
+    digits = f"{seq}::VARCHAR"
+    if width > 1:  # lpad alone would cut longer numbers, and cut keys collide
+        digits = f"CASE WHEN {seq} < {10 ** width} THEN lpad({digits}, {width}, '0') ELSE {digits} END"
+    return " || ".join(x for x in (string(fmt["prefix"]) if fmt.get("prefix") else "", digits,
+                                   string(fmt["suffix"]) if fmt.get("suffix") else "") if x)
+
+
+def key_room(col: dict) -> int | None:
+    """The last row index an integer key can number before it passes its type's maximum or its own `max` (a
+    CHECK's upper bound): a TINYINT key from 1 has 0..126; None when there is no such limit in reach."""
+    bounds = type_bounds(col["type"])
+    if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
+        return None
+    top = min(bounds[1], int(col.get("max", bounds[1])))
+    last = (top - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
+    return max(last, 0) if last < 2 ** 62 else None
+
+
+def key_capacity(spec: dict) -> list[int]:
+    """How many rows each integer key can number within its type and its `max` (a TINYINT key from 1 has 127)."""
+    return [room + 1 for room in map(key_room, spec["columns"]) if room is not None]
+
+
+def parent_rows(spec: dict) -> str:
+    """A parent's row count in a run at `scale` (the macro parameter): sizes scale together, but a fixed
+    (dimension) table has its own rows at every scale."""
+    if spec.get("fixed"):
+        return str(len(spec["fixed"]["rows"]))
+    return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
+
+
+def fixed_values(spec: dict, j: int) -> list:
+    """Column j of a fixed table's rows."""
+    return [row[j] for row in spec["fixed"]["rows"]]
+
+
+class Nest:
+    """Where row r of a table with a composite primary key sits: its parent row, and its number within that
+    parent. With the data's children per parent (`per_parent` on the nesting reference) and no second parent
+    in the key, a layout gives every parent its own count (children.py); otherwise every parent has `nested`
+    rows, cut at the run's scale to the rows of any other parent the key rotates through (at scale < 1 they
+    shrink, and a larger nest would repeat a key)."""
+
+    def __init__(self, spec: dict, lookup, param=None):
+        cols = spec["columns"]
+        self.lead = next((c for c in cols if c.get("nested")), None)
+        self.rotating = [c for c in cols if c["kind"] == "reference" and c.get("within")]
+        self.lookup, self.salt = lookup, int(spec.get("salt") or 0)
+        self.layout = None
+        if self.lead and self.lead.get("per_parent") and not self.rotating:
+            self.layout = children.layout(self.lead["per_parent"], self.salt)
+            block, parents, numbers = self.layout
+            # the layout's lists: a parameter of the table's own macro, inlined where another table needs them
+            self.parents = param("nest_parent", list_literal(parents, "INTEGER")) if param else list_literal(parents, "INTEGER")
+            self.numbers = param("nest_number", list_literal(numbers, "INTEGER")) if param else list_literal(numbers, "INTEGER")
+        counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
+        others = [parent_rows(lookup(c["table"])) for c in self.rotating]
+        self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
+
+    def parent(self, row: str) -> str:
+        if self.layout:
+            block, parents, _ = self.layout
+            slot = f"{at(self.parents, f'{row} % {len(parents)} + 1')}"
+            where = f"({row} // {len(parents)} * {block} + {slot})"
+            rows = parent_rows(self.lookup(self.lead["table"]))
+            return f"({where} % {rows})"   # past the table's own rows (a larger n than the plan's), parents repeat
+        return f"({row} // {self.size})"
+
+    def number(self, row: str) -> str:
+        if self.layout:
+            block, parents, _ = self.layout
+            wraps = f"(({row} // {len(parents)} * {block} + {at(self.parents, f'{row} % {len(parents)} + 1')}) // " \
+                    f"{parent_rows(self.lookup(self.lead['table']))})"
+            # past the plan's rows a parent comes round again: its numbers continue above the layout's largest
+            return f"({at(self.numbers, f'{row} % {len(parents)} + 1')} + {wraps} * {max(self.layout[2]) + 1})"
+        return f"({row} % {self.size})"
+
+    def index(self, col: dict, row: str) -> str:
+        """The parent row of a nested reference column (the nesting one, or one rotating within the nest)."""
+        if col.get("nested"):
+            return self.parent(row)
+        return f"(({self.number(row)} + {self.parent(row)}) % {parent_rows(self.lookup(col['table']))})"
+
+    def rows(self, spec: dict, scale: float) -> int:
+        """The table's rows in a run at `scale`, as the SQL above lays them out."""
+        parents = table_rows(self.lookup(self.lead["table"]), self.lookup, scale, at_least=1)
+        if self.layout:
+            return children.layout_rows(self.lead["per_parent"], self.salt, parents)
+        return parents * min([int(self.lead["nested"])] + [table_rows(self.lookup(c["table"]), self.lookup, scale, 1)
+                                                            for c in self.rotating])
+
+
+def table_rows(spec: dict, lookup, scale: float, at_least: int = 0) -> int:
+    """A table's row count in a run at `scale` (as parent_rows and Nest say in SQL): ⌈rows × scale⌉, a fixed
+    table's own rows, or for a nested table what its nest gives its parents' rows."""
+    if spec.get("fixed"):
+        return len(spec["fixed"]["rows"])
+    if any(c.get("nested") for c in spec["columns"]):
+        return Nest(spec, lookup).rows(spec, scale)
+    return max(at_least, math.ceil(int(spec.get("source_rows") or 0) * scale))
+
+
+def row_value(lookup, table: str, column: str, row: str) -> str:
+    """The value of `table`.`column` at row index `row` (SQL), for columns that are functions of the row."""
+    spec = lookup(table)
+    found = [(j, c) for j, c in enumerate(spec["columns"]) if c["name"].lower() == column.lower()]
+    if not found:
+        raise SpecError(f"generator {table!r} has no column {column!r} to reference")
+    j, col = found[0]
+    if spec.get("fixed"):   # a dimension table's own rows, inlined: they are few
+        values = fixed_values(spec, j)
+        return at(list_literal(values, col["type"]), f"({row}) % {len(values)} + 1")
+    if col["kind"] == "key":
+        value = key_value(col, streams(spec) + j, row, Nest(spec, lookup).number(row) if col.get("within") else "")
+        last = key_room(col)
+        if last is None:
+            return value
+        why = (f"fastgen_sample: {table}.{column} ({col['type']}) has keys for rows 0..{last} only, and a scale this "
+               "large draws parent rows past them; lower scale, or widen the key's type in both specs")
+        return f"CASE WHEN ({row}) > {last} THEN error({string(why)}) ELSE {value} END"
+    if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
+        return row_value(lookup, col["table"], col["column"], Nest(spec, lookup).index(col, row))
+    raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
+
