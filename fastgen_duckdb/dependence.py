@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from .association import correlation_ratio, cramers_v, mutual_information, normal_quantile
 from .dtypes import as_number, knot_values, monotone, type_family
 from .spec import copula_member
 from .sqltext import ident, string
@@ -43,34 +44,6 @@ NULL_SPREAD_SIGMAS = 4     # ... and kept only if one bin's differs from its own
 NULL_MAX_SHARE = 0.999999  # the sampler's shares are below 1
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
 DETERMINED = 0.9           # beside hidden clusters, a pair's table is kept where the parent explains this much
-
-
-def _margins(table: dict[tuple, int]) -> tuple[dict, dict, int]:
-    rows, cols = {}, {}
-    for (a, b), n in table.items():
-        rows[a] = rows.get(a, 0) + n
-        cols[b] = cols.get(b, 0) + n
-    return rows, cols, sum(rows.values())
-
-
-def cramers_v(table: dict[tuple, int]) -> float:
-    """Bias-corrected Cramér's V (Bergsma 2013): comparable between tables of different shapes and sizes, and
-    near 0 for independent columns however many cells they have (the plain V grows with the cell count)."""
-    rows, cols, total = _margins(table)
-    if total <= 1 or min(len(rows), len(cols)) < 2:
-        return 0.0
-    chi2 = sum((table.get((a, b), 0) - rows[a] * cols[b] / total) ** 2 / (rows[a] * cols[b] / total)
-               for a in rows for b in cols)
-    r, k = len(rows), len(cols)
-    phi2 = max(0.0, chi2 / total - (r - 1) * (k - 1) / (total - 1))
-    shape = min(r - (r - 1) ** 2 / (total - 1), k - (k - 1) ** 2 / (total - 1)) - 1
-    return math.sqrt(phi2 / shape) if shape > 0 else 0.0
-
-
-def mutual_information(table: dict[tuple, int]) -> float:
-    """In nats: how much one column tells about the other (breaks ties of V: a date bin says more than a quarter)."""
-    rows, cols, total = _margins(table)
-    return sum(n / total * math.log(n * total / (rows[a] * cols[b])) for (a, b), n in table.items() if n > 0)
 
 
 def link(con, sample: str, cols: list[dict], report: dict | None = None, only_functional: bool = False) -> list[dict]:
@@ -131,7 +104,13 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     measured = []
     for i, j in pairs:
         table = codes.table(i, j)
-        measured.append((cramers_v_matrix(table), mutual_information_matrix(table), float(table.sum())))
+        v = cramers_v(table)
+        for axis, number, category in ((0, i, j), (1, j, i)):   # a number by a category of many values that
+            if free[number]["kind"] == "numeric" and free[category]["kind"] == "categorical" \
+                    and len(free[category]["values"]) > MAX_VALUES \
+                    and can_parent(free[category], False, free[number], float(table.sum())):   # can be its parent
+                v = max(v, correlation_ratio(table, axis))
+        measured.append((v, mutual_information(table), float(table.sum())))
     strong = [k for k, (i, j) in enumerate(pairs) if _strong(codes.table(i, j) if measured[k][0] >= MIN_V_FLOOR
                                                              else None, measured[k][0], info["pairs"])]
     info["relations"] = len(strong)
@@ -203,39 +182,7 @@ def _strong(table, v: float, tested: int) -> bool:
     chi2 = float(((table - expected) ** 2 / expected).sum())
     df = (r - 1) * (k - 1)
     z = ((chi2 / df) ** (1 / 3) - (1 - 2 / (9 * df))) / math.sqrt(2 / (9 * df))
-    return z > _normal_quantile(1 - ALPHA / tested)
-
-
-def _normal_quantile(p: float) -> float:
-    import statistics
-    return statistics.NormalDist().inv_cdf(min(max(p, 1e-300), 1 - 1e-16))
-
-
-def cramers_v_matrix(table) -> float:
-    """cramers_v of a count matrix (rows: one column's codes, columns: the other's)."""
-    import numpy as np
-    table = np.asarray(table, dtype=float)
-    table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
-    total = table.sum()
-    r, k = table.shape
-    if total <= 1 or min(r, k) < 2:
-        return 0.0
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
-    chi2 = float(((table - expected) ** 2 / expected).sum())
-    phi2 = max(0.0, chi2 / total - (r - 1) * (k - 1) / (total - 1))
-    shape = min(r - (r - 1) ** 2 / (total - 1), k - (k - 1) ** 2 / (total - 1)) - 1
-    return math.sqrt(phi2 / shape) if shape > 0 else 0.0
-
-
-def mutual_information_matrix(table) -> float:
-    import numpy as np
-    table = np.asarray(table, dtype=float)
-    total = table.sum()
-    if total <= 0:
-        return 0.0
-    expected = np.outer(table.sum(axis=1), table.sum(axis=0)) / total
-    nz = table > 0
-    return float((table[nz] / total * np.log(table[nz] / expected[nz])).sum())
+    return z > normal_quantile(1 - ALPHA / tested)
 
 
 class Codes:
@@ -389,17 +336,19 @@ def _screen(codes: "Codes"):
 
 
 def _functional(codes: "Codes", cols: list[dict], can_child) -> set[tuple[int, int]]:
-    """Pairs (parent, child) of categories where the parent (of more than MAX_VALUES values, so no ordinary
-    parent) determines the child on every sampled row: a code and its label, a zip and its city. Each such
-    parent is sorted once and every child is checked against it at once."""
+    """Pairs (parent, child) where a category (of more than MAX_VALUES values, so no ordinary parent) determines
+    the child on every sampled row: a code and its label, a zip and its city, a school and its mean intake (a
+    number: its bin, then its knots per value, all one value where it is exact). Each such parent is sorted once
+    and every child is checked against it at once."""
     import numpy as np
     found = set()
-    children = [j for j, c in enumerate(cols) if c["kind"] == "categorical" and can_child(c)]
+    children = [j for j, c in enumerate(cols) if c["kind"] in ("categorical", "numeric") and can_child(c)]
     for p, c in enumerate(cols):
         if c["kind"] != "categorical" or not MAX_VALUES < len(c["values"]) <= MAX_FD_VALUES \
                 or len(c["values"]) * 2 > codes.n:
             continue
-        ok = [j for j in children if j != p and len(c["values"]) * len(cols[j]["values"]) <= MAX_FD_CELLS]
+        ok = [j for j in children if j != p and len(c["values"]) * len(cols[j].get("values") or range(NUMERIC_KNOTS))
+              <= MAX_FD_CELLS]
         if not ok:
             continue
         x = codes.codes[:, p]
@@ -433,10 +382,13 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
         for k in range(bins):
             here = x[present & (pc == k)]
             rows.append(monotone(knot_values(here, NUMERIC_KNOTS, steps)) if len(here) else marginal)
-        given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3), "quantiles": rows}
         here = x[present & null_rows]
-        if len(here) >= MIN_ROWS:
-            given["null"] = monotone(knot_values(here, NUMERIC_KNOTS, steps))
+        null = monotone(knot_values(here, NUMERIC_KNOTS, steps)) if len(here) >= MIN_ROWS else None
+        if all(r[0] == r[-1] for r in rows + ([null] if null else [])):   # one value per bin (a group's own): two knots
+            rows, null = [r[:1] * 2 for r in rows], null and null[:1] * 2
+        given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3), "quantiles": rows}
+        if null:
+            given["null"] = null
         a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
         return
     cc = codes.codes[:, child]

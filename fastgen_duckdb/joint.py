@@ -4,7 +4,9 @@ In this order: exact rules (rules.py); then either the pair model (a conditional
 dependence.py) or hidden clusters (clusters.py) with a pair's table only where a category all but determines
 another; a table per part that would shift its column's own distribution is dropped (fallback.py); a Gaussian
 copula over what is left (copula.py). Where clusters apply, the pair model is learned too and a trial draw of
-each decides (trial.py): clusters only where they draw rows closer to the sample, by trial.MARGIN.
+each decides (trial.py): clusters only where they draw rows closer to the sample, by trial.MARGIN. Where group
+ids stored as numbers could be drawn as their values (groups.py), the table is learned both ways and a trial draw
+decides again, the group ids kept only where they copy no more rows than the sample's own duplicates.
 """
 from __future__ import annotations
 
@@ -14,9 +16,34 @@ from . import clusters, copula, dependence, fallback, rules, trial
 from .caller import progress
 
 
-def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict) -> tuple[list[dict], dict | None, dict | None]:
+def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict,
+          regrouped: list[dict] | None = None) -> tuple[list[dict], dict | None, dict | None]:
     """(columns, the spec's `clusters`, its `copula`); `spec` holds the other fields of the spec (its name, for
-    progress lines; all of them for the trial draws) and `screening` receives what was measured and chosen."""
+    progress lines; all of them for the trial draws) and `screening` receives what was measured and chosen.
+    `regrouped`: the columns with group ids drawn as their values (groups.regroup), tried against `cols`."""
+    if regrouped is None:
+        return _learn(con, sample, cols, rows, spec, screening)
+    regrouped = _copy.deepcopy(regrouped)   # learning writes into the columns: the two share the unchanged ones
+    plain = _learn(con, sample, cols, rows, spec, screening)
+    found: dict = {}
+    grouped = _learn(con, sample, regrouped, rows, spec, found)
+    progress(f"{spec['name']}: trial draws for group ids")
+    # scored alike, on the group ids as categories: what they determine is what is tried
+    a, b = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)}, grouped[0]) for c, h, j in (plain, grouped))
+    said = (f"trial draws score {_score(b and b['overall'])} with group ids as values, "
+            f"{_score(a and a['overall'])} without")
+    if b is not None and (a is None or b["overall"] >= a["overall"] + trial.MARGIN):
+        held = max(b["duplicates"], a["copies"] if a else 0.0)
+        if b["copies"] <= held:
+            screening.clear()
+            screening.update(found, groups_chosen=said)
+            return grouped
+        said += f", but {b['copies']:.2%} of their rows equal sampled ones, where {held:.2%} would"
+    screening.update(groups_refused=said)
+    return plain
+
+
+def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict):
     name = spec["name"]
     cols = rules.exact_relations(con, sample, cols)
     if clusters.applies(rows, cols):

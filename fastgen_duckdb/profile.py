@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, rules
+from . import children, groups, rules
 from .joint import learn
 from .caller import progress
 from .draws import slot_table
@@ -67,9 +67,10 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             con.execute(f"UPDATE {sample} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))
         progress(f"{name}: rules and pairs")
         checked = rules.check_proposals(con, sample, cols, proposed)
+        regrouped = groups.regroup(con, sample, profilers, cols)
         screening = {}   # what the joint model measured and chose: kept in the spec
         head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
-        cols, hidden, joint = learn(con, sample, cols, min(total, int(rows)), head, screening)
+        cols, hidden, joint = learn(con, sample, cols, min(total, int(rows)), head, screening, regrouped)
     finally:
         con.execute(f"DROP TABLE IF EXISTS temp.{sample}")
     written = dict(columns)

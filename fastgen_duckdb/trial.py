@@ -5,7 +5,8 @@ structure (series that move together, a measurement and its square) can come out
 and the copula alone. Both are learned on the sample; each draws TRIAL_ROWS rows through the real sampler (the
 compiled SELECT, in a temporary macro) and is scored against TRIAL_ROWS sampled rows with fidelity.compare, the
 scores the fidelity report gives. The simpler model (fewer parameters, a faster sampler) wins unless the richer
-scores MARGIN higher: the spec records the choice.
+scores MARGIN higher: the spec records the choice. A trial also counts the drawn rows equal to a sampled row
+(copies), to hold against the sample's own duplicates: the share of rows a new real row would repeat.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from .compiler import compile_query
 from .fidelity import compare
 from .errors import SpecError
 from .spec import validate
+from .sqltext import ident
 
 TRIAL_ROWS = 5000
 SEED = 7
@@ -27,13 +29,30 @@ MARGIN = 0.002   # the richer model must score this much higher: below it, trial
 def score(con, sample: str, spec: dict) -> float | None:
     """The overall fidelity of TRIAL_ROWS rows drawn by `spec` (columns in the sample's types) against the sample;
     None where the model cannot be drawn (it then loses: the error is not the user's to see)."""
+    got = measure(con, sample, spec)
+    return got and got["overall"]
+
+
+def measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) -> dict | None:
+    """score()'s draw: {"overall": its score, "copies": the share of its rows equal to a sampled row,
+    "duplicates": the share of sampled rows equal to another one, how often a new real row would repeat one of
+    the sample's: the rate copies are held to}, or None. Rows are compared on every column but keys and
+    references (they make every row new), NULL equal to NULL. `scored_as`: columns whose kinds pick the metrics,
+    for two models that draw a column as different kinds to be scored alike (default: the spec's)."""
     try:
-        return _score(con, sample, spec)
+        return _measure(con, sample, spec, scored_as)
     except (SpecError, duckdb.Error):
         return None
 
 
-def _score(con, sample: str, spec: dict) -> float | None:
+def _row(con, sample: str, cols: list[dict]) -> str:
+    """One 64-bit hash of a row's columns but keys and references, in the sample's types."""
+    types = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {sample})").fetchall())
+    kept = [c["name"] for c in cols if c["kind"] not in ("key", "reference")] or [c["name"] for c in cols[:1]]
+    return f"hash({', '.join(f'CAST({ident(n)} AS {types[n]})' for n in kept)})"
+
+
+def _measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) -> dict:
     spec = validate(copy.deepcopy(spec), con)
     tag = uuid.uuid4().hex
     macro, real, synth = f"fastgen_trial_{tag}", f"fastgen_trial_real_{tag}", f"fastgen_trial_synth_{tag}"
@@ -42,7 +61,12 @@ def _score(con, sample: str, spec: dict) -> float | None:
         con.execute(f"CREATE TEMP MACRO {macro}(n, seed, start, scale) AS TABLE {body}")
         con.execute(f"CREATE TEMP TABLE {real} AS SELECT * FROM {sample} USING SAMPLE {TRIAL_ROWS} ROWS (reservoir, {SEED})")
         con.execute(f"CREATE TEMP TABLE {synth} AS FROM {macro}({TRIAL_ROWS}, {SEED}, 0, 1.0)")
-        return compare(con, real, synth, spec["columns"])["overall"]
+        overall = compare(con, real, synth, scored_as or spec["columns"])["overall"]
+        row = _row(con, sample, spec["columns"])
+        copies = con.execute(f"SELECT avg(({row} IN (SELECT {row} FROM {sample}))::INT) FROM {synth}").fetchall()[0][0]
+        duplicates = con.execute(f"SELECT coalesce(sum(n) FILTER (WHERE n > 1) / sum(n), 0) FROM "
+                                 f"(SELECT count(*) AS n FROM {sample} GROUP BY {row})").fetchall()[0][0]
+        return {"overall": overall, "copies": copies, "duplicates": duplicates}
     finally:
         con.execute(f"DROP MACRO TABLE IF EXISTS temp.{macro}")
         con.execute(f"DROP TABLE IF EXISTS temp.{real}")
