@@ -12,26 +12,26 @@ from .sqltext import ident
 
 MIN_GROUP_ROWS = 2        # a group id repeats on average at least this often (a number drawn in steps repeats 4×)
 STRAY = 0.05             # a column steps along with an id if its extra runs are at most this share of its repeats
-MAX_AGGREGATES = 4096     # (candidate id, column) checks in one table: a very wide table checks its first ids only
+MAX_COLUMNS = 64          # wider tables keep their ids as numbers: a second model and trial would double their infer
 
 
 def regroup(con, sample: str, profilers: list, cols: list[dict]) -> list[dict] | None:
     """A copy of the columns with each integer column drawn in steps of more values than a category list would
     hold by default, and fewer than MAX_FD_VALUES, that determines some other column on every sampled row made a
-    category list (a note says why); None where there is none. What such an id determines is left for the pair
-    model to find."""
+    category list (a note says why); None where there is none, or the table has more than MAX_COLUMNS columns to
+    draw. What such an id determines is left for the pair model to find."""
     cols, changed = list(cols), False
     by_name = {p.name: p for p in profilers}
     free = [c for c in cols if not has_rule(c) and c["kind"] in ("numeric", "categorical", "datetime", "boolean")]
+    if len(free) > MAX_COLUMNS:
+        return None
     # a column the model classified keeps the model's kind: only the profile's own numbers are candidates
     ids = [c for c in free if c["kind"] == "numeric" and c.get("origin", "offline") == "offline" and c.get("steps")
            and by_name[c["name"]].family == "integer"
            and by_name[c["name"]].distinct <= MAX_FD_VALUES
            and by_name[c["name"]].nonnull >= MIN_GROUP_ROWS * by_name[c["name"]].distinct]
-    budget = MAX_AGGREGATES
     for col in ids:
-        others = [c for c in free if c is not col and by_name[c["name"]].distinct >= 2][:budget]
-        budget -= len(others)
+        others = [c for c in free if c is not col and by_name[c["name"]].distinct >= 2]
         if not others:
             break
         g = ident(col["name"])

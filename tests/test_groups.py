@@ -85,3 +85,16 @@ def test_a_number_keeps_its_coarse_parent_where_a_fine_one_has_too_few_rows_per_
     real, synth = (con.execute(f"SELECT max(m) - min(m) FROM (SELECT avg(life) AS m FROM {r} GROUP BY continent)")
                    .fetchall()[0][0] for r in ("nations", "fastgen_sample('nations', 20000)"))
     assert abs(synth - real) < 0.1 * real             # the continents' means spread as in the data (32 years)
+
+
+def test_wide_tables_keep_group_ids_as_numbers(con):
+    """Past groups.MAX_COLUMNS columns to draw, a table is learned once: its group ids stay numbers."""
+    from fastgen_duckdb.groups import MAX_COLUMNS
+    _pupils(con)
+    extra = ", ".join(f"{u(10 + k)} AS x{k}" for k in range(MAX_COLUMNS))
+    con.execute(f"CREATE TABLE wide_pupils AS SELECT *, {extra} FROM (SELECT *, row_number() OVER () AS i FROM pupils)")
+    con.execute("ALTER TABLE wide_pupils DROP COLUMN i")
+    fg.infer(con, "wide_pupils")
+    spec = fg.spec(con, "wide_pupils")
+    assert {c["name"]: c["kind"] for c in spec["columns"]}["school"] == "numeric"
+    assert not {"groups_chosen", "groups_refused"} & set(spec["dependence"])
