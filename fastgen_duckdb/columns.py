@@ -251,8 +251,9 @@ class Column:
         last = key_room(col)
         if last is not None:  # a small type runs out of keys: say so rather than overflow
             why = (f"fastgen_sample: column {col['name']} ({col['type']}{', max ' + str(col['max']) if 'max' in col else ''})"
-                   f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or widen the "
-                   "column's type (or its max) in the spec")
+                   f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or "
+                   + ("add characters to its format.alphabets" if (col.get("format") or {}).get("alphabets") else
+                      "widen the column's type (or its max)") + " in the spec")
             self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
 
     def _reference(self):

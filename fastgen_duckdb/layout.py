@@ -29,6 +29,8 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
     if family == "integer":
         return seq
     fmt = col["format"]
+    if fmt.get("alphabets"):
+        return _in_alphabets(fmt["alphabets"], fmt["order"], seq)
     width = int(fmt.get("width", 0))
     digits = f"{seq}::VARCHAR"
     if width > 1:  # lpad alone would cut longer numbers, and cut keys collide
@@ -37,10 +39,26 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
                                    string(fmt["suffix"]) if fmt.get("suffix") else "") if x)
 
 
+def _in_alphabets(alphabets: list[str], order: list[int], seq: str) -> str:
+    """The number `seq` written one digit per position, in that position's characters (its first one for 0),
+    least significant at order[0]: distinct numbers below the product of the alphabets' sizes, distinct codes."""
+    digit, weight = {}, 1
+    for p in order:
+        if weight < 2 ** 62:   # above, every number the key reaches has digit 0 there
+            digit[p] = f"(({seq} // {weight}) % {len(alphabets[p])})"
+        weight *= len(alphabets[p])
+    parts = [f"substr({string(a)}, ({digit[p]} + 1)::INTEGER, 1)" if p in digit else string(a[0])
+             for p, a in enumerate(alphabets)]
+    return "(" + " || ".join(parts) + ")"
+
+
 def key_room(col: dict) -> int | None:
-    """The last row index an integer key can number before it passes its type's maximum or its own `max` (a
-    CHECK's upper bound): a TINYINT key from 1 has 0..126; None when there is no such limit in reach."""
-    bounds = type_bounds(col["type"])
+    """The last row index a key can number before it passes its type's maximum or its own `max` (a CHECK's upper
+    bound), or for a code in alphabets the last number they can write: a TINYINT key from 1 has 0..126; None
+    when there is no such limit in reach."""
+    fmt = col.get("format") or {}
+    alphabets = fmt.get("alphabets") if isinstance(fmt, dict) else None
+    bounds = (0, math.prod(len(fmt["alphabets"][p]) for p in fmt["order"]) - 1) if alphabets else type_bounds(col["type"])
     if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
         return None
     top = min(bounds[1], int(col.get("max", bounds[1])))

@@ -395,7 +395,7 @@ def _text(answer: dict) -> dict:
     examples = [e for e in answer.get("examples") or [] if isinstance(e, str) and e.strip()]
     if len(set(examples)) < 2:
         raise AnswerError("text without a pattern or at least two examples")
-    from .profile import split_words
+    from .texts import split_words
     k = 2 if sum(len(e.split()) for e in examples) / len(examples) >= 3 else 1
     pieces = [[] for _ in range(k)]
     for e in dict.fromkeys(e.strip() for e in examples):

@@ -278,7 +278,9 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
             if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
                                         or shuffle > 1 << 30 or shuffle & (shuffle - 1)):
                 raise SpecError(f"{where}: 'shuffle' must be a power of two from 2 to 2^30 (the block permuted)")
-        if family == "string":
+        if family == "string" and isinstance(col.get("format"), dict) and "alphabets" in col["format"]:
+            _validate_alphabets(col["format"], where)
+        elif family == "string":
             fmt = col.get("format")
             if not isinstance(fmt, dict) or not isinstance(fmt.get("prefix", ""), str) \
                     or not isinstance(fmt.get("suffix", ""), str) or not isinstance(fmt.get("width", 0), int) \
@@ -320,6 +322,21 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
         if col.get(field) is not None and (isinstance(col[field], bool) or not isinstance(col[field], int)
                                            or col[field] < (0 if field == "link" else 1)):
             raise SpecError(f"{where}: {field!r} must be a positive integer")
+
+
+def _validate_alphabets(fmt: dict, where: str) -> None:
+    """A text key written in per-position alphabets (layout.key_value): each a string of distinct characters,
+    `order` the positions of more than one character, each once, least significant first."""
+    alphabets, order = fmt.get("alphabets"), fmt.get("order")
+    if not isinstance(alphabets, list) or not 1 <= len(alphabets) <= 64 or not all(
+            isinstance(a, str) and a and len(set(a)) == len(a) for a in alphabets):
+        raise SpecError(f"{where}: 'format.alphabets' must list, per character position (1 to 64), a text of its "
+                        "distinct characters, the one for 0 first")
+    varying = sorted(p for p, a in enumerate(alphabets) if len(a) > 1)
+    if not isinstance(order, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in order) \
+            or sorted(order) != varying:
+        raise SpecError(f"{where}: 'format.order' must list each position of more than one character once "
+                        f"(least significant first): {varying}")
 
 
 def _validate_given(col: dict, by_name: dict, where: str) -> None:

@@ -151,3 +151,37 @@ def test_shuffled_keys_stay_shuffled_and_unique(con):
     assert len(set(ids)) == len(ids) and ids != sorted(ids)
     first = [r[0] for r in con.execute("SELECT ticket_id FROM fastgen_sample('shuffled', 4096)").fetchall()]
     assert sorted(first) == list(range(1, 4097))  # a permutation of the source's key range
+
+
+def test_unique_codes_without_a_number_become_keys_written_in_their_characters(con):
+    """TPC-DS-like business ids ('AAAAAAAABAAAAAAA': a row number in letters A-P): drawn position by position
+    they would repeat (3,000 codes, a few dozen characters in all); as a key they are unique at any n, in the
+    data's shape. A unique phone number has room enough position by position, and stays drawn so."""
+    con.execute("""CREATE TABLE accounts AS SELECT 'AAAAAAAA' || chr((65 + (i & 15))::INT) || chr((65 + ((i >> 4) & 15))::INT)
+                          || chr((65 + ((i >> 8) & 15))::INT) || 'AAAAA' AS account_id,
+                          printf('%02d-%03d-%03d-%04d', 10 + i % 25, hash(i, 1) % 1000, hash(i, 2) % 1000, i) AS phone,
+                          i % 7 AS tier
+                   FROM range(1, 3001) t(i)""")
+    fg.infer(con, "accounts")
+    cols = {c["name"]: c for c in fg.spec(con, "accounts")["columns"]}
+    assert cols["account_id"]["kind"] == "key" and len(cols["account_id"]["format"]["alphabets"]) == 16
+    assert cols["phone"]["kind"] == "text"
+    n = 500_000
+    got = con.execute(f"""SELECT count(DISTINCT account_id), bool_and(regexp_full_match(account_id, 'AAAAAAAA[A-Z]{{8}}'))
+                          FROM fastgen_sample('accounts', {n})""").fetchall()[0]
+    assert got == (n, True)
+    whole = con.execute("SELECT account_id FROM fastgen_sample('accounts', 1000) OFFSET 600").fetchall()
+    assert con.execute("SELECT account_id FROM fastgen_sample('accounts', 400, start := 600)").fetchall() == whole
+
+
+def test_a_code_key_with_too_few_characters_says_so(con):
+    spec = {"fastgen_spec": 1, "name": "tiny", "source_rows": 6,
+            "columns": [{"name": "code", "type": "VARCHAR", "kind": "key", "start": 0, "step": 1,
+                         "format": {"alphabets": ["X", "AB", "012"], "order": [2, 1]}}]}
+    fg.import_spec(con, spec)
+    assert sorted(r[0] for r in con.execute("SELECT code FROM fastgen_sample('tiny', 6)").fetchall()) == \
+        ["XA0", "XA1", "XA2", "XB0", "XB1", "XB2"]
+    with pytest.raises(Exception, match="keys for rows 0..5 only.*format.alphabets"):
+        con.execute("SELECT code FROM fastgen_sample('tiny', 7)").fetchall()
+    with pytest.raises(fg.SpecError, match="format.order"):
+        fg.import_spec(con, {**spec, "columns": [{**spec["columns"][0], "format": {"alphabets": ["X", "AB"], "order": []}}]})

@@ -1,0 +1,153 @@
+"""Text columns profiled (a mixin of profile.Profiler): labels seen often enough kept as they are (k-anonymity),
+unique codes as keys (a prefix and a number, or a number written in the code's own characters), codes of one
+shape drawn position by position, other texts cut at word boundaries into pieces that rejoin in new ways."""
+from __future__ import annotations
+
+import math
+import re
+
+from .draws import slot_table
+
+MAX_CATEGORIES = 4096       # values in a category list, labels kept as they are, texts a pool learns from
+MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
+MIN_LABEL_SHARE = 0.3       # text is a label column when values seen MIN_COUNT times fill this share of it
+MAX_RARE = 0.2              # a label column whose rare values are at most this share is a category list of the rest
+SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
+CHARACTER_CLASSES = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789")
+MIN_PATTERN_KEYS = 1 << 32  # a code's shape numbers this many keys, or it is drawn position by position
+
+
+class Texts:
+    """Profiler's methods for VARCHAR columns; they use its sample (`self.c`, `self.texts`, counts, `one`, `base`)."""
+
+    def string(self, unique: bool) -> dict:
+        if unique:
+            key = self.text_key()
+            if key:
+                return key
+        frequent = self.frequent()
+        rare = frequent["rare"] / self.nonnull if frequent else 1.0
+        if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull:
+            if rare <= MAX_RARE:   # repetitive labels: those seen MIN_COUNT times (the rare ones are left out)
+                return self.base("categorical", values=frequent["values"], weights=frequent["weights"],
+                                 min_count=MIN_COUNT, **({"note": f"{frequent['rare']} of {self.nonnull} sampled "
+                                                                  f"values are rarer than {MIN_COUNT} and left out"}
+                                                         if frequent["rare"] else {}))
+            # a category list of many rare values (cities over few rows): pieces of its short values would join
+            # back into real ones (97% copies on TPC-DS ca_city) and lose every pair, so it stays a category list
+            return self.categorical()
+        text = self.pattern() or self.words()
+        return {**text, "frequent": frequent} if frequent else text
+
+    def frequent(self) -> dict | None:
+        """Labels (names, titles, codes) that occur at least MIN_COUNT times, kept as they are with their counts:
+        k-anonymous, and the column's shape. The rarer ones are never copied: pattern() and words() then learn
+        only from them, so that what is synthesized in their place looks like them."""
+        labels = (f"SELECT {self.c}, count(*) AS n FROM {self.sample} WHERE {self.c} IS NOT NULL GROUP BY {self.c} "
+                  f"HAVING count(*) >= {MIN_COUNT} ORDER BY count(*) DESC, {self.c} LIMIT {MAX_CATEGORIES}")
+        rows = self.con.execute(labels).fetchall()
+        kept = sum(n for _, n in rows)
+        if kept < MIN_LABEL_SHARE * self.nonnull:   # free text whose short values happen to repeat: no labels
+            return None
+        if kept < self.nonnull:   # the pools below: the values not kept as labels only (rare, or past the list)
+            # (not NULL inside: x NOT IN (…, NULL) is never true, and the pools would be empty)
+            self.texts = f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM ({labels}))"
+        return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
+                "min_count": MIN_COUNT}
+
+    def text_key(self) -> dict | None:
+        """Unique codes like 'Customer#000000042': a printf format over a key sequence."""
+        parts = (f"regexp_extract({self.c}, '^(.*?)([0-9]+)([^0-9]*)$', {i})" for i in (1, 2, 3))
+        prefix, digits, suffix = parts
+        row = self.one(f"count(DISTINCT {prefix}), min({prefix}), count(DISTINCT {suffix}), min({suffix}), "
+                       f"count(DISTINCT length({digits})), min(length({digits})), "
+                       f"min(try_cast({digits} AS HUGEINT)), max(try_cast({digits} AS HUGEINT)), "
+                       f"bool_and(regexp_matches({self.c}, '^(.*?)([0-9]+)([^0-9]*)$'))")
+        n_pre, pre, n_suf, suf, n_width, width, lo, hi, all_match = row
+        if not all_match or n_pre != 1 or n_suf != 1 or lo is None or (n_width != 1 and not str(lo).startswith("0")):
+            return self.pattern_key()
+        fixed_width = width if n_width == 1 and width <= 30 else 0
+        return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))),
+                         format={"prefix": pre, "width": fixed_width, "suffix": suf})
+
+    def shape(self) -> list[list[tuple[str, int]]] | None:
+        """For codes of one shape (same length, same character class at each position): per position, its
+        characters and their counts, the most frequent first; else None."""
+        skeleton = (f"regexp_replace(regexp_replace(regexp_replace({self.c}, '[0-9]', '9', 'g'), "
+                    f"'[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')")
+        shapes, length = self.one(f"count(DISTINCT {skeleton}), max(length({self.c}))", f"WHERE {self.texts}")
+        if shapes != 1 or not 1 <= length <= 64:
+            return None
+        counts = self.con.execute(
+            f"SELECT pos, substr({self.c}, pos, 1) AS ch, count(*) FROM {self.sample}, range(1, {length + 1}) r(pos) "
+            f"WHERE {self.texts} GROUP BY ALL ORDER BY pos, count(*) DESC, ch").fetchall()
+        by_pos: dict[int, list] = {}
+        for pos, ch, n in counts:
+            by_pos.setdefault(pos, []).append((ch, n))
+        return [by_pos[pos] for pos in range(1, length + 1)]
+
+    def pattern(self) -> dict | None:
+        """Codes of one shape: position by position, each from its characters by their counts."""
+        shape = self.shape()
+        if shape is None:
+            return None
+        positions = []
+        for found in shape:
+            chars, weights = zip(*found)
+            positions.append("".join(chars[i] for i in slot_table(list(weights), size=min(64, max(len(chars), 16))))
+                             if len(chars) > 1 else chars[0])
+        return self.base("text", method="pattern", positions=positions)
+
+    def pattern_key(self) -> dict | None:
+        """Unique codes of one shape with no number in them to count on (TPC-DS's 'AAAAAAAABAAAAAAA'): the row's
+        number written in the code's own characters, one digit per position (layout.key_value). A position's
+        digits are its character class (A-Z, a-z, 0-9; any other character stays as it is), its most frequent
+        character first, so low numbers look like the data; the positions that vary most are the least
+        significant. Only for codes that drawn position by position (pattern()) would repeat: where the
+        characters seen at each position make fewer than MIN_PATTERN_KEYS codes (20,000 rows of TPC-DS customer ids
+        drawn so held 1,000 distinct values; a phone number's digits make 10^10 and stay drawn so, spread out), and
+        their classes at least as many."""
+        shape = self.shape()
+        if shape is None or math.prod(len(found) for found in shape) >= MIN_PATTERN_KEYS:
+            return None
+        alphabets = []
+        for found in shape:
+            seen = "".join(ch for ch, _ in found)
+            within = next((c for c in CHARACTER_CLASSES if seen[0] in c), seen[0])
+            alphabets.append(seen + "".join(ch for ch in within if ch not in seen))
+        order = sorted((p for p, a in enumerate(alphabets) if len(a) > 1), key=lambda p: (-len(shape[p]), -p))
+        if math.prod(len(alphabets[p]) for p in order) < MIN_PATTERN_KEYS:
+            return None
+        return self.base("key", start=0, step=1, format={"alphabets": alphabets, "order": order})
+
+    def words(self) -> dict:
+        """Real texts cut at word boundaries into k ≥ 2 pieces; a value joins one random piece of each part.
+
+        Beginnings stay beginnings and endings stay endings, the length distribution is kept, and a value
+        equals a source text only when its pieces happen to meet as they did in one (about 1 in 4096^(k-1) for
+        long texts; short ones repeat pieces more, see split_words).
+        """
+        texts = [t for (t,) in self.con.execute(
+            f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
+        longest = max(len(t) for t in texts)
+        if longest <= SHORT_CODE and not any(re.search(r"\s", t) for t in texts):
+            # short codes of several shapes (airport codes ABQ, S01, K01A): one pool per position
+            return self.base("text", method="words", pieces=[[t[i:i + 1] for t in texts] for i in range(longest)])
+        mean_words = sum(len(t.split()) for t in texts) / len(texts)
+        k = max(2, min(4, round(mean_words / 4)))
+        pieces = [[] for _ in range(k)]
+        for t in texts:
+            for i, piece in enumerate(split_words(t, k)):
+                pieces[i].append(piece)
+        return self.base("text", method="words", pieces=pieces)
+
+
+def split_words(text: str, k: int) -> list[str]:
+    """k consecutive pieces of text that join back to it, cut before whitespace near equal shares of its words.
+    A single word is cut before punctuation ('ana' + '@example.com'), else in its middle ('Joh' + 'nson')."""
+    cuts = [m.start() for m in re.finditer(r"\s+\S", text)] or \
+        [m.start() for m in re.finditer(r"(?<=\w)[@._+/-]", text)] or ([len(text) // 2] if len(text) >= 4 else [])
+    at = [int(len(cuts) * i / k + 0.5) for i in range(1, k)]
+    chosen = [cuts[a - 1] if a > 0 else 0 for a in at]
+    bounds = [0] + sorted(chosen) + [len(text)]
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
