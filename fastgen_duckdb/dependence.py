@@ -347,8 +347,8 @@ def _functional(codes: "Codes", cols: list[dict], can_child) -> set[tuple[int, i
         if c["kind"] != "categorical" or not MAX_VALUES < len(c["values"]) <= MAX_FD_VALUES \
                 or len(c["values"]) * 2 > codes.n:
             continue
-        ok = [j for j in children if j != p and len(c["values"]) * len(cols[j].get("values") or range(NUMERIC_KNOTS))
-              <= MAX_FD_CELLS]
+        ok = [j for j in children if j != p and len(c["values"]) * (len(cols[j]["values"]) if "values" in cols[j]
+                                                                     else NUMERIC_KNOTS) <= MAX_FD_CELLS]
         if not ok:
             continue
         x = codes.codes[:, p]

@@ -56,9 +56,8 @@ def key_room(col: dict) -> int | None:
     """The last row index a key can number before it passes its type's maximum or its own `max` (a CHECK's upper
     bound), or for a code in alphabets the last number they can write: a TINYINT key from 1 has 0..126; None
     when there is no such limit in reach."""
-    fmt = col.get("format") or {}
-    alphabets = fmt.get("alphabets") if isinstance(fmt, dict) else None
-    bounds = (0, math.prod(len(fmt["alphabets"][p]) for p in fmt["order"]) - 1) if alphabets else type_bounds(col["type"])
+    fmt = col.get("format") if isinstance(col.get("format"), dict) else {}
+    bounds = (0, math.prod(map(len, fmt["alphabets"])) - 1) if fmt.get("alphabets") else type_bounds(col["type"])
     if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
         return None
     top = min(bounds[1], int(col.get("max", bounds[1])))

@@ -157,6 +157,7 @@ class Profiler(Texts):
         self.as_json = self.c if self.family in ("integer", "float", "boolean") else f"{self.c}::VARCHAR"
         self.n, self.nonnull, self.distinct = self.one(f"count(*), count({self.c}), count(DISTINCT {self.c})")
         self.texts = f"{self.c} IS NOT NULL"   # the texts that pattern() and words() learn from
+        self.shapes: dict = {}                 # texts.shape() per set of texts
 
     def one(self, select: str, where: str = ""):
         return self.con.execute(f"SELECT {select} FROM {self.sample} {where}").fetchall()[0]

@@ -72,7 +72,13 @@ class Texts:
 
     def shape(self) -> list[list[tuple[str, int]]] | None:
         """For codes of one shape (same length, same character class at each position): per position, its
-        characters and their counts, the most frequent first; else None."""
+        characters and their counts, the most frequent first; else None. Read once per set of texts: a unique
+        column asks pattern_key() first, then pattern()."""
+        if self.texts not in self.shapes:
+            self.shapes[self.texts] = self._shape()
+        return self.shapes[self.texts]
+
+    def _shape(self) -> list[list[tuple[str, int]]] | None:
         skeleton = (f"regexp_replace(regexp_replace(regexp_replace({self.c}, '[0-9]', '9', 'g'), "
                     f"'[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')")
         shapes, length = self.one(f"count(DISTINCT {skeleton}), max(length({self.c}))", f"WHERE {self.texts}")
@@ -116,7 +122,7 @@ class Texts:
             within = next((c for c in CHARACTER_CLASSES if seen[0] in c), seen[0])
             alphabets.append(seen + "".join(ch for ch in within if ch not in seen))
         order = sorted((p for p, a in enumerate(alphabets) if len(a) > 1), key=lambda p: (-len(shape[p]), -p))
-        if math.prod(len(alphabets[p]) for p in order) < MIN_PATTERN_KEYS:
+        if math.prod(map(len, alphabets)) < MIN_PATTERN_KEYS:
             return None
         return self.base("key", start=0, step=1, format={"alphabets": alphabets, "order": order})
 
