@@ -7,7 +7,7 @@ from .draws import LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, strea
 from .layout import Nest, fixed_values, key_room, key_value, parent_rows, row_value
 from .dtypes import GRANULARITY, epoch, inside_type, type_bounds, type_family
 from .spec import LADDER
-from .sqltext import ident, list_literal, literal, number, string
+from .sqltext import ident, literal, number, string
 
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
@@ -30,13 +30,13 @@ class Column:
         self.nest = nest                     # where a row of a table with a composite key sits
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
-        self.params: dict[str, str] = {}     # parameter-table columns
+        self.params: dict[str, tuple[list, str]] = {}   # parameter-table columns: a list and its element type
         self.value = ""                      # layer 3, before the null wrapper and the cast
         self.null_if = ""                    # with nulls per parent bin: when the row's value is NULL
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             values = fixed_values(lookup(table), j)
-            self.value = at(self._param("rows", list_literal(values, col["type"])), f"r % {len(values)} + 1")
+            self.value = at(self._param("rows", values, col["type"]), f"r % {len(values)} + 1")
         elif col.get("after"):  # drawn as its gap after another column; bound() adds the two
             self.v = self._u()
             gap = self._interpolate(col["after"]["gaps"], "gap", self.v)
@@ -71,18 +71,18 @@ class Column:
         self.helpers[f"v{self.j}"] = f"({u} - {number(p)}) / {number(1.0 - p)}"
         return f"v{self.j}"
 
-    def _param(self, what: str, sql: str) -> str:
-        self.params[f"c{self.j}_{what}"] = sql
+    def _param(self, what: str, values: list, element_type: str) -> str:
+        self.params[f"c{self.j}_{what}"] = (values, element_type)
         return f"p.c{self.j}_{what}"
 
     def _interpolate(self, knots: list, what: str = "q", v: str | None = None, steps: bool = False) -> str:
         """Inverse CDF through quantile knots: linear between knots, so bounds and shape are kept; with
         `steps`, the knot itself (each knot an equal share of probability): a discrete column's exact values."""
         v = v or self._u()
-        q = self._param(what, list_literal([float(x) for x in knots], "DOUBLE"))
+        q = self._param(what, [float(x) for x in knots], "DOUBLE")
         if steps:
             return at(q, f"least(floor({v} * {len(knots)})::INTEGER, {len(knots) - 1}) + 1")
-        d = self._param(what + "d", list_literal([float(b - a) for a, b in zip(knots, knots[1:])] + [0.0], "DOUBLE"))
+        d = self._param(what + "d", [float(b - a) for a, b in zip(knots, knots[1:])] + [0.0], "DOUBLE")
         x, k = f"x{self.j}{what}", f"k{self.j}{what}"
         self.helpers[x] = f"{v} * {len(knots) - 1}"
         self.helpers[k] = f"floor({v} * {len(knots) - 1})::INTEGER"
@@ -115,15 +115,15 @@ class Column:
             self.value = f"CASE {' '.join(arms)} ELSE {lit(values[-1])} END" if arms else lit(values[-1])
             self.index = f"CASE {' '.join(index)} ELSE {len(values) - 1} END" if index else "0"
             return
-        vals = self._param("vals", list_literal(values, self.col["type"]))
+        vals = self._param("vals", values, self.col["type"])
         pick = self._alias_pick(weights, v)
         self.value, self.index = at(vals, pick), f"({pick} - 1)"
 
     def _alias_pick(self, weights: list[float], v: str) -> str:
         """A 1-based index drawn with probability ∝ weights from uniform v (Vose's alias method)."""
         prob, alias = alias_table(weights)
-        pr = self._param("prob", list_literal(prob, "DOUBLE"))
-        al = self._param("alias", list_literal(alias, "INTEGER"))
+        pr = self._param("prob", prob, "DOUBLE")
+        al = self._param("alias", alias, "INTEGER")
         x, k = f"x{self.j}", f"k{self.j}"
         self.helpers[x] = f"{v} * {len(weights)}"
         self.helpers[k] = f"floor({v} * {len(weights)})::INTEGER"
@@ -155,9 +155,9 @@ class Column:
         if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin (or the cluster)
             shares = nulls[:len(rows)] + [self.col["nulls"]] * (len(rows) - len(nulls))
             self.uniforms[f"w{self.j}"] = uniform(self.stream + NULL_DRAWS)
-            self.null_if = f"w{self.j} < {at(self._param('gn', list_literal(shares, 'DOUBLE')), f'{bin_of} + 1')}"
+            self.null_if = f"w{self.j} < {at(self._param('gn', shares, 'DOUBLE'), f'{bin_of} + 1')}"
         if self.col["kind"] == "boolean":
-            self.value = f"({self.v} < {at(self._param('pt', list_literal(rows, 'DOUBLE')), f'{bin_of} + 1')})"
+            self.value = f"({self.v} < {at(self._param('pt', rows, 'DOUBLE'), f'{bin_of} + 1')})"
             return
         # one flat list per parameter, row-major by bin: a nested list would copy a bin's row for every row
         if self.col["kind"] in ("numeric", "datetime"):
@@ -165,13 +165,12 @@ class Column:
             if self.col["kind"] == "datetime":
                 knots, finish = [[epoch(x, self.family) for x in row] for row in rows], self._as_datetime
             width = len(knots[0])
-            q = self._param("q", list_literal([x for row in knots for x in row], "DOUBLE"))
+            q = self._param("q", [x for row in knots for x in row], "DOUBLE")
             if self.col.get("steps"):   # a discrete column: the knot itself (each an equal share of the bin)
                 step = f"least(floor({self.v} * {width})::INTEGER, {width - 1})"
                 self.value = finish(at(q, f"{bin_of} * {width} + {step} + 1"))
                 return
-            d = self._param("qd", list_literal([x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]],
-                                               "DOUBLE"))
+            d = self._param("qd", [x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]], "DOUBLE")
             x, k = f"x{self.j}q", f"k{self.j}q"
             self.helpers[x] = f"{self.v} * {width - 1}"
             self.helpers[k] = f"floor({self.v} * {width - 1})::INTEGER"
@@ -187,15 +186,15 @@ class Column:
                 for x in w[:-1]:
                     running += x
                     cum.append(running / total)
-            cw = self._param("cw", list_literal(cum, "DOUBLE"))
+            cw = self._param("cw", cum, "DOUBLE")
             index = " ".join(f"WHEN {self.v} < {at(cw, f'{bin_of} * {n - 1} + {i + 1}')} THEN {i}" for i in range(n - 1))
             self.index = f"(CASE {index} ELSE {n - 1} END)"
-            self.value = at(self._param("vals", list_literal(self.col["values"], self.col["type"])), f"{self.index} + 1")
+            self.value = at(self._param("vals", self.col["values"], self.col["type"]), f"{self.index} + 1")
             return
         tables = [alias_table(w) for w in rows]
-        vals = self._param("vals", list_literal(self.col["values"], self.col["type"]))
-        pr = self._param("prob", list_literal([x for t in tables for x in t[0]], "DOUBLE"))
-        al = self._param("alias", list_literal([x for t in tables for x in t[1]], "INTEGER"))
+        vals = self._param("vals", self.col["values"], self.col["type"])
+        pr = self._param("prob", [x for t in tables for x in t[0]], "DOUBLE")
+        al = self._param("alias", [x for t in tables for x in t[1]], "INTEGER")
         n = len(self.col["values"])
         x, k = f"x{self.j}", f"k{self.j}"
         self.helpers[x] = f"{self.v} * {n}"
@@ -278,7 +277,7 @@ class Column:
             parent = lookup(col["table"])
             rows = parent_rows(parent)
             if col.get("parents") and parent.get("fixed"):   # a lookup's own rows, each as often as in the data
-                referenced = self._param("prow", list_literal(col["parents"]["rows"], "INTEGER"))
+                referenced = self._param("prow", col["parents"]["rows"], "INTEGER")
                 index = f"({at(referenced, self._alias_pick(col['parents']['weights'], w))} % {rows})"
             elif col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
                 x = self._interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
@@ -296,7 +295,7 @@ class Column:
         frequent = self.col.get("frequent")
         if frequent:  # labels seen often enough are drawn as they are; the rest are synthesized as above
             values = frequent["values"]
-            vals = self._param("vals", list_literal(values, "VARCHAR"))
+            vals = self._param("vals", values, "VARCHAR")
             pick = self._alias_pick([float(w) for w in frequent["weights"]] + [float(frequent.get("rare", 0))],
                                     self._u())
             self.value = f"CASE WHEN {pick} > {len(values)} THEN {self.value} ELSE {at(vals, pick)} END"
@@ -329,7 +328,7 @@ class Column:
         for i, pool in enumerate(pools):
             h = f"h{self.j}_{i // 5 + 1}"
             self.uniforms[h] = bits(self.stream, i // 5 + 1)
-            slots = self._param(f"pool{i}", list_literal(pool, "VARCHAR"))
+            slots = self._param(f"pool{i}", pool, "VARCHAR")
             index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
             if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool) * 3:
                 first, drawn = picks[0]
@@ -348,7 +347,7 @@ class Column:
         rows = spec["pools"][self.col["pool"]]["rows"]
         u = f"pu{names.index(self.col['pool'])}"
         self.uniforms[u] = uniform(streams(spec) + POOLS + names.index(self.col["pool"]))
-        values = self._param("pool", list_literal([row[int(self.col["field"])] for row in rows], self.col["type"]))
+        values = self._param("pool", [row[int(self.col["field"])] for row in rows], self.col["type"])
         self.value = at(values, f"(floor({u} * {len(rows)})::INTEGER + 1)")
 
     # -- the typed, named output -------------------------------------------------------------------

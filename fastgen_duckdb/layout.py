@@ -100,8 +100,8 @@ class Nest:
             self.layout = children.layout(self.lead["per_parent"], self.salt)
             block, parents, numbers = self.layout
             # the layout's lists: a parameter of the table's own macro, inlined where another table needs them
-            self.parents = param("nest_parent", list_literal(parents, "INTEGER")) if param else list_literal(parents, "INTEGER")
-            self.numbers = param("nest_number", list_literal(numbers, "INTEGER")) if param else list_literal(numbers, "INTEGER")
+            self.parents = param("nest_parent", parents, "INTEGER") if param else list_literal(parents, "INTEGER")
+            self.numbers = param("nest_number", numbers, "INTEGER") if param else list_literal(numbers, "INTEGER")
         counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
         others = [parent_rows(lookup(c["table"])) for c in self.rotating]
         self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""

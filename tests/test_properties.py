@@ -732,6 +732,25 @@ def test_float_literals_are_read_as_exactly_that_double(shared, x):
     assert float(got).hex() == x.hex() and listed[0].hex() == x.hex()
 
 
+@given(values=st.one_of(
+    st.lists(st.one_of(st.none(), st.text()), max_size=12),
+    st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=12),
+    st.lists(st.integers(-2 ** 63, 2 ** 63 - 1), min_size=1, max_size=12),
+    st.lists(st.dates().map(str), min_size=1, max_size=6)))
+@example(values=[" padded ", "it's", 'say "x"', "nul\x00", "é😀", None, "NULL", "[a, b]", "line\nbreak", ""])
+def test_a_parameter_list_as_one_text_reads_back_as_its_literal(shared, values):
+    """The parameter table's compact lists (sqltext.list_text: numbers as list text, texts as JSON) hold exactly
+    the values their list literals hold: quotes, NUL, newlines, non-ASCII, NULLs, every double and BIGINT."""
+    from fastgen_duckdb.sqltext import list_literal, list_text
+    kind = ("DATE" if values and all(isinstance(v, str) and len(v) == 10 and v[4] == "-" for v in values) else
+            "DOUBLE" if any(isinstance(v, float) for v in values) else
+            "BIGINT" if values and all(isinstance(v, int) for v in values) else "VARCHAR")
+    text, lit = (shared.execute(f"SELECT {f(values, kind)}").fetchall()[0][0] for f in (list_text, list_literal))
+    assert text == lit and [repr(v) for v in text] == [repr(v) for v in lit]
+    if kind == "VARCHAR":
+        assert text == values
+
+
 def test_a_compiled_sampler_writes_no_decimal_literal_for_a_double(con):
     """The copula's constants and the spec's numbers: no `0.2316419` that DuckDB would read as a DECIMAL."""
     from fastgen_duckdb.compiler import compile_spec
