@@ -32,6 +32,7 @@ class Source:
     name: str          # the default generator name
     database: str = ""  # for a whole schema
     schema: str = ""
+    stored: bool = False   # a table stored by DuckDB itself (not a view, nor another engine's attached table)
 
 
 def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
@@ -141,14 +142,15 @@ def _find_relation(con, text: str) -> Source | None:
         pass
     for catalog, schema, name in candidates:
         rows = con.execute(
-            """SELECT database_name, schema_name, table_name FROM (
-                 SELECT database_name, schema_name, table_name FROM duckdb_tables() WHERE NOT internal
-                 UNION ALL SELECT database_name, schema_name, view_name FROM duckdb_views() WHERE NOT internal)
+            """SELECT database_name, schema_name, table_name, stored FROM (
+                 SELECT database_name, schema_name, table_name, d.type = 'duckdb' AS stored
+                 FROM duckdb_tables() AS t JOIN duckdb_databases() AS d USING (database_name) WHERE NOT t.internal
+                 UNION ALL SELECT database_name, schema_name, view_name, false FROM duckdb_views() WHERE NOT internal)
                WHERE lower(table_name) = lower(?) AND schema_name <> 'fastgen'
                  AND (? IS NULL OR lower(database_name) = lower(?)) AND (? IS NULL OR lower(schema_name) = lower(?))
                ORDER BY database_name <> current_database(), schema_name <> current_schema()""",
             [name, catalog, catalog, schema, schema]).fetchall()
         if rows:
-            db, sch, tbl = rows[0]
-            return Source("table", text, f"{ident(db)}.{ident(sch)}.{ident(tbl)}", tbl)
+            db, sch, tbl, stored = rows[0]
+            return Source("table", text, f"{ident(db)}.{ident(sch)}.{ident(tbl)}", tbl, stored=bool(stored))
     return None

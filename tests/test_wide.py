@@ -177,9 +177,10 @@ def test_a_wide_sample_is_copied_in_one_thread_and_the_setting_put_back(con, mon
     every column); the caller's own setting comes back, and the spec is the same as with every thread."""
     from fastgen_duckdb import profile
     con.execute(f"CREATE TABLE t AS SELECT {u(1)} AS x, floor(10 * {u(2)})::INT AS k FROM range(3000) t(i)")
+    con.execute("CREATE VIEW v AS FROM t")   # a view is copied (a stored table that fits is read in place)
     con.execute("SET threads = 2")
-    fg.infer(con, "t")
-    before = fg.spec(con, "t")["columns"]
+    fg.infer(con, "v")
+    before = fg.spec(con, "v")["columns"]
     seen = []
     original = profile._one_thread
 
@@ -190,6 +191,42 @@ def test_a_wide_sample_is_copied_in_one_thread_and_the_setting_put_back(con, mon
             yield
     monkeypatch.setattr(profile, "WIDE_CELLS", 0)
     monkeypatch.setattr(profile, "_one_thread", watching)
-    fg.infer(con, "t", replace=True)
-    assert seen == [(True, 1)] and fg.spec(con, "t")["columns"] == before
+    fg.infer(con, "v", replace=True)
+    assert seen == [(True, 1)] and fg.spec(con, "v")["columns"] == before
     assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == 2
+
+
+def test_a_stored_table_that_fits_the_profile_is_read_in_place_and_learned_as_its_copy(con, monkeypatch):
+    """No copy of a table DuckDB stores when all its rows are profiled (1,000 columns of 100,000 rows: 1.2 GB
+    and 5 s saved); the spec is the one its copy gives (a view of it is copied). A table with texts to rewrite
+    as the values they hold is copied first, and so is one with more rows than the profile."""
+    from fastgen_duckdb import profile
+    con.execute(f"CREATE TABLE t AS SELECT {u(1)} AS x, floor(10 * {u(2)})::INT AS k, "
+                f"CASE WHEN {u(3)} < 0.1 THEN 'inf'::DOUBLE ELSE {u(4)} END AS y, "
+                f"['a', 'b', 'c'][1 + floor(3 * {u(5)})::INT] || (k % 3) AS label FROM range(3000) t(i)")
+    con.execute("CREATE VIEW v AS FROM t")
+    copies = []
+    original = profile._one_thread
+
+    @contextlib.contextmanager
+    def watching(c, wide):
+        copies.append(wide)
+        with original(c, wide):
+            yield
+    monkeypatch.setattr(profile, "_one_thread", watching)
+    fg.infer(con, "t")
+    assert copies == [False]                                  # its infinities are rewritten: copied, late
+    fg.infer(con, "v")
+    assert len(copies) == 2
+    assert fg.spec(con, "t")["columns"] == fg.spec(con, "v")["columns"]
+    con.execute(f"CREATE TABLE plain AS SELECT {u(1)} AS x, floor(10 * {u(2)})::INT AS k FROM range(3000) t(i)")
+    fg.infer(con, "plain")
+    assert len(copies) == 2                                   # read in place: no copy at all
+    con.execute(f"CREATE TABLE dates AS SELECT (DATE '2020-01-01' + floor(900 * {u(1)})::INT)::VARCHAR AS d, "
+                f"{u(2)} AS x FROM range(3000) t(i)")
+    fg.infer(con, "dates")
+    assert len(copies) == 3 and fg.spec(con, "dates")["columns"][0].get("parsed") == "DATE"
+    fg.infer(con, "plain", name="plain_part", rows=1000)
+    assert len(copies) == 4 and fg.spec(con, "plain_part")["source_rows"] == 3000
+    leftover = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'fastgen_profile_%'").fetchall()
+    assert leftover == [(0,)]
