@@ -3,7 +3,7 @@
 Row r of a run with seed s depends only on (r, s): every random number is a hash of (r, s, stream), so a run
 is identical on any thread count, and rows [start, start+n) equal the same slice of one big run. The
 macro reads rows from `fastgen.counter` (2^20 persisted integers) cross-joined with a block number, which
-DuckDB scans in parallel, unlike `range()`.
+DuckDB scans in parallel, unlike `range()`, a row group per thread (_rows).
 
 The SELECT has three layers: uniforms from hashes (then, with a copula, its steps: normals, correlated
 scores, back to uniforms), per-column helpers (rescaled uniform, interpolation index), then the typed values
@@ -82,6 +82,27 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str) -> st
     return f"SELECT {', '.join(c.bound() for c in columns)} FROM ({body})"  # rules, then the source's names
 
 
+VECTOR = 2048            # rows DuckDB processes at a time
+ROW_GROUP_VECTORS = 60   # vectors of one of the counter's row groups (122,880 rows), the unit of a parallel scan
+
+
+def _rows() -> str:
+    """Row numbers start + [0, n): block b of the run (BLOCK rows) takes its rows from fastgen.counter, vector
+    by vector, in order. A block of v vectors that would fill fewer row groups than DuckDB has threads (100,000
+    rows: one) takes every (span / v)-th vector of span = ROW_GROUP_VECTORS × least(threads, v) instead, so that each
+    thread scans a row group of them; a whole vector each, as a thinner spread gives many small chunks. Row r is
+    the same row whichever vectors it came through."""
+    t = "least(current_setting('threads')::BIGINT, 8)"   # the counter has 8.5 row groups
+    blocks = (f"(SELECT b, vecs, CASE WHEN vecs < {ROW_GROUP_VECTORS} * t THEN {ROW_GROUP_VECTORS} * least(t, vecs) "
+              f"ELSE vecs END AS span FROM (SELECT b, (least({BLOCK}, n - b * {BLOCK}) + {VECTOR - 1}) // {VECTOR} AS vecs, "
+              f"{t} AS t FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b)))")
+    vector = f"c.i // {VECTOR}"
+    j = f"(({vector}) * vecs + span - 1) // span"          # the block's j-th vector, if this counter vector is one
+    row = f"b * {BLOCK} + {j} * {VECTOR} + c.i % {VECTOR}"
+    return (f"SELECT start + {row} AS r FROM {blocks} AS blocks, fastgen.counter AS c "
+            f"WHERE {j} * span // vecs = {vector} AND {row} < n")
+
+
 def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
     """The two statements that (re)create a generator: its parameter table and its table macro.
 
@@ -89,10 +110,7 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
     """
     columns, copula, shared = _columns(spec, lookup)
     params_sql = f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT {_params(columns, shared, True)}"
-    rows = (f"SELECT start + b * {BLOCK} + c.i AS r "
-            f"FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b), fastgen.counter AS c "
-            f"WHERE b * {BLOCK} + c.i < n")
-    body = _select(columns, copula, rows, params_name(spec["name"]))
+    body = _select(columns, copula, _rows(), params_name(spec["name"]))
     macro_sql = f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start, scale) AS TABLE\n{body}"
     return params_sql, macro_sql
 

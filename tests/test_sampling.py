@@ -33,6 +33,29 @@ def test_thread_count_does_not_change_rows(gen):
     assert one == two and one[1] == 1_100_000
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3, 8, 16])
+def test_rows_are_every_number_once_in_order_and_spread_over_the_threads_row_groups(con, threads):
+    """The sampler's row numbers (compiler._rows) for runs of any size and start: start .. start + n - 1, each
+    once, ascending in the order DuckDB scans them; a run too short to fill a row group per thread takes its
+    vectors from least(threads, 8) of fastgen.counter's row groups (100,000 rows: otherwise one thread drew
+    them all), whole vectors each."""
+    from fastgen_duckdb.compiler import VECTOR, _rows
+    con.execute(f"SET threads = {threads}")
+    con.execute("CREATE OR REPLACE TEMP MACRO row_numbers(n, start) AS TABLE "
+                + _rows().replace("SELECT start + ", "SELECT c.i AS i, start + "))
+    for n, start in ((0, 0), (1, 0), (2047, 5), (2049, 0), (100_000, 7), (300_000, 0), ((1 << 20) + 3, 11)):
+        sql = f"FROM row_numbers({n}, {start})"
+        got = con.execute(f"SELECT count(*), count(DISTINCT r), min(r), max(r), "
+                          f"bool_and(r = start_r) FROM (SELECT r, {start} + row_number() OVER () - 1 AS start_r FROM ({sql}))").fetchall()[0]
+        assert got[:4] == (n, n, start if n else None, start + n - 1 if n else None) and got[4] in (True, None), (n, got)
+        if 0 < n <= 100_000:
+            groups, partial = con.execute(f"SELECT count(DISTINCT i // 122880), count(*) FILTER (WHERE n_vec < {VECTOR}) "
+                                          f"FROM (SELECT i, count(*) OVER (PARTITION BY i // {VECTOR}) AS n_vec FROM ({sql}))").fetchall()[0]
+            vectors = -(-n // VECTOR)
+            assert groups == min(threads, 8, vectors), (n, threads, groups)
+            assert partial == n % VECTOR, (n, partial)   # only the last vector is partly used
+
+
 def test_chunks_equal_one_run(gen):
     # chunks crossing the 2^20-row block boundary, as separate processes would write them
     whole = "SELECT hash(t) FROM fastgen_sample('people', 1200000, seed := 5) t"
