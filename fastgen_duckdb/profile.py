@@ -90,11 +90,11 @@ class Sample:
     def own(self) -> str:
         """A temporary copy to rewrite, made on first need."""
         if self.copy is None:
-            self.copy = "temp.fastgen_profile_" + uuid.uuid4().hex
+            table = "fastgen_profile_" + uuid.uuid4().hex
             order = f" ORDER BY hash(t) LIMIT {self.rows}" if self.total > self.rows else ""
             with _one_thread(self.con, min(self.total, self.rows) * self.width > WIDE_CELLS):
-                self.con.execute(f"CREATE TEMP TABLE {self.copy.split('.')[1]} AS SELECT * FROM {self.source.relation} AS t{order}")
-            self.name = self.copy
+                self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {self.source.relation} AS t{order}")
+            self.copy = self.name = "temp." + table
         return self.copy
 
     def drop(self) -> None:
