@@ -84,15 +84,16 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str) -> st
 
 VECTOR = 2048            # rows DuckDB processes at a time
 ROW_GROUP_VECTORS = 60   # vectors of one of the counter's row groups (122,880 rows), the unit of a parallel scan
+LANES = BLOCK // (ROW_GROUP_VECTORS * VECTOR)   # the counter's whole row groups (8): the most a short run spans
 
 
 def _rows() -> str:
     """Row numbers start + [0, n): block b of the run (BLOCK rows) takes its rows from fastgen.counter, vector
     by vector, in order. A block of v vectors that would fill fewer row groups than DuckDB has threads (100,000
-    rows: one) takes every (span / v)-th vector of span = ROW_GROUP_VECTORS × least(threads, v) instead, so that each
+    rows: one) takes every (span / v)-th vector of span = ROW_GROUP_VECTORS × least(threads, LANES, v) instead, so that each
     thread scans a row group of them; a whole vector each, as a thinner spread gives many small chunks. Row r is
     the same row whichever vectors it came through."""
-    t = "least(current_setting('threads')::BIGINT, 8)"   # the counter has 8.5 row groups
+    t = f"least(current_setting('threads')::BIGINT, {LANES})"
     blocks = (f"(SELECT b, vecs, CASE WHEN vecs < {ROW_GROUP_VECTORS} * t THEN {ROW_GROUP_VECTORS} * least(t, vecs) "
               f"ELSE vecs END AS span FROM (SELECT b, (least({BLOCK}, n - b * {BLOCK}) + {VECTOR - 1}) // {VECTOR} AS vecs, "
               f"{t} AS t FROM range((n + {BLOCK - 1}) // {BLOCK}) AS blocks(b)))")

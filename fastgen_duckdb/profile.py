@@ -85,7 +85,12 @@ class Sample:
     def __init__(self, con, source: Source, total: int, rows: int, width: int):
         self.con, self.source, self.total, self.rows, self.width = con, source, total, rows, width
         self.copy = None
-        self.name = source.relation if source.stored and total <= rows else self.own()
+        if not (source.stored and total <= rows):
+            self.own()
+
+    @property
+    def name(self) -> str:
+        return self.copy or self.source.relation
 
     def own(self) -> str:
         """A temporary copy to rewrite, made on first need."""
@@ -94,7 +99,7 @@ class Sample:
             order = f" ORDER BY hash(t) LIMIT {self.rows}" if self.total > self.rows else ""
             with _one_thread(self.con, min(self.total, self.rows) * self.width > WIDE_CELLS):
                 self.con.execute(f"CREATE TEMP TABLE {table} AS SELECT * FROM {self.source.relation} AS t{order}")
-            self.copy = self.name = "temp." + table
+            self.copy = "temp." + table
         return self.copy
 
     def drop(self) -> None:

@@ -36,10 +36,11 @@ def test_thread_count_does_not_change_rows(gen):
 @pytest.mark.parametrize("threads", [1, 2, 3, 8, 16])
 def test_rows_are_every_number_once_in_order_and_spread_over_the_threads_row_groups(con, threads):
     """The sampler's row numbers (compiler._rows) for runs of any size and start: start .. start + n - 1, each
-    once, ascending in the order DuckDB scans them within a block of 2^20; a run too short to fill a row group per thread takes its
-    vectors from least(threads, 8) of fastgen.counter's row groups (100,000 rows: otherwise one thread drew
-    them all), whole vectors each."""
-    from fastgen_duckdb.compiler import BLOCK, VECTOR, _rows
+    once, ascending in the order DuckDB scans them within a block of 2^20; a run too short to fill a row group
+    per thread takes its vectors from least(threads, 8) of fastgen.counter's row groups (100,000 rows: otherwise
+    one thread drew them all), whole vectors each."""
+    from fastgen_duckdb.compiler import BLOCK, LANES, ROW_GROUP_VECTORS, VECTOR, _rows
+    assert LANES == 8
     con.execute(f"SET threads = {threads}")
     con.execute("CREATE OR REPLACE TEMP MACRO row_numbers(n, start) AS TABLE "
                 + _rows().replace("SELECT start + ", "SELECT c.i AS i, start + "))
@@ -51,10 +52,11 @@ def test_rows_are_every_number_once_in_order_and_spread_over_the_threads_row_gro
         # ascending within a block of the counter's rows (across blocks the join's order is DuckDB's: 2.0 interleaves)
         assert got[4] in (True, None) or n > BLOCK, (n, got)
         if 0 < n <= 100_000:
-            groups, partial = con.execute(f"SELECT count(DISTINCT i // 122880), count(*) FILTER (WHERE n_vec < {VECTOR}) "
+            groups, partial = con.execute(f"SELECT count(DISTINCT i // {ROW_GROUP_VECTORS * VECTOR}), "
+                                          f"count(*) FILTER (WHERE n_vec < {VECTOR}) "
                                           f"FROM (SELECT i, count(*) OVER (PARTITION BY i // {VECTOR}) AS n_vec FROM ({sql}))").fetchall()[0]
             vectors = -(-n // VECTOR)
-            assert groups == min(threads, 8, vectors), (n, threads, groups)
+            assert groups == min(threads, LANES, vectors), (n, threads, groups)
             assert partial == n % VECTOR, (n, partial)   # only the last vector is partly used
 
 
