@@ -37,7 +37,8 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         keys.discover(con, tables, relation)   # the keys and foreign keys its data shows, where it declares none
         by_table = {}
         for t in tables:
-            spec = from_data(con, Source("table", t.name, relation[t.name], t.name), t.name, rows, settings)
+            spec = from_data(con, Source("table", t.name, relation[t.name], t.name, stored=src.stored), t.name, rows,
+                             settings)
             spec["columns"] = [bounded(enforce(col, t.column(col["name"])), t.column(col["name"]))
                                for col in spec["columns"]]
             by_table[t.name] = spec

@@ -32,7 +32,8 @@ class Source:
     name: str          # the default generator name
     database: str = ""  # for a whole schema
     schema: str = ""
-    stored: bool = False   # a table stored by DuckDB itself (not a view, nor another engine's attached table)
+    stored: bool = False   # a table (or a schema's tables) stored by DuckDB itself: not a view, nor another
+                           # engine's attached table
 
 
 def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
@@ -91,13 +92,14 @@ def _find_schema(con, text: str) -> Source | None:
     if not parts or not 1 <= len(parts) <= 2:
         return None
     database, schema = (None, parts[0]) if len(parts) == 1 else parts
-    rows = con.execute("SELECT database_name, schema_name FROM duckdb_schemas() WHERE lower(schema_name) = lower(?) "
+    rows = con.execute("SELECT database_name, schema_name, d.type = 'duckdb' FROM duckdb_schemas() "
+                       "JOIN duckdb_databases() AS d USING (database_name) WHERE lower(schema_name) = lower(?) "
                        "AND (? IS NULL OR lower(database_name) = lower(?)) AND schema_name <> 'fastgen' "
                        "ORDER BY database_name <> current_database()", [schema, database, database]).fetchall()
     if not rows:
         return None
-    db, sch = rows[0]
-    return Source("schema", text, f"{ident(db)}.{ident(sch)}", sch, database=db, schema=sch)
+    db, sch, stored = rows[0]
+    return Source("schema", text, f"{ident(db)}.{ident(sch)}", sch, database=db, schema=sch, stored=bool(stored))
 
 
 def dotted(text: str) -> list[str] | None:

@@ -228,5 +228,9 @@ def test_a_stored_table_that_fits_the_profile_is_read_in_place_and_learned_as_it
     assert len(copies) == 3 and fg.spec(con, "dates")["columns"][0].get("parsed") == "DATE"
     fg.infer(con, "plain", name="plain_part", rows=1000)
     assert len(copies) == 4 and fg.spec(con, "plain_part")["source_rows"] == 3000
+    con.execute("CREATE SCHEMA s")
+    con.execute(f"CREATE TABLE s.one AS SELECT {u(1)} AS x, floor(10 * {u(2)})::INT AS k FROM range(3000) t(i)")
+    fg.infer_all(con, "s.*")
+    assert len(copies) == 4 and fg.spec(con, "one")["source_rows"] == 3000   # a schema's tables are read in place too
     leftover = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'fastgen_profile_%'").fetchall()
     assert leftover == [(0,)]
