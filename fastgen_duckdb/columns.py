@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import children
 from .draws import LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
-from .layout import Nest, fixed_values, key_room, key_value, parent_rows, row_value
+from .layout import Nest, fixed_value, key_room, key_value, parent_rows, row_value
 from .dtypes import GRANULARITY, epoch, inside_type, type_bounds, type_family
 from .spec import LADDER
 from .sqltext import ident, literal, number, string
@@ -35,8 +35,7 @@ class Column:
         self.null_if = ""                    # with nulls per parent bin: when the row's value is NULL
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
-            values = fixed_values(lookup(table), j)
-            self.value = at(self._param("rows", values, col["type"]), f"r % {len(values)} + 1")
+            self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
         elif col.get("after"):  # drawn as its gap after another column; bound() adds the two
             self.v = self._u()
             gap = self._interpolate(col["after"]["gaps"], "gap", self.v)

@@ -52,11 +52,15 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
                         con, relation[t.name], fk["columns"], relation[parent.name], targets)
         specs = [dependence.prune(by_table[t])
                  for t in relations.link(tables, by_table, src.schema, set(by_table), counts)]
-        calendars = {t.name for t in tables if profile.is_calendar(con, relation[t.name], by_table[t.name]["columns"])}
-        for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, calendars):
+        domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
+        for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, domains):
             spec = by_table[name]
             spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
                                                   next(t for t in tables if t.name == name).primary_key)}
+            for model in ("clusters", "copula"):   # its rows hold how its columns go together
+                spec.pop(model, None)
+            for col in spec["columns"]:
+                col.pop("cluster", None), col.pop("given", None)
         _fixed_parents(con, tables, by_table, relation)
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]

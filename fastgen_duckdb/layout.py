@@ -9,7 +9,7 @@ from . import children
 from .draws import SHUFFLE_MULTIPLIER, at, streams
 from .dtypes import type_bounds, type_family
 from .errors import SpecError
-from .sqltext import list_literal, string
+from .sqltext import list_literal, number, string
 
 
 def key_value(col: dict, j: int, row: str, number: str = "") -> str:
@@ -78,9 +78,23 @@ def parent_rows(spec: dict) -> str:
     return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
 
 
-def fixed_values(spec: dict, j: int) -> list:
-    """Column j of a fixed table's rows."""
-    return [row[j] for row in spec["fixed"]["rows"]]
+def fixed_value(spec: dict, j: int, row: str, listed) -> str:
+    """Column j of a fixed table at row index `row` (cycling): a progression (keys 1, 2, 3…) as arithmetic, else
+    an element of the list that `listed` makes of the values (a literal, or a parameter-table column)."""
+    values = [r[j] for r in spec["fixed"]["rows"]]
+    index = f"({row}) % {len(values)}"
+    step = progression(values)
+    if step is not None:
+        return f"({number(values[0])} + {index} * {number(step)})"
+    return at(listed(values), f"{index} + 1")
+
+
+def progression(values: list) -> int | None:
+    """The step of integers that go up by one same step (a lookup's keys 1, 2, 3…), else None."""
+    if not values or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return None
+    step = values[1] - values[0] if len(values) > 1 else 1
+    return step if step > 0 and all(b - a == step for a, b in zip(values, values[1:])) else None
 
 
 class Nest:
@@ -156,9 +170,8 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
     if not found:
         raise SpecError(f"generator {table!r} has no column {column!r} to reference")
     j, col = found[0]
-    if spec.get("fixed"):   # a dimension table's own rows, inlined: they are few
-        values = fixed_values(spec, j)
-        return at(list_literal(values, col["type"]), f"({row}) % {len(values)} + 1")
+    if spec.get("fixed"):   # a dimension table's own rows, inlined
+        return f"CAST({fixed_value(spec, j, row, lambda values: list_literal(values, col['type']))} AS {col['type']})"
     if col["kind"] == "key":
         value = key_value(col, streams(spec) + j, row, Nest(spec, lookup).number(row) if col.get("within") else "")
         last = key_room(col)

@@ -7,6 +7,7 @@ null fractions, granularity, key sequences, character patterns or a phrase pool 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import math
 import uuid
 
@@ -372,13 +373,30 @@ def rows(con, relation: str, columns: list[dict], order: list[str]) -> list[list
             for row in con.execute(f"SELECT {', '.join(exprs)} FROM {relation} ORDER BY {by}").fetchall()]
 
 
-def is_calendar(con, relation: str, columns: list[dict]) -> bool:
-    """A table with a DATE column holding every day from its first to its last once: a calendar."""
+ENUMERATION_FACTORS = 12    # columns tried as the factors of a complete enumeration (2^12 subsets, products only)
+
+
+def enumerates(con, relation: str, columns: list[dict]) -> bool:
+    """A table that lists a whole domain once, which a larger scale could only repeat: a calendar (a DATE column
+    holding every day from its first to its last once), or every combination of some of its columns' values
+    once (the seconds of a day as hour × minute × second; demographic profiles as every band × level × count)."""
+    names = [ident(c["name"]) for c in columns]
     dates = [ident(c["name"]) for c in columns if type_family(c["type"]) == "date"]
-    if not dates:
-        return False
-    tests = ", ".join(f"count(DISTINCT {d}) = count(*) AND max({d}) - min({d}) + 1 = count(*)" for d in dates)
-    return any(con.execute(f"SELECT {tests} FROM {relation}").fetchall()[0])
+    days = [f"count(DISTINCT {d}) = count(*) AND max({d}) - min({d}) + 1 = count(*)" for d in dates]
+    first = con.execute(f"SELECT count(*), {', '.join(days + [f'count(DISTINCT {c}), count({c})' for c in names])} "
+                        f"FROM {relation}").fetchall()[0]
+    n, found = first[0], first[1:1 + len(days)]
+    if any(found):
+        return True
+    counts = first[1 + len(days):]
+    factors = [(c, d) for c, d, present in zip(names, counts[::2], counts[1::2]) if present == n and 2 <= d <= n // 2]
+    for size in range(2, min(len(factors), ENUMERATION_FACTORS) + 1):
+        for subset in itertools.combinations(factors[:ENUMERATION_FACTORS], size):
+            if math.prod(d for _, d in subset) == n and con.execute(
+                    f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(c for c, _ in subset)} FROM {relation})"
+            ).fetchall()[0][0] == n:
+                return True
+    return False
 
 
 MAX_PARENT_ROWS = 65_536    # a fixed parent's rows referenced, each with its share, at most

@@ -241,10 +241,11 @@ def _key_inside(key: dict, own, other, above: bool, strict: bool) -> None:
             key["start"] = int(max(floor, key["max"] - KEY_ROOM_BELOW + 1))
 
 
-def dimensions(tables: list[TableDef], rows: dict[str, int], calendars: set[str]) -> list[str]:
+def dimensions(tables: list[TableDef], rows: dict[str, int], domains: set[str]) -> list[str]:
     """The lookup tables of a schema, reproduced row for row at every scale rather than drawn: tables other
     tables reference, narrow (at most DIMENSION_COLUMNS columns) and of at most DIMENSION_ROWS rows (region,
-    nation, currencies, status codes), or calendars (a DATE column with every day once), whose own foreign keys
+    nation, currencies, status codes), or listing a whole domain (`domains`: calendars, every second of a day,
+    every combination of some columns' values; profile.enumerates), whose own foreign keys
     lead only to lookup tables. Parents first. Entities that grow with the data (customers, suppliers) are
     wider, and are drawn."""
     referenced = {fk["table"].lower() for t in tables for fk in t.foreign_keys if fk["table"].lower() != t.name.lower()}
@@ -252,7 +253,7 @@ def dimensions(tables: list[TableDef], rows: dict[str, int], calendars: set[str]
     for t in dependency_order(tables):
         key = t.name.lower()
         small = (rows.get(t.name, DIMENSION_ROWS + 1) <= DIMENSION_ROWS and len(t.columns) <= DIMENSION_COLUMNS) \
-            or t.name in calendars
+            or t.name in domains
         parents = {fk["table"].lower() for fk in t.foreign_keys}
         if key in referenced and small and parents <= {f.lower() for f in fixed}:
             fixed.append(t.name)

@@ -83,9 +83,9 @@ def _within_type(lo, hi, type_text: str, where: str) -> None:
 
 def _check_values(con, values, type_text: str, where: str) -> None:
     """Every value must cast to the column type; DuckDB does the casting so the rules are its own."""
-    from .sqltext import list_literal
+    from .sqltext import list_text
     try:   # cast in DuckDB, fetch only a count: TIMESTAMPTZ values would need pytz to reach Python
-        con.execute(f"SELECT len({list_literal(values, type_text)})").fetchall()
+        con.execute(f"SELECT len({list_text(values, type_text)})").fetchall()
     except (duckdb.Error, ValueError) as exc:
         raise SpecError(f"{where}: values do not fit type {type_text}: {str(exc).splitlines()[0]}") from None
 

@@ -4,6 +4,7 @@ import pathlib
 import duckdb
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
 from data import tpch_extension
@@ -177,3 +178,52 @@ def test_tpcds_with_data_is_learned_and_regenerated(tmp_path):
     types = ("SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = '{}' AND NOT internal "
              "AND database_name = current_database() ORDER BY ALL")
     assert con.execute(types.format("synth")).fetchall() == con.execute(types.format("main")).fetchall()
+
+
+def test_a_table_listing_a_whole_domain_stays_itself_and_a_near_one_scales(con):
+    """Every minute of a day (hour × minute, with more columns and rows than a small lookup) is a complete
+    enumeration: reproduced as is at any scale. A cross product with one combination missing is data, and
+    grows with the scale like any entity."""
+    con.execute("CREATE TABLE minutes (minute_id INTEGER PRIMARY KEY, hour INTEGER, minute INTEGER, shift VARCHAR, "
+                "am BOOLEAN, label VARCHAR, part INTEGER, busy DOUBLE)")
+    con.execute("INSERT INTO minutes SELECT i, i // 60, i % 60, ['night', 'day', 'evening'][1 + i // 480], i < 720, "
+                "printf('%02d:%02d', i // 60, i % 60), i % 15, (i * 7919 % 1000) / 10 FROM range(1440) t(i)")
+    con.execute("CREATE TABLE segments (segment_id INTEGER PRIMARY KEY, band INTEGER, tier INTEGER, name VARCHAR, "
+                "a INTEGER, b INTEGER, c DOUBLE)")
+    con.execute("INSERT INTO segments SELECT i, i // 30, i % 30, 'segment ' || i, i % 7, i % 11, i / 3 "
+                "FROM range(1, 300) t(i)")   # 10 bands × 30 tiers but for (0, 0)
+    con.execute("CREATE TABLE visits (visit_id INTEGER PRIMARY KEY, minute_id INTEGER REFERENCES minutes, "
+                "segment_id INTEGER REFERENCES segments, amount DOUBLE)")
+    con.execute("INSERT INTO visits SELECT i, i * 37 % 1440, 1 + i * 13 % 299, i % 97 FROM range(3000) t(i)")
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "minutes").get("fixed") and not fg.spec(con, "segments").get("fixed")
+    con.execute("ATTACH ':memory:' AS synth")
+    made = dict(fg.generate(con, into="synth", scale=3))
+    assert made["minutes"] == 1440 and abs(made["segments"] / 897 - 1) < 0.01 and abs(made["visits"] / 9000 - 1) < 0.01
+    assert con.execute("SELECT count(DISTINCT (hour, minute)), min(hour), max(hour) FROM synth.main.minutes"
+                       ).fetchall() == [(1440, 0, 23)]
+    assert con.execute("SELECT count(*) FROM synth.main.visits v ANTI JOIN synth.main.minutes USING (minute_id)"
+                       ).fetchall() == [(0,)]
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(keys=st.lists(st.integers(-2 ** 40, 2 ** 40), min_size=1, max_size=40, unique=True),
+       step=st.sampled_from([None, 1, 7]), start=st.integers(-5, 5))
+def test_a_lookups_rows_and_the_keys_its_children_reference_are_its_own(tmp_path_factory, keys, step, start):
+    """Any integer keys of a fixed lookup (a progression 1, 2, 3… is drawn as arithmetic, others from a list):
+    the lookup comes out as its rows, and every child points at one of them."""
+    if step is not None:
+        keys = [start + i * step for i in range(len(keys))]
+    con = fg.connect(str(tmp_path_factory.mktemp("lookup") / "l.duckdb"))
+    con.execute("CREATE TABLE kinds (kind_id BIGINT PRIMARY KEY, label VARCHAR)")
+    con.executemany("INSERT INTO kinds VALUES (?, ?)", [[k, f"kind {i}"] for i, k in enumerate(keys)])
+    con.execute("CREATE TABLE things (thing_id INTEGER PRIMARY KEY, kind_id BIGINT REFERENCES kinds, size DOUBLE)")
+    con.execute(f"INSERT INTO things SELECT i, (SELECT list(kind_id ORDER BY kind_id) FROM kinds)[1 + i % {len(keys)}], "
+                "i / 7 FROM range(600) t(i)")
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "kinds").get("fixed")
+    assert sorted(con.execute(f"FROM fastgen_sample('kinds', {len(keys)})").fetchall()) == \
+        sorted(con.execute("FROM kinds").fetchall())
+    assert con.execute("SELECT count(*) FROM fastgen_sample('things', 3000) ANTI JOIN kinds USING (kind_id)"
+                       ).fetchall() == [(0,)]
+    con.close()
