@@ -4,9 +4,9 @@
 foreign keys, CHECKs, NOT NULL: DuckDB then checks every row) in the caller's schema or `into` another schema
 or ATTACHed database, and fills it. Nothing is left half-done: a failure rolls the whole call back.
 
-DuckDB resolves a foreign key's table relative to the schema the statement runs in, and the sampler's names
-(`fastgen.gen_orders`) relative to the database it runs in; so tables in another schema of the same database
-are filled from there directly, and tables in another database from a staging table in `temp`.
+DuckDB resolves a foreign key's table relative to the schema its CREATE TABLE runs in, and the sampler's names
+(`fastgen.gen_orders`) relative to the database a statement runs in: so tables are created from inside their
+schema, and filled from the generators' own, by INSERT INTO the qualified table (rows are written once).
 """
 from __future__ import annotations
 
@@ -50,7 +50,6 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
     specs = {name: catalog.get(con, name) for name, _ in plan}
     where = target(con, into)
     qualified = f"{ident(where[0])}.{ident(where[1])}"
-    staged = where[0].lower() != here[0].lower()
     existing = {t.lower(): n for t, n in con.execute(
         "SELECT table_name, estimated_size FROM duckdb_tables() WHERE database_name = ? AND schema_name = ?",
         list(where)).fetchall()}
@@ -61,19 +60,21 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
             raise GeneratorError(f"table {where[1]}.{name} exists and holds {filled:,} rows: generate elsewhere with "
                                  f"{option('into', 'synth')} (a schema, or an ATTACHed database), or pass "
                                  f"{option('replace', True)} to overwrite it")
-    sampler = f"{ident(here[0])}.main.fastgen_sample"
+    home, sampler = f"{ident(here[0])}.{ident(here[1])}", f"{ident(here[0])}.main.fastgen_sample"
     with catalog.transaction(con) as cur:
+        cur.execute(f"USE {home}")
         cur.execute(f"CREATE SCHEMA IF NOT EXISTS {qualified}")   # rolled back with the rest if anything fails
-        cur.execute(f"USE {qualified}")   # foreign keys name their tables relative to the schema they are in
         if replace:
             for name, _ in reversed(plan):
-                cur.execute(f"DROP TABLE IF EXISTS {ident(name)}")
+                cur.execute(f"DROP TABLE IF EXISTS {qualified}.{ident(name)}")
             existing = {}
         created: set[str] = set()
         for name, rows in plan:
             spec = specs[name]
             if name.lower() not in existing:
+                cur.execute(f"USE {qualified}")   # foreign keys name their tables relative to the schema they are in
                 cur.execute(_create(spec, created, constraints))
+                cur.execute(f"USE {home}")
             created.add(name.lower())
             cols = ", ".join(ident(c["name"]) for c in spec["columns"])
             self_referencing = any(str(c.get("table")).lower() == name.lower()
@@ -83,21 +84,14 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
             for start, end in zip(bounds, bounds[1:] + [rows]):
                 draw = (f"{sampler}({string(name)}, {end - start}, seed := {int(seed)}, start := {start}, "
                         f"scale := {float(scale)!r})")
-                if staged:   # the sampler only resolves in its own database: draw there, insert here
-                    cur.execute(f"USE {ident(here[0])}.{ident(here[1])}")
-                    cur.execute(f"CREATE OR REPLACE TEMP TABLE fastgen_stage AS FROM {draw}")
-                    cur.execute(f"USE {qualified}")
-                    draw = "temp.fastgen_stage"
                 try:
-                    cur.execute(f"INSERT INTO {ident(name)} ({cols}) SELECT * FROM {draw}")
+                    cur.execute(f"INSERT INTO {qualified}.{ident(name)} ({cols}) SELECT * FROM {draw}")
                 except duckdb.ConstraintException as exc:
                     raise GeneratorError(
                         f"table {name}: the drawn rows break a constraint of its source that fastgen does not keep "
                         f"by construction ({str(exc).splitlines()[0]}); nothing was written. Pass "
                         f"{option('constraints', False)} to make the tables without their constraints, or edit "
                         f"the generator's spec") from None
-        if staged:
-            cur.execute("DROP TABLE IF EXISTS temp.fastgen_stage")
     return plan
 
 
