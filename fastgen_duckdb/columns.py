@@ -280,8 +280,8 @@ class Column:
                 index = f"({at(referenced, self._alias_pick(col['parents']['weights'], w))} % {rows})"
             elif col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
                 x = self._interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
-                rank = f"least(floor({x} * {rows}), {rows} - 1)::HUGEINT"
-                index = f"(({rank} * {children.PRIME} + {int(parent.get('salt') or 0)}) % {rows})::BIGINT"
+                rank = f"least(floor({x} * {rows}), {rows} - 1)"
+                index = f"({children.permuted(rank, rows, int(parent.get('salt') or 0))})"
             else:
                 index = f"floor({w} * {rows})::BIGINT"
         self.value = row_value(lookup, col["table"], col["column"], index)
