@@ -105,7 +105,7 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                 not_null = bool(t.column(child) and t.column(child).not_null)
                 cols[child.lower()] = _replace(spec, col, {
                     "name": col["name"], "type": col["type"], "kind": "reference", "table": names[parent.name.lower()],
-                    "column": target, "nulls": 0.0 if not_null else min(col.get("nulls", 0.0), 0.05),
+                    "column": target, "nulls": 0.0 if not_null else col.get("nulls", 0.0),
                     **({"link": k} if len(fk["columns"]) > 1 else {}), "origin": "schema",
                     **({"per_parent": counts} if counts else {}),
                     **({"note": f"a foreign key found in the data: every value is a {parent.name}.{target}"}
