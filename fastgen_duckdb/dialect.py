@@ -39,11 +39,14 @@ def export_query(con, gen: str, dialect: str, n: int, seed: int = 42, start: int
             return exp.Literal.number(value)
         if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.ENUM:
             return exp.DataType.build("VARCHAR")
+        if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:   # HUGEINT arithmetic
+            return exp.DataType.build("DECIMAL(38, 0)")
         name = node.name.upper() if isinstance(node, exp.Anonymous) else ""
         if name == "ERROR":   # a small key type running out of keys: Spark's own raise_error
             return exp.Anonymous(this="RAISE_ERROR", expressions=node.expressions)
-        if name == "LIST_EXTRACT":
-            return exp.Anonymous(this="ELEMENT_AT", expressions=node.expressions)
+        if name == "LIST_EXTRACT":   # Spark takes the position as an INT only (r % n + 1 is a BIGINT)
+            items, index = node.expressions
+            return exp.Anonymous(this="ELEMENT_AT", expressions=[items, exp.cast(index, "INT")])
         if name == "TO_MICROSECONDS":  # a gap after a timestamp: Spark adds day-time intervals of seconds
             seconds = exp.Div(this=node.expressions[0], expression=exp.Literal.number(1000000))
             return exp.Anonymous(this="MAKE_DT_INTERVAL", expressions=[exp.Literal.number(0)] * 3 + [seconds])
