@@ -57,6 +57,8 @@ def main() -> None:
     _, infer_s = timed(lambda: fg.infer_all(con, "main.*"))
     found = sum(c["kind"] == "reference" for t in tables for c in fg.spec(con, t)["columns"])
     fixed = [t for t in tables if fg.spec(con, t).get("fixed")]
+    batched = {t: fg.spec(con, t)["batches"] for t in tables if fg.spec(con, t).get("batches")}
+    in_batches = "; ".join(f"{t} by {b['column']}, {len(b['columns'])} foreign keys each" for t, b in batched.items())
 
     sf = round(0.01 * args.scale, 6)
     con.execute(f"ATTACH '{os.path.join(tmp, 'real.duckdb')}' AS real")
@@ -80,7 +82,8 @@ def main() -> None:
 
     lines = [f"duckdb {duckdb.__version__}, 2 cores. TPC-DS sf=0.01 from the tpcds extension (no declared keys; "
              f"{dsdgen_small:.1f} s), learned by fastgen_infer('main.*') in {infer_s:.1f} s: {found} foreign keys "
-             f"found in the data, {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}). Regenerated at "
+             f"found in the data, {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
+             f"batches ({in_batches}). Regenerated at "
              f"scale 1 and {args.scale:g}, beside the real sf=0.01 and sf={sf:g} (dsdgen, {dsdgen_s:.1f} s), in one run.",
              "",
              "| | real rows, sf=0.01 → scale 1 | real rows, sf=" + f"{sf:g} → scale {args.scale:g} |", "|---|---|---|",

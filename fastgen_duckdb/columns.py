@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import children
 from .draws import LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
+from .batches import BATCH, Batches
 from .layout import Nest, fixed_value, key_room, key_value, parent_rows, row_value
 from .dtypes import GRANULARITY, epoch, inside_type, type_bounds, type_family
 from .spec import LADDER
@@ -17,7 +18,7 @@ class Column:
     """What one column contributes to each layer of the SELECT."""
 
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
-                 nest: Nest | None = None):
+                 nest: Nest | None = None, batches: Batches | None = None):
         self.j, self.table, self.lookup = j, table, lookup
         self.written = col                   # the column as the spec has it: its output type and format
         # text that holds typed values is drawn in that type (`parsed`), then formatted back (bound)
@@ -28,6 +29,7 @@ class Column:
         self.by_name: dict[str, "Column"] = {}
         self.family = type_family(self.col["type"])
         self.nest = nest                     # where a row of a table with a composite key sits
+        self.batched = bool(batches) and col["name"].lower() in batches.columns   # its value drawn once per batch
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, tuple[list, str]] = {}   # parameter-table columns: a list and its element type
@@ -36,6 +38,8 @@ class Column:
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
+        elif batches and col["name"].lower() == batches.column:   # the batch's own number
+            self.value = batches.value()
         elif col.get("after"):  # drawn as its gap after another column; bound() adds the two
             self.v = self._u()
             gap = self._interpolate(col["after"]["gaps"], "gap", self.v)
@@ -62,6 +66,9 @@ class Column:
         hash (a column in the copula draws those from its own hash and its values from the copula)."""
         if self.shared:
             return self.shared
+        if self.batched:   # the batch's draw; whether the row is NULL (or special) stays the row's own (u{j})
+            self.uniforms[f"b{self.j}"] = uniform(self.stream, BATCH)
+            return f"b{self.j}"
         u = f"u{self.j}"
         self.uniforms[u] = uniform(self.stream)
         p = self.cut

@@ -12,6 +12,7 @@ bounds) to the drawn values.
 """
 from __future__ import annotations
 
+from .batches import BATCH, Batches
 from .columns import Column
 from .draws import BLOCK, CLUSTER, Copula, cluster_ladder, streams, uniform
 from .layout import Nest
@@ -28,7 +29,7 @@ def params_name(gen: str) -> str:
 
 
 
-def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict]:
+def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | None]:
     def find(name):
         if name.lower() == spec["name"].lower():
             return spec
@@ -46,12 +47,13 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict]:
         shared[f"t_{what}"] = (values, element_type)
         return f"p.t_{what}"
     nest = Nest(spec, find, param) if any(c.get("nested") or c.get("within") for c in spec["columns"]) else None
-    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest)
+    batches = Batches(spec, param) if spec.get("batches") and not spec.get("fixed") else None
+    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest, batches)
                for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in sorted(columns, key=lambda c: "given" in c.col):   # parents first: a child reads their draw
         c.resolve(by_name)
-    return columns, copula, shared
+    return columns, copula, shared, batches
 
 
 def _params(columns: list[Column], shared: dict[str, tuple[list, str]], compact: bool = False) -> str:
@@ -65,10 +67,13 @@ def _params(columns: list[Column], shared: dict[str, tuple[list, str]], compact:
         or "NULL AS unused"
 
 
-def _select(columns: list[Column], copula: Copula, rows: str, params: str) -> str:
+def _select(columns: list[Column], copula: Copula, rows: str, params: str, batches: Batches | None = None) -> str:
     """The sampler's SELECT: uniforms from hashes, per-column helpers, then typed values (then CHECK bounds)."""
     def layer(exprs: dict[str, str], carry: str) -> str:
         return ", ".join([carry] + [f"{e} AS {a}" for a, e in exprs.items()])
+
+    if batches:   # the row's batch, for the draws made once per batch (its layout is a parameter)
+        rows = f"SELECT r, {batches.number()} AS {BATCH} FROM ({rows}), {params} AS p"
 
     uniforms = {**copula.uniforms, **{a: e for c in columns for a, e in c.uniforms.items()}}
     helpers = {a: e for c in columns for a, e in c.helpers.items()}
@@ -109,9 +114,9 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
 
     `lookup(name) -> spec` finds the generators that foreign keys reference (their key formulas are inlined).
     """
-    columns, copula, shared = _columns(spec, lookup)
+    columns, copula, shared, batches = _columns(spec, lookup)
     params_sql = f"CREATE OR REPLACE TABLE {params_name(spec['name'])} AS SELECT {_params(columns, shared, True)}"
-    body = _select(columns, copula, _rows(), params_name(spec["name"]))
+    body = _select(columns, copula, _rows(), params_name(spec["name"]), batches)
     macro_sql = f"CREATE OR REPLACE MACRO {macro_name(spec['name'])}(n, seed, start, scale) AS TABLE\n{body}"
     return params_sql, macro_sql
 
@@ -119,6 +124,6 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
 def compile_query(spec: dict, lookup=None) -> str:
     """One self-contained SELECT (parameters in a CTE) over `fastgen_rows(r)`, with n, seed, start and scale
     left as bare names: the form that dialect.py rewrites for other engines."""
-    columns, copula, shared = _columns(spec, lookup)
+    columns, copula, shared, batches = _columns(spec, lookup)
     return (f"WITH fastgen_params AS (SELECT {_params(columns, shared)})\n"
-            + _select(columns, copula, "SELECT r FROM fastgen_rows", "fastgen_params"))
+            + _select(columns, copula, "SELECT r FROM fastgen_rows", "fastgen_params", batches))

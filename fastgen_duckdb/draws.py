@@ -29,9 +29,10 @@ def streams(spec: dict) -> int:
     return int(spec.get("salt") or 0) << 22
 
 
-def uniform(j: int) -> str:
-    """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits."""
-    return f"((hash(r, seed, {j}, 0) >> 11)::DOUBLE * {UNIT})"
+def uniform(j: int, row: str = "r") -> str:
+    """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits.
+    (`row`: what the draw is a function of, the row or its batch.)"""
+    return f"((hash({row}, seed, {j}, 0) >> 11)::DOUBLE * {UNIT})"
 
 
 def bits(j: int, k: int) -> str:

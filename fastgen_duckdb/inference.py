@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
-from . import ddl, dependence, keys, priors, profile, relations, semantic_rules
+from . import batches, ddl, dependence, keys, priors, profile, relations, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .errors import SpecError
@@ -62,6 +62,10 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             for col in spec["columns"]:
                 col.pop("cluster", None), col.pop("given", None)
         _fixed_parents(con, tables, by_table, relation)
+        for spec in specs:
+            found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
+            if found:
+                spec["batches"] = found
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
     return specs

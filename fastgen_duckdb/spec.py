@@ -167,6 +167,9 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         _validate_copula(spec["copula"], by_name, f"spec {name!r}")
     if spec.get("fixed") is not None:
         _validate_fixed(con, spec, f"spec {name!r}")
+    if spec.get("batches") is not None:
+        from .batches import validate as validate_batches   # here: batches.py builds on this module's helpers
+        validate_batches(spec, by_name, f"spec {name!r}")
     _validate_pools(con, spec, by_name, f"spec {name!r}")
     salt = spec.setdefault("salt", default_salt(name))
     if isinstance(salt, bool) or not isinstance(salt, int) or not 0 <= salt < 2 ** 31:

@@ -73,6 +73,24 @@ def make_animals(con, rows: int = 6000) -> None:
           FROM (SELECT i, floor(3 * {u(2)})::INT AS s FROM range({rows}) t(i)))""")
 
 
+def orders_in_lines(con, shared: bool, missing: bool = False):
+    """Order lines with their order number in the line table: 1-6 lines per order, one customer per order
+    (`shared`) or each line its own customer; with `missing`, a line in ten has no customer. Every order has
+    one date."""
+    con.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name VARCHAR)")
+    con.execute("INSERT INTO customers SELECT i, 'c' || i FROM range(1, 301) t(i)")
+    con.execute("CREATE TABLE products (product_id INTEGER PRIMARY KEY, price DOUBLE)")
+    con.execute("INSERT INTO products SELECT i, i * 1.5 FROM range(1, 101) t(i)")
+    con.execute("CREATE TABLE lines (order_no INTEGER, customer_id INTEGER REFERENCES customers, "
+                "product_id INTEGER REFERENCES products, qty INTEGER, ordered DATE)")
+    customer = "1 + (o * 7919) % 300" if shared else "1 + (o * 7919 + k * 13) % 300"
+    if missing:
+        customer = f"CASE WHEN hash(o, k) % 10 <> 0 THEN {customer} END"
+    con.execute(f"INSERT INTO lines SELECT o, {customer}, 1 + (o * 31 + k * 17) % 100, 1 + (o + k) % 5, "
+                "DATE '2024-01-01' + (hash(o, 'day') % 366)::INTEGER "
+                "FROM range(1, 2001) a(o), range(1 + (hash(o) % 6)::INTEGER) b(k)")
+
+
 def wheel_extension(name: str) -> str | None:
     """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
     import importlib.util

@@ -1,4 +1,5 @@
 """Whole databases: a schema learned with its data (TPC-H sf=0.01, keys declared) and regenerated elsewhere."""
+import math
 import pathlib
 
 import duckdb
@@ -7,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
-from data import tpch_extension
+from data import orders_in_lines, tpch_extension
 
 TPCH_DDL = (pathlib.Path(__file__).resolve().parent.parent / "examples" / "tpch_schema.sql").read_text()
 TABLES = ["region", "nation", "part", "supplier", "partsupp", "customer", "orders", "lineitem"]
@@ -227,3 +228,58 @@ def test_a_lookups_rows_and_the_keys_its_children_reference_are_its_own(tmp_path
     assert con.execute("SELECT count(*) FROM fastgen_sample('things', 3000) ANTI JOIN kinds USING (kind_id)"
                        ).fetchall() == [(0,)]
     con.close()
+
+
+def test_lines_that_share_their_orders_customer_come_in_orders_of_the_datas_sizes(con):
+    """An order number whose lines agree on a foreign key numbers batches: sampled, every order has one date and
+    one customer (or none: its NULLs stay the line's own, as often as in the data), as many lines as orders have in
+    the data (in distribution), and a slice is the same rows."""
+    orders_in_lines(con, shared=True, missing=True)
+    fg.infer_all(con, "main.*")
+    batches = fg.spec(con, "lines")["batches"]
+    assert batches["column"] == "order_no" and batches["columns"] == ["customer_id", "ordered"]
+    n = 60_000
+    real = dict(con.execute("SELECT c, count(*) FROM (SELECT count(*) c FROM lines GROUP BY order_no) GROUP BY 1").fetchall())
+    con.execute(f"CREATE TABLE drawn AS FROM fastgen_sample('lines', {n}, seed := 3)")
+    sizes = con.execute("SELECT count(*) c, count(DISTINCT customer_id) k, count(DISTINCT product_id) p "
+                        "FROM drawn GROUP BY order_no").fetchall()
+    assert all(k <= 1 for _, k, _ in sizes) and sum(k == 1 for _, k, _ in sizes) > 0.9 * len(sizes)
+    assert con.execute("SELECT max(d) FROM (SELECT count(DISTINCT ordered) d FROM drawn GROUP BY order_no)"
+                       ).fetchall() == [(1,)]       # a column the order determines, drawn once per order too
+    assert max(p for _, _, p in sizes) > 1
+    whole = [c for c, _, _ in sizes][1:-1]    # the first and last orders may be cut by the run's ends
+    total = sum(real.values())
+    for c, share in ((c, real.get(c, 0) / total) for c in range(1, 7)):
+        got = sum(1 for x in whole if x == c) / len(whole)
+        assert abs(got - share) < 5 * math.sqrt(share * (1 - share) / len(whole)) + 0.01, (c, got, share)
+    assert con.execute("SELECT count(*) FROM drawn ANTI JOIN customers USING (customer_id) "
+                       "WHERE customer_id IS NOT NULL").fetchall() == [(0,)]
+    missing = con.execute("SELECT avg((customer_id IS NULL)::INT) FROM lines").fetchall()[0][0]
+    drawn = con.execute("SELECT avg((customer_id IS NULL)::INT) FROM drawn").fetchall()[0][0]
+    assert abs(drawn - missing) < 5 * math.sqrt(missing * (1 - missing) / n)
+    part = con.execute("FROM fastgen_sample('lines', 1000, seed := 3, start := 20000)").fetchall()
+    assert part == con.execute("FROM drawn LIMIT 1000 OFFSET 20000").fetchall()
+
+
+def test_lines_with_their_own_customers_are_drawn_row_by_row(con):
+    orders_in_lines(con, shared=False)
+    fg.infer_all(con, "main.*")
+    assert "batches" not in fg.spec(con, "lines")
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda s: s["batches"].update(column="customer_id"), "batches.column must name an integer column"),
+    (lambda s: s["batches"].update(columns=["qty", "product_id", "nowhere"]), "batches.columns must list"),
+    (lambda s: s["batches"].update(per_batch=[3, 2]), "batches.per_batch must be ascending"),
+    (lambda s: s["batches"].update(step=0), "batches.step must be an integer >= 1"),
+    (lambda s: s["batches"].update(columns=["order_no"]), "batches.columns must list other columns")])
+def test_an_edited_batch_that_cannot_hold_is_refused_in_one_line_and_nothing_changes(con, edit, says):
+    orders_in_lines(con, shared=True)
+    fg.infer_all(con, "main.*")
+    before = fg.spec(con, "lines")
+    spec = fg.spec(con, "lines")
+    edit(spec)
+    with pytest.raises(fg.SpecError, match=says) as caught:
+        fg.import_spec(con, spec)
+    assert "\n" not in str(caught.value)
+    assert fg.spec(con, "lines") == before

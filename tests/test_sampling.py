@@ -120,7 +120,7 @@ def test_stored_parameters_equal_the_exported_ones(gen):
     engines are given (compile_query), bit for bit."""
     from fastgen_duckdb import compiler
     con = gen
-    columns, _, shared = compiler._columns(fg.spec(con, "people"), None)
+    columns, _, shared, _ = compiler._columns(fg.spec(con, "people"), None)
     stored, literal = compiler._params(columns, shared, True), compiler._params(columns, shared)
     assert stored.count("'[") >= 5 and "'[" not in literal
     a, b = (con.execute(f"SELECT * FROM (SELECT {p})").fetchall()[0] for p in (stored, literal))

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import make_animals, make_emp, make_people
+from data import make_animals, make_emp, make_people, orders_in_lines
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -134,3 +134,16 @@ def test_a_whole_schema_runs_on_spark_with_its_keys(con, spark):
                                        ("order_lines", "product_id", "products", "product_id")):
         orphans = spark.sql(f"SELECT count(*) FROM {child} c LEFT ANTI JOIN {parent} p ON c.{column} = p.{key}")
         assert orphans.collect()[0][0] == 0, (child, column)
+
+
+def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
+    """Rows in batches (batches.py) on Spark: every order's lines share its customer, in orders of the data's
+    mean size."""
+    orders_in_lines(con, shared=True)
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "lines").get("batches")
+    spark.sql(fg.export_sql(con, "lines", dialect="spark", n=N)).createOrReplaceTempView("drawn_lines")
+    customers, mean = spark.sql("SELECT max(k), avg(c) FROM (SELECT count(DISTINCT customer_id) k, count(*) c "
+                                "FROM drawn_lines GROUP BY order_no)").collect()[0]
+    real = con.execute("SELECT avg(c) FROM (SELECT count(*) c FROM lines GROUP BY order_no)").fetchall()[0][0]
+    assert customers == 1 and abs(mean / real - 1) < 0.05

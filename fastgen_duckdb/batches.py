@@ -1,0 +1,142 @@
+"""Rows that come in batches: a ticket's lines, an order's items, kept in one table with the batch's number.
+
+In a schema's data, an integer column whose every value's rows agree on most foreign keys (a ticket number whose
+lines share the customer, the store and the day of the sale) numbers batches (learn() says when exactly). Drawn row by row, each line would
+pick its own customer and day, so every ticket would have one line and every customer would buy on every day.
+The spec's `batches` keeps the structure: rows are laid out in batches of the data's sizes (the children's
+layout, children.py), the batch column numbers them (start + batch x step), and the listed columns (the
+references, and other columns the batch determines that the spec ties to no other) are drawn once per batch,
+from the batch's number instead of the row's (whether a line's value is NULL stays the line's own draw, as in
+the data). Everything else is drawn per row.
+
+    "batches": {"column": "ss_ticket_number", "per_batch": [rows per batch: quantile knots],
+                "start": 1, "step": 1, "columns": ["ss_customer_sk", "ss_sold_date_sk", ...]}
+"""
+from __future__ import annotations
+
+from . import children
+from .draws import at
+from .dtypes import type_family
+from .errors import SpecError
+from .sqltext import ident, list_literal, number
+
+MEAN_ROWS = 1.5   # rows per batch, on average, at least: below it the numbers are ids, not batches
+BATCH = "bt"      # the sampler's name for row r's batch, beside r
+
+
+RULES = ("given", "cluster", "after", "equals", "at_least", "at_most")   # fields that tie a column to others
+
+
+def _eligible(col: dict) -> bool:
+    """A reference drawn from its own uniform: not part of a composite key, of a nest, or of the table itself."""
+    return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
+
+
+def _free(spec: dict) -> set[str]:
+    """Columns drawn from their own uniform and tied to no other (no copula, no conditional table or rule
+    either way): they can be drawn once per batch without breaking what the spec keeps between columns."""
+    cols = spec["columns"]
+    tied = {str(x).lower() for x in (spec.get("copula") or {}).get("columns", [])}
+    for c in cols:
+        for field in RULES:
+            other = c.get(field)
+            if other is not None:
+                tied.add(c["name"].lower())
+                tied.update(str(x).lower() for x in (
+                    [other.get("column")] if isinstance(other, dict) else other if isinstance(other, list) else [other]))
+        for pair in (c.get("equals") or {}).values():
+            tied.update(str(x).lower() for x in pair)
+    return {c["name"].lower() for c in cols if c["name"].lower() not in tied
+            and (_eligible(c) or c["kind"] in ("numeric", "datetime", "categorical", "boolean"))}
+
+
+def learn(con, relation: str, spec: dict) -> dict | None:
+    """The table's `batches` from its whole data (a sample would cut batches apart), or None: the integer
+    column of no NULLs whose values determine the most references (their values other than NULL). A batch
+    number is an event's: batches are many and small (at least MEAN_ROWS rows each on average, and at least
+    √rows batches: a quantity of 20 values is a measure, whatever it determines), and they determine at least
+    half of the references that vary (a ticket holds the customer, store and day; a zip code that determines
+    the city alone is an attribute). A reference to a one-row table is determined by anything, and not
+    counted."""
+    cols = spec["columns"]
+    if any(c.get("nested") or c.get("within") for c in cols) or any(
+            c["kind"] == "reference" and str(c.get("table")).lower() == spec["name"].lower() for c in cols):
+        return None   # rows already laid out under a parent, or inserted in doubling chunks
+    free = _free(spec)
+    refs = [c["name"] for c in cols if _eligible(c) and c["name"].lower() in free]
+    numbers = [c["name"] for c in cols if c["kind"] in ("numeric", "categorical") and not c.get("nulls")
+               and type_family(c.get("parsed") or c["type"]) == "integer" and c["name"].lower() in free]
+    if not refs or not numbers:
+        return None
+    others = [c["name"] for c in cols if c["name"].lower() in free and c["name"] not in refs]
+    counts = con.execute(f"SELECT count(*), {', '.join(f'count(DISTINCT {ident(c)})' for c in numbers + refs)}, "
+                         f"{', '.join(f'count({ident(c)})' for c in numbers)} FROM {relation}").fetchall()[0]
+    n, distinct, present = counts[0], dict(zip(numbers + refs, counts[1:])), counts[1 + len(numbers + refs):]
+    varying = [r for r in refs if distinct[r] >= 2]
+    best = None
+    for g, full in zip(numbers, present):
+        d = distinct[g]
+        if full != n or d * d < n or n < MEAN_ROWS * d or not varying:
+            continue
+        # NULLs aside (a line may lack the customer its ticket has): one value per batch
+        rest = [c for c in refs + others if c != g]
+        agree = con.execute("SELECT " + ", ".join(
+            f"count(DISTINCT ({ident(g)}, {ident(r)})) FILTER ({ident(r)} IS NOT NULL) = "
+            f"count(DISTINCT {ident(g)}) FILTER ({ident(r)} IS NOT NULL)" for r in rest) + f" FROM {relation}").fetchall()[0]
+        shared = [r for r, same in zip(rest, agree) if same]
+        if 2 * sum(r in varying for r in shared) >= len(varying) and (best is None or len(shared) > len(best[1])):
+            best = (g, shared, d)
+    if best is None:
+        return None
+    g, shared, d = best
+    c = ident(g)
+    steps = [i / (children.KNOTS - 1) for i in range(children.KNOTS)]
+    knots, lo, hi = con.execute(f"SELECT quantile_cont(k, {steps}), min(v), max(v) FROM "
+                                f"(SELECT {c} AS v, count(*) AS k FROM {relation} GROUP BY 1)").fetchall()[0]
+    return {"column": g, "per_batch": children.from_counts(knots), "start": int(lo),
+            "step": max(1, round((int(hi) - int(lo)) / max(1, d - 1))), "columns": shared}
+
+
+def validate(spec: dict, by_name: dict, where: str) -> None:
+    b = spec["batches"]
+    names = b.get("columns") if isinstance(b, dict) else None
+    col = by_name.get(str(b.get("column", "")).lower()) if isinstance(b, dict) else None
+    if col is None or type_family(col.get("parsed") or col["type"]) != "integer" or col["kind"] in ("key", "reference"):
+        raise SpecError(f"{where}: batches.column must name an integer column that is no key or reference "
+                        "(the batch's number); remove 'batches' to draw every row on its own")
+    free = _free(spec)
+    if not isinstance(names, list) or not names or not all(
+            isinstance(x, str) and x.lower() in free and x.lower() != col["name"].lower() for x in names):
+        raise SpecError(f"{where}: batches.columns must list other columns of the table, drawn once per batch: "
+                        "references (no composite, nested or self references) or numbers, dates, categories and "
+                        "booleans tied to no other column (no copula, conditional table or rule)")
+    knots = b.get("per_batch")
+    if not isinstance(knots, list) or len(knots) < 2 or not all(
+            isinstance(k, (int, float)) and not isinstance(k, bool) and k >= 1 for k in knots) or knots != sorted(knots):
+        raise SpecError(f"{where}: batches.per_batch must be ascending quantiles of rows per batch, each >= 1")
+    for field in ("start", "step"):
+        v = b.get(field)
+        if isinstance(v, bool) or not isinstance(v, int) or (field == "step" and v < 1):
+            raise SpecError(f"{where}: batches.{field} must be an integer{' >= 1' if field == 'step' else ''}")
+    if spec.get("fixed") is not None:
+        raise SpecError(f"{where}: a fixed table (its rows as they are) has no batches; remove 'batches'")
+
+
+class Batches:
+    """Row r's batch in SQL: the layout's slot of r names the batch within its block (children.layout)."""
+
+    def __init__(self, spec: dict, param=None):
+        b = spec["batches"]
+        self.column, self.columns = b["column"].lower(), {c.lower() for c in b["columns"]}
+        self.block, slots, _ = children.layout(b["per_batch"], int(spec.get("salt") or 0))
+        self.size = len(slots)
+        self.slots = param("batch_slot", slots, "INTEGER") if param else list_literal(slots, "INTEGER")
+        self.start, self.step = int(b["start"]), int(b["step"])
+
+    def number(self, row: str = "r") -> str:
+        """The batch of row `row`: whole layouts of `size` rows each hold `block` batches."""
+        return f"({row} // {self.size} * {self.block} + {at(self.slots, f'{row} % {self.size} + 1')})"
+
+    def value(self) -> str:
+        """The batch column: the batch's own number, as the data numbers them."""
+        return f"({number(self.start)} + {self.number()} * {number(self.step)})"
