@@ -32,21 +32,20 @@ def _eligible(col: dict) -> bool:
     return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
 
 
+def _numbers_batches(col: dict) -> bool:
+    """Whether a column can number batches: an integer column whose value no other column computes (a copula
+    member too: its value is replaced by the batch's number, its normal left unused)."""
+    return col["kind"] in ("numeric", "categorical") and type_family(col.get("parsed") or col["type"]) == "integer" \
+        and not any(col.get(f) is not None for f in RULES)
+
+
 def _free(spec: dict) -> set[str]:
-    """Columns drawn from their own uniform and tied to no other (no copula, no conditional table or rule
-    either way): they can be drawn once per batch without breaking what the spec keeps between columns."""
-    cols = spec["columns"]
+    """Columns whose value is a function of their own uniform alone: not in the copula, and computed from no
+    other column (no conditional table, cluster table or rule of their own). They can be drawn once per batch;
+    columns that others are conditioned on or bounded by can too (those others read the batch's value)."""
     tied = {str(x).lower() for x in (spec.get("copula") or {}).get("columns", [])}
-    for c in cols:
-        for field in RULES:
-            other = c.get(field)
-            if other is not None:
-                tied.add(c["name"].lower())
-                tied.update(str(x).lower() for x in (
-                    [other.get("column")] if isinstance(other, dict) else other if isinstance(other, list) else [other]))
-        for pair in (c.get("equals") or {}).values():
-            tied.update(str(x).lower() for x in pair)
-    return {c["name"].lower() for c in cols if c["name"].lower() not in tied
+    tied.update(c["name"].lower() for c in spec["columns"] if any(c.get(f) is not None for f in RULES))
+    return {c["name"].lower() for c in spec["columns"] if c["name"].lower() not in tied
             and (_eligible(c) or c["kind"] in ("numeric", "datetime", "categorical", "boolean"))}
 
 
@@ -64,8 +63,7 @@ def learn(con, relation: str, spec: dict) -> dict | None:
         return None   # rows already laid out under a parent, or inserted in doubling chunks
     free = _free(spec)
     refs = [c["name"] for c in cols if _eligible(c) and c["name"].lower() in free]
-    numbers = [c["name"] for c in cols if c["kind"] in ("numeric", "categorical") and not c.get("nulls")
-               and type_family(c.get("parsed") or c["type"]) == "integer" and c["name"].lower() in free]
+    numbers = [c["name"] for c in cols if _numbers_batches(c) and not c.get("nulls")]
     if not refs or not numbers:
         return None
     others = [c["name"] for c in cols if c["name"].lower() in free and c["name"] not in refs]
@@ -101,9 +99,9 @@ def validate(spec: dict, by_name: dict, where: str) -> None:
     b = spec["batches"]
     names = b.get("columns") if isinstance(b, dict) else None
     col = by_name.get(str(b.get("column", "")).lower()) if isinstance(b, dict) else None
-    if col is None or type_family(col.get("parsed") or col["type"]) != "integer" or col["kind"] in ("key", "reference"):
-        raise SpecError(f"{where}: batches.column must name an integer column that is no key or reference "
-                        "(the batch's number); remove 'batches' to draw every row on its own")
+    if col is None or not _numbers_batches(col):
+        raise SpecError(f"{where}: batches.column must name an integer numeric or categorical column computed "
+                        "from no other (the batch's number); remove 'batches' to draw every row on its own")
     free = _free(spec)
     if not isinstance(names, list) or not names or not all(
             isinstance(x, str) and x.lower() in free and x.lower() != col["name"].lower() for x in names):

@@ -268,7 +268,7 @@ def test_lines_with_their_own_customers_are_drawn_row_by_row(con):
 
 
 @pytest.mark.parametrize("edit, says", [
-    (lambda s: s["batches"].update(column="customer_id"), "batches.column must name an integer column"),
+    (lambda s: s["batches"].update(column="customer_id"), "batches.column must name an integer numeric or categorical column"),
     (lambda s: s["batches"].update(columns=["qty", "product_id", "nowhere"]), "batches.columns must list"),
     (lambda s: s["batches"].update(per_batch=[3, 2]), "batches.per_batch must be ascending"),
     (lambda s: s["batches"].update(step=0), "batches.step must be an integer >= 1"),
