@@ -1,13 +1,13 @@
 """Rows that come in batches: a ticket's lines, an order's items, kept in one table with the batch's number.
 
-In a schema's data, an integer column whose every value's rows agree on most foreign keys (a ticket number whose
-lines share the customer, the store and the day of the sale) numbers batches (learn() says when exactly). Drawn row by row, each line would
-pick its own customer and day, so every ticket would have one line and every customer would buy on every day.
-The spec's `batches` keeps the structure: rows are laid out in batches of the data's sizes (the children's
-layout, children.py), the batch column numbers them (start + batch x step), and the listed columns (the
-references, and other columns the batch determines that the spec ties to no other) are drawn once per batch,
-from the batch's number instead of the row's (whether a line's value is NULL stays the line's own draw, as in
-the data). Everything else is drawn per row.
+In a schema's data, an integer column whose values' rows agree on most foreign keys (a ticket number whose
+lines share the customer, the store and the day of the sale) numbers batches (learn() says when exactly).
+Drawn row by row, each line would pick its own customer and day, so every ticket would have one line and
+every customer would buy on every day. The spec's `batches` keeps the structure: rows are laid out in batches
+of the data's sizes (the children's layout, children.py), the batch column numbers them (start + batch x
+step), and the listed columns (the references, and other columns the batch determines whose value no other
+column computes) are drawn once per batch, from the batch's number instead of the row's (whether a line's
+value is NULL stays the line's own draw, as in the data). Everything else is drawn per row.
 
     "batches": {"column": "ss_ticket_number", "per_batch": [rows per batch: quantile knots],
                 "start": 1, "step": 1, "columns": ["ss_customer_sk", "ss_sold_date_sk", ...]}
@@ -22,8 +22,6 @@ from .sqltext import ident, list_literal, number
 
 MEAN_ROWS = 1.5   # rows per batch, on average, at least: below it the numbers are ids, not batches
 BATCH = "bt"      # the sampler's name for row r's batch, beside r
-
-
 RULES = ("given", "cluster", "after", "equals", "at_least", "at_most")   # fields that tie a column to others
 
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 from . import batches, ddl, dependence, keys, priors, profile, relations, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
@@ -59,8 +60,8 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
                                                   next(t for t in tables if t.name == name).primary_key)}
             for model in ("clusters", "copula"):   # its rows hold how its columns go together
                 spec.pop(model, None)
-            for col in spec["columns"]:
-                col.pop("cluster", None), col.pop("given", None)
+            for col, field in itertools.product(spec["columns"], ("cluster", "given")):
+                col.pop(field, None)
         _fixed_parents(con, tables, by_table, relation)
         for spec in specs:
             found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
