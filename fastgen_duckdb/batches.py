@@ -30,11 +30,16 @@ def _eligible(col: dict) -> bool:
     return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
 
 
+def _computed(col: dict) -> bool:
+    """Whether the column's value is computed from other columns (a conditional or cluster table, a rule)."""
+    return any(col.get(f) is not None for f in RULES)
+
+
 def _numbers_batches(col: dict) -> bool:
     """Whether a column can number batches: an integer column whose value no other column computes (a copula
     member too: its value is replaced by the batch's number, its normal left unused)."""
     return col["kind"] in ("numeric", "categorical") and type_family(col.get("parsed") or col["type"]) == "integer" \
-        and not any(col.get(f) is not None for f in RULES)
+        and not _computed(col)
 
 
 def _free(spec: dict) -> set[str]:
@@ -42,7 +47,7 @@ def _free(spec: dict) -> set[str]:
     other column (no conditional table, cluster table or rule of their own). They can be drawn once per batch;
     columns that others are conditioned on or bounded by can too (those others read the batch's value)."""
     tied = {str(x).lower() for x in (spec.get("copula") or {}).get("columns", [])}
-    tied.update(c["name"].lower() for c in spec["columns"] if any(c.get(f) is not None for f in RULES))
+    tied.update(c["name"].lower() for c in spec["columns"] if _computed(c))
     return {c["name"].lower() for c in spec["columns"] if c["name"].lower() not in tied
             and (_eligible(c) or c["kind"] in ("numeric", "datetime", "categorical", "boolean"))}
 
@@ -129,10 +134,10 @@ class Batches:
         self.slots = param("batch_slot", slots, "INTEGER") if param else list_literal(slots, "INTEGER")
         self.start, self.step = int(b["start"]), int(b["step"])
 
-    def number(self, row: str = "r") -> str:
-        """The batch of row `row`: whole layouts of `size` rows each hold `block` batches."""
-        return f"({row} // {self.size} * {self.block} + {at(self.slots, f'{row} % {self.size} + 1')})"
+    def number(self) -> str:
+        """Row r's batch: whole layouts of `size` rows each hold `block` batches."""
+        return f"(r // {self.size} * {self.block} + {at(self.slots, f'r % {self.size} + 1')})"
 
     def value(self) -> str:
-        """The batch column: the batch's own number, as the data numbers them."""
-        return f"({number(self.start)} + {self.number()} * {number(self.step)})"
+        """The batch column: the batch's own number (BATCH, carried from the rows), as the data numbers them."""
+        return f"({number(self.start)} + {BATCH} * {number(self.step)})"

@@ -77,7 +77,7 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str, batch
 
     uniforms = {**copula.uniforms, **{a: e for c in columns for a, e in c.uniforms.items()}}
     helpers = {a: e for c in columns for a, e in c.helpers.items()}
-    drawn = f"SELECT {layer(uniforms, 'r')} FROM ({rows})"
+    drawn = f"SELECT {layer(uniforms, f'r, {BATCH}' if batches else 'r')} FROM ({rows})"
     for exprs in copula.layers:
         drawn = f"SELECT {layer(exprs, '*')} FROM ({drawn})"
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
