@@ -18,7 +18,7 @@ class Column:
     """What one column contributes to each layer of the SELECT."""
 
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
-                 nest: Nest | None = None, batches: Batches | None = None):
+                 nest: Nest | None = None, batches: Batches | None = None, missing: str | None = None):
         self.j, self.table, self.lookup = j, table, lookup
         self.written = col                   # the column as the spec has it: its output type and format
         # text that holds typed values is drawn in that type (`parsed`), then formatted back (bound)
@@ -34,7 +34,9 @@ class Column:
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, tuple[list, str]] = {}   # parameter-table columns: a list and its element type
         self.value = ""                      # layer 3, before the null wrapper and the cast
-        self.null_if = ""                    # with nulls per parent bin: when the row's value is NULL
+        # with NULLs drawn apart from the value (per parent bin, or with a block's: missing.py): when it is NULL
+        self.null_if = missing or ""
+        self.missing = bool(missing)
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
@@ -53,13 +55,18 @@ class Column:
     @property
     def cut(self) -> float:
         """The share of rows that take no drawn value: nulls, then special values (inf, NaN, 'infinity')."""
-        nulls = 0.0 if self.nulls_given else self.col["nulls"]
+        nulls = 0.0 if self.nulls_apart else self.col["nulls"]
         return nulls + sum((self.col.get("special") or {}).get("shares", []))
 
     @property
     def nulls_given(self) -> bool:
         """NULL drawn per bin of the parent (`given.nulls`), from a uniform of its own, not the value's."""
         return bool((self.col.get("given") or self.col.get("cluster") or {}).get("nulls")) and not self.fixed
+
+    @property
+    def nulls_apart(self) -> bool:
+        """NULL drawn apart from the value's uniform: per bin of the parent, or with a block's (`missing`)."""
+        return self.nulls_given or self.missing
 
     def _u(self) -> str:
         """The column's main uniform, rescaled past the null and special fractions so that they cost no extra
@@ -405,7 +412,7 @@ class Column:
     @property
     def null_test(self) -> str:
         """When this column's draw is NULL (or special), for a child that has a table for a NULL parent."""
-        return self.null_if if self.nulls_given else f"u{self.j} < {number(self.col['nulls'])}"
+        return self.null_if if self.nulls_apart else f"u{self.j} < {number(self.col['nulls'])}"
 
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""
@@ -415,7 +422,7 @@ class Column:
         if self.fixed:
             return f"CAST({self.value} AS {self.col['type']}) AS {self.alias}"
         value, arms, edge = self.value, [], self.col["nulls"]
-        if self.nulls_given:
+        if self.nulls_apart:
             arms.append(f"WHEN {self.null_if} THEN NULL")
             edge = 0.0
         elif edge > 0:

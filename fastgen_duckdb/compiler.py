@@ -16,6 +16,7 @@ from .batches import BATCH, Batches
 from .columns import Column
 from .draws import BLOCK, CLUSTER, Copula, cluster_ladder, streams, uniform
 from .layout import Nest
+from .missing import Missing
 from .errors import SpecError
 from .sqltext import ident, list_literal, list_text
 
@@ -41,6 +42,13 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
     if spec.get("clusters") and not spec.get("fixed"):   # a row's hidden cluster, drawn before its columns
         copula.uniforms["ucl"], ladder = uniform(streams(spec) + CLUSTER), cluster_ladder(spec["clusters"]["weights"])
         copula.layers.append({"cl": ladder})
+    missing = Missing(spec)   # NULLs drawn together: their normals beside the copula's, layer by layer
+    copula.uniforms.update(missing.uniforms)
+    for i, layer in enumerate(missing.layers):
+        if i < len(copula.layers):
+            copula.layers[i].update(layer)
+        else:
+            copula.layers.append(layer)
     shared: dict[str, tuple[list, str]] = {}   # parameters of the table rather than of one column (a nest's layout)
 
     def param(what: str, values: list, element_type: str) -> str:
@@ -48,8 +56,8 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
         return f"p.t_{what}"
     nest = Nest(spec, find, param) if any(c.get("nested") or c.get("within") for c in spec["columns"]) else None
     batches = Batches(spec, param) if spec.get("batches") and not spec.get("fixed") else None
-    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest, batches)
-               for j, col in enumerate(spec["columns"])]
+    columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest, batches,
+                      missing.of.get(col["name"].lower())) for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in sorted(columns, key=lambda c: "given" in c.col):   # parents first: a child reads their draw
         c.resolve(by_name)

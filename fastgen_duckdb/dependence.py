@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 
+from . import missing
 from .association import correlation_ratio, cramers_v, mutual_information, normal_quantile
 from .dtypes import as_number, knot_values, monotone, type_family
 from .spec import copula_member
@@ -507,4 +508,5 @@ def prune(spec: dict) -> dict:
         elif len(keep) < len(copula["columns"]):
             spec["copula"] = {"columns": [copula["columns"][i] for i in keep],
                               "correlation": [[copula["correlation"][i][j] for j in keep] for i in keep]}
+    missing.prune(spec)
     return spec

@@ -12,6 +12,7 @@ LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one un
 COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
 POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one uniform per pool: semantic.py)
 NULL_DRAWS = 3_500_000   # hash stream numbers of NULL draws per parent bin (one uniform per such column)
+MISSING = 3_700_000      # hash stream numbers of the normals of NULLs drawn together (missing.py)
 CLUSTER = 3_900_000      # hash stream number of a row's hidden cluster (clusters.py)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
@@ -88,6 +89,20 @@ def cluster_ladder(weights: list[float]) -> str:
 
 
 
+def normals(count: int, stream: int, prefix: str) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """`count` independent standard normals {prefix}e0, {prefix}e1…, two from each pair of uniforms (Box-Muller),
+    from streams stream, stream + 1…: the uniforms, then the two SELECT layers (polar form, normals)."""
+    uniforms, polar, normal = {}, {}, {}
+    for i in range(0, count, 2):
+        a, b, r, t = (f"{prefix}g{i}{x}" for x in "abrt")
+        uniforms[a], uniforms[b] = uniform(stream + i), uniform(stream + i + 1)
+        polar[r], polar[t] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586e0 * {b}"
+        normal[f"{prefix}e{i}"] = f"{r} * cos({t})"
+        if i + 1 < count:
+            normal[f"{prefix}e{i + 1}"] = f"{r} * sin({t})"
+    return uniforms, polar, normal
+
+
 class Copula:
     """Correlated uniforms for the copula's columns: independent normals from Box-Muller pairs, correlated by
     the Cholesky factor of the spec's correlation, and turned back into uniforms by the normal CDF
@@ -105,14 +120,7 @@ class Copula:
             return
         names, base = copula["columns"], streams(spec)
         factor = np.linalg.cholesky(np.array(copula["correlation"], dtype=float))
-        polar, normals = {}, {}
-        for i in range(0, len(names), 2):   # one pair of uniforms, two independent normals
-            a, b = f"cg{i}a", f"cg{i}b"
-            self.uniforms[a], self.uniforms[b] = uniform(base + COPULA + i), uniform(base + COPULA + i + 1)
-            polar[f"cg{i}r"], polar[f"cg{i}t"] = f"sqrt(-2 * ln(1 - {a}))", f"6.283185307179586e0 * {b}"
-            normals[f"ce{i}"] = f"cg{i}r * cos(cg{i}t)"
-            if i + 1 < len(names):
-                normals[f"ce{i + 1}"] = f"cg{i}r * sin(cg{i}t)"
+        self.uniforms, polar, normal = normals(len(names), base + COPULA, "c")
         scores = {f"cz{m}": " + ".join(f"{number(float(factor[m, k]))} * ce{k}" for k in range(m + 1))
                   for m in range(len(names))}
         steps = {f"ct{m}": f"1 / (1 + 0.2316419e0 * abs(cz{m}))" for m in range(len(names))}
@@ -125,5 +133,5 @@ class Copula:
                     f"{t} * (1.781477937e0 + {t} * (-1.821255978e0 + {t} * 1.330274429e0))))")
             uniforms[f"cu{m}"] = f"CASE WHEN {z} >= 0 THEN 1 - {tail} ELSE {tail} END"
             self.of[name.lower()] = f"cu{m}"
-        self.layers = [polar, normals, scores, steps, uniforms]
+        self.layers = [polar, normal, scores, steps, uniforms]
 

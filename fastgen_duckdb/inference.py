@@ -58,7 +58,7 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             spec = by_table[name]
             spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
                                                   next(t for t in tables if t.name == name).primary_key)}
-            for model in ("clusters", "copula"):   # its rows hold how its columns go together
+            for model in ("clusters", "copula", "missing"):   # its rows hold how its columns go together
                 spec.pop(model, None)
             for col, field in itertools.product(spec["columns"], ("cluster", "given")):
                 col.pop(field, None)

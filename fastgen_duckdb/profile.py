@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, groups, rules
+from . import children, groups, missing, rules
 from .joint import learn
 from .caller import progress
 from .texts import MAX_CATEGORIES, Texts
@@ -65,6 +65,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         screening = {}   # what the joint model measured and chose: kept in the spec
         head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
         cols, hidden, joint = learn(con, sample.name, cols, min(total, int(rows)), head, screening, regrouped)
+        together = missing.fit(con, sample.name, cols)
     finally:
         sample.drop()
     written = dict(columns)
@@ -73,7 +74,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             col.update(parsed=col["type"], type=written[col["name"]],
                        **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
     return {**head, "inferred_by": "offline", "columns": cols, **({"clusters": hidden} if hidden else {}),
-            **({"copula": joint} if joint else {}),
+            **({"copula": joint} if joint else {}), **({"missing": together} if together else {}),
             **({"relations_proposed": checked} if checked else {}), **({"dependence": screening} if screening else {})}
 
 

@@ -170,6 +170,9 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
     if spec.get("batches") is not None:
         from .batches import validate as validate_batches   # here: batches.py builds on this module's helpers
         validate_batches(spec, by_name, f"spec {name!r}")
+    if spec.get("missing") is not None:
+        from .missing import validate as validate_missing   # here: missing.py builds on the sampler's draws
+        validate_missing(spec, by_name, f"spec {name!r}")
     _validate_pools(con, spec, by_name, f"spec {name!r}")
     salt = spec.setdefault("salt", default_salt(name))
     if isinstance(salt, bool) or not isinstance(salt, int) or not 0 <= salt < 2 ** 31:

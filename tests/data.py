@@ -91,6 +91,23 @@ def orders_in_lines(con, shared: bool, missing: bool = False):
                 "FROM range(1, 2001) a(o), range(1 + (hash(o) % 6)::INTEGER) b(k)")
 
 
+def sales(con, together: float = 0.15, alone: float = 0.2) -> None:
+    """Sales whose customer, store and amount are missing in the same rows (a share `together`), and whose note
+    is missing on its own (a share `alone`)."""
+    con.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, name VARCHAR)")
+    con.execute("INSERT INTO customers SELECT i, 'c' || i FROM range(1, 201) t(i)")
+    con.execute("CREATE TABLE stores (store_id INTEGER PRIMARY KEY, city VARCHAR)")
+    con.execute("INSERT INTO stores SELECT i, 'city ' || i FROM range(1, 21) t(i)")
+    con.execute("CREATE TABLE sales (sale_id INTEGER PRIMARY KEY, customer_id INTEGER REFERENCES customers, "
+                "store_id INTEGER REFERENCES stores, amount DOUBLE, note VARCHAR)")
+    gone = f"hash(i, 'row') % 1000 < {int(together * 1000)}"
+    con.execute(f"INSERT INTO sales SELECT i, CASE WHEN NOT {gone} THEN 1 + hash(i, 'c') % 200 END, "
+                f"CASE WHEN NOT {gone} THEN 1 + hash(i, 's') % 20 END, "
+                f"CASE WHEN NOT {gone} THEN (hash(i, 'a') % 10000) / 100.0 END, "
+                f"CASE WHEN hash(i, 'n') % 1000 >= {int(alone * 1000)} THEN 'n' || hash(i, 'n') % 7 END "
+                "FROM range(1, 20001) t(i)")
+
+
 def wheel_extension(name: str) -> str | None:
     """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
     import importlib.util

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import make_animals, make_emp, make_people, orders_in_lines
+from data import make_animals, make_emp, make_people, orders_in_lines, sales
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -147,3 +147,18 @@ def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
                                 "FROM drawn_lines GROUP BY order_no)").collect()[0]
     real = con.execute("SELECT avg(c) FROM (SELECT count(*) c FROM lines GROUP BY order_no)").fetchall()[0][0]
     assert customers == 1 and abs(mean / real - 1) < 0.05
+
+
+def test_spark_draws_nulls_that_come_together(con, spark):
+    """NULLs drawn together (missing.py) on Spark: a sale's customer, store and amount are NULL in the same rows as
+    often as in DuckDB's draw, each as often as alone."""
+    sales(con)
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "sales").get("missing")
+    spark.sql(fg.export_sql(con, "sales", dialect="spark", n=N)).createOrReplaceTempView("drawn_sales")
+    query = ("SELECT avg(CASE WHEN customer_id IS NULL AND store_id IS NULL AND amount IS NULL THEN 1 ELSE 0 END), "
+             "avg(CASE WHEN customer_id IS NULL THEN 1 ELSE 0 END) FROM {}")
+    together, alone = spark.sql(query.format("drawn_sales")).collect()[0]
+    want, own = con.execute(query.format(f"fastgen_sample('sales', {N})")).fetchall()[0]
+    assert abs(together - want) < 5 * (want * (1 - want) / N) ** 0.5 and abs(alone - own) < 5 * (own * (1 - own) / N) ** 0.5
+    assert together > 0.8 * alone
