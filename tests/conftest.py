@@ -95,6 +95,17 @@ def pytest_terminal_summary(terminalreporter):
             terminalreporter.line(f"{node}: {why}")
 
 
+def refused_and_unchanged(con, gen: str, edit, says: str) -> None:
+    """An edit of generator `gen`'s spec is refused in one line that matches `says`, and the stored spec stays."""
+    before = fg.spec(con, gen)
+    spec = fg.spec(con, gen)
+    edit(spec)
+    with pytest.raises(fg.SpecError, match=says) as caught:
+        fg.import_spec(con, spec)
+    assert "\n" not in str(caught.value)
+    assert fg.spec(con, gen) == before
+
+
 def ks_statistic(a, b) -> float:
     """Two-sample Kolmogorov–Smirnov distance."""
     a, b = np.sort(np.asarray(a, dtype=float)), np.sort(np.asarray(b, dtype=float))

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
+from conftest import refused_and_unchanged
 from data import orders_in_lines, tpch_extension
 
 TPCH_DDL = (pathlib.Path(__file__).resolve().parent.parent / "examples" / "tpch_schema.sql").read_text()
@@ -276,10 +277,4 @@ def test_lines_with_their_own_customers_are_drawn_row_by_row(con):
 def test_an_edited_batch_that_cannot_hold_is_refused_in_one_line_and_nothing_changes(con, edit, says):
     orders_in_lines(con, shared=True)
     fg.infer_all(con, "main.*")
-    before = fg.spec(con, "lines")
-    spec = fg.spec(con, "lines")
-    edit(spec)
-    with pytest.raises(fg.SpecError, match=says) as caught:
-        fg.import_spec(con, spec)
-    assert "\n" not in str(caught.value)
-    assert fg.spec(con, "lines") == before
+    refused_and_unchanged(con, "lines", edit, says)
