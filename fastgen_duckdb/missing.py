@@ -13,10 +13,11 @@ opposite signs: one NULL where the other is not). A column of no block draws its
 
 Learned on the profile sample (fit): the tetrachoric correlation of every pair of nullable columns, blocks of
 the pairs correlated clearly (MIN_RHO, and a chi-square of the 2×2 table above CHI), one factor fitted per
-block.
+block; kept where a trial draw copies no more sampled rows with them than without (copying_no_more).
 """
 from __future__ import annotations
 
+import math
 from statistics import NormalDist
 
 from .draws import MISSING, normals, streams
@@ -28,6 +29,7 @@ MIN_LOADING = 0.3    # a member that the block's factor explains less than this 
 CHI = 16.0           # the 2×2 table's chi-square a pair needs (4 standard errors): chance co-occurrence stays out
 MIN_COUNT = 10       # rows with, and without, a NULL that a column needs in the sample to be measured
 CELLS = 4_000_000    # sample cells read for the measure (rows × nullable columns)
+SAME_COPIES = 3.0    # a trial with the blocks may copy this many standard errors more rows and still be the same
 
 
 def candidate(col: dict) -> bool:
@@ -68,6 +70,19 @@ def fit(con, sample: str, cols: list[dict]) -> list[dict] | None:
         if len(kept) >= 2:
             blocks.append({"columns": [c for c, _ in kept], "loadings": [round(float(a), 4) for _, a in kept]})
     return blocks or None
+
+
+def copying_no_more(con, sample: str, spec: dict, blocks: list[dict]) -> list[dict] | None:
+    """The blocks, unless a trial draw with them copies more of the sample's rows than one without (and than the
+    sample's own duplicates): where NULLs come in whole rows, a row that lacks every value but a few labels (a
+    country-year of no counts) repeats a sampled row that a new real one would not (trial.py)."""
+    from . import trial   # here: trial.py compiles specs, and the compiler draws the blocks with this module
+    with_blocks, without = trial.measure(con, sample, {**spec, "missing": blocks}), trial.measure(con, sample, spec)
+    if with_blocks is None:
+        return None
+    held = max(with_blocks["duplicates"], without["copies"] if without else 0.0)
+    noise = SAME_COPIES * math.sqrt(max(held * (1 - held), 1 / trial.TRIAL_ROWS) / trial.TRIAL_ROWS)
+    return blocks if with_blocks["copies"] <= held + noise else None
 
 
 def tetrachoric(p, q, both):

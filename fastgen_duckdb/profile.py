@@ -65,7 +65,10 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         screening = {}   # what the joint model measured and chose: kept in the spec
         head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
         cols, hidden, joint = learn(con, sample.name, cols, min(total, int(rows)), head, screening, regrouped)
+        joint_models = {**({"clusters": hidden} if hidden else {}), **({"copula": joint} if joint else {})}
         together = missing.fit(con, sample.name, cols)
+        if together:
+            together = missing.copying_no_more(con, sample.name, {**head, "columns": cols, **joint_models}, together)
     finally:
         sample.drop()
     written = dict(columns)
@@ -73,8 +76,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         if col["name"] in parsed:   # drawn as the type, written back as the text the source holds
             col.update(parsed=col["type"], type=written[col["name"]],
                        **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
-    return {**head, "inferred_by": "offline", "columns": cols, **({"clusters": hidden} if hidden else {}),
-            **({"copula": joint} if joint else {}), **({"missing": together} if together else {}),
+    return {**head, "inferred_by": "offline", "columns": cols, **joint_models, **({"missing": together} if together else {}),
             **({"relations_proposed": checked} if checked else {}), **({"dependence": screening} if screening else {})}
 
 

@@ -111,3 +111,23 @@ def test_a_not_null_schema_drops_its_column_from_the_block(con):
         "missing": [{"columns": ["a", "b"], "loadings": [0.9, 0.9]}]}
     missing.prune(spec)
     assert "missing" not in spec
+
+
+def test_blocks_that_would_repeat_real_rows_are_not_kept(con):
+    """A country-year table (each pair once) whose ten counts are all NULL in the same 40 % of its rows, learned
+    without hidden clusters (which would hold these NULLs themselves): drawn in a block, a row of no counts is
+    its country and year alone, and repeats a real row far more often than a new real row would (never: no pair
+    twice). The trial draw measures so, and the block is left out; where rows do repeat in the data as often as
+    drawn (the sales test above), it is kept."""
+    con.execute("CREATE TABLE who AS SELECT 'country ' || c AS country, 1980 + y AS year, "
+                + ", ".join(f"CASE WHEN hash(c, y, 'gone') % 10 >= 4 THEN (hash(c, y, {k}) % 500)::INTEGER END AS n{k}"
+                            for k in range(10))
+                + " FROM range(60) a(c), range(40) b(y)")
+    fg.infer(con, "who")
+    spec = fg.spec(con, "who")
+    spec.pop("clusters", None)
+    for col in spec["columns"]:
+        col.pop("cluster", None)
+    [block] = missing.fit(con, "who", spec["columns"])
+    assert sorted(block["columns"]) == [f"n{k}" for k in range(10)] and min(block["loadings"]) > 0.95
+    assert missing.copying_no_more(con, "who", spec, [block]) is None
