@@ -93,7 +93,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     if codes.n < MIN_ROWS:
         _report(report, info)
         return cols
-    functional = _functional(codes, free, can_child)           # (parent, child)
+    functional = _functional(con, sample, codes, free, can_child)   # (parent, child)
     linked = {tuple(sorted(p)) for p in functional}
     if len(pairs) > budget:   # screen every pair on coarse codes, measure the strongest in full
         screened, rows = _screen(codes)
@@ -125,9 +125,13 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     chosen = []
     for k in sorted(strong, key=lambda k: (-round(measured[k][0], 2), -measured[k][1], k)):
         i, j = pairs[k]
-        # a column NULL on many rows is better the parent: its NULL rows get the child's own table there, while
-        # a child's NULLs are drawn on their own; otherwise the less central column is the child
-        for child, parent in sorted(((i, j), (j, i)), key=lambda cp: (codes.null_rows[cp[0]] >= MIN_ROWS and
+        # a number a category determines is its child (drawn per the number's bins, the category would not
+        # follow the number's values); a column NULL on many rows is better the parent: its NULL rows get the
+        # child's own table there, while a child's NULLs are drawn on their own; otherwise the less central
+        # column is the child
+        for child, parent in sorted(((i, j), (j, i)), key=lambda cp: (not ((cp[1], cp[0]) in functional and
+                                                                           free[cp[0]]["kind"] == "numeric"),
+                                                                       codes.null_rows[cp[0]] >= MIN_ROWS and
                                                                        codes.null_rows[cp[1]] < MIN_ROWS,
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
@@ -263,16 +267,20 @@ class Codes:
         return float(1 - max(0.0, h(joint) - h(by_parent)) / entropy)   # H(child | parent) = H(joint) - H(parent)
 
     def fetch_numbers(self, con, sample: str, which: list[int]) -> None:
-        """The values (as numbers) of columns `which`, for their quantile knots."""
-        import numpy as np
+        """The values (as numbers) of columns `which`, for their quantile knots: kept."""
         which = [j for j in which if j not in self.numbers]
         for start in range(0, len(which), CODE_CHUNK):
-            chunk = which[start:start + CODE_CHUNK]
-            got = con.execute(f"SELECT {', '.join(self._expr(self.cols[j]) + f' AS v{j}' for j in chunk)} "
-                              f"FROM {sample} ORDER BY rowid").fetchnumpy()
-            for j in chunk:
-                x = got[f"v{j}"]
-                self.numbers[j] = np.where(np.ma.getmaskarray(x), np.nan, np.ma.getdata(x).astype(float))
+            self.numbers.update(self.read_numbers(con, sample, which[start:start + CODE_CHUNK]))
+
+    def read_numbers(self, con, sample: str, which: list[int]) -> dict:
+        """{column: its values as numbers, NaN for NULL}, in the codes' row order, read in one query."""
+        import numpy as np
+        if not which:
+            return {}
+        got = con.execute(f"SELECT {', '.join(self._expr(self.cols[j]) + f' AS v{j}' for j in which)} "
+                          f"FROM {sample} ORDER BY rowid").fetchnumpy()
+        return {j: np.where(np.ma.getmaskarray(got[f"v{j}"]), np.nan, np.ma.getdata(got[f"v{j}"]).astype(float))
+                for j in which}
 
     @staticmethod
     def _expr(c: dict) -> str:
@@ -336,13 +344,15 @@ def _screen(codes: "Codes"):
     return v + v.T, rows
 
 
-def _functional(codes: "Codes", cols: list[dict], can_child) -> set[tuple[int, int]]:
+def _functional(con, sample: str, codes: "Codes", cols: list[dict], can_child) -> set[tuple[int, int]]:
     """Pairs (parent, child) where a category (of more than MAX_VALUES values, so no ordinary parent) determines
     the child on every sampled row: a code and its label, a zip and its city, a school and its mean intake (a
     number: its bin, then its knots per value, all one value where it is exact). Each such parent is sorted once
-    and every child is checked against it at once."""
+    and every child is checked against it at once. A number's bins break its ties at random (a value held by
+    more rows than a bin spreads over several), so a number whose bins do not follow the parent is checked
+    again on its values, read a chunk of columns at a time."""
     import numpy as np
-    found = set()
+    found, pending = set(), {}   # pending: a number -> the parents (with their row order) to check it against
     children = [j for j, c in enumerate(cols) if c["kind"] in ("categorical", "numeric") and can_child(c)]
     for p, c in enumerate(cols):
         if c["kind"] != "categorical" or not MAX_VALUES < len(c["values"]) <= MAX_FD_VALUES \
@@ -362,6 +372,17 @@ def _functional(codes: "Codes", cols: list[dict], can_child) -> set[tuple[int, i
         ys = codes.codes[np.ix_(order, ok)]
         broken = ((ys[1:] != ys[:-1]) & same[:, None]).any(axis=0)
         found.update((p, ok[i]) for i in np.flatnonzero(~broken))
+        for i in np.flatnonzero(broken):
+            if cols[ok[i]]["kind"] == "numeric":
+                pending.setdefault(ok[i], []).append((p, order, same))
+    numbers = list(pending)
+    for start in range(0, len(numbers), CODE_CHUNK):
+        values = codes.read_numbers(con, sample, numbers[start:start + CODE_CHUNK])
+        for j, v in values.items():
+            for p, order, same in pending[j]:
+                y = v[order]
+                if not (((y[1:] != y[:-1]) & ~(np.isnan(y[1:]) & np.isnan(y[:-1]))) & same).any():
+                    found.add((p, j))
     return found
 
 

@@ -316,3 +316,20 @@ def test_a_few_numbers_are_ordered_and_join_the_copula(con):
     wave["values"] = wave["values"][::-1]
     with pytest.raises(fg.SpecError, match="'ordered' needs"):
         fg.import_spec(con, spec, replace=True)
+
+
+def test_a_number_with_ties_that_a_long_category_determines_stays_the_categorys(con):
+    """200 villages of 12 households, each village's take-up rate one of 90 values (a value shared by two
+    villages or more straddles a number's bins, whose ties are broken at random, so only the values themselves
+    show that the village determines it): drawn, every village keeps exactly its own rate."""
+    con.execute(f"""CREATE TABLE households AS
+        SELECT printf('village %03d', v) AS village, round((hash(v, 'rate') % 90) / 90, 4) AS rate,
+               round(20 + 40 * {u(1)}) AS age, {u(2)} < 0.3 AS insured
+        FROM range(200) a(v), range(12) b(k), (SELECT v * 12 + k AS i)""")
+    fg.infer(con, "households")
+    rate = next(c for c in fg.spec(con, "households")["columns"] if c["name"] == "rate")
+    assert rate["kind"] == "numeric" and rate.get("given", {}).get("column") == "village", rate.get("note")
+    broken = con.execute("""SELECT count(*) FROM (SELECT DISTINCT village, rate FROM fastgen_sample('households', 30000, seed := 2))
+                            s FULL JOIN (SELECT DISTINCT village, rate FROM households) r USING (village, rate)
+                            WHERE s.village IS NULL OR r.village IS NULL""").fetchall()[0][0]
+    assert broken == 0
