@@ -6,7 +6,11 @@ another; a table per part that would shift its column's own distribution is drop
 copula over what is left (copula.py). Where clusters apply, the pair model is learned too and a trial draw of
 each decides (trial.py): clusters only where they draw rows closer to the sample, by trial.MARGIN. Where group
 ids stored as numbers could be drawn as their values (groups.py), the table is learned both ways and a trial draw
-decides again, the group ids kept only where they copy no more rows than the sample's own duplicates.
+decides again, the group ids kept only where they copy no more rows than the sample's own duplicates. Where
+a column was drawn per value of a long category that determines it (a code and its label, but also a family and
+its father's height: dependence._functional), the table is learned without such links too, and they are kept
+only where a trial draw with them copies no more rows (trial.copies_no_more): a group's values drawn exactly
+can rebuild its real rows.
 """
 from __future__ import annotations
 
@@ -22,11 +26,11 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
     progress lines; all of them for the trial draws) and `screening` receives what was measured and chosen.
     `regrouped`: the columns with group ids drawn as their values (groups.regroup), tried against `cols`."""
     if regrouped is None:
-        return _learn(con, sample, cols, rows, spec, screening)
+        return _private(con, sample, cols, rows, spec, screening)
     regrouped = _copy.deepcopy(regrouped)   # learning writes into the columns: the two share the unchanged ones
-    plain = _learn(con, sample, cols, rows, spec, screening)
+    plain = _private(con, sample, cols, rows, spec, screening)
     found: dict = {}
-    grouped = _learn(con, sample, regrouped, rows, spec, found)
+    grouped = _private(con, sample, regrouped, rows, spec, found)
     progress(f"{spec['name']}: trial draws for group ids")
     # scored alike, on the group ids as categories: what they determine is what is tried
     a, b = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)}, grouped[0]) for c, h, j in (plain, grouped))
@@ -43,18 +47,38 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
     return plain
 
 
-def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict):
+def _private(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict):
+    """_learn, kept only where its columns drawn per value of a long category that determines them copy no more
+    sampled rows than the same table learned without those links."""
+    apart = _copy.deepcopy(cols)   # learning writes into the columns
+    learned = _learn(con, sample, cols, rows, spec, screening)
+    if not screening.get("functional_links"):
+        return learned
+    progress(f"{spec['name']}: trial draws for columns a long category determines")
+    found: dict = {}
+    apart = _learn(con, sample, apart, rows, spec, found, long_links=False)
+    with_links, without = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)}) for c, h, j in (learned, apart))
+    if trial.copies_no_more(with_links, without):
+        return learned
+    screening.clear()
+    screening.update(found, functional_links_refused=f"{with_links['copies']:.2%} of trial rows equal sampled ones "
+                     f"with them, {without['copies'] if without else 0:.2%} without, {with_links['duplicates']:.2%} "
+                     "of sampled rows repeat" if with_links else "it could not be drawn")
+    return apart
+
+
+def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_links: bool = True):
     name = spec["name"]
     cols = rules.exact_relations(con, sample, cols)
     if clusters.applies(rows, cols):
         plain = _copy.deepcopy(cols)
         found: dict = {}
-        mixed = dependence.link(con, sample, cols, found, only_functional=True)
+        mixed = dependence.link(con, sample, cols, found, only_functional=True, long_links=long_links)
         progress(f"{name}: clusters")
         hidden, assigned = clusters.fit(con, sample, mixed, found)
         if hidden is not None:
             mixed = fallback.check(mixed, hidden)
-            pairs, measured = _pairs(con, sample, plain)
+            pairs, measured = _pairs(con, sample, plain, long_links)
             progress(f"{name}: copula")
             mixed_joint, pairs_joint = copula.fit(con, sample, mixed, assigned), copula.fit(con, sample, pairs)
             progress(f"{name}: trial draws")
@@ -68,16 +92,16 @@ def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
             return pairs, None, pairs_joint
         screening.update(found)
         cols = plain
-    cols, measured = _pairs(con, sample, cols)
+    cols, measured = _pairs(con, sample, cols, long_links)
     screening.update(measured)
     progress(f"{name}: copula")
     return cols, None, copula.fit(con, sample, cols)
 
 
-def _pairs(con, sample: str, cols: list[dict]):
+def _pairs(con, sample: str, cols: list[dict], long_links: bool = True):
     """The pair model's conditional tables, checked, and what was measured for them."""
     measured: dict = {}
-    return fallback.check(dependence.link(con, sample, cols, measured)), measured
+    return fallback.check(dependence.link(con, sample, cols, measured, long_links=long_links)), measured
 
 
 def _score(x: float | None) -> str:

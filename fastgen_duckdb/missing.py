@@ -17,7 +17,6 @@ block; kept where a trial draw copies no more sampled rows with them than withou
 """
 from __future__ import annotations
 
-import math
 from statistics import NormalDist
 
 from .draws import MISSING, normals, streams
@@ -29,7 +28,6 @@ MIN_LOADING = 0.3    # a member that the block's factor explains less than this 
 CHI = 16.0           # the 2×2 table's chi-square a pair needs (4 standard errors): chance co-occurrence stays out
 MIN_COUNT = 10       # rows with, and without, a NULL that a column needs in the sample to be measured
 CELLS = 4_000_000    # sample cells read for the measure (rows × nullable columns)
-SAME_COPIES = 3.0    # a trial with the blocks may copy this many standard errors more rows and still be the same
 
 
 def candidate(col: dict) -> bool:
@@ -78,11 +76,7 @@ def copying_no_more(con, sample: str, spec: dict, blocks: list[dict]) -> list[di
     country-year of no counts) repeats a sampled row that a new real one would not (trial.py)."""
     from . import trial   # here: trial.py compiles specs, and the compiler draws the blocks with this module
     with_blocks, without = trial.measure(con, sample, {**spec, "missing": blocks}), trial.measure(con, sample, spec)
-    if with_blocks is None:
-        return None
-    held = max(with_blocks["duplicates"], without["copies"] if without else 0.0)
-    noise = SAME_COPIES * math.sqrt(max(held * (1 - held), 1 / trial.TRIAL_ROWS) / trial.TRIAL_ROWS)
-    return blocks if with_blocks["copies"] <= held + noise else None
+    return blocks if trial.copies_no_more(with_blocks, without) else None
 
 
 def tetrachoric(p, q, both):

@@ -11,6 +11,7 @@ scores MARGIN higher: the spec records the choice. A trial also counts the drawn
 from __future__ import annotations
 
 import copy
+import math
 import uuid
 
 import duckdb
@@ -24,6 +25,7 @@ from .sqltext import ident
 TRIAL_ROWS = 5000
 SEED = 7
 MARGIN = 0.002   # the richer model must score this much higher: below it, trial draws of 5,000 rows cannot tell
+SAME_COPIES = 3.0   # a richer model may copy this many standard errors more rows and still copy no more
 
 
 def score(con, sample: str, spec: dict) -> float | None:
@@ -43,6 +45,16 @@ def measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) -
         return _measure(con, sample, spec, scored_as)
     except (SpecError, duckdb.Error):
         return None
+
+
+def copies_no_more(richer: dict | None, simpler: dict | None) -> bool:
+    """Whether the richer model's trial draw (measure()) copies no more sampled rows than a new real row would
+    repeat (the sample's own duplicates) or than the simpler model's draw does, within three standard errors
+    of a share of TRIAL_ROWS rows. A model that cannot be drawn copies more."""
+    if richer is None:
+        return False
+    held = max(richer["duplicates"], simpler["copies"] if simpler else 0.0)
+    return richer["copies"] <= held + SAME_COPIES * math.sqrt(max(held * (1 - held), 1 / TRIAL_ROWS) / TRIAL_ROWS)
 
 
 def _row(con, sample: str, cols: list[dict]) -> str:
