@@ -48,7 +48,7 @@ DETERMINED = 0.9           # beside hidden clusters, a pair's table is kept wher
 
 
 def link(con, sample: str, cols: list[dict], report: dict | None = None, only_functional: bool = False,
-         long_links: bool = True) -> list[dict]:
+         long_numbers: bool = True) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
     per parent bin, category weights or quantile knots (and, where the parent is often NULL, the child's
     distribution given a NULL parent).
@@ -66,9 +66,9 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     its label) may have up to MAX_FD_VALUES values. With `only_functional` (a table drawn through hidden clusters,
     clusters.py, which hold its other relations), a pair is conditioned only where a categorical parent all but
     determines the child (it removes DETERMINED of its uncertainty: a code and its label). The parent is drawn per
-    cluster too; a number's bins would be ranks within a cluster. How many columns were conditioned on a long
-    category that determines them is reported (`functional_links`), for joint.py to try the table without them
-    (`long_links` False: no such links)."""
+    cluster too; a number's bins would be ranks within a cluster. How many numbers were conditioned on a long
+    category that determines them is reported (`functional_numbers`), for joint.py to try the table without them
+    (`long_numbers` False: no such links; a category's label keeps its code)."""
     import numpy as np
 
     def can_parent(c, functional=False, child=None, rows=0):
@@ -96,7 +96,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     if codes.n < MIN_ROWS:
         _report(report, info)
         return cols
-    functional = _functional(con, sample, codes, free, can_child) if long_links else set()   # (parent, child)
+    functional = {(p, c) for p, c in _functional(con, sample, codes, free, can_child)   # (parent, child)
+                  if long_numbers or free[c]["kind"] != "numeric"}
     linked = {tuple(sorted(p)) for p in functional}
     if len(pairs) > budget:   # screen every pair on coarse codes, measure the strongest in full
         screened, rows = _screen(codes)
@@ -145,8 +146,9 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
                 chosen.append((child, parent, measured[k][0]))
                 serving.add(b["name"])
                 break
-    if any((parent, child) in functional for child, parent, _ in chosen):
-        info["functional_links"] = sum((parent, child) in functional for child, parent, _ in chosen)
+    numbers = sum((parent, child) in functional and free[child]["kind"] == "numeric" for child, parent, _ in chosen)
+    if numbers:
+        info["functional_numbers"] = numbers
     codes.fetch_numbers(con, sample, [child for child, _, _ in chosen if free[child]["kind"] == "numeric"])
     for child, parent, v in chosen:
         _condition_codes(codes, child, parent, v)

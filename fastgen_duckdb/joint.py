@@ -7,10 +7,10 @@ copula over what is left (copula.py). Where clusters apply, the pair model is le
 each decides (trial.py): clusters only where they draw rows closer to the sample, by trial.MARGIN. Where group
 ids stored as numbers could be drawn as their values (groups.py), the table is learned both ways and a trial draw
 decides again, the group ids kept only where they copy no more rows than the sample's own duplicates. Where
-a column was drawn per value of a long category that determines it (a code and its label, but also a family and
-its father's height: dependence._functional), the table is learned without such links too, and they are kept
-only where a trial draw with them copies no more rows (trial.copies_no_more): a group's values drawn exactly
-can rebuild its real rows.
+a number was drawn per value of a long category that determines it (a village's take-up rate, but also a
+family's father's height: dependence._functional), the table is learned without such links too, and they are
+kept only where a trial draw with them copies no more rows (trial.copies_no_more): a group's numbers drawn
+exactly can rebuild its real rows. (A label drawn per its code adds nothing a row copy would need.)
 """
 from __future__ import annotations
 
@@ -48,37 +48,37 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
 
 
 def _private(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict):
-    """_learn, kept only where its columns drawn per value of a long category that determines them copy no more
+    """_learn, kept only where its numbers drawn per value of a long category that determines them copy no more
     sampled rows than the same table learned without those links."""
     apart = _copy.deepcopy(cols)   # learning writes into the columns
     learned = _learn(con, sample, cols, rows, spec, screening)
-    if not screening.get("functional_links"):
+    if not screening.get("functional_numbers"):
         return learned
-    progress(f"{spec['name']}: trial draws for columns a long category determines")
+    progress(f"{spec['name']}: trial draws for numbers a long category determines")
     found: dict = {}
-    apart = _learn(con, sample, apart, rows, spec, found, long_links=False)
+    apart = _learn(con, sample, apart, rows, spec, found, long_numbers=False)
     with_links, without = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)}) for c, h, j in (learned, apart))
     if trial.copies_no_more(with_links, without):
         return learned
     screening.clear()
-    screening.update(found, functional_links_refused=f"{with_links['copies']:.2%} of trial rows equal sampled ones "
+    screening.update(found, functional_numbers_refused=f"{with_links['copies']:.2%} of trial rows equal sampled ones "
                      f"with them, {without['copies'] if without else 0:.2%} without, {with_links['duplicates']:.2%} "
                      "of sampled rows repeat" if with_links else "it could not be drawn")
     return apart
 
 
-def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_links: bool = True):
+def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_numbers: bool = True):
     name = spec["name"]
     cols = rules.exact_relations(con, sample, cols)
     if clusters.applies(rows, cols):
         plain = _copy.deepcopy(cols)
         found: dict = {}
-        mixed = dependence.link(con, sample, cols, found, only_functional=True, long_links=long_links)
+        mixed = dependence.link(con, sample, cols, found, only_functional=True, long_numbers=long_numbers)
         progress(f"{name}: clusters")
         hidden, assigned = clusters.fit(con, sample, mixed, found)
         if hidden is not None:
             mixed = fallback.check(mixed, hidden)
-            pairs, measured = _pairs(con, sample, plain, long_links)
+            pairs, measured = _pairs(con, sample, plain, long_numbers)
             progress(f"{name}: copula")
             mixed_joint, pairs_joint = copula.fit(con, sample, mixed, assigned), copula.fit(con, sample, pairs)
             progress(f"{name}: trial draws")
@@ -92,16 +92,16 @@ def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
             return pairs, None, pairs_joint
         screening.update(found)
         cols = plain
-    cols, measured = _pairs(con, sample, cols, long_links)
+    cols, measured = _pairs(con, sample, cols, long_numbers)
     screening.update(measured)
     progress(f"{name}: copula")
     return cols, None, copula.fit(con, sample, cols)
 
 
-def _pairs(con, sample: str, cols: list[dict], long_links: bool = True):
+def _pairs(con, sample: str, cols: list[dict], long_numbers: bool = True):
     """The pair model's conditional tables, checked, and what was measured for them."""
     measured: dict = {}
-    return fallback.check(dependence.link(con, sample, cols, measured, long_links=long_links)), measured
+    return fallback.check(dependence.link(con, sample, cols, measured, long_numbers=long_numbers)), measured
 
 
 def _score(x: float | None) -> str:
