@@ -109,14 +109,21 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     measured = []
     for i, j in pairs:
         table = codes.table(i, j)
-        v = cramers_v(table)
+        v, nulls = cramers_v(table), False
         for axis, number, category in ((0, i, j), (1, j, i)):   # a number by a category of many values that
             if free[number]["kind"] == "numeric" and free[category]["kind"] == "categorical" \
                     and len(free[category]["values"]) > MAX_VALUES \
                     and can_parent(free[category], False, free[number], float(table.sum())):   # can be its parent
                 v = max(v, correlation_ratio(table, axis))
-        measured.append((v, mutual_information(table), float(table.sum())))
-    strong = [k for k, (i, j) in enumerate(pairs) if _strong(codes.table(i, j) if measured[k][0] >= MIN_V_FLOOR
+        # NULL as a value of its own: where one column is NULL is often what the other says (a relapse's year
+        # is NULL where there was none), a relation the rows with both values cannot show. Between two columns
+        # with NULLs, NULLs that come together are missing.py's blocks
+        if (codes.null_rows[i] >= MIN_ROWS) != (codes.null_rows[j] >= MIN_ROWS):
+            with_nulls = cramers_v(codes.table(i, j, nulls=True))
+            if with_nulls > v:
+                v, nulls = with_nulls, True
+        measured.append((v, mutual_information(table), float(table.sum()), nulls))
+    strong = [k for k, (i, j) in enumerate(pairs) if _strong(codes.table(i, j, measured[k][3]) if measured[k][0] >= MIN_V_FLOOR
                                                              else None, measured[k][0], info["pairs"])]
     info["relations"] = len(strong)
     centrality = {c["name"]: 0.0 for c in free}
@@ -300,12 +307,15 @@ class Codes:
             return f"CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(enum_code(TRY_CAST({x}::VARCHAR AS {enum}))::INTEGER, -1) END"
         return f"CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(list_position([{', '.join(string(k) for k in keys)}], {x}::VARCHAR), 0)::INTEGER - 1 END"
 
-    def table(self, child: int, parent: int):
-        """Counts of (child code, parent code) over the rows where both have a listed value."""
+    def table(self, child: int, parent: int, nulls: bool = False):
+        """Counts of (child code, parent code) over the rows where both have a listed value (`nulls`: or NULL,
+        a level of its own after the listed ones)."""
         import numpy as np
         a, b = self.codes[:, child].astype(np.int64), self.codes[:, parent].astype(np.int64)
-        both = (a >= 0) & (b >= 0)
         ka, kb = self.levels[child], self.levels[parent]
+        if nulls:
+            a, b, ka, kb = np.where(a == -1, ka, a), np.where(b == -1, kb, b), ka + 1, kb + 1
+        both = (a >= 0) & (b >= 0)
         return np.bincount(a[both] * kb + b[both], minlength=ka * kb).reshape(ka, kb).astype(float)
 
 

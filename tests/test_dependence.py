@@ -354,3 +354,20 @@ def test_numbers_a_group_determines_are_not_drawn_so_where_that_rebuilds_its_rea
                             FROM (SELECT (family, father, mother, child, sex, height) AS s
                                   FROM fastgen_sample('families', 20000, seed := 3))""").fetchall()[0][0]
     assert copies < 0.005, copies
+
+
+def test_a_column_null_exactly_where_another_says_so_stays_null_there(con):
+    """A relapse's year is NULL exactly where there was no relapse (70 % of patients): the rows with both values
+    all say 'relapsed', so only NULL counted as a value shows the relation. Drawn, the year is NULL where, and
+    only where, the patient did not relapse, and each keeps its share."""
+    con.execute(f"""CREATE TABLE patients AS
+        SELECT relapsed, CASE WHEN relapsed = 1 THEN ['1990-1994', '1995-1999', '2000-2004'][1 + floor(3 * {u(2)})::INT] END AS relapse_years,
+               round(20 + 50 * {u(3)}) AS age
+        FROM (SELECT i, ({u(1)} < 0.3)::INT AS relapsed FROM range(5000) t(i))""")
+    fg.infer(con, "patients")
+    n = 50_000
+    broken, share = con.execute(f"""SELECT count(*) FILTER (WHERE (relapse_years IS NULL) <> (relapsed = 0)), avg(relapsed)
+                                    FROM fastgen_sample('patients', {n}, seed := 4)""").fetchall()[0]
+    real = con.execute("SELECT avg(relapsed) FROM patients").fetchall()[0][0]
+    assert broken == 0
+    assert abs(share - real) < 4 * (real * (1 - real) / n) ** 0.5 + 4 * (real * (1 - real) / 5000) ** 0.5
