@@ -123,8 +123,9 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
             if with_nulls > v:
                 v, nulls = with_nulls, True
         measured.append((v, mutual_information(table), float(table.sum()), nulls))
-    strong = [k for k, (i, j) in enumerate(pairs) if _strong(codes.table(i, j, measured[k][3]) if measured[k][0] >= MIN_V_FLOOR
-                                                             else None, measured[k][0], info["pairs"])]
+    strong = [k for k, (i, j) in enumerate(pairs)
+              if _strong(codes.table(i, j, measured[k][3]) if measured[k][0] >= MIN_V_FLOOR else None,
+                         measured[k][0], info["pairs"])]
     info["relations"] = len(strong)
     centrality = {c["name"]: 0.0 for c in free}
     for k in strong:

@@ -57,7 +57,8 @@ def _private(con, sample: str, cols: list[dict], rows: int, spec: dict, screenin
     progress(f"{spec['name']}: trial draws for numbers a long category determines")
     found: dict = {}
     apart = _learn(con, sample, apart, rows, spec, found, long_numbers=False)
-    with_links, without = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)}) for c, h, j in (learned, apart))
+    with_links, without = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)})
+                           for c, h, j in (learned, apart))
     if trial.copies_no_more(with_links, without):
         return learned
     screening.clear()
