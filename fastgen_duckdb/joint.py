@@ -33,7 +33,7 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
     grouped = _private(con, sample, regrouped, rows, spec, found)
     progress(f"{spec['name']}: trial draws for group ids")
     # scored alike, on the group ids as categories: what they determine is what is tried
-    a, b = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)}, grouped[0]) for c, h, j in (plain, grouped))
+    a, b = (trial.measure(con, sample, {**spec, "columns": c, **fields(h, j)}, grouped[0]) for c, h, j in (plain, grouped))
     said = (f"trial draws score {_score(b and b['overall'])} with group ids as values, "
             f"{_score(a and a['overall'])} without")
     if b is not None and (a is None or b["overall"] >= a["overall"] + trial.MARGIN):
@@ -50,14 +50,14 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
 def _private(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict):
     """_learn, kept only where its numbers drawn per value of a long category that determines them copy no more
     sampled rows than the same table learned without those links."""
-    apart = _copy.deepcopy(cols)   # learning writes into the columns
+    original = _copy.deepcopy(cols)   # learning writes into the columns
     learned = _learn(con, sample, cols, rows, spec, screening)
     if not screening.get("functional_numbers"):
         return learned
     progress(f"{spec['name']}: trial draws for numbers a long category determines")
     found: dict = {}
-    apart = _learn(con, sample, apart, rows, spec, found, long_numbers=False)
-    with_links, without = (trial.measure(con, sample, {**spec, "columns": c, **_extra(h, j)})
+    apart = _learn(con, sample, original, rows, spec, found, long_numbers=False)
+    with_links, without = (trial.measure(con, sample, {**spec, "columns": c, **fields(h, j)})
                            for c, h, j in (learned, apart))
     if trial.copies_no_more(with_links, without):
         return learned
@@ -83,7 +83,7 @@ def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
             progress(f"{name}: copula")
             mixed_joint, pairs_joint = copula.fit(con, sample, mixed, assigned), copula.fit(con, sample, pairs)
             progress(f"{name}: trial draws")
-            scores = [trial.score(con, sample, {**spec, "columns": c, **_extra(h, j)})
+            scores = [trial.score(con, sample, {**spec, "columns": c, **fields(h, j)})
                       for c, h, j in ((pairs, None, pairs_joint), (mixed, hidden, mixed_joint))]
             said = f"trial draws score {_score(scores[1])} with clusters, {_score(scores[0])} without"
             if scores[1] is not None and (scores[0] is None or scores[1] >= scores[0] + trial.MARGIN):
@@ -109,5 +109,6 @@ def _score(x: float | None) -> str:
     return "none (it could not be drawn)" if x is None else f"{x:.4f}"
 
 
-def _extra(hidden, joint) -> dict:
+def fields(hidden, joint) -> dict:
+    """The spec's fields for a learned joint model: `clusters` and `copula`, each where there is one."""
     return {**({"clusters": hidden} if hidden else {}), **({"copula": joint} if joint else {})}

@@ -14,7 +14,7 @@ import uuid
 import duckdb
 
 from . import children, groups, missing, rules
-from .joint import learn
+from .joint import fields, learn
 from .caller import progress
 from .texts import MAX_CATEGORIES, Texts
 from .sources import Source, SourceError
@@ -65,7 +65,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         screening = {}   # what the joint model measured and chose: kept in the spec
         head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
         cols, hidden, joint = learn(con, sample.name, cols, min(total, int(rows)), head, screening, regrouped)
-        joint_models = {**({"clusters": hidden} if hidden else {}), **({"copula": joint} if joint else {})}
+        joint_models = fields(hidden, joint)   # the spec's `clusters` and `copula`
         together = missing.fit(con, sample.name, cols)
         if together:
             together = missing.copying_no_more(con, sample.name, {**head, "columns": cols, **joint_models}, together)
