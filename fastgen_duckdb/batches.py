@@ -22,7 +22,7 @@ from .sqltext import ident, list_literal, number
 
 MEAN_ROWS = 1.5   # rows per batch, on average, at least: below it the numbers are ids, not batches
 BATCH = "bt"      # the sampler's name for row r's batch, beside r
-RULES = ("given", "cluster", "after", "equals", "at_least", "at_most")   # fields that tie a column to others
+RULES = ("given", "cluster", "after", "equals", "at_least", "at_most", "inherit")   # fields that tie a column to others
 
 
 def _eligible(col: dict) -> bool:
@@ -134,10 +134,10 @@ class Batches:
         self.slots = param("batch_slot", slots, "INTEGER") if param else list_literal(slots, "INTEGER")
         self.start, self.step = int(b["start"]), int(b["step"])
 
-    def number(self) -> str:
+    def number(self, row: str = "r") -> str:
         """Row r's batch: whole layouts of `size` rows each hold `block` batches."""
-        return f"(r // {self.size} * {self.block} + {at(self.slots, f'r % {self.size} + 1')})"
+        return f"(({row}) // {self.size} * {self.block} + {at(self.slots, f'({row}) % {self.size} + 1')})"
 
-    def value(self) -> str:
+    def value(self, batch: str = BATCH) -> str:
         """The batch column: the batch's own number (BATCH, carried from the rows), as the data numbers them."""
-        return f"({number(self.start)} + {BATCH} * {number(self.step)})"
+        return f"({number(self.start)} + {batch} * {number(self.step)})"

@@ -3,9 +3,9 @@ helpers, its typed value and the bounds its rules and CHECKs put on it, for ever
 from __future__ import annotations
 
 from . import children
-from .draws import LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
+from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
 from .batches import BATCH, Batches
-from .layout import Nest, fixed_value, key_room, key_value, parent_rows, row_value
+from .layout import Nest, fixed_value, key_room, key_value, parent_index, row_value
 from .dtypes import GRANULARITY, epoch, inside_type, type_bounds, type_family
 from .spec import LADDER
 from .sqltext import ident, literal, number, string
@@ -18,8 +18,9 @@ class Column:
     """What one column contributes to each layer of the SELECT."""
 
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
-                 nest: Nest | None = None, batches: Batches | None = None, missing: str | None = None):
+                 nest: Nest | None = None, batches: Batches | None = None, missing: str | None = None, listed=None):
         self.j, self.table, self.lookup = j, table, lookup
+        self.listed = listed                 # the table's list parameters, for what other tables' rows hold
         self.written = col                   # the column as the spec has it: its output type and format
         # text that holds typed values is drawn in that type (`parsed`), then formatted back (bound)
         self.col = {**col, "type": col["parsed"]} if col.get("parsed") else col
@@ -147,6 +148,14 @@ class Column:
         (boolean) per bin of its parent, the bin read off the parent's draw, or per hidden cluster (`cl`, a
         layer of its own). A parent resolves before its children (_columns)."""
         self.by_name = columns
+        inherit = self.col.get("inherit")
+        if inherit and not self.fixed:   # the value of the row another foreign key points at, in a share of rows
+            through = columns[inherit["through"].lower()]
+            copied = row_value(self.lookup, through.col["table"], inherit["column"], through.parent_row, latent=True,
+                               listed=self.listed)
+            self.uniforms[f"i{self.j}"] = uniform(self.stream + INHERIT_DRAWS)
+            self.value = (f"CASE WHEN i{self.j} < {number(float(inherit['share']))} THEN coalesce({copied}, "
+                          f"{self.value}) ELSE {self.value} END")
         given, table = self.col.get("given"), self.col.get("cluster")
         if not (given or table) or self.fixed:
             return
@@ -284,21 +293,12 @@ class Column:
                 # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
                 g = "pow(2, floor(log2(greatest(r, 1))))::BIGINT"
                 index = f"floor({w} * CASE WHEN {g} > r THEN {g} // 2 ELSE {g} END)::BIGINT"
-                self.value = (f"CASE WHEN r = 0 THEN NULL ELSE {row_value(lookup, col['table'], col['column'], index)} "
-                              "END")
+                value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
+                self.value = f"CASE WHEN r = 0 THEN NULL ELSE {value} END"
                 return
-            parent = lookup(col["table"])
-            rows = parent_rows(parent)
-            if col.get("parents") and parent.get("fixed"):   # a lookup's own rows, each as often as in the data
-                referenced = self._param("prow", col["parents"]["rows"], "INTEGER")
-                index = f"({at(referenced, self._alias_pick(col['parents']['weights'], w))} % {rows})"
-            elif col.get("per_parent"):   # parents weigh their count of children in the data (children.py)
-                x = self._interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
-                rank = f"least(floor({x} * {rows}), {rows} - 1)"
-                index = f"({children.permuted(rank, rows, int(parent.get('salt') or 0))})"
-            else:
-                index = f"floor({w} * {rows})::BIGINT"
-        self.value = row_value(lookup, col["table"], col["column"], index)
+            index = parent_index(col, lookup(col["table"]), w, self._param, self._alias_pick, self._interpolate)
+        self.parent_row = index   # a column inheriting through this one reads its parent row (across.py)
+        self.value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
 
     def _text(self):
         if self.col["method"] == "pattern":

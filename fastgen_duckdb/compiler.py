@@ -51,13 +51,20 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
             copula.layers.append(layer)
     shared: dict[str, tuple[list, str]] = {}   # parameters of the table rather than of one column (a nest's layout)
 
+    named: dict[tuple, str] = {}
+
     def param(what: str, values: list, element_type: str) -> str:
-        shared[f"t_{what}"] = (values, element_type)
-        return f"p.t_{what}"
+        """A list parameter of the table, once however many columns read it (other tables' layouts and knots
+        that row_value computes here too)."""
+        key = (what, element_type, repr(values))
+        if key not in named:
+            named[key] = f"t_{what}" if f"t_{what}" not in shared else f"t_{what}_{len(shared)}"
+            shared[named[key]] = (values, element_type)
+        return f"p.{named[key]}"
     nest = Nest(spec, find, param) if any(c.get("nested") or c.get("within") for c in spec["columns"]) else None
     batches = Batches(spec, param) if spec.get("batches") and not spec.get("fixed") else None
     columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest, batches,
-                      missing.of.get(col["name"].lower())) for j, col in enumerate(spec["columns"])]
+                      missing.of.get(col["name"].lower()), param) for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in sorted(columns, key=lambda c: "given" in c.col):   # parents first: a child reads their draw
         c.resolve(by_name)

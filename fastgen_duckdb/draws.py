@@ -12,6 +12,7 @@ LINKS = 1_000_000        # hash stream numbers of composite foreign keys (one un
 COPULA = 2_000_000       # hash stream numbers of the copula's normals (one pair of uniforms per two columns)
 POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one uniform per pool: semantic.py)
 NULL_DRAWS = 3_500_000   # hash stream numbers of NULL draws per parent bin (one uniform per such column)
+INHERIT_DRAWS = 3_600_000  # hash stream numbers of whether a row copies its parent row's value (across.py)
 MISSING = 3_700_000      # hash stream numbers of the normals of NULLs drawn together (missing.py)
 CLUSTER = 3_900_000      # hash stream number of a row's hidden cluster (clusters.py)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block

@@ -7,10 +7,11 @@
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import itertools
 
-from . import batches, ddl, dependence, keys, priors, profile, relations, semantic_rules
+from . import across, batches, ddl, dependence, keys, layout, priors, profile, relations, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .errors import SpecError
@@ -43,32 +44,52 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             spec["columns"] = [bounded(enforce(col, t.column(col["name"])), t.column(col["name"]))
                                for col in spec["columns"]]
             by_table[t.name] = spec
-        counts = {}
-        for t in tables:
-            for fk in t.foreign_keys:
-                parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
-                targets = fk["references"] or (parent.primary_key if parent else [])
-                if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
-                    counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
-                        con, relation[t.name], fk["columns"], relation[parent.name], targets)
-        specs = [dependence.prune(by_table[t])
-                 for t in relations.link(tables, by_table, src.schema, set(by_table), counts)]
-        domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
-        for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, domains):
-            spec = by_table[name]
-            spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
-                                                  next(t for t in tables if t.name == name).primary_key)}
-            for model in ("clusters", "copula", "missing"):   # its rows hold how its columns go together
-                spec.pop(model, None)
-            for col, field in itertools.product(spec["columns"], ("cluster", "given")):
-                col.pop(field, None)
-        _fixed_parents(con, tables, by_table, relation)
-        for spec in specs:
-            found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
-            if found:
-                spec["batches"] = found
+        profiled = copy.deepcopy(by_table)
+        while True:   # a composite foreign key to columns the parent cannot compute at a row is no key after all
+            specs = _relate(con, tables, by_table, relation, src.schema)
+            lookup = {s["name"].lower(): s for s in specs}.get
+            broken = [(t, fk) for t in tables for fk in t.foreign_keys if fk.get("found") and len(fk["columns"]) > 1
+                      and not all(layout.computable(lookup, fk["table"], k) for k in fk["references"])]
+            if not broken:
+                break
+            for t, fk in broken:
+                t.foreign_keys.remove(fk)
+                t.foreign_keys.extend(fk.get("covers", []))
+            by_table = copy.deepcopy(profiled)
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
+    return specs
+
+
+def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str], schema: str
+            ) -> list[dict]:
+    """A schema's profiled tables related (in place): references with the data's children per parent, lookups kept
+    whole, values copied across foreign keys, rows in batches; the specs in generation order."""
+    counts = {}
+    for t in tables:
+        for fk in t.foreign_keys:
+            parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
+            targets = fk["references"] or (parent.primary_key if parent else [])
+            if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
+                counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
+                    con, relation[t.name], fk["columns"], relation[parent.name], targets)
+    specs = [dependence.prune(by_table[t])
+             for t in relations.link(tables, by_table, schema, set(by_table), counts)]
+    domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
+    for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, domains):
+        spec = by_table[name]
+        spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
+                                              next(t for t in tables if t.name == name).primary_key)}
+        for model in ("clusters", "copula", "missing"):   # its rows hold how its columns go together
+            spec.pop(model, None)
+        for col, field in itertools.product(spec["columns"], ("cluster", "given")):
+            col.pop(field, None)
+    _fixed_parents(con, tables, by_table, relation)
+    across.learn(con, tables, by_table, relation)   # references that copy their parent row's value
+    for spec in specs:
+        found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
+        if found:
+            spec["batches"] = found
     return specs
 
 

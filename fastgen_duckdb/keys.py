@@ -17,11 +17,19 @@ Names are compared in words, after the prefix a table puts on all its columns (`
 `ss_hdemo_sk` household_demographics' `hd_demo_sk` rather than customer_demographics' `cd_demo_sk`, by the
 initial before its key word. Values alone are never enough: a quantity of 1…100 lies inside every id column.
 
+3. **Composite foreign keys**: columns of a table that each name a column of another table (the same words after
+   both prefixes, a key word last: `sr_item_sk` and `sr_ticket_number` in store_returns, `ss_item_sk` and
+   `ss_ticket_number` in store_sales) where no one of those parent columns is unique but the pair is (a sale is a
+   ticket's line of one item) and every pair of the child is one of the parent's: a return is of a sale. The
+   smallest such set of columns wins, if it is the only one of its size; its columns' own foreign keys (the
+   item's) hold through the parent and are dropped.
+
 What is found is used to learn the schema (references, children per parent, lookups kept whole) and marked
 `found`, so a regenerated database still has its source's DDL: the keys hold in its rows, undeclared.
 """
 from __future__ import annotations
 
+import itertools
 import re
 
 from .ddl import TableDef
@@ -132,12 +140,65 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
             if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
                 _, p, k = ranked[0]
                 t.foreign_keys.append({"columns": [c.name], "table": p.name, "references": [k], "found": True})
+    for t in tables:
+        for p in tables:
+            if p is not t:
+                _composite(con, t, p, relation, leads, keys)
 
 
-def _contained(con, child: str, column: str, parent: str, key: str) -> bool:
-    """Every non-NULL value of child.column is a value of parent.key, and there is at least one."""
-    c, k = ident(column), ident(key)
+COMPOSITE_MAX = 3     # columns in a composite foreign key found in the data, at most
+COMPOSITE_PAIRS = 12  # a child's columns named as a parent's, tried at most (220 sets of three)
+
+
+def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: dict[str, str],
+               keys: dict[str, list[str]]) -> None:
+    """A composite foreign key from t to p, found as the module says (added to t.foreign_keys)."""
+    unique = {k.lower() for k in keys[p.name]}
+    own = {k.lower() for k in keys[t.name]} | {c.lower() for fk in t.foreign_keys if len(fk["columns"]) > 1
+                                               for c in fk["columns"]}
+    pairs = [(c.name, k.name) for c in t.columns for k in p.columns
+             if c.name.lower() not in own and k.name.lower() not in unique and _family(c.type)
+             and _family(c.type) == _family(k.type) and _names_key(_stem(c.name, leads[t.name]))
+             and _stem(c.name, leads[t.name]) == _stem(k.name, leads[p.name])]
+    pairs = pairs[:COMPOSITE_PAIRS]
+    for size in range(2, min(COMPOSITE_MAX, len(pairs)) + 1):
+        sets = [s for s in itertools.combinations(pairs, size)
+                if len({c for c, _ in s}) == len({k for _, k in s}) == size]
+        if not sets:
+            continue
+        tuples = [", ".join(ident(k) for _, k in s) for s in sets]
+        counts = con.execute("SELECT count(*), " + ", ".join(
+            f"count(DISTINCT ({x})) FILTER (WHERE {' AND '.join(f'{ident(k)} IS NOT NULL' for _, k in s)}), "
+            f"count(*) FILTER (WHERE {' AND '.join(f'{ident(k)} IS NOT NULL' for _, k in s)})"
+            for s, x in zip(sets, tuples)) + f" FROM {relation[p.name]}").fetchall()[0]
+        fits = [s for i, s in enumerate(sets) if counts[0] > 0 and counts[1 + 2 * i] == counts[2 + 2 * i] == counts[0]
+                and _contained(con, relation[t.name], [c for c, _ in s], relation[p.name], [k for _, k in s])]
+        if len(fits) > 1:
+            return   # two ways to read the same rows: a guess, not a key
+        if fits:
+            columns = {c.lower() for c, _ in fits[0]}
+            covers = [fk for fk in t.foreign_keys if fk.get("found") and len(fk["columns"]) == 1
+                      and fk["columns"][0].lower() in columns]
+            t.foreign_keys[:] = [fk for fk in t.foreign_keys if fk not in covers]
+            # `covers`: the columns' own foreign keys, back if the parent cannot compute its columns (inference.py)
+            t.foreign_keys.append({"columns": [c for c, _ in fits[0]], "table": p.name,
+                                   "references": [k for _, k in fits[0]], "found": True, "covers": covers})
+            return
+
+
+def _names_key(stem: list[str]) -> bool:
+    """A name that says it holds a key: its last word a key word, or ending in one (`partkey`)."""
+    return bool(stem) and (stem[-1] in KEY_WORDS or any(stem[-1].endswith(k) for k in ("id", "key", "sk")))
+
+
+def _contained(con, child: str, column: str | list[str], parent: str, key: str | list[str]) -> bool:
+    """Every value of child.column (a tuple of columns: with no NULL in it) is a value of parent.key (the tuple of
+    the same length), and there is at least one."""
+    cs, ks = ([column], [key]) if isinstance(column, str) else (column, key)
+    values = ", ".join(f"{ident(c)} AS x{i}" for i, c in enumerate(cs))
+    match = " AND ".join(f"p.{ident(k)} = v.x{i}" for i, k in enumerate(ks))
     present, missing = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE p.{k} = v.x)) "
-        f"FROM (SELECT DISTINCT {c} AS x FROM {child} WHERE {c} IS NOT NULL) AS v").fetchall()[0]
+        f"SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {match})) "
+        f"FROM (SELECT DISTINCT {values} FROM {child} WHERE {' AND '.join(f'{ident(c)} IS NOT NULL' for c in cs)}) "
+        "AS v").fetchall()[0]
     return present > 0 and missing == 0

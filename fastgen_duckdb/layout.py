@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 from . import children
-from .draws import SHUFFLE_MULTIPLIER, at, streams
+from .batches import Batches
+from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, streams, uniform
 from .dtypes import type_bounds, type_family
 from .errors import SpecError
 from .sqltext import list_literal, number, string
@@ -163,17 +164,21 @@ def table_rows(spec: dict, lookup, scale: float, at_least: int = 0) -> int:
     return max(at_least, math.ceil(int(spec.get("source_rows") or 0) * scale))
 
 
-def row_value(lookup, table: str, column: str, row: str) -> str:
-    """The value of `table`.`column` at row index `row` (SQL), for columns that are functions of the row."""
+def row_value(lookup, table: str, column: str, row: str, latent: bool = False, listed=None) -> str:
+    """The value of `table`.`column` at row index `row` (SQL), for columns that are functions of the row.
+    `latent`: a drawn reference's value even where the row has NULL (whether it does may depend on other columns).
+    `listed(what, values, element_type)` writes the lists the value reads (a lookup's values, a layout, knots): a
+    parameter of the referencing table's macro (compiler.py), or by default a literal."""
+    listed = listed or _inline_list
     spec = lookup(table)
     found = [(j, c) for j, c in enumerate(spec["columns"]) if c["name"].lower() == column.lower()]
     if not found:
         raise SpecError(f"generator {table!r} has no column {column!r} to reference")
     j, col = found[0]
     if spec.get("fixed"):   # a dimension table's own rows, inlined
-        return f"CAST({fixed_value(spec, j, row, lambda values: list_literal(values, col['type']))} AS {col['type']})"
+        return f"CAST({fixed_value(spec, j, row, lambda values: listed('rows', values, col['type']))} AS {col['type']})"
     if col["kind"] == "key":
-        value = key_value(col, streams(spec) + j, row, Nest(spec, lookup).number(row) if col.get("within") else "")
+        value = key_value(col, streams(spec) + j, row, Nest(spec, lookup, listed).number(row) if col.get("within") else "")
         last = key_room(col)
         if last is None:
             return value
@@ -181,6 +186,85 @@ def row_value(lookup, table: str, column: str, row: str) -> str:
                "large draws parent rows past them; lower scale, or widen the key's type in both specs")
         return f"CASE WHEN ({row}) > {last} THEN error({string(why)}) ELSE {value} END"
     if col["kind"] == "reference" and (col.get("nested") or col.get("within")):
-        return row_value(lookup, col["table"], col["column"], Nest(spec, lookup).index(col, row))
-    raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column")
+        return row_value(lookup, col["table"], col["column"], Nest(spec, lookup, listed).index(col, row),
+                         listed=listed)
+    if spec.get("batches") and col["name"].lower() == spec["batches"]["column"].lower():   # a ticket's number
+        batches = Batches(spec, listed)
+        return batches.value(batches.number(row))
+    if col["kind"] == "reference":   # drawn from its own uniform: the same draw, at that row
+        return _drawn_reference(lookup, spec, j, col, row, latent, listed)
+    raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column, "
+                    "or (a composite foreign key) columns that are keys or foreign keys")
 
+
+def computable(lookup, table: str, column: str) -> bool:
+    """Whether row_value can write `table`.`column` at any row (a key, a lookup's value, a foreign key, a batch's
+    number), as a composite foreign key to it needs."""
+    try:
+        row_value(lookup, table, column, "0")
+        return True
+    except SpecError:
+        return False
+
+
+def _drawn_reference(lookup, spec: dict, j: int, col: dict, row: str, latent: bool, listed) -> str:
+    """A reference column of another table at row index `row`, drawn there from its own uniform (the column's
+    draw is a function of the row, as any): the parent's key at the parent row the draw picks, inlined. For a
+    composite foreign key to rows whose columns are foreign keys themselves (a return of a sale: the sale's item
+    and ticket)."""
+    where = f"{spec['name']}.{col['name']}"
+    in_block = any(name.lower() == col["name"].lower() for block in spec.get("missing") or [] for name in block["columns"])
+    if col["table"].lower() == spec["name"].lower() or (in_block and not latent):
+        raise SpecError(f"{where} is a self-reference or NULL with other columns (missing); a composite foreign key "
+                        "cannot point at it: drop that foreign key from the referencing spec")
+    stream = streams(spec) + j
+    batched = spec.get("batches") and col["name"].lower() in {c.lower() for c in spec["batches"]["columns"]}
+    nulls = 0.0 if in_block else float(col.get("nulls") or 0.0)   # a block's NULLs leave the uniform whole
+    own = uniform(stream, f"({row})")
+    if col.get("link") is not None:
+        w = uniform(streams(spec) + LINKS + col["link"], f"({row})")
+    elif batched:
+        w = uniform(stream, f"({Batches(spec, listed).number(row)})")
+    else:
+        w = f"(({own} - {number(nulls)}) / {number(1.0 - nulls)})" if nulls > 0 else own
+    parent = lookup(col["table"])
+    value = row_value(lookup, col["table"], col["column"], parent_index(col, parent, w, *drawing(listed)),
+                      listed=listed)
+    return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
+
+
+def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate) -> str:
+    """The parent row (SQL) a reference drawn from uniform `w` points at: a lookup's rows as often as in the data
+    (`parents`), parents weighted by their count of children in the data (`per_parent`, children.py), or any
+    row alike. `listed`, `pick`, `interpolate` write a list, a weighted choice and an inverse CDF: a column's
+    own (parameters and helper layers: columns.Column) or each in one expression (drawing)."""
+    rows = parent_rows(parent)
+    if col.get("parents") and parent.get("fixed"):
+        referenced = listed("prow", col["parents"]["rows"], "INTEGER")
+        return f"({at(referenced, pick(col['parents']['weights'], w))} % {rows})"
+    if col.get("per_parent"):
+        x = interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
+        rank = f"least(floor({x} * {rows}), {rows} - 1)"
+        return f"({children.permuted(rank, rows, int(parent.get('salt') or 0))})"
+    return f"floor({w} * {rows})::BIGINT"
+
+
+def _inline_list(what: str, values: list, element_type: str) -> str:
+    return list_literal(values, element_type)
+
+
+def drawing(listed):
+    """columns.Column's weighted choice and inverse CDF, each in one expression, reading their lists through
+    `listed` (for a column of another table computed in this one's SQL): (listed, pick, interpolate)."""
+    def pick(weights: list[float], v: str) -> str:
+        prob, alias = alias_table(weights)
+        x, k = f"({v} * {len(weights)})", f"floor({v} * {len(weights)})::INTEGER"
+        return (f"CASE WHEN {x} - {k} < {at(listed('prob', prob, 'DOUBLE'), f'{k} + 1')} THEN {k} + 1 "
+                f"ELSE {at(listed('alias', alias, 'INTEGER'), f'{k} + 1')} END")
+
+    def interpolate(knots: list, what: str = "q", v: str = "") -> str:
+        q = listed(what, [float(x) for x in knots], "DOUBLE")
+        d = listed(what + "d", [float(b - a) for a, b in zip(knots, knots[1:])] + [0.0], "DOUBLE")
+        x, k = f"({v} * {len(knots) - 1})", f"floor({v} * {len(knots) - 1})::INTEGER"
+        return f"({at(q, f'{k} + 1')} + ({x} - {k}) * {at(d, f'{k} + 1')})"
+    return listed, pick, interpolate

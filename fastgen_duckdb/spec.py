@@ -17,6 +17,7 @@ import zlib
 import duckdb
 
 from .dtypes import GRANULARITY, drawn_type, epoch, parse_type, require_supported, type_bounds, type_family
+from .across import validate as validate_inherit
 from .errors import SpecError
 
 SPEC_VERSION = 1
@@ -170,6 +171,8 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
     if spec.get("batches") is not None:
         from .batches import validate as validate_batches   # here: batches.py builds on this module's helpers
         validate_batches(spec, by_name, f"spec {name!r}")
+    if any(c.get("inherit") is not None for c in columns):
+        validate_inherit(spec, by_name, f"spec {name!r}")
     if spec.get("missing") is not None:
         from .missing import validate as validate_missing   # here: missing.py builds on the sampler's draws
         validate_missing(spec, by_name, f"spec {name!r}")

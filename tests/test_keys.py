@@ -1,10 +1,11 @@
 """Keys and foreign keys found in a schema's data where it declares none (keys.py)."""
 import math
 
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
-from fastgen_duckdb import ddl, keys
+from fastgen_duckdb import across, ddl, keys
 
 
 def test_names_point_at_their_key():
@@ -97,3 +98,104 @@ def test_planted_foreign_keys_are_found_and_no_other(tmp_path_factory, parent, s
     found = [(fk["columns"], fk["table"]) for fk in lines.foreign_keys]
     assert found == ([] if orphan else [([key], f"{parent}s")])
     con.close()
+
+
+def sales_and_returns(con, share: float = 0.8, orphan: bool = False, tickets: bool = True):
+    """No declared key: items(item_sk), customers(customer_sk), sales(ticket_number, item_sk, customer_sk, qty) in
+    tickets of one customer and 1-4 lines of distinct items, so (item_sk, ticket_number) is unique and neither
+    column alone; returns of a tenth of the sales lines by (item_sk, ticket_number), by the sale's customer in
+    `share` of them and by anyone otherwise (a return of no sale where `orphan`). Without `tickets`, a sale's
+    lines have customers of their own: its ticket number is then no batch's, and a number the sampler draws."""
+    con.execute("CREATE TABLE items AS SELECT i AS i_item_sk, 'item ' || i AS i_name, i % 13 AS i_class "
+                "FROM range(1, 201) t(i)")
+    con.execute("CREATE TABLE customers AS SELECT i AS c_customer_sk, i % 9 AS c_segment, i % 4 AS c_band "
+                "FROM range(1, 501) t(i)")
+    customer = "t * 7919" if tickets else "(t * 7919 + line * 101)"
+    con.execute(f"""CREATE TABLE sales AS SELECT t AS s_ticket_number, 1 + (t * 37 + line * 53) % 200 AS s_item_sk,
+                       1 + {customer} % 500 AS s_customer_sk, 1 + (t + line) % 9 AS s_quantity
+                   FROM range(1, 3001) a(t), range(0, 4) b(line) WHERE line < 1 + t % 4""")
+    con.execute(f"""CREATE TABLE returns AS SELECT s_item_sk AS r_item_sk, s_ticket_number AS r_ticket_number,
+                        CASE WHEN hash(s_ticket_number, s_item_sk) % 1000 < {int(share * 1000)} THEN s_customer_sk
+                             ELSE 1 + hash(s_item_sk, s_ticket_number, 1) % 500 END AS r_customer_sk,
+                        1 + s_quantity // 2 AS r_quantity
+                    FROM sales WHERE hash(s_ticket_number, s_item_sk, 2) % 10 = 0""")
+    if orphan:
+        con.execute("INSERT INTO returns VALUES (1, 999999, 1, 1)")
+
+
+def test_a_composite_foreign_key_is_found_and_its_rows_exist_at_any_scale(con):
+    sales_and_returns(con)
+    fg.infer_all(con, "main.*")
+    returns = {c["name"]: c for c in fg.spec(con, "returns")["columns"]}
+    for child, parent in (("r_item_sk", "s_item_sk"), ("r_ticket_number", "s_ticket_number")):
+        assert (returns[child]["kind"], returns[child]["table"], returns[child]["column"]) == ("reference", "sales", parent)
+    assert returns["r_item_sk"]["link"] == returns["r_ticket_number"]["link"]
+    assert returns["r_customer_sk"]["table"] == "customers"
+    for scale in (1, 3, 0.25):
+        fg.generate(con, into=f"s{int(scale * 100)}", scale=scale)
+        db = f"s{int(scale * 100)}"
+        n, lost = con.execute(f"SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM {db}.sales s WHERE "
+                              f"s.s_item_sk = r.r_item_sk AND s.s_ticket_number = r.r_ticket_number)) "
+                              f"FROM {db}.returns r").fetchall()[0]
+        assert n > 0 and lost == 0
+        # the sale's item is an item: the item's own foreign key holds through the sale
+        assert con.execute(f"SELECT count(*) FROM {db}.returns r ANTI JOIN {db}.items i ON r.r_item_sk = i.i_item_sk"
+                           ).fetchall() == [(0,)]
+
+
+def test_a_composite_key_to_numbers_the_parent_draws_falls_back_to_its_columns_own_keys(con):
+    """The sale's ticket number is no batch's (its lines have customers of their own): the sampler draws it, and
+    cannot say which row holds a given (item, ticket); the return's item is then an item again."""
+    sales_and_returns(con, tickets=False)
+    fg.infer_all(con, "main.*")
+    assert not fg.spec(con, "sales").get("batches")
+    returns = {c["name"]: c for c in fg.spec(con, "returns")["columns"]}
+    assert returns["r_item_sk"]["table"] == "items" and returns["r_item_sk"].get("link") is None
+    assert returns["r_ticket_number"]["kind"] != "reference"
+    fg.generate(con, into="synth", scale=2)
+    assert con.execute("SELECT count(*) FROM synth.returns r ANTI JOIN synth.items i ON r.r_item_sk = i.i_item_sk"
+                       ).fetchall() == [(0,)]
+
+
+def test_a_tuple_missing_from_the_parent_is_no_composite_foreign_key(con):
+    sales_and_returns(con, orphan=True)
+    fg.infer_all(con, "main.*")
+    returns = {c["name"]: c for c in fg.spec(con, "returns")["columns"]}
+    assert returns["r_ticket_number"]["kind"] != "reference" and returns["r_item_sk"].get("link") is None
+
+
+@pytest.mark.parametrize("share", [0.8, 1.0, 0.2])
+def test_a_return_is_by_the_sales_customer_as_often_as_in_the_data(con, share):
+    """Dependence across tables (across.py): the return's customer is its sale's in `share` of the rows; below
+    MIN_SHARE it is drawn on its own."""
+    sales_and_returns(con, share)
+    fg.infer_all(con, "main.*")
+    inherit = {c["name"]: c for c in fg.spec(con, "returns")["columns"]}["r_customer_sk"].get("inherit")
+    if share < across.MIN_SHARE:
+        assert inherit is None
+        return
+    assert inherit["through"] in ("r_item_sk", "r_ticket_number") and inherit["column"] == "s_customer_sk"
+    fg.generate(con, into="synth", scale=4)
+    n, same, lost = con.execute(
+        "SELECT count(*), count(*) FILTER (WHERE r.r_customer_sk = s.s_customer_sk), "
+        "count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM synth.customers c WHERE c.c_customer_sk = r.r_customer_sk)) "
+        "FROM synth.returns r JOIN synth.sales s ON r.r_item_sk = s.s_item_sk AND r.r_ticket_number = s.s_ticket_number"
+        ).fetchall()[0]
+    real = inherit["share"]
+    assert abs(real - share) < 4 * math.sqrt(share * (1 - share) / 300) + 0.01   # ~300 returns in the data
+    # the copied share, plus the own draws that hit the sale's customer by chance (1 in 500)
+    expected = real + (1 - real) / 500
+    assert abs(same / n - expected) < 4 * math.sqrt(max(expected * (1 - expected), 1e-4) / n) and lost == 0
+
+
+def test_a_bad_inherit_is_refused_naming_the_column(con):
+    sales_and_returns(con)
+    fg.infer_all(con, "main.*")
+    spec = fg.spec(con, "returns")
+    col = next(c for c in spec["columns"] if c["name"] == "r_customer_sk")
+    col["inherit"] = {"through": "r_quantity", "column": "s_customer_sk", "share": 0.5}
+    with pytest.raises(fg.SpecError, match=r"column 'r_customer_sk'.*inherit is"):
+        fg.import_spec(con, spec)
+    col["inherit"] = {"through": "r_item_sk", "column": "s_customer_sk", "share": 1.5}
+    with pytest.raises(fg.SpecError, match=r"column 'r_customer_sk'.*inherit.share"):
+        fg.import_spec(con, spec)
