@@ -29,6 +29,7 @@ What is found is used to learn the schema (references, children per parent, look
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -42,8 +43,13 @@ PREFIX_SHARE = 0.6   # a first word on at least this share of a table's columns 
 
 def words(name: str) -> list[str]:
     """A name's words, lower case: snake_case, camelCase and digits split."""
+    return list(_words(name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _words(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
-    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[A-Za-z])(?=[0-9])", spaced) if w]
+    return tuple(w.lower() for w in re.split(r"[^A-Za-z0-9]+|(?<=[A-Za-z])(?=[0-9])", spaced) if w)
 
 
 def prefix(t: TableDef) -> str:
@@ -101,6 +107,7 @@ def _own_key(name: str, table: str, lead: str) -> bool:
     return bool(w) and w[-1] in KEY_WORDS and all(any(_like(x, t) for t in words(table)) for x in w[:-1])
 
 
+@functools.lru_cache(maxsize=4096)
 def _family(type_text: str) -> str | None:
     family = type_family(type_text)
     return family if family in ("integer", "string") else None
@@ -140,10 +147,21 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
             if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
                 _, p, k = ranked[0]
                 t.foreign_keys.append({"columns": [c.name], "table": p.name, "references": [k], "found": True})
+    ranges = {t.name: _ranges(con, t, relation[t.name]) for t in tables}
     for t in tables:
         for p in tables:
             if p is not t:
-                _composite(con, t, p, relation, leads, keys)
+                _composite(con, t, p, relation, leads, keys, ranges)
+
+
+def _ranges(con, t: TableDef, relation: str) -> dict[str, tuple]:
+    """Each key-typed column's least and greatest value (lower case name -> (min, max)): one query per table."""
+    cols = [c.name for c in t.columns if _family(c.type)]
+    if not cols:
+        return {}
+    row = con.execute(f"SELECT {', '.join(f'min({ident(c)}), max({ident(c)})' for c in cols)} FROM {relation}"
+                      ).fetchall()[0]
+    return {c.lower(): (row[2 * i], row[2 * i + 1]) for i, c in enumerate(cols)}
 
 
 COMPOSITE_MAX = 3     # columns in a composite foreign key found in the data, at most
@@ -151,16 +169,19 @@ COMPOSITE_PAIRS = 12  # a child's columns named as a parent's, tried at most (22
 
 
 def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: dict[str, str],
-               keys: dict[str, list[str]]) -> None:
+               keys: dict[str, list[str]], ranges: dict[str, dict[str, tuple]]) -> None:
     """A composite foreign key from t to p, found as the module says (added to t.foreign_keys)."""
     unique = {k.lower() for k in keys[p.name]}
     own = {k.lower() for k in keys[t.name]} | {c.lower() for fk in t.foreign_keys if len(fk["columns"]) > 1
                                                for c in fk["columns"]}
     pairs = [(c.name, k.name) for c in t.columns for k in p.columns
-             if c.name.lower() not in own and k.name.lower() not in unique and _family(c.type)
-             and _family(c.type) == _family(k.type) and _names_key(_stem(c.name, leads[t.name]))
-             and _stem(c.name, leads[t.name]) == _stem(k.name, leads[p.name])]
-    pairs = pairs[:COMPOSITE_PAIRS]
+             if c.name.lower() not in own and k.name.lower() not in unique
+             and _stem(c.name, leads[t.name]) == _stem(k.name, leads[p.name]) and _names_key(_stem(c.name, leads[t.name]))
+             and _family(c.type) and _family(c.type) == _family(k.type)]
+    # each column's values among its parent column's first (inside its range, then one anti-join each): sets of
+    # them would need hundreds of tuple counts
+    pairs = [(c, k) for c, k in pairs if _inside(ranges[t.name][c.lower()], ranges[p.name][k.lower()])
+             and _contained(con, relation[t.name], c, relation[p.name], k)][:COMPOSITE_PAIRS]
     for size in range(2, min(COMPOSITE_MAX, len(pairs)) + 1):
         sets = [s for s in itertools.combinations(pairs, size)
                 if len({c for c, _ in s}) == len({k for _, k in s}) == size]
@@ -184,6 +205,11 @@ def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: d
             t.foreign_keys.append({"columns": [c for c, _ in fits[0]], "table": p.name,
                                    "references": [k for _, k in fits[0]], "found": True, "covers": covers})
             return
+
+
+def _inside(child: tuple, parent: tuple) -> bool:
+    """A column's (min, max) within another's: it has values, and none of them can lie outside."""
+    return None not in child and None not in parent and parent[0] <= child[0] and child[1] <= parent[1]
 
 
 def _names_key(stem: list[str]) -> bool:
