@@ -29,14 +29,20 @@ from data import wheel_extension  # noqa: E402 (tests/ is on the path above)
 
 
 def orphans(con, db: str, tables: list[str]) -> dict[str, int]:
-    """Rows whose reference finds no parent row, per reference column (single-column keys, found or declared)."""
+    """Rows whose foreign key finds no parent row, per foreign key (a column, or the columns of a composite one:
+    a return's (item, ticket) among the sales'), found or declared."""
     out = {}
     for t in tables:
+        links: dict = {}
         for c in fg.spec(con, t)["columns"]:
-            if c["kind"] == "reference" and c.get("link") is None:
-                out[f"{t}.{c['name']}"] = con.execute(
-                    f"SELECT count(*) FROM {db}.main.{t} AS c WHERE c.{c['name']} IS NOT NULL AND NOT EXISTS "
-                    f"(SELECT 1 FROM {db}.main.{c['table']} AS p WHERE p.{c['column']} = c.{c['name']})").fetchall()[0][0]
+            if c["kind"] == "reference":
+                links.setdefault(c["name"] if c.get("link") is None else f"link {c['link']}", []).append(c)
+        for cols in links.values():
+            present = " AND ".join(f"c.{c['name']} IS NOT NULL" for c in cols)
+            match = " AND ".join(f"p.{c['column']} = c.{c['name']}" for c in cols)
+            out[f"{t}({', '.join(c['name'] for c in cols)})"] = con.execute(
+                f"SELECT count(*) FROM {db}.main.{t} AS c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {db}.main.{cols[0]['table']} AS p WHERE {match})").fetchall()[0][0]
     return out
 
 
@@ -55,7 +61,10 @@ def main() -> None:
     tables = [t for (t,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' "
                                         "AND database_name = 'learned' ORDER BY 1").fetchall()]
     _, infer_s = timed(lambda: fg.infer_all(con, "main.*"))
-    found = sum(c["kind"] == "reference" for t in tables for c in fg.spec(con, t)["columns"])
+    found = sum(c["kind"] == "reference" and c.get("link") is None for t in tables for c in fg.spec(con, t)["columns"])
+    composite = sorted({(t, c["table"], c.get("link")) for t in tables for c in fg.spec(con, t)["columns"]
+                        if c["kind"] == "reference" and c.get("link") is not None})
+    inherited = sum(bool(c.get("inherit")) for t in tables for c in fg.spec(con, t)["columns"])
     fixed = [t for t in tables if fg.spec(con, t).get("fixed")]
     batched = {t: fg.spec(con, t)["batches"] for t in tables if fg.spec(con, t).get("batches")}
     in_batches = "; ".join(f"{t} by {b['column']}, {len(b['columns'])} foreign keys each" for t, b in batched.items())
@@ -82,7 +91,9 @@ def main() -> None:
 
     lines = [f"duckdb {duckdb.__version__}, 2 cores. TPC-DS sf=0.01 from the tpcds extension (no declared keys; "
              f"{dsdgen_small:.1f} s), learned by fastgen_infer('main.*') in {infer_s:.1f} s: {found} foreign keys "
-             f"found in the data, {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
+             f"found in the data, and {len(composite)} composite ones "
+             f"({', '.join(f'{t} → {p}' for t, p, _ in composite)}); {inherited} columns that copy the row a foreign "
+             f"key points at in the share of rows the data does (across.py); {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
              f"batches ({in_batches}). Regenerated at "
              f"scale 1 and {args.scale:g}, beside the real sf=0.01 and sf={sf:g} (dsdgen, {dsdgen_s:.1f} s), in one run.",
              "",
