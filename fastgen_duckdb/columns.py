@@ -148,6 +148,10 @@ class Column:
         (boolean) per bin of its parent, the bin read off the parent's draw, or per hidden cluster (`cl`, a
         layer of its own). A parent resolves before its children (_columns)."""
         self.by_name = columns
+        if self.col["kind"] == "pool" and not self.fixed:   # a pool row that may follow another table's (_pool_row)
+            self._pool()
+        if self.col.get("by_pool") and not self.fixed:
+            self._reference()
         inherit = self.col.get("inherit")
         if inherit and not self.fixed:   # the value of the row another foreign key points at, in a share of rows
             through = columns[inherit["through"].lower()]
@@ -282,6 +286,11 @@ class Column:
         col, lookup = self.col, self.lookup
         if col.get("nested") or col.get("within"):
             index = self.nest.index(col, "r")
+        elif col.get("by_pool"):   # the lookup row of the country of the row's pool row (semantic_rules._by_pool)
+            pool = self.lookup(self.table)["pools"][col["by_pool"]["pool"]]
+            at_row = col["by_pool"]["rows"]
+            rows = self._param("prow", [int(at_row[c]) for c in pool["countries"]], "INTEGER")
+            index = f"{at(rows, self._pool_row(col['by_pool']['pool']))}::BIGINT"
         else:
             if col.get("link") is not None:   # the columns of one composite foreign key share one draw
                 w = f"w{col['link']}"
@@ -355,13 +364,36 @@ class Column:
         """A member of a spec-level pool (one entity: a person's names and e-mail, an address): one uniform
         per pool and row picks a pool row, under the same alias for every member so they share it, and the
         column takes its own field of that row."""
-        spec = self.lookup(self.table)
-        names = sorted(spec["pools"])
-        rows = spec["pools"][self.col["pool"]]["rows"]
-        u = f"pu{names.index(self.col['pool'])}"
-        self.uniforms[u] = uniform(streams(spec) + POOLS + names.index(self.col["pool"]))
+        rows = self.lookup(self.table)["pools"][self.col["pool"]]["rows"]
         values = self._param("pool", [row[int(self.col["field"])] for row in rows], self.col["type"])
-        self.value = at(values, f"(floor({u} * {len(rows)})::INTEGER + 1)")
+        self.value = at(values, self._pool_row(self.col["pool"]))
+
+    def _pool_row(self, name: str) -> str:
+        """The row's row of pool `name` (1-based), one uniform per pool and row under one alias for every
+        column that reads it. A pool that `follows` a foreign key's parent (semantic_rules._follows) draws among
+        its rows of the country of the parent row's own pool row (its draw there, at that row), where it has
+        any; resolve() writes that once every column, and so the foreign key's parent row, is built."""
+        spec = self.lookup(self.table)
+        pool, k = spec["pools"][name], sorted(spec["pools"]).index(name)
+        self.uniforms[f"pu{k}"] = uniform(streams(spec) + POOLS + k)
+        plain = f"(floor(pu{k} * {len(pool['rows'])})::INTEGER + 1)"
+        follows = pool.get("follows")
+        if not follows or not self.by_name:
+            return plain
+        through = self.by_name[follows["through"].lower()]
+        parent = self.lookup(through.col["table"])
+        theirs = parent["pools"][follows["pool"]]
+        drawn = uniform(streams(parent) + POOLS + sorted(parent["pools"]).index(follows["pool"]), f"({through.parent_row})")
+        row = f"(floor({drawn} * {len(theirs['rows'])})::INTEGER + 1)"
+        order = sorted(range(len(pool["rows"])), key=lambda i: (pool["countries"][i], i))   # my rows by country
+        first = {}
+        for at_, i in enumerate(order):
+            first.setdefault(pool["countries"][i], at_)
+        count = {c: pool["countries"].count(c) for c in first}
+        start = at(self.listed("pool_start", [first.get(c, 0) for c in theirs["countries"]], "INTEGER"), row)
+        many = at(self.listed("pool_count", [count.get(c, 0) for c in theirs["countries"]], "INTEGER"), row)
+        mine = at(self.listed("pool_order", [i + 1 for i in order], "INTEGER"), f"{start} + floor(pu{k} * {many})::INTEGER + 1")
+        return f"(CASE WHEN {many} > 0 THEN {mine} ELSE {plain} END)"
 
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str:

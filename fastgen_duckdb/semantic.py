@@ -7,7 +7,8 @@ an address's street, city, state, postcode, country and phone) share one spec-le
 compiler draws whole, so that one row's fields agree.
 
     "pools": {"person": {"locale": "pt_PT", "columns": ["first_name", "email"],
-                         "semantic": ["person.first_name", "person.email"], "rows": [["Ana", "ana.silva@…"], …]}}
+                         "semantic": ["person.first_name", "person.email"], "rows": [["Ana", "ana.silva@…"], …],
+                         "countries": ["PT", …]}}   (each row's country, ISO alpha-2)
     column: {"name": "email", "kind": "pool", "pool": "person", "field": 1, "semantic": "person.email", …}
 
 Who picks a column's type: the model (its answer is checked against TYPES), or the rules in semantic_rules.py.
@@ -379,11 +380,16 @@ def draw_rows(types: list[str], locale, seed: int, n: int = POOL_DRAWS) -> list[
     for loc, g in gens.items():
         g.reseed(seed ^ seed_of(loc))     # the cached generator starts over: same spec, same pools
     rows = []
-    for i in range(n):
-        loc = locales[i % len(locales)] if len(locales) > 1 else locales[0]
-        row = Row(loc, rng, gens[loc])
+    for loc in row_locales(locales, n):
+        row = Row(loc, rng, gens[loc])    # one entity: its fields share the row's cached names and country
         rows.append([TYPES[t].draw(row) for t in types])
     return rows
+
+
+def row_locales(locale, n: int = POOL_DRAWS) -> list[str]:
+    """The locale of each of the n rows draw_rows makes: the locales in turn."""
+    locales = locales_of(locale)
+    return [locales[i % len(locales)] for i in range(n)]
 
 
 def seed_of(*parts: str) -> int:
@@ -440,10 +446,11 @@ def categorical(semantic: str, locale, type_text: str, seed: int) -> dict:
 def pool(columns: list[dict], locale, seed: int) -> dict:
     """A spec-level pool for columns of one entity: POOL_DRAWS rows, one field per column."""
     types = [c["semantic"] for c in columns]
-    drawn = draw_rows(types, locale, seed)
-    rows = [r for r in drawn if all(fits(v, c["type"]) for v, c in zip(r, columns))] \
-        or [[cut(v, c["type"]) for v, c in zip(r, columns)] for r in drawn]
-    return {"locale": locale, "columns": [c["name"] for c in columns], "semantic": types, "rows": rows}
+    drawn = list(zip(draw_rows(types, locale, seed), row_locales(locale)))
+    kept = [(r, loc) for r, loc in drawn if all(fits(v, c["type"]) for v, c in zip(r, columns))] \
+        or [([cut(v, c["type"]) for v, c in zip(r, columns)], loc) for r, loc in drawn]
+    return {"locale": locale, "columns": [c["name"] for c in columns], "semantic": types,
+            "rows": [r for r, _ in kept], "countries": [LOCALES[loc][1] for _, loc in kept]}
 
 
 def filled_for(col: dict) -> str:

@@ -12,7 +12,7 @@ import re
 
 from .ddl import ColumnDef, TableDef
 from .dtypes import type_family
-from . import semantic
+from . import countries, semantic
 
 PERSON = r"customer|client|user|member|employee|staff|person|people|patient|contact|author|student|teacher|" \
          r"driver|passenger|guest|owner|holder|subscriber|applicant|candidate|lead|doctor|physician|nurse|agent|" \
@@ -234,8 +234,8 @@ def table_locale(table: TableDef, types: dict[str, str], asked=None):
     if hint:
         return hint
     if any(t in ("address.country", "address.country_code", "address.country_code3", "finance.currency_code")
-           for t in types.values()):
-        return list(semantic.INTERNATIONAL)
+           for t in types.values()) or any(_names_lookup(fk["table"] or "", "country") for fk in table.foreign_keys):
+        return list(semantic.INTERNATIONAL)   # a country column, or a foreign key to a country (finish())
     return semantic.DEFAULT_LOCALE
 
 
@@ -302,8 +302,12 @@ LOOKUP_COLUMNS = 6
 def lookup_kind(table: TableDef) -> str | None:
     if len(table.columns) > LOOKUP_COLUMNS:
         return None
-    name = words(table.name)
-    return next((kind for pat, kind in LOOKUPS if re.search(pat, name)), None)
+    return next((kind for pat, kind in LOOKUPS if _names_lookup(table.name, kind)), None)
+
+
+def _names_lookup(table: str, kind: str) -> bool:
+    """Whether a table's name is that of a lookup of this kind (countries, currencies…)."""
+    return any(k == kind and re.search(pat, words(table)) for pat, k in LOOKUPS)
 
 
 def _entries(kind: str) -> list[dict]:
@@ -373,8 +377,14 @@ def _spread(col: dict, i: int, n: int):
 
 def finish(specs: list[dict]) -> None:
     """References inside fixed lookup rows take their fixed parent's keys (row i -> parent row i mod n);
-    a lookup whose parent is drawn, not fixed, is drawn too."""
+    a lookup whose parent is drawn, not fixed, is drawn too. A foreign key to a fixed list of countries points,
+    in each row, at the country of the row's pool; a pool of a table whose parent has a country follows it
+    (countries.py)."""
     by_name = {s["name"].lower(): s for s in specs}
+    for spec in specs:   # parents first: a pool follows only a pool that follows none
+        if not spec.get("fixed"):
+            countries.follows(spec, by_name)
+            countries.by_pool(spec, by_name)
     for spec in specs:
         if not spec.get("fixed"):
             continue
@@ -390,3 +400,4 @@ def finish(specs: list[dict]) -> None:
             keys = [r[k] for r in parent["fixed"]["rows"]]
             for i, row in enumerate(spec["fixed"]["rows"]):
                 row[j] = keys[i % len(keys)]
+

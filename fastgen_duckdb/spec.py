@@ -18,6 +18,7 @@ import duckdb
 
 from .dtypes import GRANULARITY, drawn_type, epoch, parse_type, require_supported, type_bounds, type_family
 from .across import validate as validate_inherit
+from .countries import validate as validate_countries
 from .errors import SpecError
 
 SPEC_VERSION = 1
@@ -177,6 +178,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         from .missing import validate as validate_missing   # here: missing.py builds on the sampler's draws
         validate_missing(spec, by_name, f"spec {name!r}")
     _validate_pools(con, spec, by_name, f"spec {name!r}")
+    validate_countries(spec, by_name, f"spec {name!r}")
     salt = spec.setdefault("salt", default_salt(name))
     if isinstance(salt, bool) or not isinstance(salt, int) or not 0 <= salt < 2 ** 31:
         raise SpecError(f"spec {name!r}: 'salt' (the generator's own random streams) must be an integer in 0..2^31-1")

@@ -277,3 +277,74 @@ def test_paragraphs_from_ddl_join_whole_sentences_at_random_and_cut_at_whole_wor
     cut = [r[0] for r in con.execute("SELECT description FROM fastgen_sample('notes', 2000)").fetchall()]
     assert max(len(v) for v in cut) <= 150 < max(len(r[1]) for r in drawn)
     assert all(w in words for v in cut for w in v.split()), "a word was cut"
+
+
+ACROSS = """
+CREATE TABLE countries (country_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, iso2 VARCHAR(2));
+CREATE TABLE warehouses (warehouse_id INTEGER PRIMARY KEY, street VARCHAR, city VARCHAR, postal_code VARCHAR,
+  country_id INTEGER NOT NULL REFERENCES countries(country_id));
+CREATE TABLE companies (company_id INTEGER PRIMARY KEY, company_name VARCHAR, billing_city VARCHAR,
+  billing_country VARCHAR, phone VARCHAR);
+CREATE TABLE contacts (contact_id INTEGER PRIMARY KEY, company_id INTEGER NOT NULL REFERENCES companies(company_id),
+  first_name VARCHAR, last_name VARCHAR, email VARCHAR, mobile VARCHAR);
+CREATE TABLE shops (shop_id INTEGER PRIMARY KEY, shop_city VARCHAR, shop_phone VARCHAR);
+CREATE TABLE clients (client_id INTEGER PRIMARY KEY, shop_id INTEGER REFERENCES shops(shop_id), first_name VARCHAR,
+  last_name VARCHAR, phone VARCHAR, city VARCHAR, country VARCHAR);
+COMMENT ON TABLE clients IS 'Private clients in Portugal';
+CREATE TABLE accounts (account_id INTEGER PRIMARY KEY, client_id INTEGER NOT NULL REFERENCES clients(client_id),
+  iban VARCHAR(34), currency VARCHAR(3));
+"""
+
+
+def _locale(country: str) -> str:
+    import pycountry
+    code = pycountry.countries.lookup(country).alpha_2
+    return next(loc for loc, v in semantic.LOCALES.items() if v[1] == code)
+
+
+def _cities(loc: str) -> set:
+    return set(semantic._generic(semantic.LOCALES[loc][0], 0).address._dataset["city"])
+
+
+def test_columns_of_one_entity_agree_with_the_country_their_foreign_key_references(con):
+    """Across a foreign key (issue 15): a warehouse's city lies in the country its country_id references (a fixed
+    list of countries), a contact's mobile has the prefix of its company's country (a contact table with no country
+    of its own takes its company's locales), an account's currency is its client's country's; a table whose DDL
+    names its locale (clients in Portugal) keeps it rather than follow a US shop."""
+    fg.infer_all(con, ACROSS)
+    con.execute("ATTACH ':memory:' AS out")
+    fg.generate(con, fg.spec(con, "warehouses")["schema"], scale=2.0, into="out")
+    found = con.execute("SELECT w.city, c.name FROM out.warehouses w JOIN out.countries c USING (country_id) "
+                        "WHERE w.city IS NOT NULL").fetchall()
+    assert len(found) > 1500 and all(city in _cities(_locale(country)) for city, country in found)
+    assert len({country for _, country in found}) >= 5           # warehouses in several countries, not one
+    pairs = con.execute("SELECT k.mobile, c.billing_country FROM out.contacts k JOIN out.companies c USING (company_id) "
+                        "WHERE k.mobile IS NOT NULL AND c.billing_country IS NOT NULL").fetchall()
+    assert len(pairs) > 1000 and len({country for _, country in pairs}) >= 5
+    assert all(mobile.startswith(f"+{semantic.LOCALES[_locale(country)][3]} ") for mobile, country in pairs)
+    accounts = con.execute("SELECT a.currency, c.country FROM out.accounts a JOIN out.clients c USING (client_id) "
+                           "WHERE a.currency IS NOT NULL AND c.country IS NOT NULL").fetchall()
+    assert accounts and {country for _, country in accounts} == {"Portugal"} and {x for x, _ in accounts} == {"EUR"}
+    assert not fg.spec(con, "clients")["pools"]["person"].get("follows")
+
+
+@pytest.mark.parametrize("edit, message", [
+    (lambda s: s["pools"]["person"].update(follows={"through": "first_name", "pool": "person"}), "follows"),
+    (lambda s: s["pools"]["person"].update(countries=["PT"]), "countries"),
+])
+def test_bad_pool_links_are_refused_by_name(con, edit, message):
+    fg.infer_all(con, ACROSS)
+    spec = fg.spec(con, "contacts")
+    edit(spec)
+    with pytest.raises(SpecError, match=message):
+        fg.import_spec(con, spec)
+
+
+def test_a_bad_by_pool_is_refused_by_name(con):
+    fg.infer_all(con, ACROSS)
+    spec = fg.spec(con, "warehouses")
+    ref = next(c for c in spec["columns"] if c["name"] == "country_id")
+    assert set(ref["by_pool"]["rows"]) == set(spec["pools"][ref["by_pool"]["pool"]]["countries"])
+    ref["by_pool"]["rows"].pop(sorted(ref["by_pool"]["rows"])[0])
+    with pytest.raises(SpecError, match="column 'country_id': by_pool"):
+        fg.import_spec(con, spec)
