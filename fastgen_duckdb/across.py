@@ -30,11 +30,13 @@ def _plain(col: dict) -> bool:
 
 
 def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """Add `inherit` to the reference columns whose values the data copies from a parent row (in place)."""
+    """Add `inherit` to the reference columns whose values the data copies from a parent row (in place). A column
+    copies only a value its parent draws itself: from one that copies too, the sampler has no formula."""
+    found: dict[tuple[str, str], tuple[str, str, str, float]] = {}   # (table, X) -> (F, parent, Y, share)
     for t in tables:
         spec = by_table[t.name]
         cols = {c["name"].lower(): c for c in spec["columns"]}
-        best: dict[str, tuple[float, str, str]] = {}
+        best: dict[str, tuple[float, str, str, str]] = {}
         for fk in t.foreign_keys:
             parent_def = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
             if parent_def is None or parent_def is t:
@@ -61,11 +63,14 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
                 both, same = counts[2 * i], counts[2 * i + 1]
                 share = same / both if both else 0.0
                 if both >= MIN_ROWS and share >= MIN_SHARE and share > best.get(x.lower(), (0.0,))[0]:
-                    best[x.lower()] = (share, through["name"], y)
-        inheriting = set(best)
-        for x, (share, through, y) in best.items():
-            if through.lower() not in inheriting:   # a column that inherits has no parent row of its own draw
-                cols[x]["inherit"] = {"through": through, "column": y, "share": round(share, 4)}
+                    best[x.lower()] = (share, through["name"], parent_def.name, y)
+        for x, (share, through, parent, y) in best.items():
+            if through.lower() not in best:   # a column that inherits has no parent row of its own draw
+                found[(t.name, x)] = (through, parent, y, share)
+    for (table, x), (through, parent, y, share) in found.items():
+        if (parent, y.lower()) not in found:
+            column = next(c for c in by_table[table]["columns"] if c["name"].lower() == x)
+            column["inherit"] = {"through": through, "column": y, "share": round(share, 4)}
 
 
 def validate(spec: dict, by_name: dict, where: str) -> None:
