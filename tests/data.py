@@ -108,6 +108,29 @@ def sales(con, together: float = 0.15, alone: float = 0.2) -> None:
                 "FROM range(1, 20001) t(i)")
 
 
+def sales_and_returns(con, share: float = 0.8, orphan: bool = False, tickets: bool = True):
+    """No declared key: items(item_sk), customers(customer_sk), sales(ticket_number, item_sk, customer_sk, qty) in
+    tickets of one customer and 1-4 lines of distinct items, so (item_sk, ticket_number) is unique and neither
+    column alone; returns of a tenth of the sales lines by (item_sk, ticket_number), by the sale's customer in
+    `share` of them and by anyone otherwise (a return of no sale where `orphan`). Without `tickets`, a sale's
+    lines have customers of their own: its ticket number is then no batch's, and a number the sampler draws."""
+    con.execute("CREATE TABLE items AS SELECT i AS i_item_sk, 'item ' || i AS i_name, i % 13 AS i_class "
+                "FROM range(1, 201) t(i)")
+    con.execute("CREATE TABLE customers AS SELECT i AS c_customer_sk, i % 9 AS c_segment, i % 4 AS c_band "
+                "FROM range(1, 501) t(i)")
+    customer = "t * 7919" if tickets else "(t * 7919 + line * 101)"
+    con.execute(f"""CREATE TABLE sales AS SELECT t AS s_ticket_number, 1 + (t * 37 + line * 53) % 200 AS s_item_sk,
+                       1 + {customer} % 500 AS s_customer_sk, 1 + (t + line) % 9 AS s_quantity
+                   FROM range(1, 3001) a(t), range(0, 4) b(line) WHERE line < 1 + t % 4""")
+    con.execute(f"""CREATE TABLE returns AS SELECT s_item_sk AS r_item_sk, s_ticket_number AS r_ticket_number,
+                        CASE WHEN hash(s_ticket_number, s_item_sk) % 1000 < {int(share * 1000)} THEN s_customer_sk
+                             ELSE 1 + hash(s_item_sk, s_ticket_number, 1) % 500 END::BIGINT AS r_customer_sk,
+                        1 + s_quantity // 2 AS r_quantity
+                    FROM sales WHERE hash(s_ticket_number, s_item_sk, 2) % 10 = 0""")
+    if orphan:
+        con.execute("INSERT INTO returns VALUES (1, 999999, 1, 1)")
+
+
 def wheel_extension(name: str) -> str | None:
     """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
     import importlib.util

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import make_animals, make_emp, make_people, orders_in_lines, sales
+from data import make_animals, make_emp, make_people, orders_in_lines, sales, sales_and_returns
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -162,3 +162,21 @@ def test_spark_draws_nulls_that_come_together(con, spark):
     want, own = con.execute(query.format(f"fastgen_sample('sales', {N})")).fetchall()[0]
     assert abs(together - want) < 5 * (want * (1 - want) / N) ** 0.5 and abs(alone - own) < 5 * (own * (1 - own) / N) ** 0.5
     assert together > 0.8 * alone
+
+
+def test_spark_draws_returns_of_sales_by_the_sales_customer(con, spark):
+    """A composite foreign key found in the data (a return's item and ticket: a sale's) and a reference that copies
+    its sale's customer (across.py) on Spark: every return is of a sale, by the sale's customer as often as in the
+    data, as in DuckDB."""
+    sales_and_returns(con)
+    fg.infer_all(con, "main.*")
+    share = {c["name"]: c for c in fg.spec(con, "returns")["columns"]}["r_customer_sk"]["inherit"]["share"]
+    spark.sql("CREATE DATABASE IF NOT EXISTS fastgen_returns")
+    spark.sql("USE fastgen_returns")
+    for statement in [s for s in fg.export_schema(con, "main", "spark", scale=3).split(";\n") if s.strip()]:
+        spark.sql("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
+    n, same, lost = spark.sql(
+        "SELECT count(*), count_if(r.r_customer_sk = s.s_customer_sk), count_if(s.s_item_sk IS NULL) FROM returns r "
+        "LEFT JOIN sales s ON r.r_item_sk = s.s_item_sk AND r.r_ticket_number = s.s_ticket_number").collect()[0]
+    assert n > 0 and lost == 0
+    assert abs(same / n - share) < 4 * (share * (1 - share) / n) ** 0.5 + 1 / 500
