@@ -286,7 +286,7 @@ class Column:
         col, lookup = self.col, self.lookup
         if col.get("nested") or col.get("within"):
             index = self.nest.index(col, "r")
-        elif col.get("by_pool"):   # the lookup row of the country of the row's pool row (semantic_rules._by_pool)
+        elif col.get("by_pool"):   # the lookup row of the country of the row's pool row (countries.by_pool)
             pool = self.lookup(self.table)["pools"][col["by_pool"]["pool"]]
             at_row = col["by_pool"]["rows"]
             rows = self._param("prow", [int(at_row[c]) for c in pool["countries"]], "INTEGER")
@@ -370,7 +370,7 @@ class Column:
 
     def _pool_row(self, name: str) -> str:
         """The row's row of pool `name` (1-based), one uniform per pool and row under one alias for every
-        column that reads it. A pool that `follows` a foreign key's parent (semantic_rules._follows) draws among
+        column that reads it. A pool that `follows` a foreign key's parent (countries.follows) draws among
         its rows of the country of the parent row's own pool row (its draw there, at that row), where it has
         any; resolve() writes that once every column, and so the foreign key's parent row, is built."""
         spec = self.lookup(self.table)

@@ -22,7 +22,8 @@ initial before its key word. Values alone are never enough: a quantity of 1…10
    `ss_ticket_number` in store_sales) where no one of those parent columns is unique but the pair is (a sale is a
    ticket's line of one item) and every pair of the child is one of the parent's: a return is of a sale. The
    smallest such set of columns wins, if it is the only one of its size; its columns' own foreign keys (the
-   item's) hold through the parent and are dropped.
+   item's) hold through the parent and are set aside (`covers`: back where the parent cannot compute its
+   columns at a row, inference.py).
 
 What is found is used to learn the schema (references, children per parent, lookups kept whole) and marked
 `found`, so a regenerated database still has its source's DDL: the keys hold in its rows, undeclared.
