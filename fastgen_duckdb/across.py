@@ -17,16 +17,12 @@ foreign key that inherits nothing itself: its parent row is the one its own draw
 """
 from __future__ import annotations
 
+from .draws import own_draw
 from .errors import SpecError
 from .sqltext import ident
 
 MIN_SHARE = 0.5   # rows of the joined data whose X equals the parent row's Y, at least, to inherit
 MIN_ROWS = 30     # joined rows holding both values, at least, to measure that share
-
-
-def _plain(col: dict) -> bool:
-    """A reference drawn from its own uniform, alone: not part of a composite key or a nest."""
-    return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
 
 
 def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> None:
@@ -47,7 +43,7 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
             if through is None or through["kind"] != "reference" or len(targets) != len(fk["columns"]):
                 continue
             inside = {c.lower() for c in fk["columns"]}
-            pairs = [(x["name"], y["name"]) for x in spec["columns"] if _plain(x) and x["name"].lower() not in inside
+            pairs = [(x["name"], y["name"]) for x in spec["columns"] if own_draw(x) and x["name"].lower() not in inside
                      for y in parent["columns"] if y["kind"] == "reference"
                      and str(y["table"]).lower() != parent["name"].lower()
                      and str(y["table"]).lower() == str(x["table"]).lower()
@@ -82,7 +78,7 @@ def validate(spec: dict, by_name: dict, where: str) -> None:
         at = f"{where}, column {col['name']!r}"
         through = by_name.get(str(inherit.get("through", "")).lower()) if isinstance(inherit, dict) else None
         share = inherit.get("share") if isinstance(inherit, dict) else None
-        if not _plain(col) or col["table"].lower() == spec["name"].lower():
+        if not own_draw(col) or col["table"].lower() == spec["name"].lower():
             raise SpecError(f"{at}: only a reference drawn on its own (no composite, nested or self reference) can "
                             "inherit its parent row's value; remove 'inherit'")
         if through is None or through is col or through["kind"] != "reference" or through.get("inherit") \

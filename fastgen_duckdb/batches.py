@@ -15,7 +15,7 @@ value is NULL stays the line's own draw, as in the data). Everything else is dra
 from __future__ import annotations
 
 from . import children
-from .draws import at
+from .draws import at, own_draw
 from .dtypes import type_family
 from .errors import SpecError
 from .sqltext import ident, list_literal, number
@@ -23,11 +23,6 @@ from .sqltext import ident, list_literal, number
 MEAN_ROWS = 1.5   # rows per batch, on average, at least: below it the numbers are ids, not batches
 BATCH = "bt"      # the sampler's name for row r's batch, beside r
 RULES = ("given", "cluster", "after", "equals", "at_least", "at_most", "inherit")   # fields that tie a column to others
-
-
-def _eligible(col: dict) -> bool:
-    """A reference drawn from its own uniform: not part of a composite key, of a nest, or of the table itself."""
-    return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
 
 
 def _computed(col: dict) -> bool:
@@ -49,7 +44,7 @@ def _free(spec: dict) -> set[str]:
     tied = {str(x).lower() for x in (spec.get("copula") or {}).get("columns", [])}
     tied.update(c["name"].lower() for c in spec["columns"] if _computed(c))
     return {c["name"].lower() for c in spec["columns"] if c["name"].lower() not in tied
-            and (_eligible(c) or c["kind"] in ("numeric", "datetime", "categorical", "boolean"))}
+            and (own_draw(c) or c["kind"] in ("numeric", "datetime", "categorical", "boolean"))}
 
 
 def learn(con, relation: str, spec: dict) -> dict | None:
@@ -65,7 +60,7 @@ def learn(con, relation: str, spec: dict) -> dict | None:
             c["kind"] == "reference" and str(c.get("table")).lower() == spec["name"].lower() for c in cols):
         return None   # rows already laid out under a parent, or inserted in doubling chunks
     free = _free(spec)
-    refs = [c["name"] for c in cols if _eligible(c) and c["name"].lower() in free]
+    refs = [c["name"] for c in cols if own_draw(c) and c["name"].lower() in free]
     numbers = [c["name"] for c in cols if _numbers_batches(c) and not c.get("nulls")]
     if not refs or not numbers:
         return None

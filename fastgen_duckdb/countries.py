@@ -16,6 +16,7 @@ The sampler computes the parent row's pool row at that row (columns.Column._pool
 from __future__ import annotations
 
 from . import semantic
+from .draws import own_draw
 from .errors import SpecError
 
 
@@ -26,9 +27,8 @@ def by_pool(spec: dict, by_name: dict[str, dict]) -> None:
     pools = spec.get("pools") or {}
     named = [(n, p) for n, p in sorted(pools.items()) if p.get("countries")]
     for col in spec["columns"]:
-        parent = by_name.get(str(col.get("table")).lower()) if col["kind"] == "reference" else None
-        if not named or parent is None or not parent.get("fixed") or parent is spec \
-                or any(col.get(k) is not None for k in ("link", "nested", "within")):
+        parent = by_name.get(str(col.get("table")).lower()) if own_draw(col) else None
+        if not named or parent is None or not parent.get("fixed") or parent is spec:
             continue
         name, pool = named[0]
         spellings = {code: (code, semantic._alpha3(code), semantic._country_name(code))
@@ -55,9 +55,8 @@ def follows(spec: dict, by_name: dict[str, dict]) -> None:
         return
     name, pool = mine[0]
     for col in spec["columns"]:
-        parent = by_name.get(str(col.get("table")).lower()) if col["kind"] == "reference" else None
-        if parent is None or parent is spec or parent.get("fixed") or col.get("by_pool") \
-                or any(col.get(k) is not None for k in ("link", "nested", "within")):
+        parent = by_name.get(str(col.get("table")).lower()) if own_draw(col) else None
+        if parent is None or parent is spec or parent.get("fixed") or col.get("by_pool"):
             continue
         theirs = [(n, p) for n, p in sorted((parent.get("pools") or {}).items())
                   if p.get("countries") and not p.get("follows")]

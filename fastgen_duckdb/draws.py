@@ -31,6 +31,12 @@ def streams(spec: dict) -> int:
     return int(spec.get("salt") or 0) << 22
 
 
+def own_draw(col: dict) -> bool:
+    """Whether a column is a reference drawn from its own uniform alone: not part of a composite foreign key (a
+    link's uniform) or of a nest (its parent row's), the only kind another row or pool can steer."""
+    return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
+
+
 def uniform(j: int, row: str = "r") -> str:
     """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits.
     (`row`: what the draw is a function of, the row or its batch.)"""
