@@ -316,8 +316,9 @@ class Profiler(Texts):
         digits = None   # the decimals the source keeps: an integral DECIMAL or DOUBLE stays integral
         if self.family in ("float", "decimal"):
             for d in range(0, 7 if self.family == "float" else decimal_scale(self.type)):
-                # try(): rounding a DECIMAL(38, 10) near its maximum up to a whole number overflows the type
-                if self.one(f"bool_and(coalesce(try({self.c} = round({self.c}, {d})), false)) {where}")[0]:
+                # try(): rounding a DECIMAL(38, 10) near its maximum up to a whole number overflows the type (a
+                # NULL is no evidence either way: `false` for it left every column with NULLs unrounded)
+                if self.one(f"bool_and(coalesce(try({self.c} = round({self.c}, {d})), {self.c} IS NULL)) {where}")[0]:
                     digits = d
                     break
         knots = monotone(inside_type(float(x), self.type) for x in knots)

@@ -185,3 +185,17 @@ def test_a_code_key_with_too_few_characters_says_so(con):
         con.execute("SELECT code FROM fastgen_sample('tiny', 7)").fetchall()
     with pytest.raises(fg.SpecError, match="format.order"):
         fg.import_spec(con, {**spec, "columns": [{**spec["columns"][0], "format": {"alphabets": ["X", "AB"], "order": []}}]})
+
+
+@pytest.mark.parametrize("nulls", [0, 30])
+@pytest.mark.parametrize("type_, digits", [("DOUBLE", 0), ("DOUBLE", 1), ("DECIMAL(12,3)", 2)])
+def test_numbers_keep_their_decimals_beside_nulls(con, type_, digits, nulls):
+    """A DOUBLE of whole numbers or of one decimal, a DECIMAL(12,3) holding two: the spec says so and every drawn
+    value has no more decimals, NULLs in the column or not (NULLs once made every such column unrounded)."""
+    con.execute(f"CREATE TABLE t AS SELECT CASE WHEN hash(i, 'n') % 100 >= {nulls} THEN "
+                f"(round((hash(i) % 10 ^ 9) / 1000.0, {digits}))::{type_} END AS x FROM range(3000) t(i)")
+    fg.infer(con, "t")
+    assert fg.spec(con, "t")["columns"][0]["round"] == digits
+    off = con.execute(f"SELECT count(*) FILTER (WHERE abs(x * 10 ^ {digits} - round(x * 10 ^ {digits})) > 1e-6), "
+                      "count(x) FROM fastgen_sample('t', 5000)").fetchall()[0]
+    assert off[0] == 0 and off[1] > 3000
