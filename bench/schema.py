@@ -113,6 +113,18 @@ def main() -> None:
             orphans[f"{t}({', '.join(fk['columns'])})"] = con.execute(
                 f"SELECT count(*) FROM plain.main.{t} c ANTI JOIN plain.main.{fk['table']} p ON {on}").fetchall()[0][0]
 
+    later = []   # numbers and times drawn after their parent row's (across.py): at or after it in every row?
+    for t in TABLES:
+        cols = {c["name"]: c for c in fg.spec(con, t)["columns"]}
+        for name, col in cols.items():
+            rule = col.get("after_parent")
+            if rule:
+                ref = cols[rule["through"]]
+                shares = [con.execute(f"SELECT avg((c.{name} >= p.{rule['column']})::INT) FROM {db}.main.{t} c JOIN "
+                                      f"{db}.main.{ref['table']} p ON c.{ref['name']} = p.{ref['column']}").fetchall()[0][0]
+                          for db in ("real", "plain")]
+                later.append(f"{t}.{name} after {ref['table']}.{rule['column']}: {shares[1]:.1%} of rows (real {shares[0]:.1%})")
+
     queries = con.execute("SELECT query_nr, query FROM tpch_queries()").fetchall()
     results = run_queries(con, queries, ("real", "plain"), home="learned")
     nonempty, within = agreement(results)
@@ -129,6 +141,8 @@ def main() -> None:
     lines += [f"| {t} | {r:,} | {s:,} | {s / r:.3f} |" for t, (r, s) in counts.items()]
     lines += ["", f"Foreign-key orphans: {sum(orphans.values())} over {len(orphans)} foreign keys "
                   f"({', '.join(f'{k} {v}' for k, v in orphans.items())}).", "",
+              "Numbers and times drawn after their foreign key's parent row's value (across.py): "
+              + ("; ".join(later) or "none") + ".", "",
               f"TPC-H's 22 queries: {nonempty}/{len(results)} non-empty where the real result is, "
               f"{within}/{len(results)} within 2× of the real row count.", "",
               "| query | real rows | synthetic rows |", "|---|---|---|"]

@@ -65,6 +65,7 @@ def main() -> None:
     composite = sorted({(t, c["table"], c.get("link")) for t in tables for c in fg.spec(con, t)["columns"]
                         if c["kind"] == "reference" and c.get("link") is not None})
     inherited = sum(bool(c.get("inherit")) for t in tables for c in fg.spec(con, t)["columns"])
+    later = sum(bool(c.get("after_parent")) for t in tables for c in fg.spec(con, t)["columns"])
     fixed = [t for t in tables if fg.spec(con, t).get("fixed")]
     batched = {t: fg.spec(con, t)["batches"] for t in tables if fg.spec(con, t).get("batches")}
     in_batches = "; ".join(f"{t} by {b['column']}, {len(b['columns'])} foreign keys each" for t, b in batched.items())
@@ -93,7 +94,7 @@ def main() -> None:
              f"{dsdgen_small:.1f} s), learned by fastgen_infer('main.*') in {infer_s:.1f} s: {found} foreign keys "
              f"found in the data, and {len(composite)} composite ones "
              f"({', '.join(f'{t} → {p}' for t, p, _ in composite)}); {inherited} columns that copy the row a foreign "
-             f"key points at in the share of rows the data does (across.py); {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
+             f"key points at in the share of rows the data does, {later} numbers or times after their parent row's (across.py); {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
              f"batches ({in_batches}). Regenerated at "
              f"scale 1 and {args.scale:g}, beside the real sf=0.01 and sf={sf:g} (dsdgen, {dsdgen_s:.1f} s), in one run.",
              "",

@@ -14,15 +14,27 @@ rows the data says (X = Y among the joined rows where both hold a value, at leas
 The sampler computes Y at F's parent row (layout.row_value: a key, a reference drawn there, a lookup's value) and
 takes it in that share of rows, its own draw otherwise (and where Y is NULL). F is a plain, composite or nested
 foreign key that inherits nothing itself: its parent row is the one its own draw picked.
+
+A number or time X comes after a column Y of the row a foreign key F points at (a line ships after its order
+was placed, a return after its sale), where it does on every joined row, moves with it, and the gap X - Y neither
+moves with Y nor, drawn on its own, shifts X's distribution (the tests of rules.py for two columns of one row):
+
+    "after_parent": {"through": "l_orderkey", "column": "o_orderdate", "gaps": [1.0, 2.0, …, 121.0]}
+
+The sampler computes Y at F's parent row (a number or time drawn on its own there: layout.marginal) and adds a
+gap drawn from the data's gaps. X leaves the copula; a column conditioned on X reads X's bin off its value.
 """
 from __future__ import annotations
 
 from .draws import own_draw
+from .dtypes import as_number, epoch, iso, monotone, type_family
 from .errors import SpecError
+from .fallback import MAX_SHIFT
 from .sqltext import ident
 
 MIN_SHARE = 0.5   # rows of the joined data whose X equals the parent row's Y, at least, to inherit
 MIN_ROWS = 30     # joined rows holding both values, at least, to measure that share
+ORDER_ROWS = 100_000   # joined rows an ordering across a foreign key is measured on, at most
 
 
 def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> None:
@@ -67,6 +79,100 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
         if (parent, y.lower()) not in found:
             column = next(c for c in by_table[table]["columns"] if c["name"].lower() == x)
             column["inherit"] = {"through": through, "column": y, "share": round(share, 4)}
+
+
+def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> None:
+    """Add `after_parent` to the numbers and times that come after a column of their foreign key's parent row
+    (in place), as the module says: per child column the most correlated such parent column. (rules imports
+    spec, which imports this module: imported here.)"""
+    from . import layout, rules
+    for t in tables:
+        spec = by_table[t.name]
+        cols = {c["name"].lower(): c for c in spec["columns"]}
+        best: dict[str, tuple[float, dict]] = {}
+        for fk in t.foreign_keys:
+            parent_def = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
+            through = cols.get(fk["columns"][0].lower())
+            if parent_def is None or parent_def is t or through is None or through["kind"] != "reference" \
+                    or through.get("inherit") or by_table[parent_def.name].get("fixed"):
+                continue
+            parent = by_table[parent_def.name]
+            pairs = [(x, y) for x in spec["columns"] if _may_follow(spec, x)
+                     for y in parent["columns"] if layout.marginal(parent, y)
+                     and type_family(y["type"]) == type_family(x["type"])]
+            if not pairs:
+                continue
+            targets = fk["references"] or parent_def.primary_key
+            on = " AND ".join(f"c.{ident(a)} = p.{ident(b)}" for a, b in zip(fk["columns"], targets))
+            family = {x["name"]: type_family(x["type"]) for x, _ in pairs}
+            late = lambda x: as_number(f"c.{ident(x['name'])}", family[x["name"]])
+            early = lambda x, y: as_number(f"p.{ident(y['name'])}", family[x["name"]])
+            screen = con.execute("SELECT " + ", ".join(
+                f"bool_and({late(x)} >= {early(x, y)}), count({late(x)} - {early(x, y)}), corr({late(x)}, {early(x, y)})"
+                for x, y in pairs) + f" FROM {relation[t.name]} AS c JOIN {relation[parent_def.name]} AS p ON {on}"
+            ).fetchall()[0]
+            for i, (x, y) in enumerate(pairs):
+                ok, both, rho = screen[3 * i:3 * i + 3]
+                if not ok or both < MIN_ROWS or rho is None or rho <= max(rules.MIN_ORDER_CORRELATION,
+                                                                           best.get(x["name"].lower(), (0.0,))[0]):
+                    continue
+                joined = (f"(SELECT c.{ident(x['name'])} AS later, p.{ident(y['name'])} AS earlier FROM "
+                          f"{relation[t.name]} AS c JOIN {relation[parent_def.name]} AS p ON {on} "
+                          f"USING SAMPLE reservoir({ORDER_ROWS} ROWS) REPEATABLE (7))")
+                ok, overlap, _, knots, _, drifts, shift = rules._ordering(
+                    con, joined, {**x, "name": "later"}, {**y, "name": "earlier"})
+                if ok and overlap and not drifts and shift <= MAX_SHIFT and knots:
+                    best[x["name"].lower()] = (rho, {"through": through["name"], "column": y["name"],
+                                                     "gaps": monotone([float(max(k, 0)) for k in knots])})
+        for name, (_, rule) in best.items():
+            cols[name]["after_parent"] = rule
+            _leave_copula(spec, name)
+            _leave_clusters(spec, cols[name])
+
+
+def _may_follow(spec: dict, col: dict) -> bool:
+    """A number or time of its own (no rule, condition or cluster of it, not NULL with other columns, no special
+    values) may be drawn as a gap after its parent row's value instead."""
+    return col["kind"] in ("numeric", "datetime") and not any(
+        col.get(k) for k in ("given", "after", "equals", "at_least", "at_most", "parsed", "special", "after_parent")) and not any(
+        col["name"].lower() == n.lower() for block in spec.get("missing") or [] for n in block["columns"])
+
+
+def _leave_copula(spec: dict, name: str) -> None:
+    """Take a column out of the copula (its correlation matrix loses its row and column; under two members left,
+    the copula goes)."""
+    copula = spec.get("copula")
+    names = [n.lower() for n in (copula or {}).get("columns", [])]
+    if name.lower() not in names:
+        return
+    i = names.index(name.lower())
+    keep = [k for k in range(len(names)) if k != i]
+    if len(keep) < 2:
+        spec.pop("copula")
+        return
+    copula["columns"] = [copula["columns"][k] for k in keep]
+    copula["correlation"] = [[copula["correlation"][a][b] for b in keep] for a in keep]
+
+
+def _leave_clusters(spec: dict, col: dict) -> None:
+    """Draw a column no longer per hidden cluster: its own knots become the clusters' mixture (each cluster's knots
+    weighed by its share; what the rounding reads), and with no member left the clusters go."""
+    import numpy as np
+    table = col.pop("cluster", None)
+    if table is None:
+        return
+    family = type_family(col["type"])
+    as_x = (lambda q: epoch(q, family)) if col["kind"] == "datetime" else float
+    weights = np.asarray(spec["clusters"]["weights"], float)
+    values = np.array([as_x(q) for row in table["quantiles"] for q in row], float)
+    mass = np.repeat(weights / weights.sum() / len(table["quantiles"][0]), len(table["quantiles"][0]))
+    order = np.argsort(values, kind="stable")
+    knots = np.interp(np.linspace(0, 1, len(table["quantiles"][0])), np.cumsum(mass[order]) - mass[order] / 2,
+                      values[order])
+    col["quantiles"] = ([iso(int(round(x)), family, col["type"]) for x in knots] if col["kind"] == "datetime"
+                        else monotone(knots.tolist()))
+    if not any(c.get("cluster") is not None for c in spec["columns"]):
+        spec.pop("clusters", None)
 
 
 def validate(spec: dict, by_name: dict, where: str) -> None:

@@ -22,7 +22,7 @@ from .sqltext import ident, list_literal, number
 
 MEAN_ROWS = 1.5   # rows per batch, on average, at least: below it the numbers are ids, not batches
 BATCH = "bt"      # the sampler's name for row r's batch, beside r
-RULES = ("given", "cluster", "after", "equals", "at_least", "at_most", "inherit")   # fields that tie a column to others
+RULES = ("given", "cluster", "after", "after_parent", "equals", "at_least", "at_most", "inherit")   # fields that tie a column to others
 
 
 def _computed(col: dict) -> bool:

@@ -2,11 +2,14 @@
 helpers, its typed value and the bounds its rules and CHECKs put on it, for every kind and model a column has."""
 from __future__ import annotations
 
+import numpy as np
+
 from . import children
 from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
 from .batches import BATCH, Batches
-from .layout import Nest, fixed_value, key_room, key_value, parent_index, row_value
-from .dtypes import GRANULARITY, epoch, inside_type, type_bounds, type_family
+from .layout import Nest, drawing, fixed_value, key_room, key_value, marginal, parent_index, row_value
+from .dtypes import as_datetime, as_number, epoch, rounded, type_family
+from .errors import SpecError
 from .spec import LADDER
 from .sqltext import ident, literal, number, string
 
@@ -34,6 +37,7 @@ class Column:
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, tuple[list, str]] = {}   # parameter-table columns: a list and its element type
+        self.early: dict[str, str] = {}     # values computed before layer 3 for other columns to read (resolve)
         self.value = ""                      # layer 3, before the null wrapper and the cast
         # with NULLs drawn apart from the value (per parent bin, or with a block's: missing.py): when it is NULL
         self.null_if = missing or ""
@@ -43,6 +47,8 @@ class Column:
             self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
         elif batches and col["name"].lower() == batches.column:   # the batch's own number
             self.value = batches.value()
+        elif col.get("after_parent"):   # a gap after the parent row's value: resolve() adds the two
+            self.v = self._u()
         elif col.get("after"):  # drawn as its gap after another column; bound() adds the two
             self.v = self._u()
             gap = self._interpolate(col["after"]["gaps"], "gap", self.v)
@@ -152,6 +158,8 @@ class Column:
             self._pool()
         if self.col.get("by_pool") and not self.fixed:
             self._reference()
+        if self.col.get("after_parent") and not self.fixed:
+            self._after_parent(columns)
         inherit = self.col.get("inherit")
         if inherit and not self.fixed:   # the value of the row another foreign key points at, in a share of rows
             through = columns[inherit["through"].lower()]
@@ -172,6 +180,8 @@ class Column:
             bins, nulls = int(given["bins"]), given.get("nulls")
             if parent.col["kind"] == "categorical":
                 bin_of = f"greatest(0, coalesce({parent.index}, 0))"
+            elif parent.early:   # a value set after the parent row's: its bin read off the value, by its own knots
+                bin_of = parent.bin_of_value(bins)
             else:  # equal-frequency bins of the parent are equal slices of its uniform
                 bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
             rows = given["quantiles" if self.col["kind"] == "numeric" else "weights"]
@@ -229,6 +239,35 @@ class Column:
         pick = f"CASE WHEN {x} - {k} < {at(pr, at_slot)} THEN {k} + 1 ELSE {at(al, at_slot)} END"
         self.value, self.index = at(vals, pick), f"({pick} - 1)"   # a parent of a functional link reads the index
 
+    def _after_parent(self, columns: dict[str, "Column"]) -> None:
+        """The value of the column the foreign key's parent row holds (across.py: layout.row_value there) plus a
+        gap drawn from the data's gaps, computed before layer 3 (`early`) so that columns conditioned on this
+        one can read its bin off it."""
+        rule = self.col["after_parent"]
+        through = columns[rule["through"].lower()]
+        parent = self.lookup(through.col["table"])
+        theirs = next((c for c in parent["columns"] if c["name"].lower() == rule["column"].lower()), None)
+        if theirs is None or not marginal(parent, theirs) or type_family(theirs["type"]) != self.family:
+            raise SpecError(f"spec {self.table!r}, column {self.col['name']!r}: after_parent.column must be a "
+                            f"{self.family} column of {parent['name']!r} drawn on its own (no copula, rule or "
+                            "condition); remove 'after_parent' to draw the column on its own")
+        earlier = row_value(self.lookup, parent["name"], theirs["name"], through.parent_row, latent=True,
+                            listed=self.listed)
+        gap = drawing(self._param)[2](rule["gaps"], "gap", self.v)
+        gap = f"round({gap})" if self.family in ("integer", "date") else gap   # whole units, as the in-table rule
+        self.early[f"a{self.j}"] = f"({as_number(earlier, self.family)} + {gap})"
+        # rounded up to the column's own grid: never below the parent's value, whatever grid that has
+        self.value = (as_datetime(f"a{self.j}", self.col, up=True) if self.col["kind"] == "datetime"
+                      else rounded(f"a{self.j}", self.col, self.col.get("quantiles") or [], up=True))
+
+    def bin_of_value(self, bins: int) -> str:
+        """The equal-frequency bin (of `bins`) of this column's own distribution that its early value falls in: a
+        uniform v's bin is floor(v × bins), and its value the quantile at v, below the edge at k / bins iff v is."""
+        knots = [float(epoch(q, self.family)) if self.col["kind"] == "datetime" else float(q) for q in self.col["quantiles"]]
+        edges = [float(np.interp(k / bins, np.linspace(0, 1, len(knots)), knots)) for k in range(1, bins)]
+        arms = " ".join(f"WHEN a{self.j} < {number(e)} THEN {k}" for k, e in enumerate(edges))
+        return f"(CASE {arms} ELSE {bins - 1} END)" if arms else "0"
+
     def _numeric(self):
         self.v = self._u()
         if "given" in self.col or "cluster" in self.col:
@@ -236,17 +275,8 @@ class Column:
         self.value = self._rounded(self._interpolate(self.col["quantiles"], v=self.v, steps=bool(self.col.get("steps"))))
 
     def _rounded(self, x: str) -> str:
-        """Rounded as the source rounds, and kept inside the type where the knots come near its limits (HUGEINT,
-        DECIMAL(38, 10) near their maxima: interpolating in DOUBLE can step past them by a rounding error)."""
-        digits = 0 if self.family == "integer" else self.col.get("round")
-        x = f"round({x}, {digits})" if digits is not None else x
-        bounds = type_bounds(self.col["type"])
         given = self.col.get("given") or self.col.get("cluster") or {}
-        knots = self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row]
-        if bounds and knots and (max(knots) > bounds[1] / 2 or min(knots) < bounds[0] / 2):
-            lo, hi = inside_type(float(bounds[0]), self.col["type"]), inside_type(float(bounds[1]), self.col["type"])
-            x = f"least(greatest({x}, {number(lo)}), {number(hi)})"
-        return x
+        return rounded(x, self.col, self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row])
 
     def _datetime(self):
         self.v = self._u()
@@ -256,19 +286,7 @@ class Column:
         self.value = self._as_datetime(self._interpolate(knots, v=self.v, steps=bool(self.col.get("steps"))))
 
     def _as_datetime(self, x: str) -> str:
-        """A date or time from the number the sampler drew (days for DATE, microseconds otherwise), cut to the
-        column's granularity."""
-        step = GRANULARITY[self.col.get("granularity", "microsecond")]
-        if self.family == "date":
-            step = max(1, step // GRANULARITY["day"])
-        t = f"(floor({x} / {step}) * {step})::BIGINT"
-        if self.family == "date":
-            return f"(DATE '1970-01-01' + {t}::INTEGER)"
-        if self.family == "time":
-            return f"(TIME '00:00:00' + to_microseconds({t}))"
-        if self.col["type"] == "TIMESTAMP WITH TIME ZONE":
-            return f"to_timestamp({t} / 1000000.0)"
-        return f"make_timestamp({t})"
+        return as_datetime(x, self.col)
 
     def _key(self):
         col = self.col

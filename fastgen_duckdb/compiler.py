@@ -8,7 +8,8 @@ DuckDB scans in parallel, unlike `range()`, a row group per thread (_rows).
 The SELECT has three layers: uniforms from hashes (then, with a copula, its steps: normals, correlated
 scores, back to uniforms), per-column helpers (rescaled uniform, interpolation index), then the typed values
 under the source's column names; a fourth applies rules between columns (arithmetic, orderings, CHECK
-bounds) to the drawn values.
+bounds) to the drawn values. A value that other columns read before theirs are drawn (a time after its parent
+row's, whose bin a conditioned column reads) has a layer of its own before the typed values.
 """
 from __future__ import annotations
 
@@ -92,12 +93,15 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str, batch
 
     uniforms = {**copula.uniforms, **{a: e for c in columns for a, e in c.uniforms.items()}}
     helpers = {a: e for c in columns for a, e in c.helpers.items()}
+    early = {a: e for c in columns for a, e in c.early.items()}
     drawn = f"SELECT {layer(uniforms, f'r, {BATCH}' if batches else 'r')} FROM ({rows})"
     for exprs in copula.layers:
         drawn = f"SELECT {layer(exprs, '*')} FROM ({drawn})"
+    drawn = f"SELECT {layer(helpers, '*')} FROM ({drawn})"
+    if early:   # values other columns read before theirs are drawn (columns.Column.early): the lists again
+        drawn = f"SELECT {layer(early, 'h.*')} FROM ({drawn}) AS h, {params} AS p"
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
-            f"FROM (SELECT {layer(helpers, '*')}\n"
-            f"      FROM ({drawn})),\n"
+            f"FROM ({drawn}),\n"
             f"     {params} AS p")
     return f"SELECT {', '.join(c.bound() for c in columns)} FROM ({body})"  # rules, then the source's names
 

@@ -11,7 +11,7 @@ import re
 import duckdb
 
 from .errors import SpecError, UnsupportedType
-from .sqltext import ident, string
+from .sqltext import ident, number, string
 
 GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
                "millisecond": 1_000, "microsecond": 1}
@@ -209,3 +209,35 @@ def parsed_sql(name_sql: str, col: dict) -> str:
     if col.get("format"):
         return f"strptime({name_sql}, {string(col['format'])})::{col['parsed']}"
     return f"TRY_CAST({name_sql} AS {col['parsed']})"
+
+
+def as_datetime(x: str, col: dict, up: bool = False) -> str:
+    """SQL: a date or time from the number a sampler drew (days for DATE, microseconds otherwise), cut to the
+    column's granularity (`up`: rounded up to it, for a value that must not fall below the number)."""
+    family = type_family(col["type"])
+    step = GRANULARITY[col.get("granularity", "microsecond")]
+    if family == "date":
+        step = max(1, step // GRANULARITY["day"])
+    t = f"({'ceil' if up else 'floor'}({x} / {step}) * {step})::BIGINT"
+    if family == "date":
+        return f"(DATE '1970-01-01' + {t}::INTEGER)"
+    if family == "time":
+        return f"(TIME '00:00:00' + to_microseconds({t}))"
+    if col["type"] == "TIMESTAMP WITH TIME ZONE":
+        return f"to_timestamp({t} / 1000000.0)"
+    return f"make_timestamp({t})"
+
+
+def rounded(x: str, col: dict, knots: list, up: bool = False) -> str:
+    """SQL: a drawn number rounded as the source rounds (`up`: rounded up, for a value that must not fall below
+    the number), and kept inside the type where the knots come near its limits (HUGEINT, DECIMAL(38, 10) near
+    their maxima: interpolating in DOUBLE can step past them by a rounding error)."""
+    digits = 0 if type_family(col["type"]) == "integer" else col.get("round")
+    if digits is not None:
+        # (the product rounded first: 1.23 * 100 is 122.99999999999999, and 123.00000000000001 would step up)
+        x = f"(ceil(round({x} * 1e{int(digits)}, 6)) / 1e{int(digits)})" if up else f"round({x}, {digits})"
+    bounds = type_bounds(col["type"])
+    if bounds and knots and (max(knots) > bounds[1] / 2 or min(knots) < bounds[0] / 2):
+        lo, hi = inside_type(float(bounds[0]), col["type"]), inside_type(float(bounds[1]), col["type"])
+        x = f"least(greatest({x}, {number(lo)}), {number(hi)})"
+    return x

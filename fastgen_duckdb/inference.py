@@ -86,6 +86,7 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
             col.pop(field, None)
     _fixed_parents(con, tables, by_table, relation)
     across.learn(con, tables, by_table, relation)   # references that copy their parent row's value
+    across.order(con, tables, by_table, relation)   # times and numbers after their parent row's
     for spec in specs:
         found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
         if found:

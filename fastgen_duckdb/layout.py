@@ -8,7 +8,7 @@ import math
 from . import children
 from .batches import Batches
 from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, streams, uniform
-from .dtypes import type_bounds, type_family
+from .dtypes import as_datetime, epoch, rounded, type_bounds, type_family
 from .errors import SpecError
 from .sqltext import list_literal, number, string
 
@@ -193,13 +193,49 @@ def row_value(lookup, table: str, column: str, row: str, latent: bool = False, l
         return batches.value(batches.number(row))
     if col["kind"] == "reference":   # drawn from its own uniform: the same draw, at that row
         return _drawn_reference(lookup, spec, j, col, row, latent, listed)
+    if marginal(spec, col):   # a number or time drawn from its own uniform and knots
+        return _drawn_number(spec, j, col, row, latent, listed)
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column, "
                     "or (a composite foreign key) columns that are keys or foreign keys")
 
 
+def marginal(spec: dict, col: dict) -> bool:
+    """Whether a number or time is drawn from its own uniform through its own knots alone, so that another table
+    can compute it at any row: not with other columns (copula, cluster, a conditional table, a rule, NULLs drawn
+    together), not text holding it, no special values."""
+    tied = {n.lower() for n in (spec.get("copula") or {}).get("columns", [])} | {
+        n.lower() for block in spec.get("missing") or [] for n in block["columns"]}
+    return col["kind"] in ("numeric", "datetime") and bool(col.get("quantiles")) and col["name"].lower() not in tied \
+        and not any(col.get(k) for k in ("given", "cluster", "after", "after_parent", "equals", "at_least", "at_most",
+                                           "parsed", "special"))
+
+
+def _drawn_number(spec: dict, j: int, col: dict, row: str, latent: bool, listed) -> str:
+    """A number or time of another table at row index `row`, as columns.Column draws it there: its uniform past
+    the NULL share (a batch's uniform, for a column drawn once per batch), through its quantile knots."""
+    stream, nulls = streams(spec) + j, float(col.get("nulls") or 0.0)
+    own = uniform(stream, f"({row})")
+    if spec.get("batches") and col["name"].lower() in {c.lower() for c in spec["batches"]["columns"]}:
+        v = uniform(stream, f"({Batches(spec, listed).number(row)})")
+    elif nulls > 0:   # the same rescaling as the column's own; a latent value where the row is NULL stays a draw
+        v = f"(CASE WHEN {own} < {number(nulls)} THEN {own} / {number(nulls)} ELSE ({own} - {number(nulls)}) / " \
+            f"{number(1.0 - nulls)} END)"
+    else:
+        v = own
+    family = type_family(col["type"])
+    knots = [epoch(q, family) for q in col["quantiles"]] if col["kind"] == "datetime" else col["quantiles"]
+    if col.get("steps"):
+        q = listed("q", [float(x) for x in knots], "DOUBLE")
+        x = at(q, f"least(floor({v} * {len(knots)})::INTEGER, {len(knots) - 1}) + 1")
+    else:
+        x = drawing(listed)[2](knots, "q", v)
+    value = as_datetime(x, col) if col["kind"] == "datetime" else rounded(x, col, knots)
+    return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
+
+
 def computable(lookup, table: str, column: str) -> bool:
     """Whether row_value can write `table`.`column` at any row (a key, a lookup's value, a foreign key, a batch's
-    number), as a composite foreign key to it needs."""
+    number, a number or time drawn on its own), as a composite foreign key or a later date (across.py) needs."""
     try:
         row_value(lookup, table, column, "0")
         return True

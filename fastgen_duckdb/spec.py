@@ -155,6 +155,18 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             gaps = _sorted_numbers(after.get("gaps"), f"spec {name!r}, column {col['name']!r}, after.gaps")
             if gaps[0] < 0:
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: gaps cannot be negative")
+        later = col.get("after_parent")
+        if later is not None:   # across.py: the parent row's column is checked where the sampler computes it
+            at = f"spec {name!r}, column {col['name']!r}"
+            through = by_name.get(str(later.get("through", "")).lower()) if isinstance(later, dict) else None
+            if through is None or through["kind"] != "reference" or through.get("inherit") \
+                    or not isinstance(later.get("column"), str) or col["kind"] not in ("numeric", "datetime") \
+                    or any(k in col for k in ("after", "equals", "given")):
+                raise SpecError(f"{at}: after_parent is {{\"through\": a reference column of the table that inherits "
+                                "nothing, \"column\": a number or time of the row it points at, \"gaps\": [sorted, "
+                                ">= 0]}, on a number or time with no other rule; remove 'after_parent' to draw it on its own")
+            if _sorted_numbers(later.get("gaps"), f"{at}, after_parent.gaps")[0] < 0:
+                raise SpecError(f"{at}: after_parent.gaps cannot be negative")
         equals = col.get("equals")
         if equals is not None:
             ok = (isinstance(equals, dict) and len(equals) == 1 and next(iter(equals)) in ("product", "sum")
@@ -210,7 +222,7 @@ def copula_member(col: dict) -> bool:
     if col["kind"] == "categorical":
         return 2 <= len(col["values"]) <= (ORDERED_VALUES if col.get("ordered") else LADDER) \
             and not any(k in col for k in ("given", "after", "equals"))
-    return col["kind"] in ("numeric", "datetime") and "after" not in col and "equals" not in col
+    return col["kind"] in ("numeric", "datetime") and not any(k in col for k in ("after", "after_parent", "equals"))
 
 
 def _validate_copula(copula, by_name: dict, where: str) -> None:

@@ -107,6 +107,11 @@ def test_tpch_regenerated_elsewhere_behaves_like_tpch(tpch_db):
     assert orphans == 0
     lines = [n for (n,) in con.execute("SELECT count(*) FROM synth.main.lineitem GROUP BY l_orderkey").fetchall()]
     assert min(lines) == 1 and max(lines) == 7          # TPC-H orders have 1 to 7 lines
+    # a line ships 1-121 days and is committed 30-90 days after its order's date, received after it ships
+    gaps = con.execute("SELECT min(l_shipdate - o_orderdate), max(l_shipdate - o_orderdate), min(l_commitdate - "
+                       "o_orderdate), max(l_commitdate - o_orderdate), min(l_receiptdate - l_shipdate) FROM "
+                       "synth.main.lineitem JOIN synth.main.orders ON l_orderkey = o_orderkey").fetchall()[0]
+    assert gaps == (1, 121, 30, 90, 1)
     again = refused_again(con)
     assert "exists and holds" in again
 
