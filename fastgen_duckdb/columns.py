@@ -286,7 +286,9 @@ class Column:
         self.value = self._as_datetime(self._interpolate(knots, v=self.v, steps=bool(self.col.get("steps"))))
 
     def _as_datetime(self, x: str) -> str:
-        return as_datetime(x, self.col)
+        given = self.col.get("given") or self.col.get("cluster") or {}
+        knots = self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row]
+        return as_datetime(x, self.col, knots=[epoch(k, self.family) for k in knots])
 
     def _key(self):
         col = self.col

@@ -211,20 +211,26 @@ def parsed_sql(name_sql: str, col: dict) -> str:
     return f"TRY_CAST({name_sql} AS {col['parsed']})"
 
 
-def as_datetime(x: str, col: dict, up: bool = False) -> str:
+EXACT = 2 ** 53   # integers a DOUBLE holds exactly: microseconds within 285 years of 1970
+
+
+def as_datetime(x: str, col: dict, up: bool = False, knots: list[int] | None = None) -> str:
     """SQL: a date or time from the number a sampler drew (days for DATE, microseconds otherwise), cut to the
-    column's granularity (`up`: rounded up to it, for a value that must not fall below the number)."""
+    column's granularity (`up`: rounded up to it, for a value that must not fall below the number). Past EXACT
+    a DOUBLE rounds microseconds (to 32 of them in year 9800): the value is kept within the `knots`' exact ends."""
     family = type_family(col["type"])
     step = GRANULARITY[col.get("granularity", "microsecond")]
     if family == "date":
         step = max(1, step // GRANULARITY["day"])
     t = f"({'ceil' if up else 'floor'}({x} / {step}) * {step})::BIGINT"
+    if knots and max(abs(min(knots)), abs(max(knots))) > EXACT:
+        t = f"least(greatest({t}, {int(min(knots))}), {int(max(knots))})"
     if family == "date":
         return f"(DATE '1970-01-01' + {t}::INTEGER)"
     if family == "time":
         return f"(TIME '00:00:00' + to_microseconds({t}))"
-    if col["type"] == "TIMESTAMP WITH TIME ZONE":
-        return f"to_timestamp({t} / 1000000.0)"
+    if col["type"] == "TIMESTAMP WITH TIME ZONE":   # an instant plus whole microseconds: no DOUBLE seconds between
+        return f"(to_timestamp(0) + to_microseconds({t}))"
     return f"make_timestamp({t})"
 
 

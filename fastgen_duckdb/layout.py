@@ -229,7 +229,7 @@ def _drawn_number(spec: dict, j: int, col: dict, row: str, latent: bool, listed)
         x = at(q, f"least(floor({v} * {len(knots)})::INTEGER, {len(knots) - 1}) + 1")
     else:
         x = drawing(listed)[2](knots, "q", v)
-    value = as_datetime(x, col) if col["kind"] == "datetime" else rounded(x, col, knots)
+    value = as_datetime(x, col, knots=knots) if col["kind"] == "datetime" else rounded(x, col, knots)
     return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
 
 

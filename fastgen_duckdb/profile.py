@@ -356,6 +356,10 @@ class Profiler(Texts):
         clipped = [min(max(round(x), lo), hi) for x in knots]
         note = {"note": "dates beyond years 1..9999 are drawn at those ends"} if clipped != [round(x) for x in knots] else {}
         knots = monotone(clipped)
+        # the ends exactly, as integers: as DOUBLEs, microseconds far from 1970 round (to 32 of them in year 9800)
+        # past the data's
+        first, last = (min(max(int(x), lo), hi) for x in self.one(f"min({as_number}), max({as_number}) {where}"))
+        knots = [first] + [min(max(round(x), first), last) for x in knots[1:-1]] + [last] if len(knots) > 1 else [first]
         granularity = "day"
         if self.family != "date":
             granularity = next(g for g, us in GRANULARITY.items()

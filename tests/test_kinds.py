@@ -199,3 +199,23 @@ def test_numbers_keep_their_decimals_beside_nulls(con, type_, digits, nulls):
     off = con.execute(f"SELECT count(*) FILTER (WHERE abs(x * 10 ^ {digits} - round(x * 10 ^ {digits})) > 1e-6), "
                       "count(x) FROM fastgen_sample('t', 5000)").fetchall()[0]
     assert off[0] == 0 and off[1] > 3000
+
+
+@pytest.mark.parametrize("type_, origin", [("TIMESTAMP", "0070-01-01 00:00:00.000003"),
+                                           ("TIMESTAMP", "9800-01-01 00:00:00.000001"),
+                                           ("TIMESTAMPTZ", "9800-01-01 00:00:00.000001+00"),
+                                           ("TIMESTAMPTZ", "2021-06-01 20:01:51.000007+00")])
+def test_times_far_from_1970_stay_within_the_data(con, type_, origin):
+    """Microseconds far from 1970 do not fit a DOUBLE (32 of them round together in year 9800): the drawn times
+    still lie within the data's first and last, to the microsecond, and a TIMESTAMPTZ is not rounded through
+    DOUBLE seconds."""
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute(f"CREATE TABLE t AS SELECT {type_} '{origin}' + to_microseconds((hash(i) % 5000)::BIGINT) AS x "
+                "FROM range(800) t(i)")
+    fg.infer(con, "t")
+    lo, hi = con.execute("SELECT min(x), max(x) FROM t").fetchall()[0] if type_ == "TIMESTAMP" else \
+        con.execute("SELECT min(epoch_us(x)), max(epoch_us(x)) FROM t").fetchall()[0]
+    got = con.execute("SELECT min(x), max(x), count(DISTINCT x) FROM fastgen_sample('t', 20000)").fetchall()[0] \
+        if type_ == "TIMESTAMP" else con.execute("SELECT min(epoch_us(x)), max(epoch_us(x)), count(DISTINCT x) "
+                                                 "FROM fastgen_sample('t', 20000)").fetchall()[0]
+    assert lo <= got[0] and got[1] <= hi and got[2] > 100

@@ -30,6 +30,7 @@ hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, Phase, event, example, given, settings, strategies as st  # noqa: E402
 
 import fastgen_duckdb as fg  # noqa: E402
+from fastgen_duckdb.dtypes import type_family  # noqa: E402
 from fastgen_duckdb.sqltext import ident, string  # noqa: E402
 
 FASTGEN_ERRORS = (fg.SourceError, fg.SpecError, fg.GeneratorError, fg.UnsupportedType, ValueError)
@@ -153,7 +154,7 @@ def tables(draw):
     cols = []
     for j in range(count):
         t, values = draw(column_types())
-        mode = draw(st.sampled_from(["pool", "pool", "sequence", "words"]))
+        mode = draw(st.sampled_from(["pool", "pool", "sequence", "words", "grid"]))
         if mode == "sequence" and t in INTEGERS:
             lo, hi = bounds(t)
             if hi - lo + 1 < rows:
@@ -175,6 +176,10 @@ def tables(draw):
             expr = f"{string(prefix)} || lpad(i::VARCHAR, 5, '0')"
         elif mode == "sequence" and t == "UUID":
             expr = f"md5(i::VARCHAR || {string(draw(st.text(TEXT, max_size=3)))})::UUID"
+        elif mode == "grid" and (t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL(") and int(t[8:-1].split(",")[0])
+                                  - int(t[8:-1].split(",")[1]) >= 4):   # numbers of a few decimals, many of them
+            digits = draw(st.integers(0, min(2, int(t[8:-1].split(",")[1])) if t.startswith("DECIMAL(") else 2))
+            expr = f"CAST(round((hash(i, {j}) % 5000) / 7.0, {digits}) AS {t})"
         elif mode != "pool":
             mode = "pool"
         if mode == "pool":
@@ -284,6 +289,36 @@ def check_sampling(con, gen: str, source_schema, n: int, split: int, seed: int, 
     check_rules(con, spec, one)
 
 
+def check_values(con, table: str, spec: dict, sql: str) -> None:
+    """Every sampled value is one the source could hold: no NULL in a column that has none, numbers and times
+    within the source's finite range and with no more decimals than it has, categories among its values (for a
+    column drawn on its own: a rule may move a value past its own range)."""
+    for col in spec["columns"]:
+        family, me = type_family(col.get("parsed") or col["type"]), ident(col["name"])
+        if col["kind"] in ("key", "reference", "constant", "text") or col.get("parsed") or any(
+                col.get(k) for k in ("equals", "after", "at_least", "at_most", "after_parent")):
+            continue
+        finite = f"{me} IS NOT NULL" + (f" AND isfinite({me})" if family in ("float", "date", "timestamp") else "")
+        where = [f"{me} IS NULL"] if not con.execute(f"SELECT count(*) FILTER (WHERE {me} IS NULL) FROM {ident(table)}"
+                                                     ).fetchall()[0][0] else []
+        if family in ("integer", "float", "decimal", "date", "timestamp", "time"):
+            source = f"FROM {ident(table)} WHERE {finite}"
+            where.append(f"({finite} AND ({me} < (SELECT min({me}) {source}) OR {me} > (SELECT max({me}) {source})))")
+        if family in ("float", "decimal"):
+            digits = next((d for d in range(7) if con.execute(
+                f"SELECT bool_and(coalesce(try({me} = round({me}, {d})), false)) FROM {ident(table)} WHERE {finite}"
+            ).fetchall()[0][0]), None)
+            if digits is not None:
+                where.append(f"({finite} AND NOT coalesce(try({me} = round({me}, {digits})), true))")
+        if col["kind"] == "categorical" and family not in ("float",):
+            where.append(f"{me} IS NOT NULL AND {me}::VARCHAR NOT IN (SELECT DISTINCT {me}::VARCHAR FROM "
+                         f"{ident(table)} WHERE {me} IS NOT NULL)")
+        for test in where:
+            bad = con.execute(f"SELECT count(*), any_value({me}::VARCHAR) FROM ({sql}) WHERE {test}").fetchall()[0]
+            assert bad[0] == 0, f"column {col['name']!r} ({col['type']}, {col['kind']}): {bad[0]} values such as " \
+                                f"{bad[1]!r} break {test!r}"
+
+
 def capacity(con, gen: str) -> int:
     """Rows the generator's small key types can number (n + start beyond it is refused, by design)."""
     from fastgen_duckdb.catalog import key_capacity
@@ -333,6 +368,7 @@ def test_random_tables_learn_and_sample(shared, table, how):
         n = min(how["n"], room)
         start = min(how["start"], room - n)
         check_sampling(con, gen, source_schema, n, min(how["split"], n), how["seed"], start, how["scale"])
+        check_values(con, gen, fg.spec(con, gen), sample_sql(gen, n, how["seed"], start, how["scale"]))
     finally:
         fg.drop(con, gen)
         con.execute(f"DROP TABLE {ident(gen)}")
