@@ -145,14 +145,32 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
                              if _family(p.column(k).type) == _family(c.type)), key=lambda x: -x[0])
             ranked = [(s, p, k) for s, p, k in ranked if s > 0 and _contained(con, relation[t.name], c.name,
                                                                               relation[p.name], k)]
-            if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]):
+            if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]) and not _closes_cycle(tables, t, ranked[0][1]):
                 _, p, k = ranked[0]
                 t.foreign_keys.append({"columns": [c.name], "table": p.name, "references": [k], "found": True})
     ranges = {t.name: _ranges(con, t, relation[t.name]) for t in tables}
     for t in tables:
         for p in tables:
-            if p is not t:
+            if p is not t and not _closes_cycle(tables, t, p):
                 _composite(con, t, p, relation, leads, keys, ranges)
+
+
+def _closes_cycle(tables: list[TableDef], child: TableDef, parent: TableDef) -> bool:
+    """Whether a foreign key from `child` to another table `parent` would close a cycle of foreign keys (the
+    parent already reaches the child through its own): no order of the tables could then fill them, and
+    a key the data merely suggests is no reason to refuse a schema its declared keys allow."""
+    if parent is child:
+        return False
+    by_name = {t.name.lower(): t for t in tables}
+    seen, todo = set(), [parent]
+    while todo:
+        t = todo.pop()
+        if t is child:
+            return True
+        if t.name.lower() not in seen:
+            seen.add(t.name.lower())
+            todo += [by_name[fk["table"].lower()] for fk in t.foreign_keys if fk["table"].lower() in by_name]
+    return False
 
 
 def _ranges(con, t: TableDef, relation: str) -> dict[str, tuple]:
@@ -172,7 +190,7 @@ COMPOSITE_PAIRS = 12  # a child's columns named as a parent's, tried at most (22
 def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: dict[str, str],
                keys: dict[str, list[str]], ranges: dict[str, dict[str, tuple]]) -> None:
     """A composite foreign key from t to p, found as the module says (added to t.foreign_keys)."""
-    unique = {k.lower() for k in keys[p.name]}
+    unique, pk = {k.lower() for k in keys[p.name]}, {c.lower() for c in t.primary_key}
     own = {k.lower() for k in keys[t.name]} | {c.lower() for fk in t.foreign_keys if len(fk["columns"]) > 1
                                                for c in fk["columns"]}
     pairs = [(c.name, k.name) for c in t.columns for k in p.columns
@@ -193,7 +211,9 @@ def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: d
             f"count(DISTINCT ({x})) FILTER (WHERE {' AND '.join(f'{ident(k)} IS NOT NULL' for _, k in s)}), "
             f"count(*) FILTER (WHERE {' AND '.join(f'{ident(k)} IS NOT NULL' for _, k in s)})"
             for s, x in zip(sets, tuples)) + f" FROM {relation[p.name]}").fetchall()[0]
+        # (never the child's whole primary key: rows drawn among the parent's would repeat it)
         fits = [s for i, s in enumerate(sets) if counts[0] > 0 and counts[1 + 2 * i] == counts[2 + 2 * i] == counts[0]
+                and not (pk and pk <= {c.lower() for c, _ in s})
                 and _contained(con, relation[t.name], [c for c, _ in s], relation[p.name], [k for _, k in s])]
         if len(fits) > 1:
             return   # two ways to read the same rows: a guess, not a key

@@ -15,11 +15,12 @@ import duckdb
 
 from . import children, groups, missing, rules
 from .joint import fields, learn
+from .layout import key_room
 from .caller import progress
 from .texts import MAX_CATEGORIES, Texts
 from .sources import Source, SourceError
-from .dtypes import (GRANULARITY, decimal_scale, inside_type, iso, knot_values, monotone, require_supported,
-                     type_family)
+from .dtypes import (EXACT, GRANULARITY, decimal_scale, inside_type, iso, knot_values, monotone,
+                     require_supported, type_bounds, type_family)
 from .spec import ORDERED_VALUES, SPEC_VERSION
 from .sqltext import ident, string
 
@@ -267,6 +268,15 @@ class Profiler(Texts):
         key = self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))))
         if self.relation and self.looks_shuffled():
             key["shuffle"] = 1 << max(1, (self.source_rows - 1).bit_length())
+        # the source's rows within the type (a TINYINT key of 10 values spread over its range): without the
+        # shuffle's whole block, then with the step its room allows
+        for fit in ("shuffle", "step"):
+            room = key_room(key)
+            if room is not None and room + 1 < self.source_rows:
+                if fit == "shuffle":
+                    key.pop("shuffle", None)
+                else:
+                    key["step"] = max(1, (type_bounds(self.type)[1] - int(lo)) // max(1, self.source_rows - 1))
         return key
 
     def looks_shuffled(self) -> bool:

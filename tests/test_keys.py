@@ -181,3 +181,52 @@ def test_a_bad_inherit_is_refused_naming_the_column(con):
     col["inherit"] = {"through": "r_item_sk", "column": "s_customer_sk", "share": 1.5}
     with pytest.raises(fg.SpecError, match=r"column 'r_customer_sk'.*inherit.share"):
         fg.import_spec(con, spec)
+
+
+def test_a_key_the_data_suggests_never_closes_a_cycle_of_declared_ones(con):
+    """Orders declare their customer; each customer's order_id (a last order, say) holds only order ids, and is
+    named as orders' key: taken for a foreign key it would close a cycle no fill order can meet, so it stays a
+    plain column, and the schema is learned and generated with its declared keys."""
+    con.execute("CREATE TABLE customers (customer_id INTEGER PRIMARY KEY, order_id INTEGER NOT NULL)")
+    con.execute("CREATE TABLE orders (order_id INTEGER PRIMARY KEY, customer_id INTEGER NOT NULL REFERENCES customers)")
+    con.execute("INSERT INTO customers SELECT i, 1 + (i * 7) % 400 FROM range(1, 201) t(i)")
+    con.execute("INSERT INTO orders SELECT i, 1 + (i * 13) % 200 FROM range(1, 401) t(i)")
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "orders")["columns"][1]["kind"] == "reference"
+    assert fg.spec(con, "customers")["columns"][1]["kind"] != "reference"
+    con.execute("ATTACH ':memory:' AS synth")
+    made = dict(fg.generate(con, into="synth", scale=2))
+    assert made["orders"] == 800 and made["customers"] >= 200
+
+
+def test_a_small_key_spread_over_its_type_still_numbers_the_rows(con):
+    """Ten TINYINT ids spread over -111…123 in no order: a shuffle's block of 16 rows at their step would pass
+    127, so the key keeps its step unshuffled (and narrows the step where even that would not fit)."""
+    con.execute("CREATE TABLE k AS SELECT (ARRAY[88, -53, 123, 36, -96, 120, 4, 65, -111, 108])[i + 1]::TINYINT AS id, "
+                "i AS v FROM range(10) t(i)")
+    fg.infer(con, "k")
+    assert fg.spec(con, "k")["columns"][0]["kind"] == "key"
+    assert con.execute("SELECT count(DISTINCT id), min(id) >= -128, max(id) <= 127 FROM fastgen_sample('k', 10)"
+                       ).fetchall() == [(10, True, True)]
+
+
+def test_a_composite_key_of_the_childs_whole_primary_key_is_not_found(con):
+    """Two tables of lines under one parent, both keyed (order_no, line_no): one's tuples are all among the other's,
+    but as a foreign key it would draw its rows among the other's and repeat its own primary key; it stays nested
+    under its declared parent, and DuckDB's checks pass at a scale below 1 and above."""
+    con.execute("CREATE TABLE orders (order_no INTEGER PRIMARY KEY, placed DATE)")
+    for t in ("lines", "notes"):
+        con.execute(f"CREATE TABLE {t} (order_no INTEGER NOT NULL REFERENCES orders, line_no INTEGER NOT NULL, "
+                    "qty INTEGER, PRIMARY KEY (order_no, line_no))")
+    con.execute("INSERT INTO orders SELECT i, DATE '2024-01-01' + (i % 300)::INTEGER FROM range(1, 301) t(i)")
+    con.execute("INSERT INTO lines SELECT o, k, 1 + (o + k) % 7 FROM range(1, 301) a(o), range(1, 5) b(k) "
+                "WHERE k <= 1 + o % 4")
+    con.execute("INSERT INTO notes SELECT order_no, line_no, qty FROM lines WHERE (order_no + line_no) % 3 = 0")
+    fg.infer_all(con, "main.*")
+    notes = {c["name"]: c for c in fg.spec(con, "notes")["columns"]}
+    assert notes["order_no"]["table"] == "orders" and notes["line_no"]["kind"] == "key"
+    for scale in (0.3, 2.0):
+        schema = f"s{int(scale * 10)}"
+        con.execute(f"CREATE SCHEMA {schema}")
+        made = dict(fg.generate(con, into=schema, scale=scale))
+        assert made["notes"] > 0
