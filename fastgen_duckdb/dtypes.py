@@ -246,4 +246,9 @@ def rounded(x: str, col: dict, knots: list, up: bool = False) -> str:
     if bounds and knots and (max(knots) > bounds[1] / 2 or min(knots) < bounds[0] / 2):
         lo, hi = inside_type(float(bounds[0]), col["type"]), inside_type(float(bounds[1]), col["type"])
         x = f"least(greatest({x}, {number(lo)}), {number(hi)})"
+    if type_family(col["type"]) == "integer" and knots and max(abs(min(knots)), abs(max(knots))) > EXACT:
+        # past 2^53 a DOUBLE rounds integers: kept within the knots' exact ends, in the type (texts: a literal past
+        # HUGEINT would be read as a DOUBLE)
+        lo, hi = (f"CAST('{int(k)}' AS {col['type']})" for k in (min(knots), max(knots)))
+        x = f"least(greatest(CAST({x} AS {col['type']}), {lo}), {hi})"
     return x

@@ -134,6 +134,15 @@ def rule_checks(con, real: str, synth: str, columns: list[dict]) -> list[dict]:
     return [{"rule": rule, "real": int(r), "synthetic": int(s)} for (rule, _), r, s in zip(tests, *counts)]
 
 
+def _edges(x):
+    """BINS equal-width bins of a number's range; one bin where DOUBLEs cannot split it (UHUGEINTs near 2^128 a
+    few apart are one DOUBLE)."""
+    try:
+        return np.histogram_bin_edges(x, bins=BINS)
+    except ValueError:
+        return np.array([x.min(), x.max()])
+
+
 def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     if len(scored) < 2:
         return []
@@ -146,8 +155,7 @@ def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
                    for rel in (real_rel, synth_rel))
     if not len(real) or not len(synth):
         return []
-    edges = [np.histogram_bin_edges(real[:, i].astype(float), bins=BINS) if numeric else None
-             for i, (_, numeric) in enumerate(scored)]
+    edges = [_edges(real[:, i].astype(float)) if numeric else None for i, (_, numeric) in enumerate(scored)]
     out = []
     for i, j in itertools.combinations(range(len(scored)), 2):
         (a, a_num), (b, b_num) = scored[i], scored[j]

@@ -288,6 +288,8 @@ class Profiler(Texts):
     def looks_like_key(self) -> bool:
         lo, hi = self.one(f"min({self.c})::DOUBLE, max({self.c})::DOUBLE")
         words = self.name.lower().replace("-", "_").replace(" ", "_").split("_")
+        if hi >= 2.0 ** 127:   # keys are numbered in HUGEINT: a UHUGEINT past it is drawn as a number
+            return False
         return hi - lo <= 10 * self.source_rows or words[-1] in KEY_NAME_HINTS or self.name.lower().endswith("id")
 
     def categorical(self) -> dict:
@@ -332,6 +334,9 @@ class Profiler(Texts):
                     digits = d
                     break
         knots = monotone(inside_type(float(x), self.type) for x in knots)
+        if self.family == "integer" and max(abs(knots[0]), abs(knots[-1])) > EXACT:   # the ends exactly (as times)
+            first, last = self.one(f"min({self.c}), max({self.c})")
+            knots = [int(first)] + [min(max(x, first), last) for x in knots[1:-1]] + [int(last)] if len(knots) > 1 else [int(first)]
         return self.base("numeric", quantiles=knots, round=digits, **self.steps(), **self.specials(special))
 
     def discrete(self) -> bool:

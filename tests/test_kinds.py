@@ -219,3 +219,15 @@ def test_times_far_from_1970_stay_within_the_data(con, type_, origin):
         if type_ == "TIMESTAMP" else con.execute("SELECT min(epoch_us(x)), max(epoch_us(x)), count(DISTINCT x) "
                                                  "FROM fastgen_sample('t', 20000)").fetchall()[0]
     assert lo <= got[0] and got[1] <= hi and got[2] > 100
+
+
+def test_integers_past_2_to_the_53_stay_within_the_data(con):
+    """UHUGEINTs near 2^128 (a DOUBLE holds none of them exactly, and 300 of them are one DOUBLE) and BIGINTs near
+    both ends of their type: learned without error, and every drawn value within the data's own first and last."""
+    con.execute("CREATE TABLE u AS SELECT CAST('340282366920938463463374607431768211000' AS UHUGEINT) + "
+                "(hash(i) % 300)::UHUGEINT AS huge, (9223372036854775000 + hash(i) % 500)::BIGINT AS high, "
+                "(-9223372036854775000 + (hash(i, 2) % 500) * 2)::BIGINT AS low FROM range(300) t(i)")
+    fg.infer(con, "u")
+    inside = " AND ".join(f"min({c}) >= (SELECT min({c}) FROM u) AND max({c}) <= (SELECT max({c}) FROM u)"
+                          for c in ("huge", "high", "low"))
+    assert con.execute(f"SELECT {inside} FROM fastgen_sample('u', 5000)").fetchall() == [(True,)]
