@@ -137,7 +137,8 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
         referencing = {c.lower() for fk in t.foreign_keys for c in fk["columns"]}
         own = {c.lower() for c in keys[t.name]}
         for c in t.columns:
-            if c.name.lower() in referencing or c.name.lower() in own or not _family(c.type):
+            # (a column under a CHECK of its own keeps its values: drawn among a parent's keys it would break it)
+            if c.name.lower() in referencing or c.name.lower() in own or not _family(c.type) or c.checks:
                 continue
             child = _stem(c.name, leads[t.name])
             ranked = sorted(((score(child, _stem(k, leads[p.name]), words(p.name), leads[p.name]), p, k)

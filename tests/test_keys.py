@@ -230,3 +230,16 @@ def test_a_composite_key_of_the_childs_whole_primary_key_is_not_found(con):
         con.execute(f"CREATE SCHEMA {schema}")
         made = dict(fg.generate(con, into=schema, scale=scale))
         assert made["notes"] > 0
+
+
+def test_a_column_under_its_own_check_is_no_found_foreign_key(con):
+    """Every grade_id is 1 or 2, values of grades' key, and named so; but its CHECK allows only those: drawn among
+    the grades' keys it would break the CHECK, so it keeps its own values."""
+    con.execute("CREATE TABLE grades (grade_id INTEGER PRIMARY KEY, label VARCHAR)")
+    con.execute("CREATE TABLE pupils (pupil_id INTEGER PRIMARY KEY, grade_id INTEGER CHECK (grade_id BETWEEN 1 AND 2))")
+    con.execute("INSERT INTO grades SELECT i, 'g' || i FROM range(1, 13) t(i)")
+    con.execute("INSERT INTO pupils SELECT i, 1 + i % 2 FROM range(1, 301) t(i)")
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "pupils")["columns"][1]["kind"] != "reference"
+    con.execute("ATTACH ':memory:' AS synth")
+    assert dict(fg.generate(con, into="synth", scale=2))["pupils"] == 600

@@ -163,7 +163,8 @@ def tables(draw):
                 base = draw(st.one_of(st.sampled_from([lo, hi - rows + 1, 0 if lo <= 0 else lo, 1]),
                                       st.integers(lo, hi - rows + 1)))
                 # from text: a literal past HUGEINT would be read as a DOUBLE, and rounded out of range
-                expr = f"(CAST('{base}' AS {t}) + CAST(i AS {t}))"
+                wide = "UHUGEINT" if t.startswith("U") else "HUGEINT"   # i itself may not fit the type
+                expr = f"CAST(CAST('{base}' AS {wide}) + CAST(i AS {wide}) AS {t})"
         elif mode == "words" and t == "VARCHAR":   # free text: words from a pool, several per value
             words = draw(st.lists(st.one_of(st.text(TEXT, min_size=1, max_size=7), st.sampled_from(HOSTILE)),
                                   min_size=2, max_size=30))
@@ -558,7 +559,14 @@ def test_random_schemas_with_data_are_learned_and_regenerated(script, how):
         except Exception:   # what the DDL property above allows: no data to learn from here
             event("no data: the DDL is refused, or its keys run out")
             return
-        learned = fg.infer_all(con, "main.*", replace=True)
+        try:
+            learned = fg.infer_all(con, "main.*", replace=True)
+        except Exception as exc:   # as from DDL: two columns the data shows unique (keys), compared by a CHECK
+            assert_clean_error(exc)
+            if "compares two key or foreign key columns" in str(exc):
+                event("refused: a CHECK between two keys")
+                return
+            raise
         assert sorted(learned) == sorted(names)
         con.execute("ATTACH ':memory:' AS synth")
         done = generated(con, how["scale"] if how["scale"] <= 3 else 1.0, how["seed"], into="synth")
