@@ -7,13 +7,14 @@ that parent, so the tuple is unique without any reject sampling.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 
 from sqlglot import exp, parse_one
 
 from .layout import key_capacity
 from .ddl import TableDef, constraints
-from .priors import check_range
+from .priors import check_range, date_range
 from .dtypes import type_bounds, type_family
 from .errors import SpecError
 
@@ -207,6 +208,27 @@ def _comparisons(t: TableDef, cols: dict) -> None:
                 _key_inside(b, t.column(b["name"]), t.column(a["name"]), above, a["strict"])
             elif b["kind"] == "numeric" and t.column(a["name"]) is not None:
                 _numbers_inside(b, t.column(a["name"]), above, a["strict"])
+            elif b["kind"] == "datetime" and t.column(a["name"]) is not None:
+                _times_inside(b, t.column(a["name"]), above, a["strict"])
+
+
+def _times_inside(col: dict, other, above: bool, strict: bool) -> None:
+    """As _numbers_inside, for a drawn date or timestamp: its knots are cut to the other column's CHECK window
+    (a >= b with a BETWEEN '2000-01-01' AND '2000-01-31' draws b on or before the 31st)."""
+    family = type_family(col["type"])
+    if family not in ("date", "timestamp") or col["type"] == "TIMESTAMP WITH TIME ZONE" or not col.get("quantiles"):
+        return
+    lo, hi = date_range(other, dt.datetime.min, dt.datetime.max)
+    step = (dt.timedelta(days=1) if family == "date" else dt.timedelta(seconds=1)) if strict else dt.timedelta(0)
+
+    def cut(q: str) -> str:
+        x = dt.datetime.fromisoformat(q)
+        if above and lo != dt.datetime.min:
+            x = max(x, lo + step)
+        elif not above and hi != dt.datetime.max:
+            x = min(x, hi - step)
+        return x.date().isoformat() if family == "date" else x.isoformat()
+    col["quantiles"] = [cut(q) for q in col["quantiles"]]
 
 
 def _numbers_inside(col: dict, other, above: bool, strict: bool) -> None:

@@ -76,3 +76,14 @@ def test_text_keeps_to_its_declared_length(con):
     spec["columns"][0]["max_length"] = 4
     with pytest.raises(fg.SpecError, match="'max_length' .* no key or reference"):
         fg.import_spec(con, spec)
+
+
+def test_a_date_raised_to_another_stays_inside_its_own_check(con):
+    """CHECK (due BETWEEN '2000-01-01' AND +30) and CHECK (due >= opened): raised to `opened`, `due` would pass
+    its window wherever `opened` is drawn later, so `opened` is drawn inside it (found by the DDL property)."""
+    ddl = ("CREATE TABLE t (id INTEGER PRIMARY KEY, due DATE CHECK (due BETWEEN DATE '2000-01-01' AND "
+           "DATE '2000-01-01' + 30), opened DATE NOT NULL, CHECK (due >= opened))")
+    fg.infer_all(con, ddl)
+    con.execute(ddl)
+    assert dict(fg.generate(con, scale=1.0)) == {"t": 1000}
+    assert con.execute("SELECT max(opened) <= DATE '2000-01-31', bool_and(due >= opened) FROM t").fetchall() == [(True, True)]
