@@ -113,8 +113,8 @@ def _moment(node) -> dt.datetime | None:
     return value if isinstance(value, dt.datetime) else None
 
 
-def date_range(col: ColumnDef, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The window a date or timestamp column is drawn in: the default one, moved inside its CHECK bounds."""
+def check_window(col: ColumnDef) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """A date or timestamp column's CHECK bounds, the first and last moment it allows (None: no bound)."""
     lo = hi = None
     strict = dt.timedelta(days=1) if type_family(col.type) == "date" else dt.timedelta(seconds=1)
     for cond in _comparisons(col):
@@ -128,6 +128,12 @@ def date_range(col: ColumnDef, start: dt.datetime, end: dt.datetime) -> tuple[dt
                 lo = bound + strict if isinstance(cond, exp.GT) else bound
             else:
                 hi = bound - strict if isinstance(cond, exp.LT) else bound
+    return lo, hi
+
+
+def date_range(col: ColumnDef, start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The window a date or timestamp column is drawn in: the default one, moved inside its CHECK bounds."""
+    lo, hi = check_window(col)
     span = end - start
     try:
         if lo and hi:

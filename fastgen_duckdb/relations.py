@@ -14,7 +14,7 @@ from sqlglot import exp, parse_one
 
 from .layout import key_capacity
 from .ddl import TableDef, constraints
-from .priors import check_range, date_range
+from .priors import check_range, check_window
 from .dtypes import type_bounds, type_family
 from .errors import SpecError
 
@@ -218,14 +218,14 @@ def _times_inside(col: dict, other, above: bool, strict: bool) -> None:
     family = type_family(col["type"])
     if family not in ("date", "timestamp") or col["type"] == "TIMESTAMP WITH TIME ZONE" or not col.get("quantiles"):
         return
-    lo, hi = date_range(other, dt.datetime.min, dt.datetime.max)
+    lo, hi = check_window(other)
     step = (dt.timedelta(days=1) if family == "date" else dt.timedelta(seconds=1)) if strict else dt.timedelta(0)
 
     def cut(q: str) -> str:
         x = dt.datetime.fromisoformat(q)
-        if above and lo != dt.datetime.min:
+        if above and lo is not None:
             x = max(x, lo + step)
-        elif not above and hi != dt.datetime.max:
+        elif not above and hi is not None:
             x = min(x, hi - step)
         return x.date().isoformat() if family == "date" else x.isoformat()
     col["quantiles"] = [cut(q) for q in col["quantiles"]]

@@ -87,3 +87,14 @@ def test_a_date_raised_to_another_stays_inside_its_own_check(con):
     con.execute(ddl)
     assert dict(fg.generate(con, scale=1.0)) == {"t": 1000}
     assert con.execute("SELECT max(opened) <= DATE '2000-01-31', bool_and(due >= opened) FROM t").fetchall() == [(True, True)]
+
+
+def test_a_date_that_bounds_another_from_below_keeps_its_own_window(con):
+    """CHECK (a_b BETWEEN '2068-02-25' AND +30), CHECK (x >= '1938-04-05') and CHECK (x >= a_b): x has no upper
+    bound, so a_b keeps its own window (reading x's open end as a bound once cut it to 1938)."""
+    ddl = ("CREATE TABLE q (a_b DATE CHECK (a_b BETWEEN DATE '2068-02-25' AND DATE '2068-02-25' + 30), "
+           "x DATE CHECK (x >= DATE '1938-04-05'), CHECK (x >= a_b))")
+    fg.infer_all(con, ddl)
+    con.execute(ddl)
+    assert dict(fg.generate(con, scale=3.0)) == {"q": 3000}
+    assert con.execute("SELECT min(a_b) >= DATE '2068-02-25', bool_and(x >= a_b) FROM q").fetchall() == [(True, True)]
