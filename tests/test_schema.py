@@ -78,23 +78,18 @@ def test_text_keeps_to_its_declared_length(con):
         fg.import_spec(con, spec)
 
 
-def test_a_date_raised_to_another_stays_inside_its_own_check(con):
-    """CHECK (due BETWEEN '2000-01-01' AND +30) and CHECK (due >= opened): raised to `opened`, `due` would pass
-    its window wherever `opened` is drawn later, so `opened` is drawn inside it (found by the DDL property)."""
-    ddl = ("CREATE TABLE t (id INTEGER PRIMARY KEY, due DATE CHECK (due BETWEEN DATE '2000-01-01' AND "
-           "DATE '2000-01-01' + 30), opened DATE NOT NULL, CHECK (due >= opened))")
+@pytest.mark.parametrize("ddl, scale, holds", [
+    # raised to `opened`, `due` would pass its window wherever `opened` is drawn later: `opened` is drawn inside it
+    ("CREATE TABLE t (id INTEGER PRIMARY KEY, due DATE CHECK (due BETWEEN DATE '2000-01-01' AND DATE '2000-01-01' "
+     "+ 30), opened DATE NOT NULL, CHECK (due >= opened))", 1.0, "max(opened) <= DATE '2000-01-31' AND bool_and(due >= opened)"),
+    # x has no upper bound, so a_b keeps its own window (reading x's open end as a bound once cut it to 1938)
+    ("CREATE TABLE t (a_b DATE CHECK (a_b BETWEEN DATE '2068-02-25' AND DATE '2068-02-25' + 30), x DATE CHECK "
+     "(x >= DATE '1938-04-05'), CHECK (x >= a_b))", 3.0, "min(a_b) >= DATE '2068-02-25' AND bool_and(x >= a_b)"),
+])
+def test_dates_ordered_by_a_check_stay_inside_their_own_windows(con, ddl, scale, holds):
+    """CHECK (a >= b) between two dates, each with its own CHECK window: every row meets all of them, at any scale
+    (both found by the DDL property)."""
     fg.infer_all(con, ddl)
     con.execute(ddl)
-    assert dict(fg.generate(con, scale=1.0)) == {"t": 1000}
-    assert con.execute("SELECT max(opened) <= DATE '2000-01-31', bool_and(due >= opened) FROM t").fetchall() == [(True, True)]
-
-
-def test_a_date_that_bounds_another_from_below_keeps_its_own_window(con):
-    """CHECK (a_b BETWEEN '2068-02-25' AND +30), CHECK (x >= '1938-04-05') and CHECK (x >= a_b): x has no upper
-    bound, so a_b keeps its own window (reading x's open end as a bound once cut it to 1938)."""
-    ddl = ("CREATE TABLE q (a_b DATE CHECK (a_b BETWEEN DATE '2068-02-25' AND DATE '2068-02-25' + 30), "
-           "x DATE CHECK (x >= DATE '1938-04-05'), CHECK (x >= a_b))")
-    fg.infer_all(con, ddl)
-    con.execute(ddl)
-    assert dict(fg.generate(con, scale=3.0)) == {"q": 3000}
-    assert con.execute("SELECT min(a_b) >= DATE '2068-02-25', bool_and(x >= a_b) FROM q").fetchall() == [(True, True)]
+    assert dict(fg.generate(con, scale=scale)) == {"t": int(1000 * scale)}
+    assert con.execute(f"SELECT {holds} FROM t").fetchall() == [(True,)]
