@@ -11,7 +11,8 @@ from .draws import slot_table
 MAX_CATEGORIES = 4096       # values in a category list, labels kept as they are, texts a pool learns from
 MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
 MIN_LABEL_SHARE = 0.3       # text is a label column when values seen MIN_COUNT times fill this share of it
-MAX_RARE = 0.2              # a label column whose rare values are at most this share is a category list of the rest
+MAX_RARE = 0.01             # a category list's values rarer than MIN_COUNT are left out while they weigh at most
+                            # this (what leaving them out costs its shape); heavier, they are its vocabulary, kept
 SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 CHARACTER_CLASSES = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789")
 MIN_PATTERN_KEYS = 1 << 32  # a code's shape numbers this many keys, or it is drawn position by position
@@ -28,13 +29,14 @@ class Texts:
         frequent = self.frequent()
         rare = frequent["rare"] / self.nonnull if frequent else 1.0
         if self.distinct <= MAX_CATEGORIES and self.distinct * 2 <= self.nonnull:
-            if rare <= MAX_RARE:   # repetitive labels: those seen MIN_COUNT times (the rare ones are left out)
+            if rare <= MAX_RARE:   # repetitive labels: those seen MIN_COUNT times (the few rare ones left out)
                 return self.base("categorical", values=frequent["values"], weights=frequent["weights"],
                                  min_count=MIN_COUNT, **({"note": f"{frequent['rare']} of {self.nonnull} sampled "
                                                                   f"values are rarer than {MIN_COUNT} and left out"}
                                                          if frequent["rare"] else {}))
-            # a category list of many rare values (cities over few rows): pieces of its short values would join
-            # back into real ones (97% copies on TPC-DS ca_city) and lose every pair, so it stays a category list
+            # a category list with rare values of weight (states, counties, teams over few rows): they are part of
+            # its shape (left out, 31 rare bakers of 86 cost 0.15 of it), and pieces of its short values would
+            # join back into real ones anyway (97% copies on TPC-DS ca_city), so it keeps them all
             return self.categorical()
         text = self.pattern() or self.words()
         return {**text, "frequent": frequent} if frequent else text

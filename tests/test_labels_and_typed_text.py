@@ -167,3 +167,19 @@ def test_more_frequent_labels_than_a_list_holds_leave_the_rest_to_the_text_pools
     drawn = con.execute("SELECT count(*), count(DISTINCT note), bool_and(note LIKE 'note %') "
                         "FROM fastgen_sample('notes', 20000)").fetchall()[0]
     assert drawn[0] == 20000 and drawn[1] > 3000 and drawn[2]
+
+
+def test_a_category_list_whose_rare_values_weigh_keeps_them_all(con):
+    """45 states over 400 rows, 15 of them seen under 5 times (6 % of rows): left out, they would cost the
+    column's shape those 6 % (a vocabulary's rare members, not identities), so every state is drawn, each with
+    its share."""
+    con.execute("""CREATE TABLE voters AS SELECT
+        CASE WHEN i < 30 THEN 'Rare state ' || (i % 15)::VARCHAR ELSE 'State ' || (hash(i) % 30)::VARCHAR END AS state,
+        (hash(i, 1) % 80)::INTEGER AS age FROM range(400) t(i)""")
+    fg.infer(con, "voters")
+    state = next(c for c in fg.spec(con, "voters")["columns"] if c["name"] == "state")
+    real = dict(con.execute("SELECT state, count(*) / 400 FROM voters GROUP BY 1").fetchall())
+    assert state["kind"] == "categorical" and set(state["values"]) == set(real) and "min_count" not in state
+    fake = dict(con.execute(f"SELECT state, count(*) / {N} FROM fastgen_sample('voters', {N}) GROUP BY 1").fetchall())
+    for value, p in real.items():   # the sampler's binomial noise only: the weights are the data's counts
+        assert abs(fake.get(value, 0) - p) < 4 * math.sqrt(p * (1 - p) / N) + 1e-9, value
