@@ -10,6 +10,7 @@ report, generators, spec, import_spec, export_sql, drop.
 """
 from __future__ import annotations
 
+import functools
 import json
 import math
 import sys
@@ -133,6 +134,20 @@ def _warn_unreadable_by_shell(con) -> None:
                 f"(STORAGE_VERSION '{SHELL_STORAGE}'); COPY FROM DATABASE old TO new\")", StorageWarning, stacklevel=depth)
 
 
+def _any_connection(fn):
+    """A Python call works on any DuckDB connection: one fastgen has not registered (a plain duckdb.connect())
+    gets its catalog and functions first, as connect() would have given it."""
+    @functools.wraps(fn)
+    def call(con, *args, **kwargs):
+        if caller.current().terms == "python" and not con.execute(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'fastgen' AND table_name = 'generators'").fetchall()[0][0]:
+            register(con)
+        return fn(con, *args, **kwargs)
+    return call
+
+
+@_any_connection
 def infer(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,
           model: str | None = None, provider: str | None = None, send_values: bool = True,
           dialect: str | None = None, locale: str | None = None) -> str:
@@ -147,6 +162,7 @@ def infer(con, source: str, name: str | None = None, rows: int | None = None, re
     return names[0]
 
 
+@_any_connection
 def infer_all(con, source: str, name: str | None = None, rows: int | None = None, replace: bool = False,
               model: str | None = None, provider: str | None = None, send_values: bool = True,
               dialect: str | None = None, locale: str | None = None) -> list[str]:
@@ -169,6 +185,7 @@ def infer_all(con, source: str, name: str | None = None, rows: int | None = None
         return catalog.save(cur, inference.specs_for(cur, src, name, rows, settings, dialect), replace=replace)
 
 
+@_any_connection
 def sample(con, gen: str, n: int, seed: int = 42, start: int = 0, scale: float = 1.0) -> duckdb.DuckDBPyRelation:
     """Rows [start, start + n) of the generator's stream for this seed, as a lazy relation.
 
@@ -190,14 +207,17 @@ def _check_scale(scale) -> None:
         raise ValueError(f"scale must be a finite number > 0, got {scale!r}")
 
 
+@_any_connection
 def generators(con) -> duckdb.DuckDBPyRelation:
     return con.sql("FROM fastgen_generators()")
 
 
+@_any_connection
 def spec(con, gen: str) -> dict:
     return catalog.get(con, gen)
 
 
+@_any_connection
 def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
     """Create or replace a generator from a spec (a dict or JSON text): validated, compiled, test-sampled."""
     if isinstance(spec_doc, str):
@@ -209,6 +229,7 @@ def import_spec(con, spec_doc: dict | str, replace: bool = True) -> str:
         return catalog.save(cur, [spec_doc], replace=replace)[0]
 
 
+@_any_connection
 def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42, into: str | None = None,
              replace: bool = False, constraints: bool = True) -> list[tuple[str, int]]:
     """Fill every table of a schema (the generators of one DDL script or `infer_all(con, 'main.*')`), parents
@@ -224,6 +245,7 @@ def generate(con, schema: str | None = None, scale: float = 1.0, seed: int = 42,
         return database.generate(cur, schema, scale, seed, into=into, replace=replace, constraints=constraints)
 
 
+@_any_connection
 def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None = None) -> dict:
     """Real vs synthetic fidelity scores (SDMetrics' formulas) for a generator learned from data.
 
@@ -237,6 +259,7 @@ def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None
         return fidelity.report(cur, gen, n, seed)
 
 
+@_any_connection
 def export_sql(con, gen: str, dialect: str = "duckdb", n: int = 1000, seed: int = 42, start: int = 0,
                scale: float = 1.0) -> str:
     """A standalone SQL script recreating the generator in any DuckDB, with no Python; or, with
@@ -247,6 +270,7 @@ def export_sql(con, gen: str, dialect: str = "duckdb", n: int = 1000, seed: int 
     return export_query(con, gen, dialect, n, seed, start, scale)
 
 
+@_any_connection
 def export_schema(con, schema: str | None = None, dialect: str = "spark", scale: float = 1.0, seed: int = 42) -> str:
     """Every table of a schema as one script for another engine (Spark SQL): CREATE TABLE … AS queries,
     parents first, at `scale`; keys, foreign keys and sizes as fastgen_generate makes them."""
@@ -255,6 +279,7 @@ def export_schema(con, schema: str | None = None, dialect: str = "spark", scale:
     return export(con, schema, dialect, scale, seed)
 
 
+@_any_connection
 def drop(con, gen: str) -> str:
     with caller.cursor(con) as cur:
         return catalog.drop(cur, gen)

@@ -70,7 +70,8 @@ def get(con, name: str) -> dict:
     if not rows:
         known = names(con)
         raise GeneratorError(f"unknown generator {name!r}; "
-                             + (f"known: {', '.join(known)}" if known else "none yet: run fastgen_infer first"))
+                             + (f"known: {', '.join(known)}" if known
+                                else f"none yet: learn one with {command('infer', '<table>')} first"))
     return json.loads(rows[0][0])
 
 

@@ -94,3 +94,16 @@ def test_generators_persist_for_a_new_process(db_path):
             "print(sorted(c.execute(\"SELECT hash(t) FROM fastgen_sample('people', 300, seed := 4) t\").fetchall()))")
     out = subprocess.run([sys.executable, "-c", code, db_path], capture_output=True, text=True, check=True).stdout
     assert out.strip() == str(expected)
+
+
+def test_the_python_api_works_on_a_plain_duckdb_connection(tmp_path):
+    """duckdb.connect() rather than fastgen_duckdb.connect(): the first call gives it fastgen's catalog and
+    functions, so infer, sample and the SQL twins all work; an unknown name says how to learn one, in Python."""
+    con = duckdb.connect(str(tmp_path / "plain.duckdb"))
+    con.execute("CREATE TABLE t AS SELECT range AS id, range % 3 AS grp FROM range(300)")
+    with pytest.raises(fg.GeneratorError, match=r"none yet: learn one with fg\.infer\(con, '<table>'\) first"):
+        fg.spec(con, "t")
+    assert fg.infer(con, "t") == "t"
+    assert sorted(g for (g,) in con.execute("SELECT DISTINCT grp FROM fastgen_sample('t', 1000)").fetchall()) == [0, 1, 2]
+    assert fg.sample(con, "t", 10).shape == (10, 2)
+    assert con.execute("SELECT fastgen_drop('t')").fetchall() == [("t",)]
