@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 
 from .dependence import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
-from .spec import copula_member
+from .spec import LADDER, copula_member
+from .sqltext import ident
 
 
 MAX_COPULA_COLUMNS = 32    # numbers, dates and short category lists joined by one Gaussian copula
 MIN_COPULA_RHO = 0.1       # a column correlated with no other member by this much stays out of it
+ORDER_ETA2 = 0.01          # a short list of categories is ordered by the number whose ranks it explains this much,
+CHANCE_ETA2 = 4            # and this many times what its values explain by chance ((values - 1) / rows)
 
 
 def fit(con, sample: str, cols: list[dict], clusters=None) -> dict | None:
@@ -40,6 +43,45 @@ def fit(con, sample: str, cols: list[dict], clusters=None) -> dict | None:
     if len(keep) < 2:
         return None
     return {"columns": [members[i]["name"] for i in keep], "correlation": stored(nearest_correlation(rho[np.ix_(keep, keep)]))}
+
+
+def order_ladders(con, sample: str, cols: list[dict]) -> None:
+    """Put each short list of unordered categories (a weather, a segment: 3 to LADDER texts) in the order of its
+    strongest number's mean rank, in place. Such a list is drawn by a CASE ladder on its uniform, so the copula
+    relates its position to the numbers: in the order of frequency, sun, rain, fog, drizzle, snow follow
+    precipitation only by chance; ordered by mean precipitation, the copula's one coefficient says that
+    wetter days are rain and snow. The strongest number is the one whose ranks the categories explain most
+    (η², at least ORDER_ETA2 and well above chance); the list's shape is unchanged (each value keeps its weight)."""
+    numbers = [c for c in cols if c["kind"] in ("numeric", "datetime") and copula_member(c)][:MAX_COPULA_COLUMNS]
+    lists = [c for c in cols if c["kind"] == "categorical" and 3 <= len(c["values"]) <= LADDER
+             and not c.get("ordered") and all(isinstance(v, str) for v in c["values"])][:MAX_COPULA_COLUMNS]
+    if not numbers or not lists:
+        return
+    # one pass: every number's rank, and per value of every list (a grouping set each) their means
+    ranks = ", ".join(f"percent_rank() OVER (ORDER BY {ident(x['name'])}) AS r{i}, {ident(x['name'])} IS NOT NULL "
+                      f"AS p{i}" for i, x in enumerate(numbers))
+    names = [ident(c["name"]) for c in lists]
+    means = ", ".join(f"avg(r{i}) FILTER (WHERE p{i}), count(*) FILTER (WHERE p{i})" for i in range(len(numbers)))
+    found = con.execute(
+        f"SELECT {', '.join(f'grouping({x})' for x in names)}, {', '.join(f'{x}::VARCHAR' for x in names)}, {means} "
+        f"FROM (SELECT {', '.join(names)}, {ranks} FROM {sample}) GROUP BY GROUPING SETS ({', '.join(f'({x})' for x in names)})"
+    ).fetchall()
+    for j, c in enumerate(lists):
+        at = {r[len(lists) + j]: r[2 * len(lists):] for r in found if r[j] == 0 and r[len(lists) + j] is not None}
+        best, best_eta2 = None, ORDER_ETA2
+        for i in range(len(numbers)):
+            got = [(at[v][2 * i], at[v][2 * i + 1]) for v in c["values"] if v in at and at[v][2 * i] is not None]
+            n = sum(k for _, k in got)
+            if n < MIN_ROWS or len(got) < 2:
+                continue
+            mean = sum(m * k for m, k in got) / n
+            eta2 = sum(k * (m - mean) ** 2 for m, k in got) / (n / 12)   # a uniform rank's variance: 1/12
+            if eta2 > best_eta2 and eta2 >= CHANCE_ETA2 * (len(got) - 1) / n:
+                best, best_eta2 = i, eta2
+        if best is not None:
+            key = {v: at[v][2 * best] if v in at and at[v][2 * best] is not None else 0.5 for v in c["values"]}
+            pairs = sorted(zip(c["values"], c["weights"]), key=lambda vw: key[vw[0]])
+            c["values"], c["weights"] = [v for v, _ in pairs], [w for _, w in pairs]
 
 
 def stored(rho) -> list[list[float]]:

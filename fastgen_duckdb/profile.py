@@ -14,6 +14,7 @@ import uuid
 import duckdb
 
 from . import children, groups, missing, rules
+from .copula import order_ladders
 from .joint import fields, learn
 from .layout import key_room
 from .caller import progress
@@ -61,6 +62,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
             for p in profilers:
                 p.sample = sample.name
         progress(f"{name}: rules and pairs")
+        order_ladders(con, sample.name, cols)
         checked = rules.check_proposals(con, sample.name, cols, proposed)
         regrouped = groups.regroup(con, sample.name, profilers, cols)
         screening = {}   # what the joint model measured and chose: kept in the spec

@@ -389,3 +389,28 @@ def test_a_number_a_long_category_all_but_determines_follows_it(con):
                          (SELECT county, avg(young_men) AS m FROM fastgen_sample('panel', 20000, seed := 4) GROUP BY 1) s
                          JOIN (SELECT county, avg(young_men) AS m FROM panel GROUP BY 1) r USING (county)""").fetchall()[0][0]
     assert r > 0.95, r
+
+
+def test_a_short_category_list_is_ordered_by_the_number_it_explains_most(con):
+    """Five segments, listed by frequency, whose spend levels are in another order: the CASE ladder (and so the
+    copula) sees them in the order of their mean spend rank, each value keeping its weight; a list no number
+    relates to keeps the order of frequency."""
+    from fastgen_duckdb.copula import order_ladders
+    con.execute(f"""CREATE TABLE clients AS SELECT segment, ['x', 'y', 'z'][(1 + hash(i, 'tag') % 3)::INT] AS tag,
+        exp(CASE segment WHEN 'retail' THEN 4 WHEN 'student' THEN 2 WHEN 'enterprise' THEN 8 WHEN 'gov' THEN 6
+                         ELSE 3 END + {u(2)}) AS spend, (18 + hash(i, 'age') % 60)::INT AS age
+        FROM (SELECT i, CASE WHEN {u(1)} < 0.4 THEN 'retail' WHEN {u(1)} < 0.65 THEN 'student'
+                             WHEN {u(1)} < 0.8 THEN 'enterprise' WHEN {u(1)} < 0.92 THEN 'gov' ELSE 'ngo' END AS segment
+              FROM range(6000) t(i))""")
+    counts = dict(con.execute("SELECT segment, count(*) FROM clients GROUP BY 1").fetchall())
+    tags = dict(con.execute("SELECT tag, count(*) FROM clients GROUP BY 1").fetchall())
+    by_count = lambda d: sorted(d, key=lambda v: -d[v])
+    cols = [{"name": "segment", "type": "VARCHAR", "kind": "categorical", "values": by_count(counts),
+             "weights": [counts[v] for v in by_count(counts)]},
+            {"name": "tag", "type": "VARCHAR", "kind": "categorical", "values": by_count(tags),
+             "weights": [tags[v] for v in by_count(tags)]},
+            {"name": "spend", "type": "DOUBLE", "kind": "numeric"}, {"name": "age", "type": "BIGINT", "kind": "numeric"}]
+    order_ladders(con, "clients", cols)
+    assert cols[0]["values"] == ["student", "ngo", "retail", "gov", "enterprise"]
+    assert cols[0]["weights"] == [counts[v] for v in cols[0]["values"]]
+    assert cols[1]["values"] == by_count(tags)
