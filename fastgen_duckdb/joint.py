@@ -6,7 +6,8 @@ another; a table per part that would shift its column's own distribution is drop
 copula over what is left (copula.py). Where clusters apply, the pair model is learned too and a trial draw of
 each decides (trial.py): clusters only where they draw rows closer to the sample, by trial.MARGIN. Where group
 ids stored as numbers could be drawn as their values (groups.py), the table is learned both ways and a trial draw
-decides again, the group ids kept only where they copy no more rows than the sample's own duplicates. Where
+decides again, the group ids kept only where they copy no more rows than the sample's own duplicates or the
+draw without them (trial.copies_no_more: within the noise of a trial draw's share). Where
 a number was drawn per value of a long category that determines it (a village's take-up rate, but also a
 family's father's height: dependence._functional), the table is learned without such links too, and they are
 kept only where a trial draw with them copies no more rows (trial.copies_no_more): a group's numbers drawn
@@ -37,12 +38,12 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
     said = (f"trial draws score {_score(b and b['overall'])} with group ids as values, "
             f"{_score(a and a['overall'])} without")
     if b is not None and (a is None or b["overall"] >= a["overall"] + trial.MARGIN):
-        held = max(b["duplicates"], a["copies"] if a else 0.0)
-        if b["copies"] <= held:
+        if trial.copies_no_more(b, a):
             screening.clear()
             screening.update(found, groups_chosen=said)
             return grouped
-        said += f", but {b['copies']:.2%} of their rows equal sampled ones, where {held:.2%} would"
+        said += (f", but {b['copies']:.2%} of their rows equal sampled ones, where "
+                 f"{max(b['duplicates'], a['copies'] if a else 0.0):.2%} would")
     screening.update(groups_refused=said)
     return plain
 
