@@ -17,8 +17,8 @@ pair model alone (EM over every column of a 1,000-column table would cost more t
 from __future__ import annotations
 
 from . import fallback
-from .dependence import (MAX_CHILD_VALUES, MIN_ROWS, MONOTONE, MONOTONE_NULLS, NUMERIC_KNOTS, Codes, _condition_codes,
-                         _null_shares, has_rule)
+from .codes import MIN_ROWS, MONOTONE, MONOTONE_NULLS, Codes
+from .dependence import MAX_CHILD_VALUES, NUMERIC_KNOTS, _condition_codes, _null_shares, has_rule
 from .dtypes import drawn_type, epoch, iso, knot_values, monotone, type_family
 from .errors import SpecError
 from .spec import _number, _probability, _sorted_numbers

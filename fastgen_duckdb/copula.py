@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .dependence import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
+from .codes import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
 from .spec import LADDER, copula_member
 from .sqltext import ident
 

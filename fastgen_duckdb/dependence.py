@@ -7,7 +7,7 @@ FASTGEN draws each field on its own, which flattens relations such as TPC-H's or
   conditional      a categorical or numeric column drawn per bin of one parent (link, here): weights or
   tables           quantile knots per bin; a numeric parent's equal-frequency bins are equal slices of its uniform
   a copula         a Gaussian copula on the ranks the sampler's uniforms stand for (copula.py)
-This module screens the pairs of a table of any width (Codes, _screen), learns the conditional tables, and
+This module screens the pairs of a table of any width (codes.py), learns the conditional tables, and
 prunes dependence that later steps made impossible (prune).
 """
 from __future__ import annotations
@@ -16,30 +16,22 @@ import math
 
 from . import missing
 from .association import correlation_ratio, cramers_v, mutual_information, normal_quantile
-from .dtypes import as_number, knot_values, monotone, type_family
+from .dtypes import knot_values, monotone
 from .spec import copula_member
+from .codes import BINS, CODE_CHUNK, MIN_ROWS, Codes, category_text, screen
 from .sqltext import ident, string
 
-BINS = 32          # equal-frequency bins of a numeric or date parent
 MIN_V = 0.3        # the bias-corrected V a relation needs on a small sample (min_strength)...
 MIN_V_FLOOR = 0.1  # ... and on one large enough for its conditional table's cells
 ALPHA = 1e-3       # the chance, over all the pairs tested, that independent columns pass for related
 BUDGET_PAIRS = 512         # pairs measured in full on the whole sample, at least...
 BUDGET_PER_COLUMN = 2      # ... or this many per candidate column; wider tables are screened first
-SCREEN_ROWS = 8192         # rows of the screening pass (half of it above 300 columns)
-SCREEN_LEVELS = 8          # levels per column in the screen (a number's octiles, a category's top 7 + rest)
-CODE_CHUNK = 64            # columns coded per query
-SCREEN_BLOCK = 256         # coarse levels (columns × SCREEN_LEVELS + 1) per matrix product of the screen: its
-                           # temporaries are block × all levels × 4 arrays of doubles (1,000 columns: 70 MB)
 MAX_FD_CELLS = 1 << 18     # a functional link's table: parent values × child values (a 512 × 512 one-to-one)
-MONOTONE = 0.9            # numbers this correlated (by bins) are left to the copula, not conditioned...
-MONOTONE_NULLS = 0.05     # ... unless the parent is NULL on more of the rows than this
 MAX_VALUES = 64    # categorical parents of at most this many values (one table per value)...
 MAX_NUMERIC_PARENT_VALUES = 256  # ... or this many for a numeric child, with at least
 MIN_ROWS_PER_VALUE = 30          # this many rows with both per value
 MAX_CHILD_VALUES = 1024  # categorical children of at most this many values (bias-corrected V keeps out noise)
 NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
-MIN_ROWS = 30              # fewer rows than this prove no relation
 NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk toward its own by this many rows...
 NULL_SPREAD_SIGMAS = 4     # ... and kept only if one bin's differs from its own by this many standard errors
 NULL_MAX_SHARE = 0.999999  # the sampler's shares are below 1
@@ -55,7 +47,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     distribution given a NULL parent).
 
     Every candidate column is coded once (Codes: a category's position, a number's equal-frequency bin).
-    Small tables have every pair measured on the full sample; wider ones are screened first (_screen: all
+    Small tables have every pair measured on the full sample; wider ones are screened first (codes.screen: all
     pairs' contingency tables at once, from one matrix product of coarse codes on a row sample), and only the
     strongest `budget` pairs are measured in full. A relation counts when it is significant among all the pairs
     tested and strong enough for the sample's size (_strong). `report`, if given, receives what was done.
@@ -101,7 +93,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
                   if long_numbers or free[c]["kind"] != "numeric"}
     linked = {tuple(sorted(p)) for p in functional}
     if len(pairs) > budget:   # screen every pair on coarse codes, measure the strongest in full
-        screened, rows = _screen(codes)
+        screened, rows = screen(codes)
         info.update(pairs_screened=len(pairs), screen_rows=rows)
         score = np.array([screened[i, j] for i, j in pairs])
         keep = set(np.argsort(-score, kind="stable")[:budget].tolist())
@@ -205,163 +197,6 @@ def _strong(table, v: float, tested: int) -> bool:
     df = (r - 1) * (k - 1)
     z = ((chi2 / df) ** (1 / 3) - (1 - 2 / (9 * df))) / math.sqrt(2 / (9 * df))
     return z > normal_quantile(1 - ALPHA / tested)
-
-
-class Codes:
-    """Every candidate column of the sample as small integers, computed once (a few wide queries): a category's
-    position in its `values` (-2 for a value they do not list), a number's or date's equal-frequency bin among
-    its non-null values (BINS of them, ties broken at random, as the sampler's uniform has none); -1 for NULL.
-    Numbers are kept as read, for the knots of a conditioned numeric column."""
-
-    def __init__(self, con, sample: str, cols: list[dict], keep: bool = False):
-        import numpy as np
-        self.cols = cols
-        self.n = con.execute(f"SELECT count(*) FROM {sample}").fetchall()[0][0]
-        self.codes = np.full((self.n, len(cols)), -1, dtype=np.int16)
-        self.levels = [len(c["values"]) if c["kind"] == "categorical" else BINS for c in cols]
-        self.numbers: dict[int, object] = {}
-        for start in range(0, len(cols), CODE_CHUNK):
-            chunk = list(range(start, min(start + CODE_CHUNK, len(cols))))
-            exprs = [self._expr(cols[j]) + f" AS v{j}" for j in chunk]
-            got = con.execute(f"SELECT {', '.join(exprs)} FROM {sample} ORDER BY rowid").fetchnumpy()
-            for j in chunk:
-                x = got[f"v{j}"]
-                missing = np.ma.getmaskarray(x)
-                data = np.ma.getdata(x)
-                if cols[j]["kind"] == "categorical":
-                    data = np.where(missing, -1, np.where(data < 0, -2, data))
-                    self.codes[:, j] = data.astype(np.int16)
-                    continue
-                values = np.where(missing, np.nan, data.astype(float))
-                if keep:
-                    self.numbers[j] = values
-                present = ~np.isnan(values)
-                # ties fall in a fixed random order of the column's own (two columns' ties must not agree)
-                shuffle = np.random.default_rng([20240601, j]).permutation(self.n)
-                order = shuffle[np.argsort(values[shuffle], kind="stable")]
-                order = order[present[order]]
-                code = np.full(self.n, -1, dtype=np.int16)
-                code[order] = (np.arange(len(order)) * BINS // max(len(order), 1)).astype(np.int16)
-                self.codes[:, j] = code
-
-    @property
-    def null_rows(self):
-        if not hasattr(self, "_nulls"):
-            self._nulls = (self.codes == -1).sum(axis=0)
-        return self._nulls
-
-    def monotone(self, a: int, b: int) -> bool:
-        """Two numbers or dates whose bins' correlation is MONOTONE or more: the copula keeps them together,
-        extremes with extremes (per-bin knots would pair a heavy tail's top values at random within the top
-        bin, and lose most of their Pearson correlation: 0.98 -> 0.2)."""
-        import numpy as np
-        if not all(self.cols[x]["kind"] in ("numeric", "datetime") for x in (a, b)) \
-                or self.null_rows[b] > MONOTONE_NULLS * self.n:   # a NULL parent's rows need the conditional table
-            return False
-        x, y = self.codes[:, a], self.codes[:, b]
-        both = (x >= 0) & (y >= 0)
-        if both.sum() < MIN_ROWS:
-            return False
-        r = np.corrcoef(x[both], y[both])[0, 1]
-        return bool(np.isfinite(r) and abs(r) >= MONOTONE)
-
-    def explains(self, parent: int, child: int) -> float:
-        """The share of the child's uncertainty (entropy of its codes, NULL a code of its own) that the parent's
-        codes remove: Theil's uncertainty coefficient U(child | parent), 1 where the parent determines it."""
-        import numpy as np
-        a, b = self.codes[:, child].astype(np.int64) + 2, self.codes[:, parent].astype(np.int64) + 2
-        joint = np.bincount(b * (self.levels[child] + 2) + a).astype(float)
-        joint = joint[joint > 0] / self.n
-        own = np.bincount(a).astype(float)
-        own = own[own > 0] / self.n
-        by_parent = np.bincount(b).astype(float)
-        by_parent = by_parent[by_parent > 0] / self.n
-        # Miller-Madow corrected entropies: a parent of many values on few rows would seem to explain anything
-        h = lambda p: -(p * np.log(p)).sum() + (len(p) - 1) / (2 * self.n)
-        entropy = h(own)
-        if entropy <= 0 or self.n - len(by_parent) < MIN_ROWS:   # rows enough that repeat a parent value
-            return 0.0
-        return float(1 - max(0.0, h(joint) - h(by_parent)) / entropy)   # H(child | parent) = H(joint) - H(parent)
-
-    def fetch_numbers(self, con, sample: str, which: list[int]) -> None:
-        """The values (as numbers) of columns `which`, for their quantile knots: kept."""
-        which = [j for j in which if j not in self.numbers]
-        for start in range(0, len(which), CODE_CHUNK):
-            self.numbers.update(self.read_numbers(con, sample, which[start:start + CODE_CHUNK]))
-
-    def read_numbers(self, con, sample: str, which: list[int]) -> dict:
-        """{column: its values as numbers, NaN for NULL}, in the codes' row order, read in one query."""
-        import numpy as np
-        if not which:
-            return {}
-        got = con.execute(f"SELECT {', '.join(self._expr(self.cols[j]) + f' AS v{j}' for j in which)} "
-                          f"FROM {sample} ORDER BY rowid").fetchnumpy()
-        return {j: np.where(np.ma.getmaskarray(got[f"v{j}"]), np.nan, np.ma.getdata(got[f"v{j}"]).astype(float))
-                for j in which}
-
-    @staticmethod
-    def _expr(c: dict) -> str:
-        x = ident(c["name"])
-        if c["kind"] != "categorical":
-            return as_number(x, type_family(c["type"]))
-        keys = [_key(v) for v in c["values"]]
-        if len(set(keys)) == len(keys) and len(keys) > MAX_VALUES:  # an ENUM cast is a hash lookup
-            enum = "ENUM(" + ", ".join(string(k) for k in keys) + ")"
-            return f"CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(enum_code(TRY_CAST({x}::VARCHAR AS {enum}))::INTEGER, -1) END"
-        return f"CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(list_position([{', '.join(string(k) for k in keys)}], {x}::VARCHAR), 0)::INTEGER - 1 END"
-
-    def table(self, child: int, parent: int, nulls: bool = False):
-        """Counts of (child code, parent code) over the rows where both have a listed value (`nulls`: or NULL,
-        a level of its own after the listed ones)."""
-        import numpy as np
-        a, b = self.codes[:, child].astype(np.int64), self.codes[:, parent].astype(np.int64)
-        ka, kb = self.levels[child], self.levels[parent]
-        if nulls:
-            a, b, ka, kb = np.where(a == -1, ka, a), np.where(b == -1, kb, b), ka + 1, kb + 1
-        both = (a >= 0) & (b >= 0)
-        return np.bincount(a[both] * kb + b[both], minlength=ka * kb).reshape(ka, kb).astype(float)
-
-
-def _screen(codes: "Codes"):
-    """Bias-corrected V of every pair at once, on coarse codes (SCREEN_LEVELS levels: a number's bins merged,
-    a category's most frequent values and the rest together, NULL a level of its own) of a fixed row sample:
-    the contingency tables are the blocks of one matrix product of the codes' indicator matrix."""
-    import numpy as np
-    k, levels = len(codes.cols), SCREEN_LEVELS + 1
-    rows = min(codes.n, SCREEN_ROWS if k <= 300 else SCREEN_ROWS // 2)
-    pick = np.sort(np.random.default_rng(7).choice(codes.n, rows, replace=False)) if rows < codes.n else np.arange(codes.n)
-    coarse = np.empty((rows, k), dtype=np.int64)
-    for j in range(k):
-        x = codes.codes[pick, j].astype(np.int64)
-        if codes.cols[j]["kind"] == "categorical" and codes.cols[j].get("ordered"):   # ascending numbers: by rank
-            level = np.where(x < 0, SCREEN_LEVELS - 1, x * SCREEN_LEVELS // max(len(codes.cols[j]["values"]), 1))
-        elif codes.cols[j]["kind"] == "categorical":
-            level = np.minimum(x, SCREEN_LEVELS - 1)     # values are listed most frequent first
-            level = np.where(x == -2, SCREEN_LEVELS - 1, level)
-        else:
-            level = x * SCREEN_LEVELS // BINS
-        coarse[:, j] = np.where(x == -1, SCREEN_LEVELS, level)
-    onehot = np.zeros((rows, k * levels), dtype=np.float32)
-    onehot[np.arange(rows)[:, None], coarse + np.arange(k)[None, :] * levels] = 1.0
-    margins = onehot.sum(axis=0).reshape(k, levels)
-    nonempty = (margins > 0).sum(axis=1)
-    v = np.zeros((k, k))
-    block = max(1, SCREEN_BLOCK // levels)
-    for s in range(0, k, block):
-        e = min(k, s + block)
-        counts = (onehot[:, s * levels:e * levels].T @ onehot[:, s * levels:]).reshape(e - s, levels, k - s, levels)
-        expected = margins[s:e, :, None, None] * margins[None, None, s:, :] / rows
-        with np.errstate(divide="ignore", invalid="ignore"):
-            cell = np.where(expected > 0, (counts - expected) ** 2 / expected, 0.0)
-        chi2 = cell.sum(axis=(1, 3))
-        r = nonempty[s:e, None].astype(float)
-        c = nonempty[None, s:].astype(float)
-        phi2 = np.maximum(0.0, chi2 / rows - (r - 1) * (c - 1) / (rows - 1))
-        shape = np.minimum(r - (r - 1) ** 2 / (rows - 1), c - (c - 1) ** 2 / (rows - 1)) - 1
-        with np.errstate(divide="ignore", invalid="ignore"):
-            v[s:e, s:] = np.where(shape > 0, np.sqrt(phi2 / shape), 0.0)
-    v = np.triu(v, 1)
-    return v + v.T, rows
 
 
 def _functional(con, sample: str, codes: "Codes", cols: list[dict], can_child) -> set[tuple[int, int]]:
@@ -499,7 +334,7 @@ def _bin(parent: dict) -> str:
 
 
 def _text(value) -> str:
-    return string(_key(value))
+    return string(category_text(value))
 
 
 def _counts(con, sample: str, child: dict, parent: dict) -> dict[tuple, int]:
@@ -524,7 +359,7 @@ def condition(con, sample: str, child: dict, parent: dict, v: float) -> None:
                           "quantiles": [monotone(found[b]) if b in found else marginal for b in range(bins)]}
         return
     counts = _counts(con, sample, child, parent)
-    index = {_key(value): i for i, value in enumerate(child["values"])}
+    index = {category_text(value): i for i, value in enumerate(child["values"])}
     by_bin = [[0.0] * len(child["values"]) for _ in range(bins)]
     for (value, b), n in counts.items():
         if value in index:
@@ -532,11 +367,6 @@ def condition(con, sample: str, child: dict, parent: dict, v: float) -> None:
     overall = [float(w) for w in child["weights"]]
     child["given"] = {"column": parent["name"], "bins": bins, "cramers_v": round(v, 3),
                       "weights": [row if sum(row) > 0 else overall for row in by_bin]}
-
-
-def _key(value) -> str:
-    """A category as DuckDB prints it (booleans lower case), to match values read back as text."""
-    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def prune(spec: dict) -> dict:

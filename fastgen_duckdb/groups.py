@@ -7,7 +7,8 @@ rows (an id and its group's values are most of a row in a design table), so join
 trial draw scores higher and copies no more rows than the sample's own duplicates."""
 from __future__ import annotations
 
-from .dependence import MAX_FD_VALUES, MIN_ROWS, has_rule
+from .codes import MIN_ROWS
+from .dependence import MAX_FD_VALUES, has_rule
 from .sqltext import ident
 
 MIN_GROUP_ROWS = 2        # a group id repeats on average at least this often (a number drawn in steps repeats 4×)

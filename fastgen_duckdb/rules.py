@@ -6,7 +6,8 @@ import warnings
 
 import duckdb
 
-from .dependence import CODE_CHUNK, MAX_FD_VALUES, MIN_ROWS, condition, has_rule
+from .codes import CODE_CHUNK, MIN_ROWS
+from .dependence import MAX_FD_VALUES, condition, has_rule
 from .fallback import MAX_SHIFT
 from .dtypes import as_number, equals_sql, monotone, resolution, type_family
 from .sqltext import ident, number
