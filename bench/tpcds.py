@@ -28,6 +28,26 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from data import wheel_extension  # noqa: E402 (tests/ is on the path above)
 
 
+def ordered(con, db: str, tables: list[str]) -> dict[str, float]:
+    """Per column drawn after its parent row's (after_parent): the share of rows at or after the parent row's
+    value, joined through its foreign key (all the columns of a composite one)."""
+    out = {}
+    for t in tables:
+        cols = fg.spec(con, t)["columns"]
+        for c in cols:
+            rule = c.get("after_parent")
+            if not rule:
+                continue
+            through = next(x for x in cols if x["name"] == rule["through"])
+            key = [x for x in cols if x is through or through.get("link") is not None and x.get("link") == through["link"]
+                   and x["kind"] == "reference"]
+            on = " AND ".join(f"c.{x['name']} = p.{x['column']}" for x in key)
+            out[f"{t}.{c['name']} after {through['table']}.{rule['column']}"] = con.execute(
+                f"SELECT avg((c.{c['name']} >= p.{rule['column']})::INT) FROM {db}.main.{t} c "
+                f"JOIN {db}.main.{through['table']} p ON {on}").fetchall()[0][0]
+    return out
+
+
 def orphans(con, db: str, tables: list[str]) -> dict[str, int]:
     """Rows whose foreign key finds no parent row, per foreign key (a column, or the columns of a composite one:
     a return's (item, ticket) among the sales'), found or declared."""
@@ -84,6 +104,8 @@ def main() -> None:
     counts = {t: (count("learned", t), runs["synth1"][0][t], count("real", t), runs["synthn"][0][t]) for t in tables}
     lost = {db: orphans(con, db, tables) for db in ("synth1", "synthn")}
 
+    later_shares = {db: ordered(con, db, tables) for db in ("real", "synthn")}
+
     queries = con.execute("SELECT query_nr, query FROM tpcds_queries()").fetchall()
     results = run_queries(con, queries, ("learned", "synth1", "real", "synthn"), home="learned", limit_s=args.limit)
     small, large = agreement(results, 1, 2), agreement(results, 3, 4)
@@ -94,7 +116,11 @@ def main() -> None:
              f"{dsdgen_small:.1f} s), learned by fastgen_infer('main.*') in {infer_s:.1f} s: {found} foreign keys "
              f"found in the data, and {len(composite)} composite ones "
              f"({', '.join(f'{t} → {p}' for t, p, _ in composite)}); {inherited} columns that copy the row a foreign "
-             f"key points at in the share of rows the data does, {later} numbers or times after their parent row's (across.py); {len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
+             f"key points at in the share of rows the data does, {later} numbers, times or date keys after their "
+             f"parent row's (across.py: at scale {args.scale:g}, "
+             + ("; ".join(f"{k}: {v:.1%} of rows (real {later_shares['real'][k]:.1%})"
+                          for k, v in later_shares["synthn"].items()) or "none") + f"); "
+             f"{len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
              f"batches ({in_batches}). Regenerated at "
              f"scale 1 and {args.scale:g}, beside the real sf=0.01 and sf={sf:g} (dsdgen, {dsdgen_s:.1f} s), in one run.",
              "",

@@ -23,6 +23,9 @@ moves with Y nor, drawn on its own, shifts X's distribution (the tests of rules.
 
 The sampler computes Y at F's parent row (a number or time drawn on its own there: layout.marginal) and adds a
 gap drawn from the data's gaps. X leaves the copula; a column conditioned on X reads X's bin off its value.
+Dates that are keys of a date dimension (TPC-DS's returns after their sales) are ordered so too: X and Y are
+references to one fixed table whose keys go up in steps (fixed_keys), and X is the key at or after Y plus the gap,
+within the table's keys, so it is always one.
 """
 from __future__ import annotations
 
@@ -82,8 +85,8 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
 
 
 def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """Add `after_parent` to the numbers and times that come after a column of their foreign key's parent row
-    (in place), as the module says: per child column the most correlated such parent column. (rules imports
+    """Add `after_parent` to the numbers, times and date-dimension references that come after a column of their
+    foreign key's parent row (in place), as the module says: per child column the most correlated such parent column. (rules imports
     spec, which imports this module: imported here.)"""
     from . import layout, rules
     for t in tables:
@@ -100,6 +103,9 @@ def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
             pairs = [(x, y) for x in spec["columns"] if _may_follow(spec, x)
                      for y in parent["columns"] if layout.marginal(parent, y)
                      and type_family(y["type"]) == type_family(x["type"])]
+            pairs += [(x, y) for x in spec["columns"] if _may_follow_key(spec, x, by_table)
+                      for y in parent["columns"] if own_draw(y) and not _ruled(y)
+                      and str(y["table"]).lower() == str(x["table"]).lower()]
             if not pairs:
                 continue
             targets = fk["references"] or parent_def.primary_key
@@ -136,6 +142,35 @@ def _may_follow(spec: dict, col: dict) -> bool:
     return col["kind"] in ("numeric", "datetime") and not any(
         col.get(k) for k in ("given", "after", "equals", "at_least", "at_most", "parsed", "special", "after_parent")) and not any(
         col["name"].lower() == n.lower() for block in spec.get("missing") or [] for n in block["columns"])
+
+
+def _may_follow_key(spec: dict, col: dict, by_table: dict[str, dict]) -> bool:
+    """A reference drawn on its own may be drawn as a gap after its parent row's reference to the same table
+    (a return's date after its sale's, both keys of a date dimension), where that table is fixed and its keys go
+    up by one step (fixed_keys): every key between two of them is one. Not a column another rule reads."""
+    name = col["name"].lower()
+    read = any(str((c.get(k) or {}).get("through", "")).lower() == name for c in spec["columns"]
+               for k in ("inherit", "after_parent")) or any(   # or, by its name, from another table's row
+        str((c.get(k) or {}).get("column", "")).lower() == name for other in by_table.values()
+        for c in other["columns"] for k in ("inherit", "after_parent"))
+    return own_draw(col) and not _ruled(col) and not read and fixed_keys(by_table, col) is not None
+
+
+def _ruled(col: dict) -> bool:
+    return any(col.get(k) for k in ("inherit", "after_parent", "by_pool"))
+
+
+def fixed_keys(lookup, col: dict) -> tuple[int, int, int] | None:
+    """(first key, last key, step) of the fixed table a reference points at, where its keys are a progression
+    (layout.progression); else None. `lookup`: a generator's spec by name ({name: spec} is read as one)."""
+    from .layout import progression
+    if isinstance(lookup, dict):
+        lookup = (lambda specs: lambda name: specs.get(name.lower()))({k.lower(): v for k, v in lookup.items()})
+    parent = lookup(str(col["table"])) or {}
+    j = next((i for i, c in enumerate(parent.get("columns", [])) if c["name"].lower() == str(col["column"]).lower()), None)
+    keys = [r[j] for r in parent["fixed"]["rows"]] if parent.get("fixed") and j is not None else []
+    step = progression(keys)
+    return None if step is None else (keys[0], keys[-1], step)
 
 
 def _leave_copula(spec: dict, name: str) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from . import children
-from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, streams, uniform
+from .across import fixed_keys
+from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw, streams, uniform
 from .batches import BATCH, Batches
 from .layout import Nest, drawing, fixed_value, key_room, key_value, marginal, parent_index, row_value
 from .dtypes import as_datetime, as_number, epoch, rounded, type_family
@@ -247,15 +248,24 @@ class Column:
         through = columns[rule["through"].lower()]
         parent = self.lookup(through.col["table"])
         theirs = next((c for c in parent["columns"] if c["name"].lower() == rule["column"].lower()), None)
-        if theirs is None or not marginal(parent, theirs) or type_family(theirs["type"]) != self.family:
+        keys = fixed_keys(self.lookup, self.col) if self.col["kind"] == "reference" else None
+        if theirs is None or type_family(theirs["type"]) != self.family or not (
+                marginal(parent, theirs) if keys is None else
+                own_draw(theirs) and str(theirs["table"]).lower() == self.col["table"].lower()):
             raise SpecError(f"spec {self.table!r}, column {self.col['name']!r}: after_parent.column must be a "
                             f"{self.family} column of {parent['name']!r} drawn on its own (no copula, rule or "
-                            "condition); remove 'after_parent' to draw the column on its own")
+                            "condition; for a reference, to the same fixed table with keys in steps); remove "
+                            "'after_parent' to draw the column on its own")
         earlier = row_value(self.lookup, parent["name"], theirs["name"], through.parent_row, latent=True,
                             listed=self.listed)
         gap = drawing(self._param)[2](rule["gaps"], "gap", self.v)
         gap = f"round({gap})" if self.family in ("integer", "date") else gap   # whole units, as the in-table rule
         self.early[f"a{self.j}"] = f"({as_number(earlier, self.family)} + {gap})"
+        if keys is not None:   # the key at or after it, within the fixed table's keys: a key that exists
+            first, last, step = keys
+            self.value = (f"CAST(least(greatest({first} + ceil((a{self.j} - {first}) / {step}) * {step}, {first}), "
+                          f"{last}) AS {self.col['type']})")
+            return
         # rounded up to the column's own grid: never below the parent's value, whatever grid that has
         self.value = (as_datetime(f"a{self.j}", self.col, up=True) if self.col["kind"] == "datetime"
                       else rounded(f"a{self.j}", self.col, self.col.get("quantiles") or [], up=True))

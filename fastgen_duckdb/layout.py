@@ -251,10 +251,10 @@ def _drawn_reference(lookup, spec: dict, j: int, col: dict, row: str, latent: bo
     where = f"{spec['name']}.{col['name']}"
     in_block = any(name.lower() == col["name"].lower() for block in spec.get("missing") or [] for name in block["columns"])
     if col["table"].lower() == spec["name"].lower() or (in_block and not latent) or col.get("inherit") \
-            or col.get("by_pool"):
+            or col.get("by_pool") or col.get("after_parent"):
         raise SpecError(f"{where} is a self-reference, NULL with other columns (missing), or takes its value from "
-                        "another row or pool (inherit, by_pool); another table's composite foreign key or inherit "
-                        "cannot point at it: drop that from the referencing spec")
+                        "another row or pool (inherit, after_parent, by_pool); another table's composite foreign key "
+                        "or inherit cannot point at it: drop that from the referencing spec")
     stream = streams(spec) + j
     batched = spec.get("batches") and col["name"].lower() in {c.lower() for c in spec["batches"]["columns"]}
     nulls = 0.0 if in_block else float(col.get("nulls") or 0.0)   # a block's NULLs leave the uniform whole

@@ -18,6 +18,7 @@ import duckdb
 
 from .dtypes import GRANULARITY, drawn_type, epoch, parse_type, require_supported, type_bounds, type_family
 from .across import validate as validate_inherit
+from .draws import own_draw
 from .countries import validate as validate_countries
 from .errors import SpecError
 
@@ -159,12 +160,14 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         if later is not None:   # across.py: the parent row's column is checked where the sampler computes it
             at = f"spec {name!r}, column {col['name']!r}"
             through = by_name.get(str(later.get("through", "")).lower()) if isinstance(later, dict) else None
-            if through is None or through["kind"] != "reference" or through.get("inherit") \
-                    or not isinstance(later.get("column"), str) or col["kind"] not in ("numeric", "datetime") \
+            if through is None or through is col or through["kind"] != "reference" or through.get("inherit") \
+                    or not isinstance(later.get("column"), str) \
+                    or not (col["kind"] in ("numeric", "datetime") or own_draw(col) and not col.get("inherit")) \
                     or any(k in col for k in ("after", "equals", "given")):
                 raise SpecError(f"{at}: after_parent is {{\"through\": a reference column of the table that inherits "
-                                "nothing, \"column\": a number or time of the row it points at, \"gaps\": [sorted, "
-                                ">= 0]}, on a number or time with no other rule; remove 'after_parent' to draw it on its own")
+                                "nothing, \"column\": a number, time or reference of the row it points at, \"gaps\": "
+                                "[sorted, >= 0]}, on a number, time or reference drawn on its own with no other rule; "
+                                "remove 'after_parent' to draw it on its own")
             if _sorted_numbers(later.get("gaps"), f"{at}, after_parent.gaps")[0] < 0:
                 raise SpecError(f"{at}: after_parent.gaps cannot be negative")
         equals = col.get("equals")

@@ -126,3 +126,34 @@ def test_any_later_value_stays_after_its_parent_rows(tmp_path_factory, type_, lo
     off_grid = {"DOUBLE": "abs(c_at * 10 - round(c_at * 10)) > 1e-6", "TIMESTAMP": "date_trunc('second', c_at) <> c_at",
                 "DECIMAL(12,2)": "FALSE", "DATE": "FALSE", "INTEGER": "FALSE"}[type_]
     assert con.execute(f"SELECT count(*) FROM synth.children WHERE {off_grid}").fetchall() == [(0,)]
+
+
+def test_a_return_date_key_comes_after_its_sales_date_key(con):
+    """Dates as keys of a date dimension (TPC-DS's d_date_sk): a return's date key is 0-45 days after its sale's.
+    The dimension is fixed and its keys go up by one, so the sale's key plus a gap is a key: drawn so, every
+    return comes on or after its sale at any scale, and its key exists (DuckDB checks the foreign key)."""
+    con.execute("CREATE TABLE dates (d_sk INTEGER PRIMARY KEY, d_date DATE NOT NULL, d_day VARCHAR NOT NULL)")
+    con.execute("INSERT INTO dates SELECT 2450000 + i, DATE '2020-01-01' + i::INTEGER, dayname(DATE '2020-01-01' + i::INTEGER) "
+                "FROM range(400) t(i)")
+    con.execute("CREATE TABLE sales (s_id INTEGER PRIMARY KEY, s_date INTEGER NOT NULL REFERENCES dates, s_paid DOUBLE)")
+    con.execute("INSERT INTO sales SELECT i, 2450000 + (hash(i, 'd') % 350)::INTEGER, (hash(i, 'p') % 1000) / 10.0 "
+                "FROM range(1, 4001) t(i)")
+    con.execute("CREATE TABLE returns (r_id INTEGER PRIMARY KEY, r_sale INTEGER NOT NULL REFERENCES sales, "
+                "r_date INTEGER REFERENCES dates, r_amount DOUBLE)")
+    con.execute("INSERT INTO returns SELECT row_number() OVER (), s_id, s_date + (hash(s_id, 'g') % 46)::INTEGER, "
+                "(hash(s_id, 'a') % 500) / 10.0 FROM sales WHERE hash(s_id, 'r') % 3 = 0")
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "dates").get("fixed")
+    rule = next(c for c in fg.spec(con, "returns")["columns"] if c["name"] == "r_date")["after_parent"]
+    assert (rule["through"], rule["column"]) == ("r_sale", "s_date")
+    assert rule["gaps"][0] == 0.0 and rule["gaps"][-1] == 45.0
+    con.execute("ATTACH ':memory:' AS synth")
+    fg.generate(con, into="synth", scale=3)
+    gaps = [g for (g,) in con.execute("SELECT r_date - s_date FROM synth.returns JOIN synth.sales ON r_sale = s_id"
+                                      ).fetchall()]
+    assert len(gaps) > 3000 and min(gaps) >= 0 and max(gaps) <= 45
+    real = [g for (g,) in con.execute("SELECT r_date - s_date FROM returns JOIN sales ON r_sale = s_id").fetchall()]
+    n = len(gaps) * len(real) / (len(gaps) + len(real))
+    assert ks(gaps, real) < 1.63 / np.sqrt(n) + 0.02
+    alone = con.execute("SELECT min(r_date), max(r_date) FROM fastgen_sample('returns', 20000)").fetchall()[0]
+    assert 2450000 <= alone[0] and alone[1] <= 2450399   # drawn alone too: clamped to the dimension's keys
