@@ -131,6 +131,22 @@ def sales_and_returns(con, share: float = 0.8, orphan: bool = False, tickets: bo
         con.execute("INSERT INTO returns VALUES (1, 999999, 1, 1)")
 
 
+def dated_sales_and_returns(con) -> None:
+    """dates(d_sk 2450000.. one per day of 400, d_date, d_day); sales(s_id, s_date -> dates over 350 days,
+    s_paid); returns of a third of the sales (r_sale -> sales), each dated by its key 0-45 days after its
+    sale's (r_date -> dates), with r_amount: TPC-DS's dates as keys of a date dimension."""
+    con.execute("CREATE TABLE dates (d_sk INTEGER PRIMARY KEY, d_date DATE NOT NULL, d_day VARCHAR NOT NULL)")
+    con.execute("INSERT INTO dates SELECT 2450000 + i, DATE '2020-01-01' + i::INTEGER, dayname(DATE '2020-01-01' + i::INTEGER) "
+                "FROM range(400) t(i)")
+    con.execute("CREATE TABLE sales (s_id INTEGER PRIMARY KEY, s_date INTEGER NOT NULL REFERENCES dates, s_paid DOUBLE)")
+    con.execute("INSERT INTO sales SELECT i, 2450000 + (hash(i, 'd') % 350)::INTEGER, (hash(i, 'p') % 1000) / 10.0 "
+                "FROM range(1, 4001) t(i)")
+    con.execute("CREATE TABLE returns (r_id INTEGER PRIMARY KEY, r_sale INTEGER NOT NULL REFERENCES sales, "
+                "r_date INTEGER REFERENCES dates, r_amount DOUBLE)")
+    con.execute("INSERT INTO returns SELECT row_number() OVER (), s_id, s_date + (hash(s_id, 'g') % 46)::INTEGER, "
+                "(hash(s_id, 'a') % 500) / 10.0 FROM sales WHERE hash(s_id, 'r') % 3 = 0")
+
+
 def wheel_extension(name: str) -> str | None:
     """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
     import importlib.util

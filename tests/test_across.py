@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
+from data import dated_sales_and_returns
 
 
 def orders_and_shipments(con, ordered: bool = True) -> None:
@@ -132,16 +133,7 @@ def test_a_return_date_key_comes_after_its_sales_date_key(con):
     """Dates as keys of a date dimension (TPC-DS's d_date_sk): a return's date key is 0-45 days after its sale's.
     The dimension is fixed and its keys go up by one, so the sale's key plus a gap is a key: drawn so, every
     return comes on or after its sale at any scale, and its key exists (DuckDB checks the foreign key)."""
-    con.execute("CREATE TABLE dates (d_sk INTEGER PRIMARY KEY, d_date DATE NOT NULL, d_day VARCHAR NOT NULL)")
-    con.execute("INSERT INTO dates SELECT 2450000 + i, DATE '2020-01-01' + i::INTEGER, dayname(DATE '2020-01-01' + i::INTEGER) "
-                "FROM range(400) t(i)")
-    con.execute("CREATE TABLE sales (s_id INTEGER PRIMARY KEY, s_date INTEGER NOT NULL REFERENCES dates, s_paid DOUBLE)")
-    con.execute("INSERT INTO sales SELECT i, 2450000 + (hash(i, 'd') % 350)::INTEGER, (hash(i, 'p') % 1000) / 10.0 "
-                "FROM range(1, 4001) t(i)")
-    con.execute("CREATE TABLE returns (r_id INTEGER PRIMARY KEY, r_sale INTEGER NOT NULL REFERENCES sales, "
-                "r_date INTEGER REFERENCES dates, r_amount DOUBLE)")
-    con.execute("INSERT INTO returns SELECT row_number() OVER (), s_id, s_date + (hash(s_id, 'g') % 46)::INTEGER, "
-                "(hash(s_id, 'a') % 500) / 10.0 FROM sales WHERE hash(s_id, 'r') % 3 = 0")
+    dated_sales_and_returns(con)
     fg.infer_all(con, "main.*")
     assert fg.spec(con, "dates").get("fixed")
     rule = next(c for c in fg.spec(con, "returns")["columns"] if c["name"] == "r_date")["after_parent"]

@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import make_animals, make_emp, make_people, orders_in_lines, sales, sales_and_returns
+from data import dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, sales, sales_and_returns
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -180,3 +180,18 @@ def test_spark_draws_returns_of_sales_by_the_sales_customer(con, spark):
         "LEFT JOIN sales s ON r.r_item_sk = s.s_item_sk AND r.r_ticket_number = s.s_ticket_number").collect()[0]
     assert n > 0 and lost == 0
     assert abs(same / n - share) < 4 * (share * (1 - share) / n) ** 0.5 + 1 / 500
+
+
+def test_spark_dates_a_return_after_its_sale_by_date_keys(con, spark):
+    """Dates as keys of a fixed date dimension (after_parent on a reference) on Spark: every return's date key
+    is one of the dimension's and on or after its sale's, as in DuckDB."""
+    dated_sales_and_returns(con)
+    fg.infer_all(con, "main.*")
+    spark.sql("CREATE DATABASE IF NOT EXISTS fastgen_dated")
+    spark.sql("USE fastgen_dated")
+    for statement in [s for s in fg.export_schema(con, "main", "spark", scale=2).split(";\n") if s.strip()]:
+        spark.sql("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
+    n, before, orphan = spark.sql(
+        "SELECT count(*), count_if(r.r_date < s.s_date), count_if(r.r_date IS NOT NULL AND d.d_sk IS NULL) "
+        "FROM returns r JOIN sales s ON r.r_sale = s.s_id LEFT JOIN dates d ON r.r_date = d.d_sk").collect()[0]
+    assert n > 2000 and before == 0 and orphan == 0
