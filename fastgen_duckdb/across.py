@@ -86,8 +86,8 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
 
 def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> None:
     """Add `after_parent` to the numbers, times and date-dimension references that come after a column of their
-    foreign key's parent row (in place), as the module says: per child column the most correlated such parent column. (rules imports
-    spec, which imports this module: imported here.)"""
+    foreign key's parent row (in place), as the module says: per child column the most correlated such parent
+    column. (rules imports spec, which imports this module: imported here.)"""
     from . import layout, rules
     for t in tables:
         spec = by_table[t.name]
@@ -153,24 +153,22 @@ def _may_follow_key(spec: dict, col: dict, by_table: dict[str, dict]) -> bool:
                for k in ("inherit", "after_parent")) or any(   # or, by its name, from another table's row
         str((c.get(k) or {}).get("column", "")).lower() == name for other in by_table.values()
         for c in other["columns"] for k in ("inherit", "after_parent"))
-    return own_draw(col) and not _ruled(col) and not read and fixed_keys(by_table, col) is not None
+    parent = next((v for k, v in by_table.items() if k.lower() == str(col.get("table")).lower()), None)
+    return own_draw(col) and not _ruled(col) and not read and fixed_keys(parent, col) is not None
 
 
 def _ruled(col: dict) -> bool:
     return any(col.get(k) for k in ("inherit", "after_parent", "by_pool"))
 
 
-def fixed_keys(lookup, col: dict) -> tuple[int, int, int] | None:
-    """(first key, last key, step) of the fixed table a reference points at, where its keys are a progression
-    (layout.progression); else None. `lookup`: a generator's spec by name ({name: spec} is read as one)."""
+def fixed_keys(parent: dict | None, col: dict) -> tuple[int, int, int] | None:
+    """(first key, last key, step) of `parent`, the spec of the table reference `col` points at, where that
+    table is fixed and the referenced keys are a progression (layout.progression); else None."""
     from .layout import progression
-    if isinstance(lookup, dict):
-        lookup = (lambda specs: lambda name: specs.get(name.lower()))({k.lower(): v for k, v in lookup.items()})
-    parent = lookup(str(col["table"])) or {}
-    j = next((i for i, c in enumerate(parent.get("columns", [])) if c["name"].lower() == str(col["column"]).lower()), None)
-    keys = [r[j] for r in parent["fixed"]["rows"]] if parent.get("fixed") and j is not None else []
-    step = progression(keys)
-    return None if step is None else (keys[0], keys[-1], step)
+    j = next((i for i, c in enumerate((parent or {}).get("columns", []))
+              if c["name"].lower() == str(col["column"]).lower()), None)
+    step = progression([r[j] for r in parent["fixed"]["rows"]]) if j is not None and parent.get("fixed") else None
+    return None if step is None else (parent["fixed"]["rows"][0][j], parent["fixed"]["rows"][-1][j], step)
 
 
 def _leave_copula(spec: dict, name: str) -> None:

@@ -248,10 +248,10 @@ class Column:
         through = columns[rule["through"].lower()]
         parent = self.lookup(through.col["table"])
         theirs = next((c for c in parent["columns"] if c["name"].lower() == rule["column"].lower()), None)
-        keys = fixed_keys(self.lookup, self.col) if self.col["kind"] == "reference" else None
+        keys = fixed_keys(self.lookup(self.col["table"]), self.col) if self.col["kind"] == "reference" else None
         if theirs is None or type_family(theirs["type"]) != self.family or not (
-                marginal(parent, theirs) if keys is None else
-                own_draw(theirs) and str(theirs["table"]).lower() == self.col["table"].lower()):
+                keys is not None and own_draw(theirs) and str(theirs["table"]).lower() == self.col["table"].lower()
+                if self.col["kind"] == "reference" else marginal(parent, theirs)):
             raise SpecError(f"spec {self.table!r}, column {self.col['name']!r}: after_parent.column must be a "
                             f"{self.family} column of {parent['name']!r} drawn on its own (no copula, rule or "
                             "condition; for a reference, to the same fixed table with keys in steps); remove "

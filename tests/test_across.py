@@ -149,3 +149,18 @@ def test_a_return_date_key_comes_after_its_sales_date_key(con):
     assert ks(gaps, real) < 1.63 / np.sqrt(n) + 0.02
     alone = con.execute("SELECT min(r_date), max(r_date) FROM fastgen_sample('returns', 20000)").fetchall()[0]
     assert 2450000 <= alone[0] and alone[1] <= 2450399   # drawn alone too: clamped to the dimension's keys
+
+
+def test_a_reference_after_anything_but_the_same_dimensions_key_is_one_clear_error(con):
+    """A date key may only follow the parent row's key of the same fixed dimension: after the sale's id (a key of
+    the sales, no date) it would be no key of the dates at all; refused by name, the generator kept."""
+    dated_sales_and_returns(con)
+    fg.infer_all(con, "main.*")
+    spec = fg.spec(con, "returns")
+    next(c for c in spec["columns"] if c["name"] == "r_date")["after_parent"] = {"through": "r_sale", "column": "s_id",
+                                                                                 "gaps": [0, 45]}
+    before = con.execute("SELECT * FROM fastgen_sample('returns', 20)").fetchall()
+    with pytest.raises(fg.SpecError, match="column 'r_date'.*for a reference, to the same fixed table") as err:
+        fg.import_spec(con, spec)
+    assert "\n" not in str(err.value)
+    assert con.execute("SELECT * FROM fastgen_sample('returns', 20)").fetchall() == before

@@ -171,10 +171,7 @@ def test_spark_draws_returns_of_sales_by_the_sales_customer(con, spark):
     sales_and_returns(con)
     fg.infer_all(con, "main.*")
     share = {c["name"]: c for c in fg.spec(con, "returns")["columns"]}["r_customer_sk"]["inherit"]["share"]
-    spark.sql("CREATE DATABASE IF NOT EXISTS fastgen_returns")
-    spark.sql("USE fastgen_returns")
-    for statement in [s for s in fg.export_schema(con, "main", "spark", scale=3).split(";\n") if s.strip()]:
-        spark.sql("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
+    run_on_spark(con, spark, "fastgen_returns", scale=3)
     n, same, lost = spark.sql(
         "SELECT count(*), count_if(r.r_customer_sk = s.s_customer_sk), count_if(s.s_item_sk IS NULL) FROM returns r "
         "LEFT JOIN sales s ON r.r_item_sk = s.s_item_sk AND r.r_ticket_number = s.s_ticket_number").collect()[0]
@@ -187,11 +184,16 @@ def test_spark_dates_a_return_after_its_sale_by_date_keys(con, spark):
     is one of the dimension's and on or after its sale's, as in DuckDB."""
     dated_sales_and_returns(con)
     fg.infer_all(con, "main.*")
-    spark.sql("CREATE DATABASE IF NOT EXISTS fastgen_dated")
-    spark.sql("USE fastgen_dated")
-    for statement in [s for s in fg.export_schema(con, "main", "spark", scale=2).split(";\n") if s.strip()]:
-        spark.sql("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
+    run_on_spark(con, spark, "fastgen_dated", scale=2)
     n, before, orphan = spark.sql(
         "SELECT count(*), count_if(r.r_date < s.s_date), count_if(r.r_date IS NOT NULL AND d.d_sk IS NULL) "
         "FROM returns r JOIN sales s ON r.r_sale = s.s_id LEFT JOIN dates d ON r.r_date = d.d_sk").collect()[0]
     assert n > 2000 and before == 0 and orphan == 0
+
+
+def run_on_spark(con, spark, database: str, scale: float) -> None:
+    """The schema main exported for Spark (fg.export_schema), run statement by statement in a database of its own."""
+    spark.sql(f"CREATE DATABASE IF NOT EXISTS {database}")
+    spark.sql(f"USE {database}")
+    for statement in [s for s in fg.export_schema(con, "main", "spark", scale=scale).split(";\n") if s.strip()]:
+        spark.sql("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
