@@ -139,9 +139,7 @@ def _any_connection(fn):
     gets its catalog and functions first, as connect() would have given it."""
     @functools.wraps(fn)
     def call(con, *args, **kwargs):
-        if caller.current().terms == "python" and not con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
-                "AND schema_name = 'fastgen' AND table_name = 'generators'").fetchall()[0][0]:
+        if caller.current().terms == "python" and not catalog.installed(con):
             register(con)
         return fn(con, *args, **kwargs)
     return call

@@ -93,6 +93,7 @@ def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
         spec = by_table[t.name]
         cols = {c["name"].lower(): c for c in spec["columns"]}
         best: dict[str, tuple[float, dict]] = {}
+        read = _read(spec, by_table)
         for fk in t.foreign_keys:
             parent_def = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
             through = cols.get(fk["columns"][0].lower())
@@ -103,7 +104,7 @@ def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
             pairs = [(x, y) for x in spec["columns"] if _may_follow(spec, x)
                      for y in parent["columns"] if layout.marginal(parent, y)
                      and type_family(y["type"]) == type_family(x["type"])]
-            pairs += [(x, y) for x in spec["columns"] if _may_follow_key(spec, x, by_table)
+            pairs += [(x, y) for x in spec["columns"] if _may_follow_key(x, read, by_table)
                       for y in parent["columns"] if own_draw(y) and not _ruled(y)
                       and str(y["table"]).lower() == str(x["table"]).lower()]
             if not pairs:
@@ -144,17 +145,22 @@ def _may_follow(spec: dict, col: dict) -> bool:
         col["name"].lower() == n.lower() for block in spec.get("missing") or [] for n in block["columns"])
 
 
-def _may_follow_key(spec: dict, col: dict, by_table: dict[str, dict]) -> bool:
+def _read(spec: dict, by_table: dict[str, dict]) -> set[str]:
+    """The columns of `spec` another rule reads: through which its own inherit or after_parent go, and (by name)
+    those another table's rules read at its rows."""
+    rules = ("inherit", "after_parent")
+    return {str((c.get(k) or {}).get("through", "")).lower() for c in spec["columns"] for k in rules} | {
+        str((c.get(k) or {}).get("column", "")).lower() for other in by_table.values() for c in other["columns"]
+        for k in rules}
+
+
+def _may_follow_key(col: dict, read: set[str], by_table: dict[str, dict]) -> bool:
     """A reference drawn on its own may be drawn as a gap after its parent row's reference to the same table
     (a return's date after its sale's, both keys of a date dimension), where that table is fixed and its keys go
-    up by one step (fixed_keys): every key between two of them is one. Not a column another rule reads."""
-    name = col["name"].lower()
-    read = any(str((c.get(k) or {}).get("through", "")).lower() == name for c in spec["columns"]
-               for k in ("inherit", "after_parent")) or any(   # or, by its name, from another table's row
-        str((c.get(k) or {}).get("column", "")).lower() == name for other in by_table.values()
-        for c in other["columns"] for k in ("inherit", "after_parent"))
+    up by one step (fixed_keys): every key between two of them is one. Not a column another rule reads (`read`)."""
     parent = next((v for k, v in by_table.items() if k.lower() == str(col.get("table")).lower()), None)
-    return own_draw(col) and not _ruled(col) and not read and fixed_keys(parent, col) is not None
+    return own_draw(col) and not _ruled(col) and col["name"].lower() not in read \
+        and fixed_keys(parent, col) is not None
 
 
 def _ruled(col: dict) -> bool:

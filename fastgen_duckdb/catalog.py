@@ -37,10 +37,14 @@ def bootstrap(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute(bootstrap_sql())
     except duckdb.InvalidInputException as exc:  # read-only: fine if the catalog is already there
-        if "read-only" not in str(exc) or not con.execute(
-                "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'fastgen' AND table_name = 'generators'"
-        ).fetchall()[0][0]:
+        if "read-only" not in str(exc) or not installed(con):
             raise
+
+
+def installed(con) -> bool:
+    """Whether the database the connection stands in holds fastgen's catalog (where `fastgen.generators` reads)."""
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND schema_name = 'fastgen' AND table_name = 'generators'").fetchall()[0][0])
 
 
 def names(con) -> list[str]:

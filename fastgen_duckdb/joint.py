@@ -42,8 +42,7 @@ def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: 
             screening.clear()
             screening.update(found, groups_chosen=said)
             return grouped
-        said += (f", but {b['copies']:.2%} of their rows equal sampled ones, where "
-                 f"{max(b['duplicates'], a['copies'] if a else 0.0):.2%} would")
+        said += f", but {b['copies']:.2%} of their rows equal sampled ones, where {trial.held(b, a):.2%} would"
     screening.update(groups_refused=said)
     return plain
 

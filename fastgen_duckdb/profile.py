@@ -272,13 +272,13 @@ class Profiler(Texts):
             key["shuffle"] = 1 << max(1, (self.source_rows - 1).bit_length())
         # the source's rows within the type (a TINYINT key of 10 values spread over its range): without the
         # shuffle's whole block, then with the step its room allows
-        for fit in ("shuffle", "step"):
+        def short() -> bool:
             room = key_room(key)
-            if room is not None and room + 1 < self.source_rows:
-                if fit == "shuffle":
-                    key.pop("shuffle", None)
-                else:
-                    key["step"] = max(1, (type_bounds(self.type)[1] - int(lo)) // max(1, self.source_rows - 1))
+            return room is not None and room + 1 < self.source_rows
+        if short():
+            key.pop("shuffle", None)
+        if short():
+            key["step"] = max(1, (type_bounds(self.type)[1] - int(lo)) // max(1, self.source_rows - 1))
         return key
 
     def looks_shuffled(self) -> bool:

@@ -53,8 +53,13 @@ def copies_no_more(richer: dict | None, simpler: dict | None) -> bool:
     of a share of TRIAL_ROWS rows. A model that cannot be drawn copies more."""
     if richer is None:
         return False
-    held = max(richer["duplicates"], simpler["copies"] if simpler else 0.0)
-    return richer["copies"] <= held + SAME_COPIES * math.sqrt(max(held * (1 - held), 1 / TRIAL_ROWS) / TRIAL_ROWS)
+    share = held(richer, simpler)
+    return richer["copies"] <= share + SAME_COPIES * math.sqrt(max(share * (1 - share), 1 / TRIAL_ROWS) / TRIAL_ROWS)
+
+
+def held(richer: dict, simpler: dict | None) -> float:
+    """The copy share a richer model's draw is held to: the sample's own duplicates, or the simpler model's copies."""
+    return max(richer["duplicates"], simpler["copies"] if simpler else 0.0)
 
 
 def _row(con, sample: str, cols: list[dict]) -> str:
