@@ -36,8 +36,8 @@ NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk towar
 NULL_SPREAD_SIGMAS = 4     # ... and kept only if one bin's differs from its own by this many standard errors
 NULL_MAX_SHARE = 0.999999  # the sampler's shares are below 1
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
-DETERMINED = 0.9           # beside hidden clusters, a pair's table is kept where the parent explains this much;
-                           # a long category all but determines a number explaining this much of its variance
+DETERMINED = 0.9           # beside hidden clusters, a pair's table is kept where the parent explains this much
+EXPLAINED = 0.5            # a long category explaining this much of a number's variance (adjusted) is its parent
 
 
 def link(con, sample: str, cols: list[dict], report: dict | None = None, only_functional: bool = False,
@@ -106,7 +106,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         for axis, number, category in ((0, i, j), (1, j, i)):   # a number by a category of many values that
             if free[number]["kind"] == "numeric" and free[category]["kind"] == "categorical" \
                     and len(free[category]["values"]) > MAX_VALUES \
-                    and can_parent(free[category], False, free[number], float(table.sum())):   # can be its parent
+                    and can_parent(free[category], (category, number) in functional, free[number],
+                                   float(table.sum())):   # can be its parent
                 v = max(v, correlation_ratio(table, axis))
         # NULL as a value of its own: where one column is NULL is often what the other says (a relapse's year
         # is NULL where there was none), a relation the rows with both values cannot show. Between two columns
@@ -203,8 +204,9 @@ def _functional(con, sample: str, codes: "Codes", cols: list[dict], can_child) -
     """Pairs (parent, child) where a category (of more than MAX_VALUES values, so no ordinary parent) determines
     the child on every sampled row: a code and its label, a zip and its city, a school and its mean intake (a
     number: its bin, then its knots per value, all one value where it is exact); or all but determines a number,
-    explaining DETERMINED of its variance (_explained: a county and its share of young men, over the years of a
-    panel, where a number needs many rows per value to be an ordinary child). Each such parent is sorted once
+    explaining EXPLAINED of its variance (_explained: a county and its share of young men over the years of a
+    panel, a school and its pupils' numbers, where a number needs many rows per value to be an ordinary child, and
+    hidden clusters tell only EM_LEVELS of a category's values apart). Each such parent is sorted once
     and every child is checked against it at once. A number's bins break its ties at random (a value held by
     more rows than a bin spreads over several), so a number whose bins do not follow the parent is checked
     again on its values, read a chunk of columns at a time."""
@@ -239,7 +241,7 @@ def _functional(con, sample: str, codes: "Codes", cols: list[dict], can_child) -
             for p, order, same in pending[j]:
                 y = v[order]
                 if not (((y[1:] != y[:-1]) & ~(np.isnan(y[1:]) & np.isnan(y[:-1]))) & same).any() \
-                        or _explained(codes.codes[order, p], y) >= DETERMINED:
+                        or _explained(codes.codes[order, p], y) >= EXPLAINED:
                     found.add((p, j))
     return found
 
