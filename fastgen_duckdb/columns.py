@@ -443,8 +443,8 @@ class Column:
 
     def _bound(self) -> str:
         """The final value, in the type it is drawn in. Rules on other columns' values apply here, after
-        every column is drawn: `after` another column plus the drawn gap, `equals` a product or sum of two
-        columns, `at_least` / `at_most` another column (strict with `strict`). Columns are read under internal
+        every column is drawn: `after` another column plus the drawn gap, `equals` a product of two columns or
+        a sum of two or more, `at_least` / `at_most` another column (strict with `strict`). Columns are read under internal
         aliases (f0, f1…), so a column named like a macro parameter (n, seed, start, scale) is never captured."""
         me = self.alias
         after = self.col.get("after")
@@ -456,9 +456,9 @@ class Column:
             return f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']})"
         equals = self.col.get("equals")
         if equals:
-            (op, (a, b)), = equals.items()
+            (op, of), = equals.items()
             wide = {"integer": "::BIGINT", "float": "::DOUBLE"}.get(self.family, "")  # no overflow in small types
-            value = f"{self.other(a)}{wide} {'*' if op == 'product' else '+'} {self.other(b)}{wide}"
+            value = (" * " if op == "product" else " + ").join(f"{self.other(x)}{wide}" for x in of)
             return f"CAST({value} AS {self.col['type']})"
         for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
             other = self.col.get(field)

@@ -81,12 +81,13 @@ def resolution(col: dict) -> float:
     return 0.5 * 10.0 ** -digits if isinstance(digits, int) and not isinstance(digits, bool) else 0.0
 
 
-def equals_sql(col: dict, rule: str, a: str, b: str) -> str:
-    """SQL that is true where column `col` equals the product or sum (`rule`) of columns a and b, in DOUBLE (small
+def equals_sql(col: dict, rule: str, of: list[str]) -> str:
+    """SQL that is true where column `col` equals the product or sum (`rule`) of columns `of`, in DOUBLE (small
     integer types would overflow): within the rounding of `col`'s own precision, or a relative 1e-9. A looser
     relative bound would take year + day of week (< 7) for a year."""
-    c, x, y = (f"{ident(n)}::DOUBLE" for n in (col["name"], a, b))
-    return f"(abs({c} - ({x} {'*' if rule == 'product' else '+'} {y})) <= {resolution(col)!r} + 1e-9 * abs({c}))"
+    c = f"{ident(col['name'])}::DOUBLE"
+    value = (" * " if rule == "product" else " + ").join(f"{ident(n)}::DOUBLE" for n in of)
+    return f"(abs({c} - ({value})) <= {resolution(col)!r} + 1e-9 * abs({c}))"
 
 
 def decimal_scale(type_text: str) -> int:

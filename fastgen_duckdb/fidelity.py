@@ -118,9 +118,9 @@ def rule_checks(con, real: str, synth: str, columns: list[dict]) -> list[dict]:
         if col["nulls"] == 0 and col["kind"] != "constant":
             tests.append((f"{name} is never null", f"count(*) - count({me})"))
         if col.get("equals"):
-            (rule, (a, b)), = col["equals"].items()
-            tests.append((f"{name} = {a} {'×' if rule == 'product' else '+'} {b}",
-                          f"count(*) FILTER (WHERE NOT {equals_sql(col, rule, a, b)})"))
+            (rule, of), = col["equals"].items()
+            tests.append((f"{name} = {(' × ' if rule == 'product' else ' + ').join(of)}",
+                          f"count(*) FILTER (WHERE NOT {equals_sql(col, rule, of)})"))
         for field, sign, broken in (("after", "≥", "<"), ("at_least", "≥", "<"), ("at_most", "≤", ">")):
             other = (col.get(field) or {}).get("column") if field == "after" else col.get(field)
             if not other:

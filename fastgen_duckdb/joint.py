@@ -68,9 +68,31 @@ def _private(con, sample: str, cols: list[dict], rows: int, spec: dict, screenin
     return apart
 
 
-def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_numbers: bool = True):
+def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_numbers: bool = True,
+           refused: frozenset = frozenset()):
+    """The joint model; a total drawn as the sum of its parts (rules._totals) whose trial draw comes out more than
+    fallback.MAX_SHIFT from its own distribution (parts drawn with too little of their dependence) is refused,
+    and the table learned again without it: the total is then drawn as a column of its own."""
+    original = _copy.deepcopy(cols)
+    learned = _joint(con, sample, rules.exact_relations(con, sample, cols, refused), rows, spec, screening, long_numbers)
+    totals = [c["name"] for c in learned[0] if len((c.get("equals") or {}).get("sum", [])) > 2]
+    if not totals:
+        return learned
+    progress(f"{spec['name']}: trial draw for totals")
+    drawn = trial.measure(con, sample, {**spec, "columns": learned[0], **fields(learned[1], learned[2])})
+    shifted = {t for t in totals if drawn is None or drawn["shapes"].get(t, 0.0) < 1 - fallback.MAX_SHIFT}
+    if not shifted:
+        return learned
+    screening.clear()
+    again = _learn(con, sample, original, rows, spec, screening, long_numbers, refused | shifted)
+    screening["totals_refused"] = "; ".join(
+        f"{t} drawn as the sum of its parts scores {drawn['shapes'].get(t, 0.0):.3f} against its own distribution"
+        if drawn else f"{t}: the table could not be drawn with it" for t in sorted(shifted))
+    return again
+
+
+def _joint(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_numbers: bool):
     name = spec["name"]
-    cols = rules.exact_relations(con, sample, cols)
     if clusters.applies(rows, cols):
         plain = _copy.deepcopy(cols)
         found: dict = {}

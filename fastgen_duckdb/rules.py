@@ -10,11 +10,13 @@ from .codes import CODE_CHUNK, MIN_ROWS
 from .dependence import MAX_FD_VALUES, condition, has_rule
 from .fallback import MAX_SHIFT
 from .dtypes import as_number, equals_sql, monotone, resolution, type_family
+from .spec import MAX_SUM_TERMS
 from .sqltext import ident, number
 
 
 MAX_RULE_ORPHANS = 0.001   # rows where a rule's column is present but an operand is NULL
 MAX_RELATION_COLUMNS = 12  # numeric and date columns searched for exact relations
+TOTAL_ROWS = 4096          # rows (where all are present) the first MAX_SUM_TERMS + 1 numbers are searched for totals on
 GAP_KNOTS = 257            # quantile knots of the gap between two ordered columns
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
 MAX_GAP_CORRELATION = 0.3  # a gap that moves with the earlier column this much is no independent gap
@@ -24,8 +26,9 @@ ORDER_SCREEN_SLACK = 0.1   # ... this much lower than MIN_ORDER_CORRELATION...
 ORDER_SCREEN_PER_COLUMN = 4  # ... and at most this many earlier columns per later one are checked in full
 
 
-def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
-    """Relations that hold on every sampled row become rules: orderings (b >= a) and arithmetic (c = a * b, a + b).
+def exact_relations(con, sample: str, cols: list[dict], refused: frozenset = frozenset()) -> list[dict]:
+    """Relations that hold on every sampled row become rules: orderings (b >= a) and arithmetic (c = a * b, a + b,
+    a total of three or more parts: _totals, but for the columns `refused`).
 
     An ordering is kept only where drawing both columns on their own would break it (their ranges overlap);
     a column gets one rule, and a column with a rule is not used by another (no chains).
@@ -40,7 +43,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                     if c is not a and c is not b and c["kind"] == "numeric"]
         if not operands or c["name"] in ruled | used:
             continue
-        tests = (f"bool_and({equals_sql(c, rule, a['name'], b['name'])})"
+        tests = (f"bool_and({equals_sql(c, rule, [a['name'], b['name']])})"
                  for a, b in operands for rule in ("product", "sum"))
         # and c must not be about zero on most rows: tiny columns would satisfy any sum within the tolerance
         found = con.execute(f"SELECT {', '.join(tests)}, count(*) FILTER (WHERE abs({ident(c['name'])}::DOUBLE) > "
@@ -58,6 +61,7 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                 ruled.add(c["name"])
                 used.update((a["name"], b["name"]))
                 break
+    _totals(con, sample, everything, ruled, used, refused)
     family = {c["name"]: type_family(c["type"]) for c in everything}
     screened = _ordered_pairs(con, sample, everything, family)
     for later in everything:  # orderings: later = earlier + a gap drawn from the data's gaps
@@ -75,6 +79,46 @@ def exact_relations(con, sample: str, cols: list[dict]) -> list[dict]:
                 used.add(earlier["name"])
                 break
     return cols
+
+
+def _totals(con, sample: str, cols: list[dict], ruled: set, used: set, refused: frozenset) -> None:
+    """Totals: a number that is the sum of three or more others on every sampled row (a household's size and its
+    members by age, a bill and its items), past the first columns the pairs are searched in. The parts are found by
+    least squares on up to TOTAL_ROWS rows where every candidate is present (the parts' coefficients come out 1,
+    the others' 0), then checked on every sampled row as c = a + b is. The total is drawn as the sum of its
+    parts, which keep their own models, so a part is read off the others exactly as in the data."""
+    import numpy as np
+    numbers = [c for c in cols if type_family(c["type"]) in ("integer", "float", "decimal") and c.get("nulls", 0) <= 0.5
+               and c["name"] not in ruled][:MAX_SUM_TERMS + 1]
+    if len(numbers) < 3:
+        return
+    names = [ident(c["name"]) for c in numbers]
+    got = con.execute(f"SELECT {', '.join(f'{x}::DOUBLE' for x in names)} FROM {sample} WHERE "
+                      + " AND ".join(f"{x} IS NOT NULL" for x in names) + f" LIMIT {TOTAL_ROWS}").fetchnumpy()
+    x = np.column_stack([np.asarray(got[k], dtype=np.float64) for k in got])
+    if len(x) < MIN_ROWS or not np.isfinite(x).all():
+        return
+    for t, total in enumerate(numbers):
+        if total["name"] in ruled | used | refused:
+            continue
+        others = [k for k, c in enumerate(numbers) if k != t and c["name"] not in ruled]
+        y = x[:, t]
+        if len(others) < 2 or (np.abs(y) > 4 * resolution(total) + 1e-12).sum() < MIN_ROWS:
+            continue
+        coef = np.linalg.lstsq(x[:, others], y, rcond=None)[0]
+        ones = np.abs(coef - 1) < 1e-6
+        if ones.sum() < 3 or np.abs(coef[~ones]).max(initial=0) > 1e-6:
+            continue
+        parts = [others[k] for k in np.flatnonzero(ones)]
+        if not (np.abs(y - x[:, parts].sum(axis=1)) <= resolution(total) + 1e-9 * np.abs(y)).all():
+            continue
+        of = [numbers[k]["name"] for k in parts]
+        holds = con.execute(f"SELECT bool_and({equals_sql(total, 'sum', of)}) FROM {sample} WHERE "
+                            + " AND ".join(f"{ident(n)} IS NOT NULL" for n in [total["name"], *of])).fetchall()[0][0]
+        if holds and _nulls_follow(con, sample, total, of):
+            _rule(con, sample, total, "equals", {"sum": of})
+            ruled.add(total["name"])
+            used.update(of)
 
 
 def _ordered_pairs(con, sample: str, cols: list[dict], family: dict[str, str]) -> set[tuple[str, str]] | None:
@@ -169,7 +213,7 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
-    holds = equals_sql(target, rule, of[0]["name"], of[1]["name"])
+    holds = equals_sql(target, rule, [x["name"] for x in of])
     broken, big, rows = con.execute(
         f"SELECT count(*) FILTER (WHERE NOT {holds}), count(*) FILTER (WHERE abs({c}::DOUBLE) > "
         f"{4 * resolution(target) + 1e-12!r}), count(*) FROM {sample} WHERE {present}").fetchall()[0]

@@ -25,6 +25,7 @@ from .errors import SpecError
 SPEC_VERSION = 1
 LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table...
 ORDERED_VALUES = 32  # ... and numbers of at most this many values, in ascending order (`ordered`)
+MAX_SUM_TERMS = 63  # columns a total (`equals` a sum) adds up
 KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text", "pool")
 
 KINDS_BY_FAMILY = {
@@ -172,12 +173,13 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                 raise SpecError(f"{at}: after_parent.gaps cannot be negative")
         equals = col.get("equals")
         if equals is not None:
-            ok = (isinstance(equals, dict) and len(equals) == 1 and next(iter(equals)) in ("product", "sum")
-                  and isinstance(next(iter(equals.values())), list) and len(next(iter(equals.values()))) == 2
-                  and all(str(x).lower() in names - {col["name"].lower()} for x in next(iter(equals.values()))))
-            if not ok:
+            (op, of), = equals.items() if isinstance(equals, dict) and len(equals) == 1 else ((None, None),)
+            ok = (op == "product" and isinstance(of, list) and len(of) == 2
+                  or op == "sum" and isinstance(of, list) and 2 <= len(of) <= MAX_SUM_TERMS)
+            if not ok or not all(str(x).lower() in names - {col["name"].lower()} for x in of):
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: equals must be "
-                                "{\"product\" or \"sum\": [two other columns]}")
+                                f"{{\"product\": [two other columns]}} or {{\"sum\": [2 to {MAX_SUM_TERMS} other "
+                                "columns]}")
     from .clusters import validate as validate_clusters   # here: clusters.py builds on this module
     validate_clusters(spec, f"spec {name!r}")
     if spec.get("copula") is not None:

@@ -38,7 +38,7 @@ def score(con, sample: str, spec: dict) -> float | None:
 def measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) -> dict | None:
     """score()'s draw: {"overall": its score, "copies": the share of its rows equal to a sampled row,
     "duplicates": the share of sampled rows equal to another one, how often a new real row would repeat one of
-    the sample's: the rate copies are held to}, or None. Rows are compared on every column but keys and
+    the sample's: the rate copies are held to, "shapes": {column: its shape score}}, or None. Rows are compared on every column but keys and
     references (they make every row new), NULL equal to NULL. `scored_as`: columns whose kinds pick the metrics,
     for two models that draw a column as different kinds to be scored alike (default: the spec's)."""
     try:
@@ -78,12 +78,13 @@ def _measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) 
         con.execute(f"CREATE TEMP MACRO {macro}(n, seed, start, scale) AS TABLE {body}")
         con.execute(f"CREATE TEMP TABLE {real} AS SELECT * FROM {sample} USING SAMPLE {TRIAL_ROWS} ROWS (reservoir, {SEED})")
         con.execute(f"CREATE TEMP TABLE {synth} AS FROM {macro}({TRIAL_ROWS}, {SEED}, 0, 1.0)")
-        overall = compare(con, real, synth, scored_as or spec["columns"])["overall"]
+        scores = compare(con, real, synth, scored_as or spec["columns"])
         row = _row(con, sample, spec["columns"])
         copies = con.execute(f"SELECT avg(({row} IN (SELECT {row} FROM {sample}))::INT) FROM {synth}").fetchall()[0][0]
         duplicates = con.execute(f"SELECT coalesce(sum(n) FILTER (WHERE n > 1) / sum(n), 0) FROM "
                                  f"(SELECT count(*) AS n FROM {sample} GROUP BY {row})").fetchall()[0][0]
-        return {"overall": overall, "copies": copies, "duplicates": duplicates}
+        return {"overall": scores["overall"], "copies": copies, "duplicates": duplicates,
+                "shapes": {x["column"]: x["score"] for x in scores["columns"]}}
     finally:
         con.execute(f"DROP MACRO TABLE IF EXISTS temp.{macro}")
         con.execute(f"DROP TABLE IF EXISTS temp.{real}")

@@ -87,6 +87,27 @@ def test_exact_relations_from_data(lines):
     assert bad == (0, 0)
 
 
+def test_a_total_of_many_parts_is_their_sum(con):
+    """A household's size is the sum of its members by age, past the first columns the pairs are searched in:
+    drawn as that sum on every row, so any one count is read off the others as in the data; the parts keep their
+    own distributions. An edited sum is validated."""
+    con.execute(f"""CREATE TABLE households AS SELECT i AS id,
+        {', '.join(f"round(100 * {u(k)}, 2) AS noise{k}" for k in range(12))},
+        (hash(i, 'a') % 3)::INTEGER AS under5, (hash(i, 'b') % 4)::INTEGER AS kids,
+        (1 + hash(i, 'c') % 4)::INTEGER AS adults, (hash(i, 'd') % 3)::INTEGER AS seniors FROM range(3000) t(i)""")
+    con.execute("ALTER TABLE households ADD COLUMN size INTEGER; UPDATE households SET size = under5 + kids + adults + seniors")
+    fg.infer(con, "households")
+    spec = fg.spec(con, "households")
+    size = next(c for c in spec["columns"] if c["name"] == "size")
+    assert size.get("equals") == {"sum": ["under5", "kids", "adults", "seniors"]}, size
+    broken, low, high = con.execute("""SELECT count(*) FILTER (WHERE size <> under5 + kids + adults + seniors),
+        min(size), max(size) FROM fastgen_sample('households', 20000)""").fetchall()[0]
+    assert (broken, low, high) == (0, *con.execute("SELECT min(size), max(size) FROM households").fetchall()[0])
+    size["equals"] = {"sum": ["under5"]}
+    with pytest.raises(fg.SpecError, match="size.*sum.*2 to"):
+        fg.import_spec(con, spec)
+
+
 def test_ordered_gaps_follow_the_data(lines):
     from conftest import ks_statistic, ks_tolerance
     real = [r[0] for r in lines.execute("SELECT shipped - ordered FROM lines").fetchall()]
