@@ -125,6 +125,19 @@ def main() -> None:
                           for db in ("real", "plain")]
                 later.append(f"{t}.{name} after {ref['table']}.{rule['column']}: {shares[1]:.1%} of rows (real {shares[0]:.1%})")
 
+    totals = []   # numbers that add up their children's (rollups.py): ratio to the sum and correlation with it
+    for t in TABLES:
+        for col in fg.spec(con, t)["columns"]:
+            rule = col.get("sum_of")
+            if rule:
+                got = [con.execute(f"SELECT quantile_cont(p.{col['name']} / c.s, [0.05, 0.95]), corr(p.{col['name']}, c.s) "
+                                   f"FROM {db}.main.{t} p JOIN (SELECT {rule['through']} AS k, sum({rule['column']}) AS s "
+                                   f"FROM {db}.main.{rule['table']} GROUP BY 1) c ON p.{rule['key']} = c.k").fetchall()[0]
+                       for db in ("real", "plain")]
+                totals.append(f"{t}.{col['name']} = {rule['table']}.{rule['column']} summed per {rule['through']}, times "
+                              f"{got[1][0][0]:.3f} to {got[1][0][1]:.3f} (5 % to 95 %; real {got[0][0][0]:.3f} to "
+                              f"{got[0][0][1]:.3f}), correlation {got[1][1]:.4f} (real {got[0][1]:.4f})")
+
     queries = con.execute("SELECT query_nr, query FROM tpch_queries()").fetchall()
     results = run_queries(con, queries, ("real", "plain"), home="learned")
     nonempty, within = agreement(results)
@@ -143,6 +156,8 @@ def main() -> None:
                   f"({', '.join(f'{k} {v}' for k, v in orphans.items())}).", "",
               "Numbers and times drawn after their foreign key's parent row's value (across.py): "
               + ("; ".join(later) or "none") + ".", "",
+              "Numbers that add up their children's, set once the children are written (rollups.py): "
+              + ("; ".join(totals) or "none") + ".", "",
               f"TPC-H's 22 queries: {nonempty}/{len(results)} non-empty where the real result is, "
               f"{within}/{len(results)} within 2× of the real row count.", "",
               "| query | real rows | synthetic rows |", "|---|---|---|"]

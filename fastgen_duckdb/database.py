@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import duckdb
 
-from . import catalog, ddl
+from . import catalog, ddl, rollups
 from .caller import option
 from .catalog import GeneratorError
 from .sources import dotted
@@ -60,6 +60,15 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
             raise GeneratorError(f"table {where[1]}.{name} exists and holds {filled:,} rows: generate elsewhere with "
                                  f"{option('into', 'synth')} (a schema, or an ATTACHed database), or pass "
                                  f"{option('replace', True)} to overwrite it")
+    for name, _ in plan:   # a total's children are generated too, with the columns it adds up
+        for col in specs[name]["columns"]:
+            rule = col.get("sum_of")
+            child = specs.get(next((n for n, _ in plan if n.lower() == str((rule or {}).get("table")).lower()), ""))
+            if rule and (child is None or not {rule["through"].lower(), rule["column"].lower()}
+                         <= {c["name"].lower() for c in child["columns"]}):
+                raise GeneratorError(f"table {name}, column {col['name']}: sum_of adds up {rule['table']}."
+                                     f"{rule['column']} per {rule['through']}, which this schema does not generate; "
+                                     "edit the spec to remove 'sum_of' or to name a child table and its columns")
     home, sampler = f"{ident(here[0])}.{ident(here[1])}", f"{ident(here[0])}.main.fastgen_sample"
     with catalog.transaction(con) as cur:
         cur.execute(f"USE {home}")
@@ -92,6 +101,11 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
                         f"by construction ({str(exc).splitlines()[0]}); nothing was written. Pass "
                         f"{option('constraints', False)} to make the tables without their constraints, or edit "
                         f"the generator's spec") from None
+        for name, _ in plan:   # a parent's number that adds up its children's, once they are written
+            for col in specs[name]["columns"]:
+                if col.get("sum_of"):
+                    cur.execute(rollups.update(specs[name], col, f"{qualified}.{ident(name)}",
+                                               f"{qualified}.{ident(col['sum_of']['table'])}", seed))
     return plan
 
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import sqlglot
 from sqlglot import exp
 
-from . import catalog
+from . import catalog, rollups
 from .compiler import compile_query
 from .dtypes import type_family
 from .errors import SpecError
-from .sqltext import comment
+from .sqltext import comment, ident
 
 DIALECTS = ("spark",)
 SPARK_REFUSED = {"time": "Spark has no TIME type", "uuid": "Spark has no UUID type"}
@@ -30,8 +30,16 @@ def export_query(con, gen: str, dialect: str, n: int, seed: int = 42, start: int
                                                                if col["type"] in UNSIGNED else None)
         if why:
             raise SpecError(f"column {col['name']!r} ({col['type']}): {why}; select or cast it in the source")
-    tree = sqlglot.parse_one(compile_query(spec, lambda other: catalog.get(con, other)), read="duckdb")
     constants = {"n": int(n), "seed": int(seed), "start": int(start), "scale": float(scale)}
+    text = to_spark(compile_query(spec, lambda other: catalog.get(con, other)), constants)
+    return (comment(f"-- fastgen generator {gen!r} as Spark SQL: rows [{start}, {start + n}) for seed {seed}, scale {scale}") + "\n"
+            + text.replace("fastgen_rows", f"(SELECT id AS r FROM RANGE({int(start)}, {int(start) + int(n)}))") + "\n")
+
+
+def to_spark(query: str, constants: dict | None = None) -> str:
+    """A DuckDB query of the sampler's functions in Spark SQL, with `constants` (n, seed, start, scale) inlined."""
+    constants = constants or {}
+    tree = sqlglot.parse_one(query, read="duckdb")
 
     def rewrite(node):
         if isinstance(node, exp.Column) and not node.table and not node.this.quoted and node.name in constants:
@@ -64,18 +72,28 @@ def export_query(con, gen: str, dialect: str, n: int, seed: int = 42, start: int
         if new == tree:
             break
         tree = new
-    text = tree.sql(dialect="spark")
-    return (comment(f"-- fastgen generator {gen!r} as Spark SQL: rows [{start}, {start + n}) for seed {seed}, scale {scale}") + "\n"
-            + text.replace("fastgen_rows", f"(SELECT id AS r FROM RANGE({int(start)}, {int(start) + int(n)}))") + "\n")
+    return tree.sql(dialect="spark")
 
 
 def export_schema(con, schema: str | None, dialect: str, scale: float = 1.0, seed: int = 42) -> str:
     """Every table of a schema's generators as one script of CREATE TABLE … AS queries, parents first, each
     with its rows at `scale`: keys are functions of the row number and references inline their parent's key
     formula, so every foreign key resolves within the script, in the other engine too."""
-    parts = []
-    for table, rows in catalog.schema_plan(con, schema, scale):
+    name = lambda table: sqlglot.exp.to_identifier(table).sql(dialect=dialect)
+    parts, totals = [], []
+    plan = catalog.schema_plan(con, schema, scale)
+    for table, rows in plan:
         query = export_query(con, table, dialect, rows, seed, 0, scale)
         head, _, body = query.partition("\n")
-        parts.append(f"{head}\nCREATE TABLE {sqlglot.exp.to_identifier(table).sql(dialect=dialect)} AS\n{body.rstrip()};\n")
-    return "\n".join(parts)
+        spec = catalog.get(con, table)
+        if any(c.get("sum_of") for c in spec["columns"]):   # drawn apart, then read with its children's sums
+            drawn = f"{table}__drawn"
+            children = {c["sum_of"]["table"].lower(): ident(c["sum_of"]["table"]) for c in spec["columns"]
+                        if c.get("sum_of")}
+            totals.append(f"-- {table}: its numbers that add up its children's, once they are written (rollups.py)\n"
+                          f"CREATE TABLE {name(table)} AS\n"
+                          f"{to_spark(rollups.select(spec, ident(drawn), children, seed))};\n"
+                          f"DROP TABLE {name(drawn)};\n")
+            table = drawn
+        parts.append(f"{head}\nCREATE TABLE {name(table)} AS\n{body.rstrip()};\n")
+    return "\n".join(parts + totals)

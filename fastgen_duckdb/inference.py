@@ -11,7 +11,7 @@ import copy
 import hashlib
 import itertools
 
-from . import across, batches, ddl, dependence, keys, layout, priors, profile, relations, semantic_rules
+from . import across, batches, ddl, dependence, keys, layout, priors, profile, relations, rollups, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .errors import SpecError
@@ -87,6 +87,7 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
     _fixed_parents(con, tables, by_table, relation)
     across.learn(con, tables, by_table, relation)   # references that copy their parent row's value
     across.order(con, tables, by_table, relation)   # times and numbers after their parent row's
+    rollups.learn(con, tables, by_table, relation)  # a parent's number that adds up its children's
     for spec in specs:
         found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
         if found:

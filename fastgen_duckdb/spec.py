@@ -18,6 +18,7 @@ import duckdb
 
 from .dtypes import GRANULARITY, drawn_type, epoch, parse_type, require_supported, type_bounds, type_family
 from .across import validate as validate_inherit
+from .rollups import validate as validate_sum_of
 from .draws import own_draw
 from .countries import validate as validate_countries
 from .errors import SpecError
@@ -157,6 +158,8 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             gaps = _sorted_numbers(after.get("gaps"), f"spec {name!r}, column {col['name']!r}, after.gaps")
             if gaps[0] < 0:
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: gaps cannot be negative")
+        if col.get("sum_of") is not None:
+            validate_sum_of(spec, col, f"spec {name!r}, column {col['name']!r}")
         later = col.get("after_parent")
         if later is not None:   # across.py: the parent row's column is checked where the sampler computes it
             at = f"spec {name!r}, column {col['name']!r}"

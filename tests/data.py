@@ -91,6 +91,21 @@ def orders_in_lines(con, shared: bool, missing: bool = False):
                 "FROM range(1, 2001) a(o), range(1 + (hash(o) % 6)::INTEGER) b(k)")
 
 
+def orders_with_totals(con) -> None:
+    """Orders whose total is the sum of their 1-7 lines' amounts: exactly (`total`) and times 0.95 to 1.05 (a discount or a tax)
+    (`billed`), beside a number of their own (`weight`)."""
+    con.execute("CREATE TABLE orders (order_id INTEGER PRIMARY KEY, placed DATE, weight DOUBLE, "
+                "total DECIMAL(12, 2), billed DECIMAL(12, 2))")
+    con.execute("CREATE TABLE order_lines (order_id INTEGER REFERENCES orders, line INTEGER, amount DECIMAL(10, 2), "
+                "PRIMARY KEY (order_id, line))")
+    con.execute("CREATE TEMP TABLE drawn AS SELECT o, k, round(5 + (hash(o, k, 'amount') % 20000) / 100, 2) AS amount "
+                "FROM range(1, 1501) a(o), range(1 + (hash(o) % 7)::INTEGER) b(k)")
+    con.execute("INSERT INTO orders SELECT o, DATE '2024-01-01' + (hash(o, 'day') % 366)::INTEGER, "
+                "round((hash(o, 'w') % 1000) / 10, 1), sum(amount), round(sum(amount) * (0.95 + (hash(o, 't') % 11) / 100), 2) "
+                "FROM drawn GROUP BY o")
+    con.execute("INSERT INTO order_lines SELECT o, k, amount FROM drawn")
+
+
 def sales(con, together: float = 0.15, alone: float = 0.2) -> None:
     """Sales whose customer, store and amount are missing in the same rows (a share `together`), and whose note
     is missing on its own (a share `alone`)."""

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
 from conftest import refused_and_unchanged
-from data import orders_in_lines, tpch_extension
+from data import orders_in_lines, orders_with_totals, tpch_extension
 
 TPCH_DDL = (pathlib.Path(__file__).resolve().parent.parent / "examples" / "tpch_schema.sql").read_text()
 TABLES = ["region", "nation", "part", "supplier", "partsupp", "customer", "orders", "lineitem"]
@@ -112,6 +112,13 @@ def test_tpch_regenerated_elsewhere_behaves_like_tpch(tpch_db):
                        "o_orderdate), max(l_commitdate - o_orderdate), min(l_receiptdate - l_shipdate) FROM "
                        "synth.main.lineitem JOIN synth.main.orders ON l_orderkey = o_orderkey").fetchall()[0]
     assert gaps == (1, 121, 30, 90, 1)
+    # an order's total is its lines' prices with their tax and discount: 0.92-1.06 times their sum, as in the data
+    total = fg.spec(con, "orders")["columns"][3]
+    assert total["name"] == "o_totalprice" and total["sum_of"]["column"] == "l_extendedprice", total.get("sum_of")
+    ratios = [con.execute(f"SELECT quantile_cont(o_totalprice / s, [0.05, 0.5, 0.95]), corr(o_totalprice, s) FROM {db}.main.orders "
+                          f"JOIN (SELECT l_orderkey, sum(l_extendedprice) AS s FROM {db}.main.lineitem GROUP BY 1) "
+                          "ON l_orderkey = o_orderkey").fetchall()[0] for db in ("tpch", "synth")]
+    assert all(abs(a - b) < 0.01 for a, b in zip(ratios[0][0], ratios[1][0])) and ratios[1][1] > 0.99, ratios
     again = refused_again(con)
     assert "exists and holds" in again
 
@@ -283,3 +290,34 @@ def test_an_edited_batch_that_cannot_hold_is_refused_in_one_line_and_nothing_cha
     orders_in_lines(con, shared=True)
     fg.infer_all(con, "main.*")
     refused_and_unchanged(con, "lines", edit, says)
+
+
+def test_an_orders_total_adds_up_its_lines_once_they_are_written(con):
+    """A parent's number that is the sum of its children's: exactly where the data is exact, times the data's
+    ratios where it is not (0.95 to 1.05); a number of its own is left alone; a generator drawn alone keeps
+    the column's own distribution; an edited rule is validated."""
+    orders_with_totals(con)
+    fg.infer_all(con, "main.*")
+    cols = {c["name"]: c for c in fg.spec(con, "orders")["columns"]}
+    assert cols["total"]["sum_of"] == {"table": "order_lines", "through": "order_id", "key": "order_id",
+                                       "column": "amount", "ratios": [1.0]}
+    assert 0.949 < cols["billed"]["sum_of"]["ratios"][0] < 0.96 and 1.04 < cols["billed"]["sum_of"]["ratios"][-1] < 1.051
+    assert "sum_of" not in cols["weight"]
+    con.execute("ATTACH ':memory:' AS synth")
+    fg.generate(con, into="synth", scale=2)
+    got = con.execute("""SELECT count(*), count(*) FILTER (WHERE total <> s), min(billed / s), max(billed / s),
+                                count(*) FILTER (WHERE weight IS NULL) FROM synth.main.orders
+                         JOIN (SELECT order_id, sum(amount) AS s FROM synth.main.order_lines GROUP BY 1) USING (order_id)""").fetchall()[0]
+    assert got[0] > 2500 and got[1] == 0 and 0.949 < got[2] and got[3] < 1.051 and got[4] == 0, got
+    alone = con.execute("SELECT count(total), min(total), max(total) FROM fastgen_sample('orders', 2000)").fetchall()[0]
+    low, high = con.execute("SELECT min(total), max(total) FROM orders").fetchall()[0]
+    assert alone[0] == 2000 and low <= alone[1] and alone[2] <= high
+    spec = fg.spec(con, "orders")
+    next(c for c in spec["columns"] if c["name"] == "total")["sum_of"]["key"] = "placed"
+    with pytest.raises(fg.SpecError, match="total.*sum_of needs.*'key' a key column"):
+        fg.import_spec(con, spec)
+    spec["columns"][3]["sum_of"].update(key="order_id", column="price")
+    fg.import_spec(con, spec)   # a child table's columns are checked where the schema is generated, first
+    with pytest.raises(fg.GeneratorError, match="orders, column total: sum_of adds up order_lines.price"):
+        fg.generate(con, into="synth2", scale=1)
+    assert not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'synth2'").fetchall()[0][0]

@@ -6,7 +6,8 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, sales, sales_and_returns
+from data import (dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
+                  sales, sales_and_returns)
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -197,3 +198,16 @@ def run_on_spark(con, spark, database: str, scale: float) -> None:
     spark.sql(f"USE {database}")
     for statement in [s for s in fg.export_schema(con, "main", "spark", scale=scale).split(";\n") if s.strip()]:
         spark.sql("\n".join(line for line in statement.splitlines() if not line.startswith("--")))
+
+
+def test_spark_adds_up_an_orders_lines_into_its_total(con, spark):
+    """A parent's number that is the sum of its children's (rollups.py) on Spark: the order table is drawn
+    apart, then read with its lines' sums; every total is its lines' sum, as in DuckDB."""
+    orders_with_totals(con)
+    fg.infer_all(con, "main.*")
+    run_on_spark(con, spark, "fastgen_totals", scale=2)
+    n, wrong = spark.sql(
+        "SELECT count(*), count_if(o.total <> l.s) FROM orders o "
+        "JOIN (SELECT order_id, sum(amount) AS s FROM order_lines GROUP BY order_id) l ON o.order_id = l.order_id"
+    ).collect()[0]
+    assert n > 2500 and wrong == 0 and not spark.catalog.tableExists("orders__drawn"), (n, wrong)
