@@ -214,8 +214,9 @@ class Column:
             at_knot = f"{bin_of} * {width} + {k} + 1"
             self.value = finish(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
             return
-        if table and (len(self.col["values"]) <= LADDER or self.col.get("ordered")):
-            # a ladder per cluster: monotone in the uniform, so that the copula can correlate it within its cluster
+        if len(self.col["values"]) <= LADDER or self.col.get("ordered"):
+            # a ladder per cluster or parent bin: monotone in the uniform, so that the copula can correlate it
+            # within its cluster or its parent's bin
             n = len(self.col["values"])
             cum = []
             for w in rows:

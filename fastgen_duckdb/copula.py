@@ -42,7 +42,14 @@ def fit(con, sample: str, cols: list[dict], clusters=None) -> dict | None:
     keep = [i for i in range(k) if max(abs(rho[i, j]) for j in range(k) if j != i) >= MIN_COPULA_RHO]
     if len(keep) < 2:
         return None
-    return {"columns": [members[i]["name"] for i in keep], "correlation": stored(nearest_correlation(rho[np.ix_(keep, keep)]))}
+    kept = [members[i] for i in keep]
+    # a conditioned member's uniform is its rank within its parent's bin: independent of that parent, or the
+    # member would come out of the parent's bins shifted (a correlation the estimate leaves near 0 but the
+    # nearest positive definite matrix need not)
+    apart = [(a, b) for a, c in enumerate(kept) if c.get("given") for b, p in enumerate(kept)
+             if p["name"] == c["given"]["column"]]
+    return {"columns": [c["name"] for c in kept],
+            "correlation": stored(nearest_correlation(_held_apart(rho[np.ix_(keep, keep)], apart)))}
 
 
 def order_ladders(con, sample: str, cols: list[dict]) -> None:
@@ -222,6 +229,20 @@ def normal_quantile(p):
     central = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * (p - 0.5) / \
         (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
     return np.where(p < low, tail, np.where(p > 1 - low, -tail, central))
+
+
+def _held_apart(rho, apart: list[tuple[int, int]], steps: int = 100):
+    """A correlation matrix near rho with the pairs `apart` at 0 and positive definite (alternating projections
+    onto each), or the nearest positive definite one where they do not meet in `steps`."""
+    import numpy as np
+    rho = rho.copy()
+    for _ in range(steps):
+        for a, b in apart:
+            rho[a, b] = rho[b, a] = 0.0
+        if np.linalg.eigvalsh(rho).min() > 1e-4:
+            break
+        rho = nearest_correlation(rho)
+    return rho
 
 
 def nearest_correlation(rho):

@@ -225,11 +225,11 @@ def _validate_fixed(con, spec: dict, where: str) -> None:
 
 def copula_member(col: dict) -> bool:
     """Columns whose value is a monotone function of their uniform, so that a copula can correlate them:
-    numbers and dates (conditioned numbers too, within their parent's bin), categories on the CASE ladder (one
+    numbers and dates, categories on the CASE ladder (conditioned ones too, within their parent's bin, and one
     per hidden cluster for a column drawn per cluster: within its cluster)."""
     if col["kind"] == "categorical":
         return 2 <= len(col["values"]) <= (ORDERED_VALUES if col.get("ordered") else LADDER) \
-            and not any(k in col for k in ("given", "after", "equals"))
+            and not any(k in col for k in ("after", "equals"))
     return col["kind"] in ("numeric", "datetime") and not any(k in col for k in ("after", "after_parent", "equals"))
 
 

@@ -452,3 +452,22 @@ def test_a_number_a_long_category_explains_mostly_follows_it(con):
                          (SELECT school, avg(score) AS m FROM fastgen_sample('pupils', 20000, seed := 4) GROUP BY 1) s
                          JOIN (SELECT school, avg(score) AS m FROM pupils GROUP BY 1) r USING (school)""").fetchall()[0][0]
     assert r > 0.9, r
+
+
+def test_a_conditioned_short_category_joins_the_copula(con):
+    """A union card depends on the education level (a conditional table, as do the years of experience) and,
+    within a level, goes with a higher wage: drawn by a ladder per level, the card is a copula member, and the
+    wage gap between members and the others of one level comes out as in the data (about 1.5), not 0."""
+    con.execute(f"""CREATE TABLE workers AS
+        WITH a AS (SELECT i, 1 + (hash(i, 'ed') % 5)::INT AS ed FROM range(8000) t(i)),
+             b AS (SELECT i, ed, CASE WHEN {u(2)} < 0.2 * ed - 0.1 THEN 'yes' ELSE 'no' END AS card,
+                          round(30 - 4 * ed + 5 * {u(4)}, 1) AS experience FROM a)
+        SELECT ed, card, experience, round(3 * ed + 1.5 * (card = 'yes')::INT + 2 * {u(3)}, 3) AS wage FROM b""")
+    fg.infer(con, "workers")
+    spec = fg.spec(con, "workers")
+    card = next(c for c in spec["columns"] if c["name"] == "card")
+    assert card.get("given", {}).get("column") == "ed" and "card" in spec["copula"]["columns"], spec.get("copula")
+    gaps = [con.execute(f"""SELECT avg(wage) FILTER (WHERE card = 'yes') - avg(wage) FILTER (WHERE card = 'no')
+                            FROM {t} WHERE ed = 3""").fetchall()[0][0]
+            for t in ("workers", "fastgen_sample('workers', 40000, seed := 2)")]
+    assert abs(gaps[1] - gaps[0]) < 0.3 and gaps[0] > 1.2, gaps
