@@ -93,7 +93,7 @@ def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
         spec = by_table[t.name]
         cols = {c["name"].lower(): c for c in spec["columns"]}
         best: dict[str, tuple[float, dict]] = {}
-        read = _read(spec, by_table)
+        read = read_by_rules(spec, by_table)
         for fk in t.foreign_keys:
             parent_def = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
             through = cols.get(fk["columns"][0].lower())
@@ -145,7 +145,7 @@ def _may_follow(spec: dict, col: dict) -> bool:
         col["name"].lower() == n.lower() for block in spec.get("missing") or [] for n in block["columns"])
 
 
-def _read(spec: dict, by_table: dict[str, dict]) -> set[str]:
+def read_by_rules(spec: dict, by_table: dict[str, dict]) -> set[str]:
     """The columns of `spec` another rule reads: through which its own inherit or after_parent go, and (by name)
     those another table's rules read at its rows."""
     rules = ("inherit", "after_parent")

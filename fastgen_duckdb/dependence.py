@@ -206,7 +206,7 @@ def _functional(con, sample: str, codes: "Codes", cols: list[dict], can_child) -
     number: its bin, then its knots per value, all one value where it is exact); or all but determines a number,
     explaining EXPLAINED of its variance (_explained: a county and its share of young men over the years of a
     panel, a school and its pupils' numbers, where a number needs many rows per value to be an ordinary child, and
-    hidden clusters tell only EM_LEVELS of a category's values apart). Each such parent is sorted once
+    hidden clusters tell only a category's 32 most frequent values apart). Each such parent is sorted once
     and every child is checked against it at once. A number's bins break its ties at random (a value held by
     more rows than a bin spreads over several), so a number whose bins do not follow the parent is checked
     again on its values, read a chunk of columns at a time."""

@@ -33,7 +33,7 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
     """Give `sum_of` (in place) to each parent number that adds up one of its children's numbers, as the module
     says: per parent number the child column whose ratio spreads least. A number another rule reads is left as
     it is drawn (it is set after those rules are computed)."""
-    from .across import _read   # across imports spec, which imports this module
+    from .across import read_by_rules   # across imports spec, which imports this module
     best: dict[tuple[str, str], tuple[float, dict]] = {}
     for t in tables:
         child = by_table[t.name]
@@ -46,7 +46,7 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
             parent = by_table[parent_def.name]
             if not any(c["name"].lower() == targets[0].lower() and c["kind"] == "key" for c in parent["columns"]):
                 continue   # the ratio is drawn per parent key
-            read = _read(parent, by_table) | _read_within(parent)
+            read = read_by_rules(parent, by_table) | _read_within(parent)
             ys = [y for y in parent["columns"] if _may_total(y) and y["name"].lower() not in read]
             xs = [x for x in child["columns"] if x["kind"] in ("numeric", "categorical")
                   and type_family(x["type"]) in NUMBERS and x["name"].lower() != fk["columns"][0].lower()]
