@@ -375,7 +375,8 @@ class Profiler(Texts):
         knots = monotone(clipped)
         # the ends exactly, as integers: as DOUBLEs, microseconds far from 1970 round (to 32 of them in year 9800)
         # past the data's
-        first, last = (min(max(int(x), lo), hi) for x in self.one(f"min({as_number}), max({as_number}) {where}"))
+        # (a FILTER clause binds to one aggregate: each end gets its own, or -infinity would be the first)
+        first, last = (min(max(int(x), lo), hi) for x in self.one(f"min({as_number}) {where}, max({as_number}) {where}"))
         knots = [first] + [min(max(round(x), first), last) for x in knots[1:-1]] + [last] if len(knots) > 1 else [first]
         granularity = "day"
         if self.family != "date":

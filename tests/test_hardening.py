@@ -146,6 +146,7 @@ def test_extreme_values_are_drawn_not_refused(con):
         CASE WHEN i % 50 = 0 THEN 'inf'::DOUBLE WHEN i % 40 = 1 THEN 'nan'::DOUBLE ELSE i * 1.5 END AS d,
         CASE WHEN i % 25 = 0 THEN 'infinity'::DATE ELSE DATE '2020-01-01' + i::INT END AS day,
         CASE WHEN i % 20 = 1 THEN '-infinity'::TIMESTAMP ELSE TIMESTAMP '2020-01-01' + to_seconds(i) END AS ts,
+        CASE WHEN i % 30 = 7 THEN '-infinity'::DATE ELSE DATE '2020-01-01' + i::INT END AS early,
         (170141183460469231731687303715884105727 - i * 1000000000000000000000000)::HUGEINT AS h,
         (999999999999999999999999999.9999999999 - i * 1e20)::DECIMAL(38,10) AS big,
         'a' || chr(0) || (i % 5)::VARCHAR AS nul
@@ -160,6 +161,11 @@ def test_extreme_values_are_drawn_not_refused(con):
     for share, want in zip(got[:4], (1 / 50, 1 / 40, 1 / 25, 1 / 20)):
         assert abs(share - want) < tol
     assert got[4:] == (5, True, True, True)
+    # the finite values stay within the source's finite ones: -infinity is no first knot (year 1 was drawn)
+    ends = ", ".join(f"min({c}) FILTER (WHERE isfinite({c})), max({c}) FILTER (WHERE isfinite({c}))"
+                     for c in ("day", "ts", "early"))
+    real, synth = (con.execute(f"SELECT {ends} FROM {t}").fetchall()[0] for t in ("edge", f"fastgen_sample('edge', {n})"))
+    assert all(real[k] <= synth[k] for k in (0, 2, 4)) and all(synth[k] <= real[k] for k in (1, 3, 5)), (real, synth)
 
 
 def test_nul_bytes_in_column_names_are_refused_by_name():
