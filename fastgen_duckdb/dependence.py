@@ -41,7 +41,7 @@ EXPLAINED = 0.5            # a long category explaining this much of a number's 
 
 
 def link(con, sample: str, cols: list[dict], report: dict | None = None, only_functional: bool = False,
-         long_numbers: bool = True) -> list[dict]:
+         long_numbers: bool = True, refused: frozenset = frozenset()) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
     per parent bin, category weights or quantile knots (and, where the parent is often NULL, the child's
     distribution given a NULL parent).
@@ -61,7 +61,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     determines the child (it removes DETERMINED of its uncertainty: a code and its label). The parent is drawn per
     cluster too; a number's bins would be ranks within a cluster. How many numbers were conditioned on a long
     category that determines them is reported (`functional_numbers`), for joint.py to try the table without them
-    (`long_numbers` False: no such links; a category's label keeps its code)."""
+    (`long_numbers` False: no such links; a category's label keeps its code). `refused`: (child, parent) names
+    never linked (tables a check dropped before)."""
     import numpy as np
 
     def can_parent(c, functional=False, child=None, rows=0):
@@ -141,6 +142,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
                                                                        codes.null_rows[cp[1]] < MIN_ROWS,
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
+            if (a["name"], b["name"]) in refused:
+                continue
             if can_child(a) and can_parent(b, (parent, child) in functional, a, measured[k][2]) and not has_rule(a) \
                     and not has_rule(b) and a["name"] not in serving and not codes.monotone(child, parent) \
                     and (not only_functional or b["kind"] == "categorical" and ((parent, child) in functional

@@ -20,6 +20,8 @@ import copy as _copy
 from . import clusters, copula, dependence, fallback, rules, trial
 from .caller import progress
 
+RELINKS = 3   # passes of the pair model over the columns a dropped table left free
+
 
 def learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict,
           regrouped: list[dict] | None = None) -> tuple[list[dict], dict | None, dict | None]:
@@ -122,9 +124,27 @@ def _joint(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
 
 
 def _pairs(con, sample: str, cols: list[dict], long_numbers: bool = True):
-    """The pair model's conditional tables, checked, and what was measured for them."""
+    """The pair model's conditional tables, checked, and what was measured for them. A column chosen as the parent
+    of a table the check drops is no parent after all, so it may be another's child (an item's class, chosen to
+    parent its brand's number, is then that number's child): the columns left free are linked again, without the dropped
+    pairs, until no table is dropped (RELINKS passes at most; one for a table wider than clusters.MAX_COLUMNS,
+    where a pass costs seconds)."""
     measured: dict = {}
-    return fallback.check(dependence.link(con, sample, cols, measured, long_numbers=long_numbers)), measured
+    refused: set[tuple[str, str]] = set()
+    for again in range(RELINKS if len(cols) <= clusters.MAX_COLUMNS else 1):
+        if again:
+            measured["relinked"] = again
+        before = {c["name"] for c in cols if c.get("given")}
+        linked = dependence.link(con, sample, cols, measured if not again else {}, long_numbers=long_numbers,
+                                 refused=frozenset(refused))
+        chosen = {c["name"]: c["given"]["column"] for c in linked if c.get("given") and c["name"] not in before}
+        cols = fallback.check(linked)
+        dropped = {(child, parent) for child, parent in chosen.items()
+                   if not any(c["name"] == child and c.get("given") for c in cols)}
+        if not dropped:
+            break
+        refused |= dropped
+    return cols, measured
 
 
 def _score(x: float | None) -> str:
