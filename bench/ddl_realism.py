@@ -382,7 +382,7 @@ def run(model: str | None = None) -> str:
         con = fg.connect()
         names = fg.infer_all(con, ddl, **({"model": model} if model else {}))
         con.execute(f"ATTACH ':memory:' AS out_{domain}")
-        made = dict(fg.generate(con, fg.spec(con, names[0])["schema"], scale=1.0, seed=7, into=f"out_{domain}"))
+        fg.generate(con, fg.spec(con, names[0])["schema"], scale=1.0, seed=7, into=f"out_{domain}")
         expect = EXPECT[domain]
         n_cols = n_text = n_typed = n_valid = n_floor = g_rows = g_ok = 0
         lookups = []

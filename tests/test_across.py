@@ -1,7 +1,6 @@
 """A number or time after its foreign key's parent row's (across.py, 'after_parent'): learned where the data
 orders them, drawn as the parent row's value plus the data's gap at any scale and slice, read by the columns
 conditioned on it, refused clearly when a spec asks for it wrongly."""
-import json
 
 import numpy as np
 import pytest

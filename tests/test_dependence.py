@@ -362,7 +362,7 @@ def test_numbers_a_group_determines_are_not_drawn_so_where_that_rebuilds_its_rea
     so some tie across families), a child's number, sex and height its own. Drawn per family, the heights would
     make a family's rows all but real ones (a child of the right number, sex and height: a row in 40 copies one,
     where no real row repeats another); the trial draw says so, and the links are left out and said why."""
-    con.execute(f"""CREATE TABLE families AS
+    con.execute("""CREATE TABLE families AS
         SELECT printf('F%03d', f) AS family, 60 + (hash(f, 'father') % 150) / 10 AS father,
                55 + (hash(f, 'mother') % 150) / 10 AS mother, k + 1 AS child,
                CASE WHEN hash(f, k, 'sex') % 2 = 0 THEN 'female' ELSE 'male' END AS sex, 55 + hash(f, k, 'height') % 20 AS height

@@ -145,8 +145,8 @@ def test_labels_with_many_nulls_still_learn_their_rare_values(con):
     fg.infer(con, "names")
     col = fg.spec(con, "names")["columns"][0]
     assert col["kind"] == "text" and set(col["frequent"]["values"]) == {"Smith", "Jones"}
-    assert con.execute(f"SELECT count(*) FILTER (WHERE surname LIKE 'Name%'), count(*) FILTER (WHERE surname IS NULL) "
-                       f"FROM fastgen_sample('names', 4000)").fetchall()[0][0] > 500
+    assert con.execute("SELECT count(*) FILTER (WHERE surname LIKE 'Name%'), count(*) FILTER (WHERE surname IS NULL) "
+                       "FROM fastgen_sample('names', 4000)").fetchall()[0][0] > 500
 
 
 def test_a_column_that_is_always_infinite_is_a_constant_infinity(con):

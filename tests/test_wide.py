@@ -68,7 +68,7 @@ def missing(con, pairs_only):
     con.execute(f"""CREATE TABLE visits AS SELECT
         CASE WHEN {u(1)} < 0.6 THEN NULL WHEN {u(2)} < 0.5 THEN 'A' ELSE 'B' END AS plan,
         CASE WHEN {u(1)} < 0.6 THEN NULL ELSE 100 * {u(3)} END AS spend FROM range(20000) t(i)""")
-    con.execute(f"""ALTER TABLE visits ADD COLUMN status VARCHAR;
+    con.execute("""ALTER TABLE visits ADD COLUMN status VARCHAR;
         UPDATE visits SET status = CASE WHEN plan IS NULL THEN (CASE WHEN hash(rowid, 1) % 10 < 8 THEN 'guest' ELSE 'member' END)
                                         WHEN plan = 'A' THEN 'member' ELSE (CASE WHEN hash(rowid, 2) % 2 = 0 THEN 'member' ELSE 'vip' END) END;
         ALTER TABLE visits ADD COLUMN minutes DOUBLE;
