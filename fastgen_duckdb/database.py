@@ -60,15 +60,11 @@ def generate(con, schema: str | None, scale: float, seed: int, into: str | None 
             raise GeneratorError(f"table {where[1]}.{name} exists and holds {filled:,} rows: generate elsewhere with "
                                  f"{option('into', 'synth')} (a schema, or an ATTACHed database), or pass "
                                  f"{option('replace', True)} to overwrite it")
+    generated = {name.lower(): specs[name] for name, _ in plan}
     for name, _ in plan:   # a total's children are generated too, with the columns it adds up
         for col in specs[name]["columns"]:
-            rule = col.get("sum_of")
-            child = specs.get(next((n for n, _ in plan if n.lower() == str((rule or {}).get("table")).lower()), ""))
-            if rule and (child is None or not {rule["through"].lower(), rule["column"].lower()}
-                         <= {c["name"].lower() for c in child["columns"]}):
-                raise GeneratorError(f"table {name}, column {col['name']}: sum_of adds up {rule['table']}."
-                                     f"{rule['column']} per {rule['through']}, which this schema does not generate; "
-                                     "edit the spec to remove 'sum_of' or to name a child table and its columns")
+            if col.get("sum_of"):
+                rollups.require_children(name, col, generated)
     home, sampler = f"{ident(here[0])}.{ident(here[1])}", f"{ident(here[0])}.main.fastgen_sample"
     with catalog.transaction(con) as cur:
         cur.execute(f"USE {home}")

@@ -327,6 +327,17 @@ def has_rule(c: dict) -> bool:
     return any(k in c for k in ("given", "after", "equals"))
 
 
+def read_within(cols: list[dict]) -> set[str]:
+    """The columns of a table (lower case) that its other columns' rules read: a parent bin, an earlier date, an
+    operand, a bound."""
+    read = set()
+    for c in cols:
+        read.update(str(c[k]["column"]).lower() for k in ("given", "after") if c.get(k))
+        read.update(str(x).lower() for x in next(iter((c.get("equals") or {"": []}).values())))
+        read.update(str(c[k]).lower() for k in ("at_least", "at_most") if c.get(k))
+    return read
+
+
 def _bin(parent: dict) -> str:
     """The parent's bin in SQL over the sample: its category's position, or its equal-frequency bin."""
     p = ident(parent["name"])

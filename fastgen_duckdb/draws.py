@@ -37,10 +37,10 @@ def own_draw(col: dict) -> bool:
     return col["kind"] == "reference" and not any(col.get(k) is not None for k in ("link", "nested", "within"))
 
 
-def uniform(j: int, row: str = "r") -> str:
+def uniform(j: int, row: str = "r", seed: str = "seed") -> str:
     """Row r's uniform in [0, 1) for stream j (a column, a link, a copula normal): the hash's top 53 bits.
-    (`row`: what the draw is a function of, the row or its batch.)"""
-    return f"((hash({row}, seed, {j}, 0) >> 11)::DOUBLE * {UNIT})"
+    (`row`: what the draw is a function of, the row or its batch; `seed`: the run's, or a number.)"""
+    return f"((hash({row}, {seed}, {j}, 0) >> 11)::DOUBLE * {UNIT})"
 
 
 def bits(j: int, k: int) -> str:

@@ -169,7 +169,7 @@ def row_value(lookup, table: str, column: str, row: str, latent: bool = False, l
     `latent`: a drawn reference's value even where the row has NULL (whether it does may depend on other columns).
     `listed(what, values, element_type)` writes the lists the value reads (a lookup's values, a layout, knots): a
     parameter of the referencing table's macro (compiler.py), or by default a literal."""
-    listed = listed or _inline_list
+    listed = listed or inline_list
     spec = lookup(table)
     found = [(j, c) for j, c in enumerate(spec["columns"]) if c["name"].lower() == column.lower()]
     if not found:
@@ -287,7 +287,7 @@ def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate) -> 
     return f"floor({w} * {rows})::BIGINT"
 
 
-def _inline_list(what: str, values: list, element_type: str) -> str:
+def inline_list(what: str, values: list, element_type: str) -> str:
     return list_literal(values, element_type)
 
 

@@ -16,7 +16,6 @@ with no children keeps its own draw.
 """
 from __future__ import annotations
 
-from .draws import UNIT
 from .dtypes import resolution, type_family
 from .errors import SpecError
 from .sqltext import ident, number
@@ -33,7 +32,8 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
     """Give `sum_of` (in place) to each parent number that adds up one of its children's numbers, as the module
     says: per parent number the child column whose ratio spreads least. A number another rule reads is left as
     it is drawn (it is set after those rules are computed)."""
-    from .across import read_by_rules   # across imports spec, which imports this module
+    from .across import read_by_rules   # across and dependence import spec, which imports this module
+    from .dependence import read_within
     best: dict[tuple[str, str], tuple[float, dict]] = {}
     for t in tables:
         child = by_table[t.name]
@@ -46,7 +46,7 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
             parent = by_table[parent_def.name]
             if not any(c["name"].lower() == targets[0].lower() and c["kind"] == "key" for c in parent["columns"]):
                 continue   # the ratio is drawn per parent key
-            read = read_by_rules(parent, by_table) | _read_within(parent)
+            read = read_by_rules(parent, by_table) | read_within(parent["columns"])
             ys = [y for y in parent["columns"] if _may_total(y) and y["name"].lower() not in read]
             xs = [x for x in child["columns"] if x["kind"] in ("numeric", "categorical")
                   and type_family(x["type"]) in NUMBERS and x["name"].lower() != fk["columns"][0].lower()]
@@ -86,16 +86,16 @@ def _may_total(col: dict) -> bool:
         col.get(k) for k in ("equals", "after", "after_parent", "at_least", "at_most", "parsed", "special", "inherit"))
 
 
-def _read_within(spec: dict) -> set[str]:
-    """The columns of a table its other columns' rules read (a parent bin, an operand, a bound, an earlier date)."""
-    read = set()
-    for c in spec["columns"]:
-        for k in ("given", "after"):
-            if c.get(k):
-                read.add(str(c[k]["column"]).lower())
-        read.update(str(x).lower() for x in next(iter((c.get("equals") or {"": []}).values())))
-        read.update(str(c[k]).lower() for k in ("at_least", "at_most") if c.get(k))
-    return read
+def require_children(table: str, col: dict, generated: dict[str, dict]) -> None:
+    """Refuse, by name, a total whose child table or columns a schema's run does not generate (`generated`: the
+    run's specs by lower-case name)."""
+    from .catalog import GeneratorError   # catalog imports spec, which imports this module
+    rule = col["sum_of"]
+    child = generated.get(rule["table"].lower())
+    if child is None or not {rule["through"].lower(), rule["column"].lower()} <= {c["name"].lower() for c in child["columns"]}:
+        raise GeneratorError(f"table {table}, column {col['name']}: sum_of adds up {rule['table']}.{rule['column']} "
+                             f"per {rule['through']}, which this schema does not generate; edit the spec to remove "
+                             "'sum_of' or to name a child table and its columns")
 
 
 def update(spec: dict, col: dict, parent: str, children: str, seed: int) -> str:
@@ -131,17 +131,14 @@ def _sums(col: dict, children: str) -> str:
 
 def value(spec: dict, col: dict, row: str, sums: str, seed: int) -> str:
     """The column's new value: the children's sum ({sums}.s) times its ratio, drawn by a hash of the row's key."""
-    from .draws import streams
+    from .draws import streams, uniform
+    from .layout import drawing, inline_list
     ratios = col["sum_of"]["ratios"]
     if len(ratios) == 1:
         scaled = f"{sums}.s * {number(float(ratios[0]))}"
     else:
-        u = f"((hash({row}.{ident(_key(col))}, {int(seed)}, {streams(spec) + RATIO_STREAM}, 0) >> 11)::DOUBLE * {UNIT})"
-        steps = len(ratios) - 1
-        q = "[" + ", ".join(number(float(r)) for r in ratios) + "]"
-        k = f"least(floor({u} * {steps})::INTEGER, {steps - 1})"
-        scaled = (f"{sums}.s * (list_extract({q}, {k} + 1) + ({u} * {steps} - {k}) * "
-                  f"(list_extract({q}, {k} + 2) - list_extract({q}, {k} + 1)))")
+        u = uniform(streams(spec) + RATIO_STREAM, f"{row}.{ident(_key(col))}", seed=str(int(seed)))
+        scaled = f"{sums}.s * {drawing(inline_list)[2](ratios, 'ratio', u)}"
     if type_family(col["type"]) == "integer":
         scaled = f"round({scaled})"
     return f"CAST({scaled} AS {col['type']})"

@@ -7,7 +7,7 @@ import warnings
 import duckdb
 
 from .codes import CODE_CHUNK, MIN_ROWS
-from .dependence import MAX_FD_VALUES, condition, has_rule
+from .dependence import MAX_FD_VALUES, condition, has_rule, read_within
 from .fallback import MAX_SHIFT
 from .dtypes import as_number, equals_sql, monotone, resolution, type_family
 from .spec import MAX_SUM_TERMS
@@ -189,7 +189,7 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
     rule, need = proposal["rule"], {"after": 1, "product": 2, "sum": 2, "determined_by": 1}[proposal["rule"]]
     if len(of) != need or target in of:
         raise ValueError(f"{rule} needs {need} other column{'s' * (need > 1)}")
-    if any(has_rule(c) or c["name"] in _all_operands(cols) for c in named):
+    if any(has_rule(c) or c["name"].lower() in read_within(cols) for c in named):
         raise ValueError("a column involved already follows or feeds another rule")
     c, p = ident(target["name"]), [ident(x["name"]) for x in of]
     present = " AND ".join(f"{x} IS NOT NULL" for x in (c, *p))
@@ -272,10 +272,6 @@ def _numeric(c: dict) -> bool:
 
 def _operands(c: dict) -> list[str]:
     return ([c["after"]["column"]] if "after" in c else []) + (next(iter(c["equals"].values())) if "equals" in c else [])
-
-
-def _all_operands(cols: list[dict]) -> set[str]:
-    return {x for c in cols for x in _operands(c)} | {c["given"]["column"] for c in cols if "given" in c}
 
 
 def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
