@@ -21,6 +21,7 @@ import tempfile
 import duckdb
 
 import fastgen_duckdb as fg
+from fastgen_duckdb.sqltext import ident
 from publish import publish
 from schema import agreement, run_queries, timed
 
@@ -103,6 +104,11 @@ def main() -> None:
         return con.execute(f"SELECT count(*) FROM {db}.main.{t}").fetchall()[0][0]
     counts = {t: (count("learned", t), runs["synth1"][0][t], count("real", t), runs["synthn"][0][t]) for t in tables}
     lost = {db: orphans(con, db, tables) for db in ("synth1", "synthn")}
+    # a batch's references that no batch repeats in the data (a ticket's items: batches.distinct), repeated
+    repeats = {db: sum(con.execute(f"SELECT count({ident(r)}) - count(DISTINCT ({ident(b['column'])}, {ident(r)})) "
+                                   f"FILTER ({ident(r)} IS NOT NULL) FROM {db}.main.{t}").fetchall()[0][0] for t, b in batched.items()
+                       for r in b.get("distinct", [])) for db in ("synth1", "synthn")}
+    distinct = [f"{t}({b['column']}, {r})" for t, b in batched.items() for r in b.get("distinct", [])]
 
     later_shares = {db: ordered(con, db, tables) for db in ("real", "synthn")}
 
@@ -134,6 +140,8 @@ def main() -> None:
              f"| queries within 2× of the real rows | {small[1]}/{n} | {large[1]}/{n} |",
              f"| foreign-key orphans | {sum(lost['synth1'].values())} over {len(lost['synth1'])} | "
              f"{sum(lost['synthn'].values())} over {len(lost['synthn'])} |",
+             f"| batches that repeat a reference no batch repeats in the data ({', '.join(distinct) or 'none'}) | "
+             f"{repeats['synth1']} | {repeats['synthn']} |",
              f"| tables within 5% of the real row count | — | {len(sized)}/{len(tables)} |",
              f"| tables within 5% of the rows asked (scale × learned rows; a fixed lookup's own) | "
              f"{len(asked[0])}/{len(tables)} | {len(asked[1])}/{len(tables)} |", "",

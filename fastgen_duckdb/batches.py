@@ -9,19 +9,27 @@ step), and the listed columns (the references, and other columns the batch deter
 column computes) are drawn once per batch, from the batch's number instead of the row's (whether a line's
 value is NULL stays the line's own draw, as in the data). Everything else is drawn per row.
 
+A reference that no batch repeats in the data (a ticket's items: (ticket, item) is unique there, a key of the
+returns that point at it) is `distinct`: its lines' uniforms step from the batch's draw by the golden ratio
+(a Kronecker sequence), so each line's uniform is still uniform alone (the parents keep their weights), and a
+batch's k lines draw points at least ~0.38/k apart: distinct parents wherever none weighs that much.
+
     "batches": {"column": "ss_ticket_number", "per_batch": [rows per batch: quantile knots],
-                "start": 1, "step": 1, "columns": ["ss_customer_sk", "ss_sold_date_sk", ...]}
+                "start": 1, "step": 1, "columns": ["ss_customer_sk", "ss_sold_date_sk", ...],
+                "distinct": ["ss_item_sk"]}
 """
 from __future__ import annotations
 
 from . import children
-from .draws import at, own_draw
+from .draws import at, own_draw, uniform
 from .dtypes import type_family
 from .errors import SpecError
 from .sqltext import ident, list_literal, number
 
 MEAN_ROWS = 1.5   # rows per batch, on average, at least: below it the numbers are ids, not batches
 BATCH = "bt"      # the sampler's name for row r's batch, beside r
+POSITION = "bp"   # and for row r's number within its batch, where a reference is distinct within batches
+GOLDEN = 0.6180339887498949   # the golden ratio's fractional part: the step between a batch's distinct draws
 RULES = ("given", "cluster", "after", "after_parent", "equals", "at_least", "at_most", "inherit")   # fields that tie a column to others
 
 
@@ -89,8 +97,12 @@ def learn(con, relation: str, spec: dict) -> dict | None:
     steps = [i / (children.KNOTS - 1) for i in range(children.KNOTS)]
     knots, lo, hi = con.execute(f"SELECT quantile_cont(k, {steps}), min(v), max(v) FROM "
                                 f"(SELECT {c} AS v, count(*) AS k FROM {relation} GROUP BY 1)").fetchall()[0]
+    drawn = [r for r in refs if r not in shared and distinct[r] >= 2]
+    once = con.execute("SELECT " + ", ".join(f"count(DISTINCT ({c}, {ident(r)})) FILTER ({ident(r)} IS NOT NULL) = count({ident(r)})" for r in drawn)
+                       + f" FROM {relation}").fetchall()[0] if drawn else ()
     return {"column": g, "per_batch": children.from_counts(knots), "start": int(lo),
-            "step": max(1, round((int(hi) - int(lo)) / max(1, d - 1))), "columns": shared}
+            "step": max(1, round((int(hi) - int(lo)) / max(1, d - 1))), "columns": shared,
+            **({"distinct": [r for r, yes in zip(drawn, once) if yes]} if any(once) else {})}
 
 
 def validate(spec: dict, by_name: dict, where: str) -> None:
@@ -114,6 +126,12 @@ def validate(spec: dict, by_name: dict, where: str) -> None:
         v = b.get(field)
         if isinstance(v, bool) or not isinstance(v, int) or (field == "step" and v < 1):
             raise SpecError(f"{where}: batches.{field} must be an integer{' >= 1' if field == 'step' else ''}")
+    apart = b.get("distinct", [])
+    if not isinstance(apart, list) or not all(
+            isinstance(x, str) and x.lower() in free and x.lower() != col["name"].lower() and own_draw(by_name[x.lower()])
+            and x.lower() not in {n.lower() for n in names} for x in apart):
+        raise SpecError(f"{where}: batches.distinct must list references drawn per row (not in batches.columns) "
+                        "that no batch repeats; remove it to draw them as any other")
     if spec.get("fixed") is not None:
         raise SpecError(f"{where}: a fixed table (its rows as they are) has no batches; remove 'batches'")
 
@@ -124,14 +142,26 @@ class Batches:
     def __init__(self, spec: dict, param=None):
         b = spec["batches"]
         self.column, self.columns = b["column"].lower(), {c.lower() for c in b["columns"]}
-        self.block, slots, _ = children.layout(b["per_batch"], int(spec.get("salt") or 0))
+        self.distinct = {c.lower() for c in b.get("distinct", [])}
+        self.block, slots, positions = children.layout(b["per_batch"], int(spec.get("salt") or 0))
         self.size = len(slots)
-        self.slots = param("batch_slot", slots, "INTEGER") if param else list_literal(slots, "INTEGER")
+        listed = param or (lambda what, values, element_type: list_literal(values, element_type))
+        self.slots = listed("batch_slot", slots, "INTEGER")
+        self.positions = listed("batch_position", positions, "INTEGER") if self.distinct else None
         self.start, self.step = int(b["start"]), int(b["step"])
 
     def number(self, row: str = "r") -> str:
         """Row r's batch: whole layouts of `size` rows each hold `block` batches."""
         return f"(({row}) // {self.size} * {self.block} + {at(self.slots, f'({row}) % {self.size} + 1')})"
+
+    def position(self, row: str = "r") -> str:
+        """Row r's number within its batch (0 for its first row)."""
+        return at(self.positions, f"({row}) % {self.size} + 1")
+
+    def spread(self, stream: int, batch: str = BATCH, position: str = POSITION) -> str:
+        """The uniform of a distinct reference at a row: the batch's draw, stepped by the golden ratio per row."""
+        x = f"({uniform(stream, batch)} + {position} * {GOLDEN!r})"
+        return f"({x} - floor({x}))"
 
     def value(self, batch: str = BATCH) -> str:
         """The batch column: the batch's own number (BATCH, carried from the rows), as the data numbers them."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import children
 from .across import fixed_keys
 from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw, streams, uniform
 from .batches import BATCH, Batches
@@ -35,6 +34,8 @@ class Column:
         self.family = type_family(self.col["type"])
         self.nest = nest                     # where a row of a table with a composite key sits
         self.batched = bool(batches) and col["name"].lower() in batches.columns   # its value drawn once per batch
+        self.batches = batches
+        self.spread = bool(batches) and col["name"].lower() in batches.distinct   # distinct within its batch
         self.uniforms: dict[str, str] = {}   # layer 1
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, tuple[list, str]] = {}   # parameter-table columns: a list and its element type
@@ -83,6 +84,9 @@ class Column:
             return self.shared
         if self.batched:   # the batch's draw; whether the row is NULL (or special) stays the row's own (u{j})
             self.uniforms[f"b{self.j}"] = uniform(self.stream, BATCH)
+            return f"b{self.j}"
+        if self.spread:   # stepped from the batch's draw
+            self.uniforms[f"b{self.j}"] = self.batches.spread(self.stream)
             return f"b{self.j}"
         u = f"u{self.j}"
         self.uniforms[u] = uniform(self.stream)
@@ -336,7 +340,8 @@ class Column:
                 value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
                 self.value = f"CASE WHEN r = 0 THEN NULL ELSE {value} END"
                 return
-            index = parent_index(col, lookup(col["table"]), w, self._param, self._alias_pick, self._interpolate)
+            index = parent_index(col, lookup(col["table"]), w, self._param, self._alias_pick, self._interpolate,
+                                 ordered=self.spread)
         self.parent_row = index   # a column inheriting through this one reads its parent row (across.py)
         self.value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
 

@@ -13,7 +13,7 @@ row's, whose bin a conditioned column reads) has a layer of its own before the t
 """
 from __future__ import annotations
 
-from .batches import BATCH, Batches
+from .batches import BATCH, POSITION, Batches
 from .columns import Column
 from .draws import BLOCK, CLUSTER, Copula, cluster_ladder, streams, uniform
 from .layout import Nest
@@ -88,13 +88,16 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str, batch
     def layer(exprs: dict[str, str], carry: str) -> str:
         return ", ".join([carry] + [f"{e} AS {a}" for a, e in exprs.items()])
 
+    carry = "r"
     if batches:   # the row's batch, for the draws made once per batch (its layout is a parameter)
-        rows = f"SELECT r, {batches.number()} AS {BATCH} FROM ({rows}), {params} AS p"
+        carry = f"r, {BATCH}" + (f", {POSITION}" if batches.distinct else "")
+        position = f", {batches.position()} AS {POSITION}" if batches.distinct else ""
+        rows = f"SELECT r, {batches.number()} AS {BATCH}{position} FROM ({rows}), {params} AS p"
 
     uniforms = {**copula.uniforms, **{a: e for c in columns for a, e in c.uniforms.items()}}
     helpers = {a: e for c in columns for a, e in c.helpers.items()}
     early = {a: e for c in columns for a, e in c.early.items()}
-    drawn = f"SELECT {layer(uniforms, f'r, {BATCH}' if batches else 'r')} FROM ({rows})"
+    drawn = f"SELECT {layer(uniforms, carry)} FROM ({rows})"
     for exprs in copula.layers:
         drawn = f"SELECT {layer(exprs, '*')} FROM ({drawn})"
     drawn = f"SELECT {layer(helpers, '*')} FROM ({drawn})"

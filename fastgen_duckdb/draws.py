@@ -4,6 +4,10 @@ run. Here: the stream numbers, uniforms and bits from hashes, the alias and slot
 a weighted choice, the copula's correlated uniforms and the hidden cluster's ladder."""
 from __future__ import annotations
 
+import bisect
+import math
+from collections import Counter
+
 from .sqltext import number
 
 BLOCK = 1 << 20          # rows in fastgen.counter
@@ -63,6 +67,39 @@ def alias_table(weights: list[float]) -> tuple[list[float], list[int]]:
         scaled[big] -= 1.0 - scaled[s]
         (small if scaled[big] < 1.0 else large).append(big)
     return prob, alias
+
+
+GUIDE_STEPS = 4   # boundaries a guide cell may hold: the comparisons a monotone pick makes past its cell
+
+
+def guide_table(weights: list[float]) -> tuple[list[int], list[float]] | None:
+    """A monotone weighted choice (an inverse CDF: a larger uniform never picks an earlier category), from one
+    uniform in O(1): cut [0, 1) into G cells; uniform v in cell floor(v G) picks one plus the categories whose
+    cumulative weight lies in an earlier cell, plus those of its own cell at or below v (at most GUIDE_STEPS).
+    Cells are found by the same product the SQL takes, so the choice is exact. (below, cumulative weights padded
+    past 1), or None where G up to 64 x the categories still leaves a cell more than GUIDE_STEPS of them."""
+    total, acc, cum = float(sum(weights)), 0.0, []
+    for w in weights:
+        acc += w
+        cum.append(acc / total)
+    cum[-1] = 1.0
+    g = len(weights)
+    while g <= 64 * len(weights):
+        cells = [math.floor(c * g) for c in cum]
+        if max(Counter(cells).values()) <= GUIDE_STEPS:
+            return [bisect.bisect_left(cells, i) for i in range(g + 1)], cum + [2.0] * GUIDE_STEPS
+        g *= 2
+    return None
+
+
+def guide_pick(guide: tuple[list[int], list[float]], v: str, listed) -> str:
+    """guide_table's choice (1-based) for uniform v, its lists written by `listed` (a parameter or a literal)."""
+    below, cum = guide
+    g = len(below) - 1
+    lo = at(listed("guide", below, "INTEGER"), f"least(floor({v} * {g})::INTEGER, {g}) + 1")
+    steps = " + ".join(f"({at(listed('cum', cum, 'DOUBLE'), f'{lo} + {t}')} <= {v})::INTEGER"
+                       for t in range(1, GUIDE_STEPS + 1))
+    return f"({lo} + {steps} + 1)"
 
 
 def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:

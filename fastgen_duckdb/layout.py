@@ -7,7 +7,7 @@ import math
 
 from . import children
 from .batches import Batches
-from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, streams, uniform
+from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, guide_pick, guide_table, streams, uniform
 from .dtypes import as_datetime, epoch, rounded, type_bounds, type_family
 from .errors import SpecError
 from .sqltext import list_literal, number, string
@@ -257,29 +257,36 @@ def _drawn_reference(lookup, spec: dict, j: int, col: dict, row: str, latent: bo
                         "or inherit cannot point at it: drop that from the referencing spec")
     stream = streams(spec) + j
     batched = spec.get("batches") and col["name"].lower() in {c.lower() for c in spec["batches"]["columns"]}
+    spread = bool(spec.get("batches")) and col["name"].lower() in {c.lower() for c in spec["batches"].get("distinct", [])}
     nulls = 0.0 if in_block else float(col.get("nulls") or 0.0)   # a block's NULLs leave the uniform whole
     own = uniform(stream, f"({row})")
     if col.get("link") is not None:
         w = uniform(streams(spec) + LINKS + col["link"], f"({row})")
     elif batched:
         w = uniform(stream, f"({Batches(spec, listed).number(row)})")
+    elif spread:
+        b = Batches(spec, listed)
+        w = b.spread(stream, f"({b.number(row)})", b.position(row))
     else:
         w = f"(({own} - {number(nulls)}) / {number(1.0 - nulls)})" if nulls > 0 else own
     parent = lookup(col["table"])
-    value = row_value(lookup, col["table"], col["column"], parent_index(col, parent, w, *drawing(listed)),
+    value = row_value(lookup, col["table"], col["column"], parent_index(col, parent, w, *drawing(listed), spread),
                       listed=listed)
     return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
 
 
-def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate) -> str:
+def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate, ordered: bool = False) -> str:
     """The parent row (SQL) a reference drawn from uniform `w` points at: a lookup's rows as often as in the data
     (`parents`), parents weighted by their count of children in the data (`per_parent`, children.py), or any
     row alike. `listed`, `pick`, `interpolate` write a list, a weighted choice and an inverse CDF: a column's
-    own (parameters and helper layers: columns.Column) or each in one expression (drawing)."""
+    own (parameters and helper layers: columns.Column) or each in one expression (drawing). `ordered`: uniforms
+    far apart pick distinct rows (a batch's distinct references), so a lookup's rows are picked monotonely."""
     rows = parent_rows(parent)
     if col.get("parents") and parent.get("fixed"):
         referenced = listed("prow", col["parents"]["rows"], "INTEGER")
-        return f"({at(referenced, pick(col['parents']['weights'], w))} % {rows})"
+        guide = guide_table(col["parents"]["weights"]) if ordered else None
+        chosen = guide_pick(guide, w, listed) if guide else pick(col["parents"]["weights"], w)
+        return f"({at(referenced, chosen)} % {rows})"
     if col.get("per_parent"):
         x = interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
         rank = f"least(floor({x} * {rows}), {rows} - 1)"

@@ -251,6 +251,7 @@ def test_lines_that_share_their_orders_customer_come_in_orders_of_the_datas_size
     fg.infer_all(con, "main.*")
     batches = fg.spec(con, "lines")["batches"]
     assert batches["column"] == "order_no" and batches["columns"] == ["customer_id", "ordered"]
+    assert batches["distinct"] == ["product_id"]     # no order repeats a product in the data
     n = 60_000
     real = dict(con.execute("SELECT c, count(*) FROM (SELECT count(*) c FROM lines GROUP BY order_no) GROUP BY 1").fetchall())
     con.execute(f"CREATE TABLE drawn AS FROM fastgen_sample('lines', {n}, seed := 3)")
@@ -260,6 +261,12 @@ def test_lines_that_share_their_orders_customer_come_in_orders_of_the_datas_size
     assert con.execute("SELECT max(d) FROM (SELECT count(DISTINCT ordered) d FROM drawn GROUP BY order_no)"
                        ).fetchall() == [(1,)]       # a column the order determines, drawn once per order too
     assert max(p for _, _, p in sizes) > 1
+    # an order's lines pick distinct products (as in the data), each product as often as in the data
+    assert all(c == p for c, _, p in sizes)
+    share = dict(con.execute("SELECT product_id, count(*) / sum(count(*)) OVER () FROM lines GROUP BY 1").fetchall())
+    for product, got in con.execute("SELECT product_id, count(*) / sum(count(*)) OVER () FROM drawn GROUP BY 1").fetchall():
+        p = share[product]
+        assert abs(got - p) < 5 * math.sqrt(p * (1 - p) / n), (product, got, p)
     whole = [c for c, _, _ in sizes][1:-1]    # the first and last orders may be cut by the run's ends
     total = sum(real.values())
     for c, share in ((c, real.get(c, 0) / total) for c in range(1, 7)):
@@ -285,7 +292,9 @@ def test_lines_with_their_own_customers_are_drawn_row_by_row(con):
     (lambda s: s["batches"].update(columns=["qty", "product_id", "nowhere"]), "batches.columns must list"),
     (lambda s: s["batches"].update(per_batch=[3, 2]), "batches.per_batch must be ascending"),
     (lambda s: s["batches"].update(step=0), "batches.step must be an integer >= 1"),
-    (lambda s: s["batches"].update(columns=["order_no"]), "batches.columns must list other columns")])
+    (lambda s: s["batches"].update(columns=["order_no"]), "batches.columns must list other columns"),
+    (lambda s: s["batches"].update(distinct=["customer_id"]), "batches.distinct must list references drawn per row"),
+    (lambda s: s["batches"].update(distinct=["qty"]), "batches.distinct must list references")])
 def test_an_edited_batch_that_cannot_hold_is_refused_in_one_line_and_nothing_changes(con, edit, says):
     orders_in_lines(con, shared=True)
     fg.infer_all(con, "main.*")

@@ -116,6 +116,9 @@ def test_a_composite_foreign_key_is_found_and_its_rows_exist_at_any_scale(con):
                               f"s.s_item_sk = r.r_item_sk AND s.s_ticket_number = r.r_ticket_number)) "
                               f"FROM {db}.returns r").fetchall()[0]
         assert n > 0 and lost == 0
+        # (item, ticket) is unique in the data, and drawn so (batches.distinct): a return finds one sale
+        assert con.execute(f"SELECT count(*) = count(DISTINCT (s_item_sk, s_ticket_number)) FROM {db}.sales"
+                           ).fetchall() == [(True,)]
         # the sale's item is an item: the item's own foreign key holds through the sale
         assert con.execute(f"SELECT count(*) FROM {db}.returns r ANTI JOIN {db}.items i ON r.r_item_sk = i.i_item_sk"
                            ).fetchall() == [(0,)]

@@ -18,6 +18,7 @@ derandomized: the same examples every run, so CI is reproducible (run dig, and p
 """
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import math
 import os
@@ -830,6 +831,27 @@ def test_a_parameter_list_as_one_text_reads_back_as_its_literal(shared, values):
     assert text == lit and [repr(v) for v in text] == [repr(v) for v in lit]
     if kind == "VARCHAR":
         assert text == values
+
+
+@given(weights=st.lists(st.floats(1e-9, 1e9), min_size=1, max_size=300),
+       us=st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=50))
+@example(weights=[1.0, 1e-9, 1e-9, 1e-9, 1e-9, 1e-9, 1.0], us=[0.5, 0.5 - 1e-16, 0.9999999999999999, 0.0])
+def test_a_monotone_pick_is_its_weights_inverse_cdf(shared, weights, us):
+    """draws.guide_pick (a batch's distinct references to a lookup): uniform v picks exactly the category whose
+    cumulative weight is the first above v, so a larger uniform never picks an earlier one, and each is picked
+    as often as it weighs; or guide_table says it cannot (weights too skewed), and the alias method is used."""
+    from fastgen_duckdb.draws import guide_pick, guide_table
+    from fastgen_duckdb.sqltext import list_literal
+    guide = guide_table(weights)
+    event(f"guide table: {'none' if guide is None else 'built'}")
+    if guide is None:
+        return
+    cum = guide[1][:len(weights)]
+    pick = guide_pick(guide, "v", lambda what, values, element_type: list_literal(values, element_type))
+    got = shared.execute(f"SELECT list({pick} ORDER BY i) FROM (SELECT unnest({list_literal(us, 'DOUBLE')}) AS v, "
+                         f"generate_subscripts({list_literal(us, 'DOUBLE')}, 1) AS i)").fetchall()[0][0]
+    assert got == [bisect.bisect_right(cum, u) + 1 for u in us]
+    assert abs(cum[-1] - 1.0) < 1e-12 and all(abs(c - sum(weights[:k + 1]) / sum(weights)) < 1e-9 for k, c in enumerate(cum))
 
 
 def test_a_compiled_sampler_writes_no_decimal_literal_for_a_double(con):

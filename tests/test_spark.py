@@ -139,15 +139,16 @@ def test_a_whole_schema_runs_on_spark_with_its_keys(con, spark):
 
 def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
     """Rows in batches (batches.py) on Spark: every order's lines share its customer, in orders of the data's
-    mean size."""
+    mean size, and pick distinct products, as in the data."""
     orders_in_lines(con, shared=True)
     fg.infer_all(con, "main.*")
-    assert fg.spec(con, "lines").get("batches")
+    assert fg.spec(con, "lines")["batches"]["distinct"] == ["product_id"]
     spark.sql(fg.export_sql(con, "lines", dialect="spark", n=N)).createOrReplaceTempView("drawn_lines")
-    customers, mean = spark.sql("SELECT max(k), avg(c) FROM (SELECT count(DISTINCT customer_id) k, count(*) c "
-                                "FROM drawn_lines GROUP BY order_no)").collect()[0]
+    customers, mean, repeated = spark.sql(
+        "SELECT max(k), avg(c), max(c - p) FROM (SELECT count(DISTINCT customer_id) k, count(*) c, "
+        "count(DISTINCT product_id) p FROM drawn_lines GROUP BY order_no)").collect()[0]
     real = con.execute("SELECT avg(c) FROM (SELECT count(*) c FROM lines GROUP BY order_no)").fetchall()[0][0]
-    assert customers == 1 and abs(mean / real - 1) < 0.05
+    assert customers == 1 and abs(mean / real - 1) < 0.05 and repeated == 0
 
 
 def test_spark_draws_nulls_that_come_together(con, spark):
@@ -176,7 +177,7 @@ def test_spark_draws_returns_of_sales_by_the_sales_customer(con, spark):
     n, same, lost = spark.sql(
         "SELECT count(*), count_if(r.r_customer_sk = s.s_customer_sk), count_if(s.s_item_sk IS NULL) FROM returns r "
         "LEFT JOIN sales s ON r.r_item_sk = s.s_item_sk AND r.r_ticket_number = s.s_ticket_number").collect()[0]
-    assert n > 0 and lost == 0
+    assert n > 0 and lost == 0 and spark.sql("SELECT count(*) FROM returns").collect()[0][0] == n   # one sale each
     assert abs(same / n - share) < 4 * (share * (1 - share) / n) ** 0.5 + 1 / 500
 
 
