@@ -211,12 +211,7 @@ class Column:
                 step = f"least(floor({self.v} * {width})::INTEGER, {width - 1})"
                 self.value = finish(at(q, f"{bin_of} * {width} + {step} + 1"))
                 return
-            d = self._param("qd", [x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]], "DOUBLE")
-            x, k = f"x{self.j}q", f"k{self.j}q"
-            self.helpers[x] = f"{self.v} * {width - 1}"
-            self.helpers[k] = f"floor({self.v} * {width - 1})::INTEGER"
-            at_knot = f"{bin_of} * {width} + {k} + 1"
-            self.value = finish(f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})")
+            self.value = finish(self._per_bin(knots, bin_of, "q", q))
             return
         if len(self.col["values"]) <= LADDER or self.col.get("ordered"):
             # a ladder per cluster or parent bin: monotone in the uniform, so that the copula can correlate it
@@ -274,6 +269,28 @@ class Column:
         # rounded up to the column's own grid: never below the parent's value, whatever grid that has
         self.value = (as_datetime(f"a{self.j}", self.col, up=True) if self.col["kind"] == "datetime"
                       else rounded(f"a{self.j}", self.col, self.col.get("quantiles") or [], up=True))
+
+    def _per_bin(self, knots: list[list[float]], bin_of: str, what: str, q: str | None = None) -> str:
+        """Inverse CDF through the knots of bin `bin_of` (one flat list per parameter, row-major by bin: a nested
+        list would copy a bin's row for every row), at the column's uniform."""
+        width = len(knots[0])
+        q = q or self._param(what, [x for row in knots for x in row], "DOUBLE")
+        d = self._param(what + "d", [x for row in knots for x in [b - a for a, b in zip(row, row[1:])] + [0.0]], "DOUBLE")
+        x, k = f"x{self.j}{what}", f"k{self.j}{what}"
+        self.helpers[x] = f"{self.v} * {width - 1}"
+        self.helpers[k] = f"floor({self.v} * {width - 1})::INTEGER"
+        at_knot = f"{bin_of} * {width} + {k} + 1"
+        return f"({at(q, at_knot)} + ({x} - {k}) * {at(d, at_knot)})"
+
+    def gap_by_bin(self, columns: dict[str, "Column"]) -> None:
+        """`after` with its gap drawn per bin of the earlier value (`by_bin`), the bin read off the earlier
+        column's value as drawn (its own expression, cut at `edges`): run once every other column is resolved."""
+        after = self.col["after"]
+        earlier = columns[after["column"].lower()]
+        drawn = as_number(f"({earlier.value})", earlier.family)
+        arms = " ".join(f"WHEN {drawn} < {number(float(e))} THEN {k}" for k, e in enumerate(after["edges"]))
+        gap = self._per_bin(after["by_bin"], f"(CASE {arms} ELSE {len(after['edges'])} END)" if arms else "0", "gb")
+        self.value = f"round({gap})" if self.family in ("integer", "date") else gap
 
     def bin_of_value(self, bins: int) -> str:
         """The equal-frequency bin (of `bins`) of this column's own distribution that its early value falls in: a
@@ -459,7 +476,12 @@ class Column:
         if after:
             gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
                    "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
-            return f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']})"
+            value = f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']})"
+            top = (self.col.get("quantiles") or [None])[-1]
+            if after.get("by_bin") and top is not None:   # a gap of the earlier value's bin stays within the column's range
+                top = f"CAST({string(top) if self.col['kind'] == 'datetime' else number(float(top))} AS {self.col['type']})"
+                return f"CASE WHEN {value} > {top} THEN {top} ELSE {value} END"   # NULL stays NULL (least() would not)
+            return value
         equals = self.col.get("equals")
         if equals:
             (op, of), = equals.items()

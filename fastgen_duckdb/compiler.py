@@ -69,6 +69,9 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
     by_name = {c.col["name"].lower(): c for c in columns}
     for c in sorted(columns, key=lambda c: "given" in c.col):   # parents first: a child reads their draw
         c.resolve(by_name)
+    for c in columns:   # a gap per bin of an earlier column reads that column's value, now final
+        if (c.col.get("after") or {}).get("by_bin") and not c.fixed:
+            c.gap_by_bin(by_name)
     return columns, copula, shared, batches
 
 

@@ -58,6 +58,11 @@ def to_spark(query: str, constants: dict | None = None) -> str:
         if name == "TO_MICROSECONDS":  # a gap after a timestamp: Spark adds day-time intervals of seconds
             seconds = exp.Div(this=node.expressions[0], expression=exp.Literal.number(1000000))
             return exp.Anonymous(this="MAKE_DT_INTERVAL", expressions=[exp.Literal.number(0)] * 3 + [seconds])
+        if name == "EPOCH_US":   # a time as the sampler's number (dtypes.as_number): Spark's microseconds
+            return exp.Anonymous(this="UNIX_MICROS", expressions=node.expressions)
+        if isinstance(node, exp.Sub) and isinstance(node.expression, exp.Cast) \
+                and node.expression.to.this == exp.DataType.Type.DATE:   # days between dates: Spark's datediff
+            return exp.Anonymous(this="DATEDIFF", expressions=[node.this, node.expression])
         if name == "HASH" or type(node).__name__ == "Hash":
             return exp.Anonymous(this="XXHASH64", expressions=list(node.expressions) or [node.this])
         if isinstance(node, exp.BitwiseRightShift):  # xxhash64 is signed: shift in zeros

@@ -71,26 +71,42 @@ def _private(con, sample: str, cols: list[dict], rows: int, spec: dict, screenin
 
 
 def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_numbers: bool = True,
-           refused: frozenset = frozenset()):
+           refused: frozenset = frozenset(), raised: frozenset = frozenset()):
     """The joint model; a total drawn as the sum of its parts (rules._totals) whose trial draw comes out more than
     fallback.MAX_SHIFT from its own distribution (parts drawn with too little of their dependence) is refused,
-    and the table learned again without it: the total is then drawn as a column of its own."""
+    and the table learned again without it: the total is then drawn as a column of its own. A later column drawn
+    as a gap per bin of its earlier one, where it would otherwise be raised to it (rules._order), stays so only
+    where a trial draw scores at least as high as the table learned with it raised: raised, it stays in the
+    dependence model with its other columns (a storm's diameter with its wind)."""
     original = _copy.deepcopy(cols)
-    learned = _joint(con, sample, rules.exact_relations(con, sample, cols, refused), rows, spec, screening, long_numbers)
+    binned: set[str] = set()
+    learned = _joint(con, sample, rules.exact_relations(con, sample, cols, refused, raised, binned), rows, spec,
+                     screening, long_numbers)
     totals = [c["name"] for c in learned[0] if len((c.get("equals") or {}).get("sum", [])) > 2]
-    if not totals:
+    if totals:
+        progress(f"{spec['name']}: trial draw for totals")
+        drawn = trial.measure(con, sample, {**spec, "columns": learned[0], **fields(learned[1], learned[2])})
+        shifted = {t for t in totals if drawn is None or drawn["shapes"].get(t, 0.0) < 1 - fallback.MAX_SHIFT}
+        if shifted:
+            screening.clear()
+            again = _learn(con, sample, original, rows, spec, screening, long_numbers, refused | shifted, raised)
+            screening["totals_refused"] = "; ".join(
+                f"{t} drawn as the sum of its parts scores {drawn['shapes'].get(t, 0.0):.3f} against its own "
+                f"distribution" if drawn else f"{t}: the table could not be drawn with it" for t in sorted(shifted))
+            return again
+    if not binned:
         return learned
-    progress(f"{spec['name']}: trial draw for totals")
-    drawn = trial.measure(con, sample, {**spec, "columns": learned[0], **fields(learned[1], learned[2])})
-    shifted = {t for t in totals if drawn is None or drawn["shapes"].get(t, 0.0) < 1 - fallback.MAX_SHIFT}
-    if not shifted:
+    progress(f"{spec['name']}: trial draws for gaps per bin")
+    found: dict = {}
+    other = _learn(con, sample, original, rows, spec, found, long_numbers, refused, raised | binned)
+    a, b = (trial.score(con, sample, {**spec, "columns": c, **fields(h, j)}) for c, h, j in (learned, other))
+    said = f"trial draws score {_score(a)} with gaps per bin of {', '.join(sorted(binned))}, {_score(b)} raised"
+    if a is not None and (b is None or a >= b):
+        screening["gaps_by_bin_chosen"] = said
         return learned
     screening.clear()
-    again = _learn(con, sample, original, rows, spec, screening, long_numbers, refused | shifted)
-    screening["totals_refused"] = "; ".join(
-        f"{t} drawn as the sum of its parts scores {drawn['shapes'].get(t, 0.0):.3f} against its own distribution"
-        if drawn else f"{t}: the table could not be drawn with it" for t in sorted(shifted))
-    return again
+    screening.update(found, gaps_by_bin_refused=said)
+    return other
 
 
 def _joint(con, sample: str, cols: list[dict], rows: int, spec: dict, screening: dict, long_numbers: bool):

@@ -6,10 +6,10 @@ import warnings
 
 import duckdb
 
-from .codes import CODE_CHUNK, MIN_ROWS
-from .dependence import MAX_FD_VALUES, condition, has_rule, read_within
+from .codes import BINS, CODE_CHUNK, MIN_ROWS
+from .dependence import MAX_FD_VALUES, NUMERIC_KNOTS, condition, has_rule, read_within
 from .fallback import MAX_SHIFT
-from .dtypes import as_number, equals_sql, monotone, resolution, type_family
+from .dtypes import as_number, epoch, equals_sql, monotone, resolution, type_family
 from .spec import MAX_SUM_TERMS
 from .sqltext import ident, number
 
@@ -18,6 +18,7 @@ MAX_RULE_ORPHANS = 0.001   # rows where a rule's column is present but an operan
 MAX_RELATION_COLUMNS = 12  # numeric and date columns searched for exact relations
 TOTAL_ROWS = 4096          # rows (where all are present) the first MAX_SUM_TERMS + 1 numbers are searched for totals on
 GAP_KNOTS = 257            # quantile knots of the gap between two ordered columns
+GAP_BIN_ROWS = 64          # rows per bin of the earlier column, at least, to draw a gap per bin
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
 MAX_GAP_CORRELATION = 0.3  # a gap that moves with the earlier column this much is no independent gap
 MAX_PROPOSALS = 20         # relations proposed by the model that are checked
@@ -26,9 +27,12 @@ ORDER_SCREEN_SLACK = 0.1   # ... this much lower than MIN_ORDER_CORRELATION...
 ORDER_SCREEN_PER_COLUMN = 4  # ... and at most this many earlier columns per later one are checked in full
 
 
-def exact_relations(con, sample: str, cols: list[dict], refused: frozenset = frozenset()) -> list[dict]:
+def exact_relations(con, sample: str, cols: list[dict], refused: frozenset = frozenset(),
+                    raised: frozenset = frozenset(), binned: set | None = None) -> list[dict]:
     """Relations that hold on every sampled row become rules: orderings (b >= a) and arithmetic (c = a * b, a + b,
-    a total of three or more parts: _totals, but for the columns `refused`).
+    a total of three or more parts: _totals, but for the columns `refused`). The later columns of orderings that
+    get a gap per bin where they would otherwise be raised (_order) are added to `binned`, but for those in
+    `raised`, which are raised.
 
     An ordering is kept only where drawing both columns on their own would break it (their ranges overlap);
     a column gets one rule, and a column with a rule is not used by another (no chains).
@@ -70,11 +74,11 @@ def exact_relations(con, sample: str, cols: list[dict], refused: frozenset = fro
                     or later["name"] in ruled or later["name"] in used or earlier["name"] in ruled \
                     or later["kind"] == "categorical" or family[later["name"]] != family[earlier["name"]]:
                 continue
-            ok, overlap, rho, knots, _, drifts, shift = _ordering(con, sample, later, earlier)
+            ok, overlap, rho, _, fit = _ordering(con, sample, later, earlier)
             # related, not merely ordered by their ranges (a price above a quantity is no rule)
             if ok and overlap and rho is not None and rho > MIN_ORDER_CORRELATION \
                     and _nulls_follow(con, sample, later, [earlier["name"]]):
-                _order(con, sample, later, earlier, knots, drifts, shift)
+                _order(con, sample, later, earlier, fit, later["name"] not in raised, binned)
                 ruled.add(later["name"])
                 used.add(earlier["name"])
                 break
@@ -207,9 +211,9 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
     if rule == "after":
         if type_family(target["type"]) != type_family(of[0]["type"]):
             raise ValueError("the columns must be of one type family")
-        ok, _, _, knots, rows, drifts, shift = _ordering(con, sample, target, of[0])
+        ok, _, _, rows, fit = _ordering(con, sample, target, of[0])
         _enough(rows, 0 if ok else 1, f"rows with {target['name']} before {of[0]['name']}")
-        _order(con, sample, target, of[0], knots, drifts, shift)
+        _order(con, sample, target, of[0], fit)
         return
     if any(type_family(x["type"]) not in ("integer", "float", "decimal") for x in named):
         raise ValueError("arithmetic needs numeric columns")
@@ -223,18 +227,34 @@ def _accept(con, sample: str, cols: list[dict], proposal: dict) -> None:
     _rule(con, sample, target, "equals", {rule: [x["name"] for x in of]})
 
 
-def _order(con, sample: str, later: dict, earlier: dict, knots, drifts: bool, shift: float) -> None:
+def _order(con, sample: str, later: dict, earlier: dict, fit: dict, per_bin: bool = True,
+           binned: set | None = None) -> None:
     """later >= earlier on every row. As `after` (the earlier value plus a gap drawn from the data's gaps) where
-    that keeps later's own distribution; where the gap moves with the earlier value (`drifts`) or drawing it on
-    its own would shift later's distribution by more than fallback.MAX_SHIFT (a death date after a diagnosis, the
-    gap cut short by the study's end: KS 0.25), later is drawn as itself and raised to earlier where it falls
-    below (`at_least`)."""
-    if drifts or shift > MAX_SHIFT:
+    that keeps later's own distribution (per bin of the earlier value, `by_bin`, where that halves the shift).
+    Where the gap moves with the earlier value (`drifts`) or drawing it on its own would shift later's
+    distribution by more than fallback.MAX_SHIFT: the gap per bin of the earlier value where that keeps later
+    within MAX_SHIFT and closer than raising it would (`raised`: a relapse's time after a transplant, longer
+    after a late one); else later is drawn as itself and raised to earlier where it falls below (`at_least`: a
+    death date after a diagnosis, the gap cut short by the study's end, KS 0.25; two prices that move together,
+    which a copula keeps in order but for a few rows). Without `per_bin` such a column is raised; `binned`
+    receives the name of one drawn per bin instead (joint.py tries it both ways)."""
+    found = fit["by_bin"]
+    shifted = fit["drifts"] or fit["shift"] > MAX_SHIFT
+    if found is not None and found[2] <= MAX_SHIFT and (per_bin or not shifted) \
+            and found[2] <= (fit["raised"] if shifted else fit["shift"] / 2):
+        edges, by_bin, _ = found
+        if shifted and binned is not None:
+            binned.add(later["name"])
+        _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in fit["knots"]]),
+                                            "edges": edges, "by_bin": [monotone([float(max(k, 0)) for k in row]) for row in by_bin]})
+        return
+    if shifted:
         later["at_least"] = earlier["name"]
         later["note"] = (f"at least {earlier['name']}, drawn as itself: as {earlier['name']} plus a gap it would "
-                         + ("lose their correlation" if drifts else f"come out {shift:.3f} away from its own distribution"))
+                         + ("lose their correlation" if fit["drifts"] else
+                            f"come out {fit['shift']:.3f} away from its own distribution"))
         return
-    _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in knots])})
+    _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in fit["knots"]])})
 
 
 def _nulls_follow(con, sample: str, col: dict, operands: list[str]) -> bool:
@@ -295,15 +315,42 @@ def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
         try:
             ok, overlap, rho, _, rows, drift, _, _ = measure(*(f"({x} / {number(float(m))})" for x, m in zip((a, b, gap), big)))
         except duckdb.OutOfRangeException:   # still out of range (infinite values): no ordering to learn
-            return False, False, None, [], 0, False, 1.0
+            return False, False, None, 0, {"knots": [], "drifts": False, "shift": 1.0, "raised": 1.0, "by_bin": None}
         gaps, earlier_values, later_values = (con.execute(f"SELECT list({gap}) FILTER (WHERE {gap} IS NOT NULL), list({b}) "
                                                           f"FILTER (WHERE {gap} IS NOT NULL), list({a}) FILTER (WHERE "
                                                           f"{gap} IS NOT NULL) FROM {sample}").fetchall()[0])
     # the knots as quantile_cont interpolates them, from the gaps themselves: DuckDB's quantile_cont with 257
     # probabilities takes ~1 s on 100,000 DOUBLEs, numpy a few milliseconds
     knots = _quantiles(gaps, GAP_KNOTS)
-    return (ok, overlap, rho, knots, rows, drift is not None and abs(drift) >= MAX_GAP_CORRELATION,
-            _gap_shift(earlier_values, gaps, later_values))
+    return ok, overlap, rho, rows, {"knots": knots, "drifts": drift is not None and abs(drift) >= MAX_GAP_CORRELATION,
+                                    "shift": _gap_shift(earlier_values, gaps, later_values),
+                                    "raised": _raised_shift(earlier_values, later_values),
+                                    "by_bin": _binned_gaps(earlier, earlier_values, gaps, later_values)}
+
+
+def _binned_gaps(earlier: dict, earlier_values, gaps, later_values) -> tuple | None:
+    """The gap's quantile knots per bin of the earlier value (equal-frequency bins of its own distribution, cut
+    at `edges` in the sampler's numbers, so the sampler bins its drawn value alike; at least GAP_BIN_ROWS rows a
+    bin, at most codes.BINS bins), and how far later's distribution moves when drawn so (the gaps shuffled within
+    their bins): (edges, knots per bin, shift), or None where the rows make fewer than two bins."""
+    import numpy as np
+    bins = min(BINS, len(gaps or []) // GAP_BIN_ROWS)
+    knots = earlier.get("quantiles")
+    if bins < 2 or not knots or earlier["kind"] not in ("numeric", "datetime"):
+        return None
+    family = type_family(earlier["type"])
+    numbers = [float(epoch(k, family)) if earlier["kind"] == "datetime" else float(k) for k in knots]
+    edges = [float(np.interp(k / bins, np.linspace(0, 1, len(numbers)), numbers)) for k in range(1, bins)]
+    e, g = np.asarray(earlier_values, float), np.asarray(gaps, float)
+    at = np.searchsorted(np.asarray(edges), e, side="right")
+    overall = _quantiles(gaps, NUMERIC_KNOTS)
+    by_bin = [_quantiles(g[at == b].tolist(), NUMERIC_KNOTS) if (at == b).sum() >= 2 else overall for b in range(bins)]
+    rng, shuffled = np.random.default_rng(0), g.copy()
+    for b in range(bins):
+        shuffled[at == b] = rng.permutation(g[at == b])
+    # the sampler keeps such a sum within later's range (columns.Column._bound), as here
+    top = max(later_values)
+    return edges, by_bin, _ks(np.minimum(e + shuffled, top), later_values)
 
 
 def _gap_shift(earlier, gaps, later) -> float:
@@ -312,7 +359,30 @@ def _gap_shift(earlier, gaps, later) -> float:
     import numpy as np
     if not gaps:
         return 0.0
-    drawn = np.sort(np.asarray(earlier, float) + np.random.default_rng(0).permutation(np.asarray(gaps, float)))
+    return _ks(np.asarray(earlier, float) + np.random.default_rng(0).permutation(np.asarray(gaps, float)), later)
+
+
+def _raised_shift(earlier, later) -> float:
+    """How far later's distribution moves when drawn as itself beside earlier, with their rank correlation (a
+    Gaussian copula, the most the sampler keeps of it), and raised to earlier where it falls below (`at_least`)."""
+    import numpy as np
+    e, l = np.asarray(earlier, float), np.asarray(later, float)
+    finite = np.isfinite(e) & np.isfinite(l)
+    e, l = e[finite], l[finite]
+    if len(e) < 3:
+        return 0.0
+    rng = np.random.default_rng(0)
+    rank = lambda x: np.argsort(np.argsort(x + rng.uniform(0, 1e-9, len(x)) * (np.abs(x) + 1)))  # noqa: E731
+    rs = np.corrcoef(rank(e), rank(l))[0, 1]
+    rho = 2 * np.sin(np.pi * (0.0 if np.isnan(rs) else rs) / 6)   # Spearman's rho as the normal correlation
+    z = rng.standard_normal(len(e))
+    w = rho * z + np.sqrt(max(0.0, 1 - rho * rho)) * rng.standard_normal(len(e))
+    return _ks(np.maximum(np.sort(l)[rank(w)], np.sort(e)[rank(z)]), l)
+
+
+def _ks(drawn, later) -> float:
+    import numpy as np
+    drawn = np.sort(np.asarray(drawn, float))
     own = np.sort(np.asarray(later, float))
     grid = np.concatenate([drawn, own])
     return float(np.max(np.abs(np.searchsorted(drawn, grid, "right") / len(drawn)

@@ -155,9 +155,20 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             if other is None or other is col or type_family(drawn_type(other)) != type_family(drawn_type(col)) \
                     or type_family(drawn_type(col)) not in ("integer", "float", "decimal", "date", "time", "timestamp"):
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: after must name another column of its type")
-            gaps = _sorted_numbers(after.get("gaps"), f"spec {name!r}, column {col['name']!r}, after.gaps")
-            if gaps[0] < 0:
-                raise SpecError(f"spec {name!r}, column {col['name']!r}: gaps cannot be negative")
+            at = f"spec {name!r}, column {col['name']!r}"
+            rows = [_sorted_numbers(after.get("gaps"), f"{at}, after.gaps")]
+            if after.get("by_bin") is not None or after.get("edges") is not None:
+                edges, by_bin = after.get("edges"), after.get("by_bin")
+                if other["kind"] not in ("numeric", "datetime") or not isinstance(edges, list) \
+                        or not isinstance(by_bin, list) or len(by_bin) != len(edges) + 1:
+                    raise SpecError(f"{at}: after.by_bin holds the gap's knots for each of len(after.edges) + 1 bins "
+                                    "of a numeric or date column; remove both to draw one gap for every row")
+                _sorted_numbers(edges, f"{at}, after.edges", at_least=0)
+                rows += [_sorted_numbers(row, f"{at}, after.by_bin") for row in by_bin]
+                if len({len(row) for row in rows[1:]}) != 1:
+                    raise SpecError(f"{at}: after.by_bin's lists must have one length")
+            if min(row[0] for row in rows) < 0:
+                raise SpecError(f"{at}: gaps cannot be negative")
         if col.get("sum_of") is not None:
             validate_sum_of(spec, col, f"spec {name!r}, column {col['name']!r}")
         later = col.get("after_parent")

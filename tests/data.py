@@ -175,3 +175,20 @@ def wheel_extension(name: str) -> str | None:
 
 def tpch_extension() -> str | None:
     return wheel_extension("tpch")
+
+
+def waits(con, kind: str = "DOUBLE") -> None:
+    """waits(s, e): a start and an end whose gap grows with the start (its scale 1 + s / 10), 20,000 rows, both
+    NULL in a tenth of them."""
+    start = f"100 * {u(1)}"
+    gap = f"-(1 + {start} / 10) * ln(1 - {u(2)})"
+    if kind == "TIMESTAMP":
+        cols = (f"TIMESTAMP '2020-01-01' + to_seconds(({start}) * 86400)::INTERVAL AS s, "
+                f"TIMESTAMP '2020-01-01' + to_seconds(({start} + {gap}) * 86400)::INTERVAL AS e")
+    elif kind == "DATE":
+        cols = (f"DATE '2020-01-01' + ({start})::INTEGER AS s, "
+                f"DATE '2020-01-01' + ({start})::INTEGER + ({gap})::INTEGER AS e")
+    else:
+        cols = f"({start})::{kind} AS s, ({start})::{kind} + ({gap})::{kind} AS e"
+    con.execute(f"CREATE TABLE waits AS SELECT {cols} FROM range(20000) t(i)")
+    con.execute("UPDATE waits SET s = NULL, e = NULL WHERE hash(rowid, 'gone') % 10 = 0")

@@ -3,7 +3,7 @@ import duckdb
 import pytest
 
 import fastgen_duckdb as fg
-from data import make_animals, make_emp, u
+from data import make_animals, make_emp, u, waits
 
 
 @pytest.fixture
@@ -319,6 +319,65 @@ def test_an_ordering_whose_gap_is_cut_short_keeps_the_later_columns_distribution
                         "FROM fastgen_sample('study', 50000)").fetchall()[0]
     assert synth[1] == 0 and str(synth[2]) <= "2008-03-01"
     assert ks_statistic(real, synth[0]) < ks_tolerance(len(real), len(synth[0]), 1025) + 0.01
+
+
+@pytest.mark.parametrize("kind", ["DOUBLE", "INTEGER", "DATE", "TIMESTAMP"])
+def test_a_gap_that_grows_with_the_earlier_value_is_drawn_per_bin_of_it(con, kind):
+    """A wait that grows with the time already passed (the gap's scale is 1 + start / 10): one gap for every row
+    loses that (the gap moves with the earlier column) and raising the later column to the earlier where below
+    shifts its distribution; drawn per bin of the earlier value, both columns keep their distributions, the
+    gap its correlation with the start, and later >= earlier on every row (NULL where the start is)."""
+    from conftest import ks_statistic, ks_tolerance
+    waits(con, kind)
+    fg.infer(con, "waits")
+    e = next(c for c in fg.spec(con, "waits")["columns"] if c["name"] == "e")
+    assert e["after"]["column"] == "s" and len(e["after"]["by_bin"]) == len(e["after"]["edges"]) + 1 > 2, e
+    assert "gaps_by_bin_chosen" in fg.spec(con, "waits")["dependence"]   # over raising e to s, by trial draws
+    number = "epoch({})" if kind in ("DATE", "TIMESTAMP") else "{}::DOUBLE"
+    query = (f"SELECT list({number.format('e')}), corr({number.format('s')}, {number.format('e')} - {number.format('s')}), "
+             "count(*) FILTER (WHERE e < s OR (s IS NULL) <> (e IS NULL)), avg((e IS NULL)::INT) FROM {}")
+    real, real_rho, _, real_nulls = con.execute(query.format("waits")).fetchall()[0]
+    synth, rho, broken, nulls = con.execute(query.format("fastgen_sample('waits', 50000)")).fetchall()[0]
+    assert broken == 0 and abs(nulls - real_nulls) < 5 * (real_nulls * (1 - real_nulls) / 50000) ** 0.5
+    assert ks_statistic(real, synth) < ks_tolerance(len(real), len(synth), 1025) + 0.01
+    assert real_rho > 0.3 and abs(rho - real_rho) < 0.05
+
+
+def test_a_gap_per_bin_that_would_lose_the_later_columns_other_ties_is_refused_by_a_trial_draw(con, monkeypatch):
+    """A storm's wind diameter is at least its hurricane diameter, but follows its wind speed: a gap per bin of
+    the hurricane diameter would draw it apart from the wind, so when one is offered (here forced: raising is
+    said to shift it), the trial draws keep it raised and in the dependence model, its tie to the wind kept."""
+    from fastgen_duckdb import rules
+    monkeypatch.setattr(rules, "_raised_shift", lambda earlier, later: 1.0)
+    con.execute(f"""CREATE TABLE storms AS SELECT w AS wind, round(w * 4 + 40 * {u(3)}) - 70 AS ts,
+                    CASE WHEN w > 60 THEN round((w - 60) * 3 + 10 * {u(2)}) ELSE 0 END AS hu
+                    FROM (SELECT round(20 + 80 * {u(1)}) AS w, i FROM range(8000) t(i))""")
+    fg.infer(con, "storms")
+    spec = fg.spec(con, "storms")
+    ts = next(c for c in spec["columns"] if c["name"] == "ts")
+    assert ts.get("at_least") == "hu" and "after" not in ts
+    assert "gaps_by_bin_refused" in spec["dependence"] and "gaps per bin of ts" in spec["dependence"]["gaps_by_bin_refused"]
+    real, synth = (con.execute(f"SELECT corr(wind, ts), count(*) FILTER (WHERE ts < hu) FROM {t}").fetchall()[0]
+                   for t in ("storms", "fastgen_sample('storms', 20000)"))
+    assert synth[1] == 0 and synth[0] > real[0] - 0.03
+
+
+@pytest.mark.parametrize("edit, says", [
+    (lambda a: a.update(edges=a["edges"][:-1]), "after.by_bin holds the gap's knots for each of len"),
+    (lambda a: a.update(edges=a["edges"][::-1]), "after.edges: must be sorted ascending"),
+    (lambda a: a["by_bin"][0].reverse(), "after.by_bin: must be sorted ascending"),
+    (lambda a: a["by_bin"][1].pop(), "after.by_bin's lists must have one length"),
+    (lambda a: a["by_bin"][2].__setitem__(0, -1.0), "gaps cannot be negative"),
+    (lambda a: a.pop("edges"), "after.by_bin holds")])
+def test_an_edited_gap_per_bin_that_cannot_hold_is_refused_in_one_line(con, edit, says):
+    from conftest import refused_and_unchanged
+    waits(con)
+    fg.infer(con, "waits")
+    assert next(c for c in fg.spec(con, "waits")["columns"] if c["name"] == "e")["after"].get("by_bin")
+
+    def change(spec):
+        edit(next(c for c in spec["columns"] if c["name"] == "e")["after"])
+    refused_and_unchanged(con, "waits", change, says)
 
 
 def test_a_few_numbers_are_ordered_and_join_the_copula(con):

@@ -7,7 +7,7 @@ import pytest
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
 from data import (dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
-                  sales, sales_and_returns)
+                  sales, sales_and_returns, waits)
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -149,6 +149,22 @@ def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
         "count(DISTINCT product_id) p FROM drawn_lines GROUP BY order_no)").collect()[0]
     real = con.execute("SELECT avg(c) FROM (SELECT count(*) c FROM lines GROUP BY order_no)").fetchall()[0][0]
     assert customers == 1 and abs(mean / real - 1) < 0.05 and repeated == 0
+
+
+@pytest.mark.parametrize("kind", ["DATE", "TIMESTAMP"])
+def test_spark_draws_a_gap_per_bin_of_the_earlier_date(con, spark, kind):
+    """A gap drawn per bin of the earlier value (rules.py, `after.by_bin`) on Spark, the bin read off the
+    earlier date or time as a number of days or microseconds: the end never before the start, and the gap
+    growing with the start as in the data."""
+    waits(con, kind)
+    fg.infer(con, "waits")
+    assert next(c for c in fg.spec(con, "waits")["columns"] if c["name"] == "e")["after"].get("by_bin")
+    spark.sql(fg.export_sql(con, "waits", dialect="spark", n=N)).createOrReplaceTempView("drawn_waits")
+    number = "unix_seconds(CAST({} AS TIMESTAMP))"
+    below, rho = spark.sql(f"SELECT count_if(e < s), corr({number.format('s')}, {number.format('e')} - "
+                           f"{number.format('s')}) FROM drawn_waits").collect()[0]
+    real = con.execute("SELECT corr(epoch(s), epoch(e) - epoch(s)) FROM waits").fetchall()[0][0]
+    assert below == 0 and abs(rho - real) < 0.05
 
 
 def test_spark_draws_nulls_that_come_together(con, spark):
