@@ -266,7 +266,9 @@ def _explained(groups, y) -> float:
 
 def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     """The conditional table of codes.cols[child] given codes.cols[parent], from the codes (and the child's
-    numbers): per parent bin, and for a parent NULL on MIN_ROWS rows or more, given a NULL parent (`null`)."""
+    numbers): per parent bin, and for a parent NULL on MIN_ROWS rows or more, given a NULL parent (`null`; for a
+    category list, its own weights where it has fewer values there, as where it is NULL with its parent: its
+    NULL share for that bin says so)."""
     import numpy as np
     a, b = codes.cols[child], codes.cols[parent]
     pc = codes.codes[:, parent]
@@ -297,8 +299,9 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3),
              "weights": [row.tolist() if row.sum() > 0 else overall for row in table]}
     here = cc[null_rows & (cc >= 0)]
-    if len(here) >= MIN_ROWS:
-        given["null"] = np.bincount(here, minlength=len(a["values"])).astype(float).tolist()
+    if null_rows.sum() >= MIN_ROWS:
+        given["null"] = np.bincount(here, minlength=len(a["values"])).astype(float).tolist() \
+            if len(here) >= MIN_ROWS else overall
     a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
 
 
