@@ -126,11 +126,10 @@ def order(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
                 joined = (f"(SELECT c.{ident(x['name'])} AS later, p.{ident(y['name'])} AS earlier FROM "
                           f"{relation[t.name]} AS c JOIN {relation[parent_def.name]} AS p ON {on} "
                           f"USING SAMPLE reservoir({ORDER_ROWS} ROWS) REPEATABLE (7))")
-                ok, overlap, _, knots, _, drifts, shift = rules._ordering(
-                    con, joined, {**x, "name": "later"}, {**y, "name": "earlier"})
-                if ok and overlap and not drifts and shift <= MAX_SHIFT and knots:
+                ok, overlap, _, _, fit = rules._ordering(con, joined, {**x, "name": "later"}, {**y, "name": "earlier"})
+                if ok and overlap and not fit["drifts"] and fit["shift"] <= MAX_SHIFT and fit["knots"]:
                     best[x["name"].lower()] = (rho, {"through": through["name"], "column": y["name"],
-                                                     "gaps": monotone([float(max(k, 0)) for k in knots])})
+                                                     "gaps": monotone([float(max(k, 0)) for k in fit["knots"]])})
         for name, (_, rule) in best.items():
             cols[name]["after_parent"] = rule
             _leave_copula(spec, name)
