@@ -93,7 +93,8 @@ class Column:
         p = self.cut
         if p <= 0:
             return u
-        self.helpers[f"v{self.j}"] = f"({u} - {number(p)}) / {number(1.0 - p)}"
+        # at least 0: a NULL row's value is never read, but Spark (ANSI) refuses the list position 0 it would compute
+        self.helpers[f"v{self.j}"] = f"greatest(({u} - {number(p)}) / {number(1.0 - p)}, {number(0.0)})"
         return f"v{self.j}"
 
     def _param(self, what: str, values: list, element_type: str) -> str:
