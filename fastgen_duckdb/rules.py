@@ -324,8 +324,10 @@ def _ordering(con, sample: str, later: dict, earlier: dict) -> tuple:
     knots = _quantiles(gaps, GAP_KNOTS)
     return ok, overlap, rho, rows, {"knots": knots, "drifts": drift is not None and abs(drift) >= MAX_GAP_CORRELATION,
                                     "shift": _gap_shift(earlier_values, gaps, later_values),
-                                    "raised": _raised_shift(earlier_values, later_values),
-                                    "by_bin": _binned_gaps(earlier, earlier_values, gaps, later_values)}
+                                    # what only an ordering that holds can use (not worth it for every pair tried)
+                                    "raised": _raised_shift(earlier_values, later_values) if ok else 1.0,
+                                    "by_bin": _binned_gaps(earlier, earlier_values, gaps, later_values)
+                                    if ok else None}
 
 
 def _binned_gaps(earlier: dict, earlier_values, gaps, later_values) -> tuple | None:
