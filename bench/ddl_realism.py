@@ -246,7 +246,25 @@ def ref(kind: str) -> set:
         "manufacturers": lambda: set(md.MANUFACTURERS),
         "projects": lambda: set(md.PROJECT_NAMES),
         "zones": lambda: set(zoneinfo.available_timezones()) | set(md.TIMEZONES),
+        "english": english_words,
     }[kind]()
+
+
+def english_words() -> set:
+    """Every word of wonderwords' lists of nouns, adjectives and verbs (and the verbs' third person), articles."""
+    from wonderwords import RandomWord
+    words = set(RandomWord().filter(include_categories=["noun", "adjective"]))
+    verbs = RandomWord().filter(include_categories=["verb"])
+    return {w.lower() for w in words} | set(verbs) | {semantic.third_person(v) for v in verbs} | {"the", "a", "an"}
+
+
+def sentence_ok(v: str) -> bool:
+    """A whole sentence: one of the locale's written ones, or English words (semantic.sentence's grammar) that
+    begin with a capital and end at a full stop."""
+    if v in ref("text"):
+        return True
+    words = v.rstrip(".!?").split(" ")
+    return v[:1].isupper() and v[-1:] in ".!?" and len(words) >= 3 and all(w.lower() in ref("english") for w in words)
 
 
 def check_digit_ok(digits: str) -> bool:
@@ -319,7 +337,7 @@ VALID = {
     "transport.vin": lambda v: re.fullmatch(r"[0-9A-HJ-NPR-Z]{17}", v) is not None and semantic.vin_check(v) == v[8], "transport.car_model": IN("cars"),
     "product.name": IN("phones"), "product.manufacturer": IN("manufacturers"),
     "text.color": IN("color"), "text.level": IN("level"),
-    "text.sentence": lambda v: v in ref("text") and v.rstrip('"')[-1] in ".!?",
+    "text.sentence": sentence_ok,
     "text.paragraph": made_of,
     "company.project": IN("projects"), "text.title": lambda v: len(v) > 3,
 }

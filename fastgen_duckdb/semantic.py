@@ -415,10 +415,44 @@ def cut(value: str, type_text: str) -> str:
 PARAGRAPH_SENTENCES = 3   # sentences per paragraph, as Mimesis writes them (text.text(quantity=3))
 
 
+SENTENCE_WORDS = 512      # words of each part of speech a sentence column's spec holds (sentence())
+
+
 def filled(semantic: str, locale, type_text: str, seed: int) -> dict:
-    """Spec fields of a column of one semantic type: a paragraph as sentences joined at random (paragraph()),
-    the rest a category list."""
+    """Spec fields of a column of one semantic type: a paragraph as sentences joined at random (paragraph()), an
+    English sentence as words of its parts of speech (sentence()), the rest a category list."""
+    if semantic == "text.sentence" and LOCALES[locale][0].startswith("en"):
+        return sentence(seed)
     return (paragraph if semantic == "text.paragraph" else categorical)(semantic, locale, type_text, seed)
+
+
+def sentence(seed: int) -> dict:
+    """An English sentence of random words in a fixed grammar, 'The bold gazelle drains a molecule.' (as TPC-H's
+    own comments are random words in a grammar): subject, verb and object each drawn from SENTENCE_WORDS of
+    wonderwords' lists of nouns, verbs and adjectives (profanity filtered out), so sentences rarely repeat and
+    read as grammar. Mimesis holds 28 whole English sentences: forty rows of a comment column repeated them."""
+    from wonderwords import RandomWord, filter_profanity
+    rng = random.Random(seed)
+    def words(category: str) -> list[str]:
+        found = sorted(w for w in filter_profanity(RandomWord().filter(include_categories=[category]))
+                       if w.isascii() and w.isalpha() and w.islower())
+        return rng.sample(found, min(SENTENCE_WORDS, len(found)))
+    def article(word: str, capital: bool = False) -> str:
+        a = rng.choice(["the", "the", "a"])
+        a = "an" if a == "a" and word[0] in "aeiou" else a
+        return f"{a.capitalize() if capital else a} {word}"
+    return {"kind": "text", "method": "words",
+            "pieces": [[article(a, True) + " " for a in words("adjective")], [f"{n} " for n in words("noun")],
+                       [f"{third_person(v)} " for v in words("verb")], [article(n) + "." for n in words("noun")]]}
+
+
+def third_person(verb: str) -> str:
+    """A verb's present tense, third person ('watch' -> 'watches', 'try' -> 'tries'), as wonderwords writes it."""
+    if verb.endswith(("ss", "ch", "x", "sh", "zz")):
+        return verb + "es"
+    if verb.endswith("y") and verb[-2:-1] not in tuple("aeiou"):
+        return verb[:-1] + "ies"
+    return verb + "s"
 
 
 def paragraph(semantic: str, locale, type_text: str, seed: int) -> dict:

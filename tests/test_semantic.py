@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from wonderwords import is_profanity
 
 import fastgen_duckdb as fg
 from fastgen_duckdb import ddl, semantic, semantic_rules
@@ -289,11 +290,14 @@ def test_paragraphs_from_ddl_join_whole_sentences_at_random_and_cut_at_whole_wor
                   " body TEXT NOT NULL)")
     cols = {c["name"]: c for c in fg.spec(con, "notes")["columns"]}
     assert cols["description"]["semantic"] == "text.paragraph" and cols["description"]["method"] == "words"
-    assert cols["comment"]["semantic"] == "text.sentence" and cols["comment"]["kind"] == "categorical"
+    assert cols["comment"]["semantic"] == "text.sentence" and cols["comment"]["method"] == "words"
     sentences = {s for (s,) in semantic.draw_rows(["text.sentence"], "en_US", 1)}
     words = {w for s in sentences for w in s.split()}
     drawn = con.execute("SELECT comment, description, body FROM fastgen_sample('notes', 2000)").fetchall()
-    assert {r[0] for r in drawn} <= sentences
+    # an English comment: adjective, noun, verb and object in a grammar, rarely twice in 2,000 rows
+    assert all(re.fullmatch(r"(The|An?) [a-z]+ [a-z]+ [a-z]+ (the|an?) [a-z]+\.", r[0]) for r in drawn)
+    assert len({r[0] for r in drawn}) > 1990
+    assert not any(is_profanity(w) for r in drawn for w in r[0].rstrip(".").split())
     assert len({r[2] for r in drawn}) > 10 * len(sentences)     # more paragraphs than the locale has sentences
     assert all(any(r[2].startswith(s) for s in sentences) and r[2].endswith((".", "!", "?", '"')) for r in drawn)
     spec = fg.spec(con, "notes")   # a shorter declared length: cut after the last whole word that fits
