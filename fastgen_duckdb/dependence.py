@@ -280,12 +280,13 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
         marginal += [a["quantiles"][-1]] * (NUMERIC_KNOTS - len(marginal))
         steps = bool(a.get("steps"))   # a discrete column keeps its values
         present = ~np.isnan(x)
+        within = (a["quantiles"][0], a["quantiles"][-1])
         rows = []
         for k in range(bins):
             here = x[present & (pc == k)]
-            rows.append(monotone(knot_values(here, NUMERIC_KNOTS, steps)) if len(here) else marginal)
+            rows.append(monotone(knot_values(here, NUMERIC_KNOTS, steps, within)) if len(here) else marginal)
         here = x[present & null_rows]
-        null = monotone(knot_values(here, NUMERIC_KNOTS, steps)) if len(here) >= MIN_ROWS else None
+        null = monotone(knot_values(here, NUMERIC_KNOTS, steps, within)) if len(here) >= MIN_ROWS else None
         if all(r[0] == r[-1] for r in rows + ([null] if null else [])):   # one value per bin (a group's own): two knots
             rows, null = [r[:1] * 2 for r in rows], null and null[:1] * 2
         given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3), "quantiles": rows}
