@@ -100,7 +100,8 @@ def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
     found: dict = {}
     other = _learn(con, sample, original, rows, spec, found, long_numbers, refused, raised | binned)
     a, b = (trial.score(con, sample, {**spec, "columns": c, **fields(h, j)}) for c, h, j in (learned, other))
-    said = f"trial draws score {_score(a)} with gaps per bin of {', '.join(sorted(binned))}, {_score(b)} raised"
+    said = (f"trial draws score {_score(a)} with {', '.join(sorted(binned))} drawn as a gap after its earlier column, "
+            f"{_score(b)} raised to it")
     if a is not None and (b is None or a >= b):
         screening["gaps_by_bin_chosen"] = said
         return learned

@@ -22,6 +22,7 @@ GAP_BIN_ROWS = 64          # rows per bin of the earlier column, at least, to dr
 MIN_ORDER_CORRELATION = 0.5  # ordered columns must also move together to count as a relation
 MAX_GAP_CORRELATION = 0.3  # a gap that moves with the earlier column this much is no independent gap
 MAX_PROPOSALS = 20         # relations proposed by the model that are checked
+RAISE_MARGIN = 0.01        # an ordering whose gap drawn on its own shifts later this much more than raising: tried both ways
 ORDER_SCREEN_ROWS = 2048   # a wide table's orderings are screened on about this many rows: correlation...
 ORDER_SCREEN_SLACK = 0.1   # ... this much lower than MIN_ORDER_CORRELATION...
 ORDER_SCREEN_PER_COLUMN = 4  # ... and at most this many earlier columns per later one are checked in full
@@ -240,20 +241,25 @@ def _order(con, sample: str, later: dict, earlier: dict, fit: dict, per_bin: boo
     receives the name of one drawn per bin instead (joint.py tries it both ways)."""
     found = fit["by_bin"]
     shifted = fit["drifts"] or fit["shift"] > MAX_SHIFT
-    if found is not None and found[2] <= MAX_SHIFT and (per_bin or not shifted) \
+    # within MAX_SHIFT, but raising would keep later closer (two scores of which one is always the higher:
+    # a gap drawn on its own widens the sum): the trial decides, as for a gap per bin
+    contested = not shifted and fit["raised"] + RAISE_MARGIN < fit["shift"]
+    if found is not None and found[2] <= MAX_SHIFT and (per_bin or not (shifted or contested)) \
             and found[2] <= (fit["raised"] if shifted else fit["shift"] / 2):
         edges, by_bin, _ = found
-        if shifted and binned is not None:
+        if (shifted or contested) and binned is not None:
             binned.add(later["name"])
         _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in fit["knots"]]),
                                             "edges": edges, "by_bin": [monotone([float(max(k, 0)) for k in row]) for row in by_bin]})
         return
-    if shifted:
+    if shifted or (contested and not per_bin):
         later["at_least"] = earlier["name"]
         later["note"] = (f"at least {earlier['name']}, drawn as itself: as {earlier['name']} plus a gap it would "
                          + ("lose their correlation" if fit["drifts"] else
                             f"come out {fit['shift']:.3f} away from its own distribution"))
         return
+    if contested and binned is not None:
+        binned.add(later["name"])
     _rule(con, sample, later, "after", {"column": earlier["name"], "gaps": monotone([float(max(k, 0)) for k in fit["knots"]])})
 
 
