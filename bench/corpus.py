@@ -47,7 +47,11 @@ PER TABLE (each table in its own process, DuckDB with SET threads=1, one table's
   copies    whole-row copy rate: the share of synthetic rows equal (IS NOT DISTINCT FROM, on every column
             that is not a key or reference in fastgen's spec) to some training row. Measured for a generator
             fitted on a random half A of the rows, against A; the privacy reference is the held-out half B:
-            the share of B's rows equal to some row of A. Free-text copies: compare()'s share of synthetic
+            the share of B's rows equal to some row of A. Beside it, `fastgen_unseen`: the share of the same
+            synthetic rows equal to some row of B's first |A| rows, which the generator never saw. Where a
+            table's rows are real combinations any faithful draw makes (a cross product, a calendar, a key
+            and the columns it determines), fastgen's rows are rows of B as often as rows of A; a generator
+            that memorizes copies A more. Free-text copies: compare()'s share of synthetic
             text values that occur in the real column (fastgen on the whole table), the largest over text columns.
   ML        target: the LAST column that is (a) VARCHAR / BOOLEAN / numeric with 2–10 distinct values
             (classification, macro F1), or (b) numeric with > 10 distinct values and not an integer column whose
@@ -595,6 +599,10 @@ def run_table(key: str, rows: int = ROWS, ml_rows: int = ML_ROWS) -> dict:
         res["copy_columns"] = len(compared)
         have = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
         copies = {"heldout": step("copies held-out", lambda: row_copies(con, "real_b", "real_a", compared))}
+        if "half_fastgen" in have:   # the same synthetic rows against as many real rows it never saw
+            con.execute(f"CREATE VIEW real_b_even AS FROM real_b LIMIT {half}")
+            copies["fastgen_unseen"] = step("copies unseen", lambda: row_copies(con, "half_fastgen", "real_b_even", compared))
+            copies["synthetic_rows"] = ml_rows
         for m, rel in (("fastgen", "half_fastgen"), ("resample", "half_resample_t"), ("bootstrap", "half_bootstrap_t")):
             if rel in have:
                 copies[m] = step(f"copies {m}", lambda rel=rel: row_copies(con, rel, "real_a", compared))
@@ -720,6 +728,14 @@ def targets(r: dict) -> dict:
     }
 
 
+def memorized(r: dict) -> bool:
+    """fastgen's rows equal rows of the training half A more often than rows of the unseen half B, by more than
+    two Poisson deviations of the counts (the same ML_ROWS synthetic rows against each)."""
+    c = r.get("copies") or {}
+    a, b = c["fastgen"] * c["synthetic_rows"], c["fastgen_unseen"] * c["synthetic_rows"]
+    return a - b > 2 * (a + b) ** 0.5
+
+
 def summary(results: list[dict], rows: int, missing: list[str], name: str, started: str, seconds: float,
             code: str, command: str | None = None) -> str:
     n = len(results)
@@ -752,6 +768,13 @@ def summary(results: list[dict], rows: int, missing: list[str], name: str, start
                   f"{t}: {sum(x[t] is True for x in ts)}/{sum(x[t] is not None for x in ts)}" for t in ts[0]) +
               (f", ML ratio mean ≥ 0.90: {'yes' if ratio_mean is not None and ratio_mean >= 0.9 else 'no'}" if ts else ""),
               ""]
+    above = [r for r, t in zip(results, ts) if t["row copies ≤ held-out"] is False]
+    unseen = [r for r in above if (r.get("copies") or {}).get("fastgen_unseen") is not None]
+    lines += [f"**Row copies**: above the held-out half's rate on {len(above)} tables; on "
+              f"{sum(not memorized(r) for r in unseen)} of the {len(unseen)} measured, fastgen's rows equal rows "
+              f"it never saw (half B) about as often (within two Poisson deviations of the counts) as rows "
+              f"it learned from: " + (", ".join(r["key"] for r in unseen if memorized(r)) or "none") +
+              " copy the training half more.", ""]
     lines += ["| table | rows×cols | fastgen overall | resample | bootstrap | fastgen shapes | resample shapes | "
               "fastgen pairs | resample pairs | worst column (fastgen − resample) | row copies fastgen / held-out | "
               "text copied | ML target | ML real / fastgen / ratio | infer s | sample s | errors |",
@@ -767,7 +790,7 @@ def summary(results: list[dict], rows: int, missing: list[str], name: str, start
             f"{fmt(get(r, 'resample', 'overall'))} | {fmt(get(r, 'bootstrap', 'overall'))} | "
             f"{fmt(get(r, 'fastgen', 'shapes'))} | {fmt(get(r, 'resample', 'shapes'))} | "
             f"{fmt(get(r, 'fastgen', 'pairs'))} | {fmt(get(r, 'resample', 'pairs'))} | "
-            f"{(w[1] + ' ' + format(w[0], '+.3f')) if w else '—'} | {fmt(c.get('fastgen'), '.1%')} / {fmt(c.get('heldout'), '.1%')} | "
+            f"{(w[1] + ' ' + format(w[0], '+.3f')) if w else '—'} | {fmt(c.get('fastgen'), '.1%')} / {fmt(c.get('heldout'), '.1%')} / {fmt(c.get('fastgen_unseen'), '.1%')} | "
             f"{fmt(text, '.1%')} | {(ml.get('target', '') + ' (' + ml.get('task', '')[:5] + ')') if ml else '—'} | "
             f"{fmt(ml.get('real'), '.2f')} / {fmt(ml.get('fastgen'), '.2f')} / {fmt(ml.get('fastgen_ratio'), '.2f')} | "
             f"{fmt(r.get('infer_s'), '.1f')} | {fmt(r.get('sample_s'), '.2f')} | {errs.replace('|', '/')} |")
@@ -779,7 +802,9 @@ def summary(results: list[dict], rows: int, missing: list[str], name: str, start
               "rate comes from 20,000 rows. A dimension table that is a full cross product of its columns "
               "(tpcds.household_demographics, customer_demographics) has a held-out rate of 0 by construction "
               "while any generator of its values, resample included, copies A's rows at A's share of all "
-              "combinations.",
+              "combinations. The third figure is the share of fastgen's same rows equal to a row of B, which it "
+              "never saw: where it is as high as the first, the copies are the table's own combinations, not "
+              "memorized rows.",
               "- resample's and bootstrap's scores use fastgen's kinds (what is text, key or constant is left out), "
               "so they move when fastgen's classification of a column changes."]
     lines += losses(results)
