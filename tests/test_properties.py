@@ -872,6 +872,55 @@ def test_a_bins_few_values_keep_their_spread(x):
     assert min(tight) == min(x) and max(tight) == max(x)
 
 
+@given(parts=st.integers(1, 40), seed=st.integers(0, 2 ** 32 - 1), rounded=st.booleans(), zeros=st.booleans(),
+       apart=st.booleans(), categories=st.integers(2, 12))
+def test_tables_per_bin_are_calibrated_to_the_columns_own_distribution(parts, seed, rounded, zeros, apart, categories):
+    """fallback.calibrate: a number's overlapping tables per parent bin (few rows each, knots spread) add up to
+    the column's own quantiles after it within 0.02 (KS), never farther than before, an atom the column has
+    (zeros) kept (within the 0.02-0.03 that 65 knots a part resolve). Parts set apart and drawn with shares
+    that are not their rows' (NULL shares shrunk) stay where they are: no part's median moves by more than
+    MAX_MOVE of its spread. A category list's tables are raked to its own shares."""
+    import numpy as np
+    from fastgen_duckdb import fallback
+    from fastgen_duckdb.dtypes import knot_values, monotone
+    rng = np.random.default_rng(seed)
+    data = []
+    for _ in range(parts):
+        v = rng.normal(rng.normal(0, 3 if apart else 0.3), rng.uniform(0.1, 2) if apart else rng.uniform(1, 2),
+                       rng.integers(2, 200))
+        v = np.round(v) if rounded else v
+        if zeros:
+            v[rng.random(len(v)) < 0.5] = 0.0
+        data.append(v)
+    every = np.concatenate(data)
+    col = {"kind": "numeric", "quantiles": monotone(knot_values(every, 1025, False)), "nulls": 0.0}
+    given = {"quantiles": [monotone(knot_values(v, 65, False, (every.min(), every.max()))) for v in data]}
+    shares = np.array([len(v) for v in data], float) * (rng.uniform(0.7, 1.3, parts) if apart else 1.0)
+    shares /= shares.sum()
+
+    def atom(tables, mass):   # the share drawn at exactly 0
+        grid, below, upto = fallback._mixture_limits(tables, mass, list(range(len(tables))))
+        return float((upto - below)[np.searchsorted(grid, 0.0)]) if 0.0 in grid else 0.0
+    before, zero, old = fallback._distance(col, given, shares, 0.0), atom(given["quantiles"], shares), given["quantiles"]
+    fallback.calibrate(col, given, shares, 0.0)
+    after = fallback._distance(col, given, shares, 0.0)
+    assert after <= before + 1e-9 and all(q == sorted(q) for q in given["quantiles"])
+    if not apart:
+        assert after <= 0.02, (before, after)
+    for q, was in zip(given["quantiles"], old):
+        assert abs(q[32] - was[32]) <= fallback.MAX_MOVE * (was[48] - was[16]) + 1e-9
+    if zeros:   # an atom the column has is kept: as close to its own (as its knots draw it) as before, or within 0.03
+        share, now = atom([col["quantiles"]], [1.0]), atom(given["quantiles"], shares)
+        assert abs(now - share) <= max(abs(zero - share), 0.03), (now, zero, share)
+    counts = rng.integers(0, 50, (parts, categories)).astype(float)
+    counts[:, 0] += 1   # every table draws something
+    col = {"kind": "categorical", "weights": counts.sum(axis=0).tolist(), "nulls": 0.0}
+    given = {"weights": counts.tolist()}
+    fallback.calibrate(col, given, shares, 0.0)
+    assert fallback._distance(col, given, shares, 0.0) < 1e-3
+    assert np.allclose([sum(w) for w in given["weights"]], counts.sum(axis=1), rtol=1e-4)
+
+
 def test_a_compiled_sampler_writes_no_decimal_literal_for_a_double(con):
     """The copula's constants and the spec's numbers: no `0.2316419` that DuckDB would read as a DECIMAL."""
     from fastgen_duckdb.compiler import compile_spec
