@@ -30,6 +30,8 @@ MAX_FD_CELLS = 1 << 18     # a functional link's table: parent values × child v
 MAX_VALUES = 64    # categorical parents of at most this many values (one table per value)...
 MAX_NUMERIC_PARENT_VALUES = 256  # ... or this many for a numeric child, with at least
 MIN_ROWS_PER_VALUE = 30          # this many rows with both per value
+NULL_BIN_ROWS = 5                # a category list's rows under a NULL parent that make its own table (without
+                                 # one, those rows draw the first bin's: a top level's 21 rows with no parent)
 MAX_CHILD_VALUES = 1024  # categorical children of at most this many values (bias-corrected V keeps out noise)
 NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
 NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk toward its own by this many rows...
@@ -266,9 +268,9 @@ def _explained(groups, y) -> float:
 
 def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     """The conditional table of codes.cols[child] given codes.cols[parent], from the codes (and the child's
-    numbers): per parent bin, and for a parent NULL on MIN_ROWS rows or more, given a NULL parent (`null`; for a
-    category list, its own weights where it has fewer values there, as where it is NULL with its parent: its
-    NULL share for that bin says so)."""
+    numbers): per parent bin, and for a parent NULL on MIN_ROWS rows or more (a category list: NULL_BIN_ROWS),
+    given a NULL parent (`null`; for a category list, its own weights where it has fewer values there, as where
+    it is NULL with its parent: its NULL share for that bin says so)."""
     import numpy as np
     a, b = codes.cols[child], codes.cols[parent]
     pc = codes.codes[:, parent]
@@ -300,9 +302,9 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3),
              "weights": [row.tolist() if row.sum() > 0 else overall for row in table]}
     here = cc[null_rows & (cc >= 0)]
-    if null_rows.sum() >= MIN_ROWS:
+    if null_rows.sum() >= NULL_BIN_ROWS:
         given["null"] = np.bincount(here, minlength=len(a["values"])).astype(float).tolist() \
-            if len(here) >= MIN_ROWS else overall
+            if len(here) >= NULL_BIN_ROWS else overall
     a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
 
 

@@ -616,3 +616,21 @@ def test_a_number_drawn_per_county_adds_back_up_to_its_own_distribution(con, mon
     assert abs(spread - real) < 0.05, (spread, real)   # each county's level kept
     monkeypatch.setattr(fallback, "calibrate", lambda *args: None)
     assert distance() > 0.006
+
+
+def test_a_level_whose_rows_have_no_parent_is_drawn_there(con):
+    """A code list's top level has no parent: its 12 rows (1.5 %) are the only ones with a NULL parent. With a
+    table of their own under a NULL parent from 5 rows (k-anonymity's count, not the 30 that prove a relation),
+    level 1 is drawn as often as in the data; before, those rows drew the first parent's levels, never 1."""
+    con.execute("""CREATE TABLE codes AS
+                   SELECT 'p' || (i % 40) AS parent, 2 + (i % 40) % 3 AS level, (i % 40) % 7 AS sector,
+                          (i % 40) % 5 AS region FROM range(800) t(i)
+                   UNION ALL SELECT NULL, 1, NULL, NULL FROM range(12)""")
+    fg.infer(con, "codes")
+    level = next(c for c in fg.spec(con, "codes")["columns"] if c["name"] == "level")
+    assert level["given"]["column"] == "parent" and level["given"]["null"][level["values"].index(1)] == 12
+    share, exact = con.execute("""SELECT avg((level = 1)::INT), bool_and((level = 1) = (parent IS NULL))
+                                  FROM fastgen_sample('codes', 20000)""").fetchone()
+    p = 12 / 812
+    assert abs(share - p) < 4 * (p * (1 - p) / 20000) ** 0.5 + 0.002, share
+    assert exact
