@@ -128,7 +128,7 @@ def _mixture_limits(tables: list, mass, table: list[int]) -> tuple[np.ndarray, n
 def calibrate(col: dict, given: dict, shares, cut: float) -> None:
     """Make the tables of `given` add back up to the column's own distribution, exactly, where they are kept:
     bins of few rows (a county's 7), NULL shares per bin shrunk toward the column's own, and bins a sample never
-    saw each move the mixture a little (KS 0.02-0.03 on a number drawn per company). A category list's tables
+    saw each move the mixture a little (KS 0.01-0.02 on numbers drawn per county). A category list's tables
     are raked (iterative proportional fitting: each value's weight scaled until the mixture's shares are the
     column's, each table summing as before); a continuous number's knots are moved through the monotone map
     that takes the mixture to the column's own quantiles (a knot inside an atom, a run of equal knots, takes
