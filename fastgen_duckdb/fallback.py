@@ -125,7 +125,7 @@ def _mixture_limits(tables: list, mass, table: list[int]) -> tuple[np.ndarray, n
     return grid, upto - atom, upto
 
 
-def calibrate(col: dict, given: dict, shares, cut: float) -> None:
+def calibrate(col: dict, given: dict, shares, cut: float, before: float | None = None) -> None:
     """Make the tables of `given` add back up to the column's own distribution, exactly, where they are kept:
     bins of few rows (a county's 7), NULL shares per bin shrunk toward the column's own, and bins a sample never
     saw each move the mixture a little (KS 0.01-0.02 on numbers drawn per county). A category list's tables
@@ -137,11 +137,11 @@ def calibrate(col: dict, given: dict, shares, cut: float) -> None:
     interquartile range, the parts are set apart and the mixture is off by their weights, not their shapes,
     and the number is left as it was. Dates, discrete numbers and a number with one value per part (a
     group's own, which it determines) are left as they are, and so are tables that calibrating would not bring
-    closer (within the knots' resolution already)."""
+    closer (within the knots' resolution already). `before`: the mixture's distance now, where the caller has it."""
     mass, table = _parts(given, shares, cut)
     if not mass.sum() or col["kind"] not in ("categorical", "numeric") or col.get("steps") or col.get("special"):
         return
-    before, tables = _distance(col, given, shares, cut), _tables(col, given)
+    before, tables = _distance(col, given, shares, cut) if before is None else before, _tables(col, given)
     if col["kind"] == "numeric" and all(q[0] == q[-1] for q in tables):   # one value per part: a group's own, exact
         return
     if col["kind"] == "categorical":
@@ -201,7 +201,7 @@ def check(cols: list[dict], clusters: dict | None = None) -> list[dict]:
                     col["note"] = (f"drawn on its own: per cluster it would come out {distance:.3f} away from its own "
                                    "distribution")
                 else:
-                    calibrate(col, col["cluster"], shares, 0.0)
+                    calibrate(col, col["cluster"], shares, 0.0, distance)
     for col in cols:
         given = col.get("given")
         parent = by_name.get(given["column"]) if given else None
@@ -213,5 +213,5 @@ def check(cols: list[dict], clusters: dict | None = None) -> list[dict]:
             col["note"] = (f"drawn on its own: given {parent['name']} it would come out {distance:.3f} away from its "
                            "own distribution")
         else:
-            calibrate(col, given, *_parent_shares(parent, int(given["bins"])))
+            calibrate(col, given, *_parent_shares(parent, int(given["bins"])), distance)
     return cols

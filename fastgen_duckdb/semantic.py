@@ -431,11 +431,9 @@ def sentence(seed: int) -> dict:
     own comments are random words in a grammar): subject, verb and object each drawn from SENTENCE_WORDS of
     wonderwords' lists of nouns, verbs and adjectives (profanity filtered out), so sentences rarely repeat and
     read as grammar. Mimesis holds 28 whole English sentences: forty rows of a comment column repeated them."""
-    from wonderwords import RandomWord, filter_profanity
     rng = random.Random(seed)
     def words(category: str) -> list[str]:
-        found = sorted(w for w in filter_profanity(RandomWord().filter(include_categories=[category]))
-                       if w.isascii() and w.isalpha() and w.islower())
+        found = _english(category)
         return rng.sample(found, min(SENTENCE_WORDS, len(found)))
     def article(word: str, capital: bool = False) -> str:
         a = rng.choice(["the", "the", "a"])
@@ -444,6 +442,14 @@ def sentence(seed: int) -> dict:
     return {"kind": "text", "method": "words",
             "pieces": [[article(a, True) + " " for a in words("adjective")], [f"{n} " for n in words("noun")],
                        [f"{third_person(v)} " for v in words("verb")], [article(n) + "." for n in words("noun")]]}
+
+
+@lru_cache(maxsize=None)
+def _english(category: str) -> list[str]:
+    """wonderwords' plain lower-case ASCII words of a part of speech, profanity left out, sorted (read once)."""
+    from wonderwords import RandomWord, filter_profanity
+    return sorted(w for w in filter_profanity(RandomWord().filter(include_categories=[category]))
+                  if w.isascii() and w.isalpha() and w.islower())
 
 
 def third_person(verb: str) -> str:
