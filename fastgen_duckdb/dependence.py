@@ -35,7 +35,8 @@ NULL_BIN_ROWS = 5                # a category list's rows under a NULL parent th
 MAX_CHILD_VALUES = 1024  # categorical children of at most this many values (bias-corrected V keeps out noise)
 NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
 NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk toward its own by this many rows...
-NULL_SPREAD_SIGMAS = 4     # ... and kept only if one bin's differs from its own by this many standard errors
+NULL_SPREAD_SIGMAS = 4     # ... and kept if one bin's differs from its own by this many standard errors, or if
+NULL_MIX_SHIFT = 0.005     # ... one share for all would move the child's values this much (KS or TV)
 NULL_MAX_SHARE = 0.999999  # the sampler's shares are below 1
 MAX_FD_VALUES = 1024       # a category determining another has at most this many values
 DETERMINED = 0.9           # beside hidden clusters, a pair's table is kept where the parent explains this much
@@ -323,9 +324,44 @@ def _null_shares(codes: "Codes", child: int, pc, bins: int, null_parent: bool) -
     sizes = np.array([g.sum() for g in groups], float)
     shares = [min(round(float((missing[g].sum() + NULL_PRIOR_ROWS * own) / (size + NULL_PRIOR_ROWS)), 6), NULL_MAX_SHARE)
               for g, size in zip(groups, sizes)]
-    # worth a list only if the shares differ from the column's own by more than chance would make them
+    # worth a list if the shares differ from the column's own by more than chance would make them, or if drawing
+    # every bin at the column's own share would move its values (the bins' values are weighed by their shares)
     spread = np.abs(np.array(shares) - own) * np.sqrt(sizes / max(own * (1 - own), 1e-12))
-    return {"nulls": shares} if float(np.max(spread, initial=0.0)) > NULL_SPREAD_SIGMAS else {}
+    if float(np.max(spread, initial=0.0)) > NULL_SPREAD_SIGMAS or _pooled_shift(codes, child, groups) > NULL_MIX_SHIFT:
+        return {"nulls": shares}
+    return {}
+
+
+def _pooled_shift(codes: "Codes", child: int, groups: list) -> float:
+    """How far (KS for a number, total variation for a category) the child's non-NULL values would move if every
+    parent bin had the column's own NULL share: each bin's values then count as its rows, not as its non-NULL
+    rows (a measure missing more often for its highest-scoring group is drawn too high), and a bin with no
+    values draws the column's own."""
+    import numpy as np
+    present = codes.codes[:, child] != -1
+    m = int(present.sum())
+    if not m:
+        return 0.0
+    weight = np.ones(len(present))
+    spare = 0.0                     # rows of bins with no values, drawn as the column's own values
+    for g in groups:
+        have = int((g & present).sum())
+        if have:
+            weight[g & present] = g.sum() / have
+        else:
+            spare += g.sum()
+    w = weight[present] + spare / m
+    w /= w.sum()
+    if codes.cols[child]["kind"] == "numeric":
+        x = codes.numbers[child][present]
+        order = np.argsort(x, kind="stable")
+        xs, ws = x[order], np.cumsum(w[order])
+        last = np.r_[xs[1:] != xs[:-1], True]       # the ECDFs compared where a value ends
+        return float(np.max(np.abs(ws[last] - (np.arange(1, m + 1) / m)[last])))
+    c = codes.codes[:, child][present]
+    listed = c >= 0                 # a value the column does not list (-2) is drawn as none of its own
+    drawn, own = np.bincount(c[listed], weights=w[listed]), np.bincount(c[listed]).astype(float)
+    return 0.5 * float(np.abs(drawn / max(drawn.sum(), 1e-300) - own / max(own.sum(), 1.0)).sum())
 
 
 def has_rule(c: dict) -> bool:
