@@ -7,6 +7,7 @@ import numpy as np
 from .across import fixed_keys
 from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw, streams, uniform
 from .batches import BATCH, Batches
+from .missing import threshold
 from .layout import Nest, drawing, fixed_value, key_room, key_value, marginal, parent_index, row_value
 from .dtypes import as_datetime, as_number, epoch, rounded, type_family
 from .errors import SpecError
@@ -42,7 +43,8 @@ class Column:
         self.early: dict[str, str] = {}     # values computed before layer 3 for other columns to read (resolve)
         self.value = ""                      # layer 3, before the null wrapper and the cast
         # with NULLs drawn apart from the value (per parent bin, or with a block's: missing.py): when it is NULL
-        self.null_if = missing or ""
+        self.latent = missing or ""          # a block member's latent normal: NULL below its threshold
+        self.null_if = f"({missing} < {number(threshold(col['nulls']))})" if missing else ""
         self.missing = bool(missing)
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
@@ -196,8 +198,12 @@ class Column:
                 rows = rows + [given["null"]]
         if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin (or the cluster)
             shares = nulls[:len(rows)] + [self.col["nulls"]] * (len(rows) - len(nulls))
-            self.uniforms[f"w{self.j}"] = uniform(self.stream + NULL_DRAWS)
-            self.null_if = f"w{self.j} < {at(self._param('gn', shares, 'DOUBLE'), f'{bin_of} + 1')}"
+            if self.latent:   # with its block's NULLs: its latent normal below the bin's threshold
+                cuts = self._param("gz", [threshold(x) for x in shares], "DOUBLE")
+                self.null_if = f"({self.latent} < {at(cuts, f'{bin_of} + 1')})"
+            else:
+                self.uniforms[f"w{self.j}"] = uniform(self.stream + NULL_DRAWS)
+                self.null_if = f"w{self.j} < {at(self._param('gn', shares, 'DOUBLE'), f'{bin_of} + 1')}"
         if self.col["kind"] == "boolean":
             self.value = f"({self.v} < {at(self._param('pt', rows, 'DOUBLE'), f'{bin_of} + 1')})"
             return

@@ -69,9 +69,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
         cols, hidden, joint = learn(con, sample.name, cols, min(total, int(rows)), head, screening, regrouped)
         joint_models = fields(hidden, joint)   # the spec's `clusters` and `copula`
-        together = missing.fit(con, sample.name, cols)
-        if together:
-            together = missing.copying_no_more(con, sample.name, {**head, "columns": cols, **joint_models}, together)
+        together = missing.learn(con, sample.name, {**head, "columns": cols, **joint_models})
     finally:
         sample.drop()
     written = dict(columns)

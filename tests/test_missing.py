@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 import fastgen_duckdb as fg
 from conftest import refused_and_unchanged
-from data import sales
+from data import sales, u
 from fastgen_duckdb import missing
 
 
@@ -126,8 +126,33 @@ def test_blocks_that_would_repeat_real_rows_are_not_kept(con):
     fg.infer(con, "who")
     spec = fg.spec(con, "who")
     spec.pop("clusters", None)
+    spec.pop("missing", None)   # with clusters, their NULL shares per cluster draw no-count rows anyway: kept there
     for col in spec["columns"]:
         col.pop("cluster", None)
     [block] = missing.fit(con, "who", spec["columns"])
     assert sorted(block["columns"]) == [f"n{k}" for k in range(10)] and min(block["loadings"]) > 0.95
-    assert missing.copying_no_more(con, "who", spec, [block]) is None
+    assert missing.learn(con, "who", spec) is None
+
+
+def test_nulls_drawn_together_keep_their_share_per_parent_bin(con, pairs_only):
+    """A weight and a height missing in the same visits, 60 % of a clinic's and 10 % of a ward's: the two are
+    a block (one latent normal, loadings 1) and each compares it with its site's threshold, so they are NULL
+    in the same rows and as often per site as in the data. Before, NULL shares per bin kept a column out of
+    blocks: each drew its NULLs on its own, and a visit had a weight without a height in a third of the rows."""
+    null_if = "(i // 2) % 10 < CASE WHEN i % 2 = 0 THEN 6 ELSE 1 END"
+    con.execute(f"""CREATE TABLE visits AS SELECT CASE WHEN i % 2 = 0 THEN 'clinic' ELSE 'ward' END AS site,
+                    CASE WHEN i % 2 = 0 THEN 'c' ELSE 'w' END AS code,
+                    CASE WHEN {null_if} THEN NULL ELSE round(50 + 30 * (i % 2) + 10 * {u(1)}, 1) END AS weight,
+                    CASE WHEN {null_if} THEN NULL ELSE round(150 + 20 * (i % 2) + 10 * {u(2)}, 1) END AS height
+                    FROM range(2000) t(i)""")
+    fg.infer(con, "visits")
+    spec = fg.spec(con, "visits")
+    assert spec["missing"] == [{"columns": ["weight", "height"], "loadings": [1.0, 1.0]}]
+    assert all(len(c["given"]["nulls"]) == 2 for c in spec["columns"] if c["name"] in ("weight", "height"))
+    n = 40000
+    for site, share in (("clinic", 0.6), ("ward", 0.1)):
+        weight, height, together = con.execute(f"""SELECT avg((weight IS NULL)::INT), avg((height IS NULL)::INT),
+            bool_and((weight IS NULL) = (height IS NULL)) FROM fastgen_sample('visits', {n}, seed := 1)
+            WHERE site = '{site}'""").fetchone()
+        assert together and weight == height
+        assert abs(weight - share) < 4 * (share * (1 - share) / (n / 2)) ** 0.5 + 0.002, (site, weight)
