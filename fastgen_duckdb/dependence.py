@@ -33,7 +33,8 @@ MIN_ROWS_PER_VALUE = 30          # this many rows with both per value
 NULL_BIN_ROWS = 5                # a category list's rows under a NULL parent that make its own table (without
                                  # one, those rows draw the first bin's: a top level's 21 rows with no parent)
 MAX_CHILD_VALUES = 1024  # categorical children of at most this many values (bias-corrected V keeps out noise)
-NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child
+NUMERIC_KNOTS = 65  # quantile knots per parent bin for a numeric child, at least (knot_width)...
+MAX_KNOT_CELLS = 1 << 13   # ... and over all its bins, at most (unless NUMERIC_KNOTS each are more)
 NULL_PRIOR_ROWS = 2        # a child's NULL share per parent bin is shrunk toward its own by this many rows...
 NULL_SPREAD_SIGMAS = 4     # ... and kept if one bin's differs from its own by this many standard errors, or if
 NULL_MIX_SHIFT = 0.005     # ... one share for all would move the child's values this much (KS or TV)
@@ -279,17 +280,18 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     null_rows = pc == -1
     if a["kind"] == "numeric":
         x = codes.numbers[child]
-        marginal = a["quantiles"][:: max(1, (len(a["quantiles"]) - 1) // (NUMERIC_KNOTS - 1))][:NUMERIC_KNOTS]
-        marginal += [a["quantiles"][-1]] * (NUMERIC_KNOTS - len(marginal))
         steps = bool(a.get("steps"))   # a discrete column keeps its values
         present = ~np.isnan(x)
+        width = knot_width(np.bincount(pc[present & (pc >= 0)], minlength=bins), len(a["quantiles"]))
+        marginal = a["quantiles"][:: max(1, (len(a["quantiles"]) - 1) // (width - 1))][:width]
+        marginal += [a["quantiles"][-1]] * (width - len(marginal))
         within = (a["quantiles"][0], a["quantiles"][-1])
         rows = []
         for k in range(bins):
             here = x[present & (pc == k)]
-            rows.append(monotone(knot_values(here, NUMERIC_KNOTS, steps, within)) if len(here) else marginal)
+            rows.append(monotone(knot_values(here, width, steps, within)) if len(here) else marginal)
         here = x[present & null_rows]
-        null = monotone(knot_values(here, NUMERIC_KNOTS, steps, within)) if len(here) >= MIN_ROWS else None
+        null = monotone(knot_values(here, width, steps, within)) if len(here) >= MIN_ROWS else None
         if all(r[0] == r[-1] for r in rows + ([null] if null else [])):   # one value per bin (a group's own): two knots
             rows, null = [r[:1] * 2 for r in rows], null and null[:1] * 2
         given = {"column": b["name"], "bins": bins, "cramers_v": round(v, 3), "quantiles": rows}
@@ -307,6 +309,17 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
         given["null"] = np.bincount(here, minlength=len(a["values"])).astype(float).tolist() \
             if len(here) >= NULL_BIN_ROWS else overall
     a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
+
+
+def knot_width(sizes, own: int) -> int:
+    """Quantile knots per part (a parent's bin, a hidden cluster) for a number: as many as a typical part's values
+    support (65 knots for a part of 2,754 ages round to the wrong integer once in a hundred draws; a heavy tail
+    needs them too: with 65, the top 1/64 of a part's rows spreads evenly up to its maximum), at most the column's
+    own and MAX_KNOT_CELLS over all parts, at least NUMERIC_KNOTS."""
+    import numpy as np
+    typical = 2 ** int(np.log2(max(float(np.median(sizes)) if len(sizes) else 1.0, 1.0))) + 1
+    cap = 2 ** int(np.log2(max(MAX_KNOT_CELLS // max(len(sizes), 1), 1))) + 1
+    return max(NUMERIC_KNOTS, min(own, typical, cap))
 
 
 def _null_shares(codes: "Codes", child: int, pc, bins: int, null_parent: bool) -> dict:
