@@ -99,10 +99,10 @@ def _learn(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
     progress(f"{spec['name']}: trial draws for gaps per bin")
     found: dict = {}
     other = _learn(con, sample, original, rows, spec, found, long_numbers, refused, raised | binned)
-    a, b = (trial.score(con, sample, {**spec, "columns": c, **fields(h, j)}) for c, h, j in (learned, other))
-    said = (f"trial draws score {_score(a)} with {', '.join(sorted(binned))} drawn as a gap after its earlier column, "
-            f"{_score(b)} raised to it")
-    if a is not None and (b is None or a >= b):
+    a, b = (trial.measure(con, sample, {**spec, "columns": c, **fields(h, j)}) for c, h, j in (learned, other))
+    said = (f"trial draws score {_score(a and a['overall'])} with {', '.join(sorted(binned))} drawn as a gap after "
+            f"its earlier column, {_score(b and b['overall'])} raised to it")
+    if a is not None and (b is None or _better(a, b, binned)):
         screening["gaps_by_bin_chosen"] = said
         return learned
     screening.clear()
@@ -162,6 +162,17 @@ def _pairs(con, sample: str, cols: list[dict], long_numbers: bool = True):
             break
         refused |= dropped
     return cols, measured
+
+
+def _better(a: dict, b: dict, columns: set[str]) -> bool:
+    """Whether trial draw a is at least as good as b: it scores trial.MARGIN higher, or within MARGIN of b (which
+    5,000 rows cannot tell apart), draws `columns` at least as close to their own distributions (a survival time
+    raised to its recurrence's came out KS 0.03 from its own, where a gap per bin kept it at 0.01, for 0.0006 of
+    overall score)."""
+    if abs(a["overall"] - b["overall"]) >= trial.MARGIN:
+        return a["overall"] > b["overall"]
+    shape = lambda m: min(m["shapes"].get(c, 0.0) for c in columns)   # noqa: E731
+    return shape(a) >= shape(b)
 
 
 def _score(x: float | None) -> str:
