@@ -15,7 +15,7 @@ some companies). A column of no block draws its NULLs on its own.
 
 Learned on the profile sample (fit): the tetrachoric correlation of every pair of nullable columns, blocks of
 the pairs correlated clearly (MIN_RHO, and a chi-square of the 2×2 table above CHI), one factor fitted per
-block; kept where a trial draw copies no more sampled rows with them than without (learn).
+block; kept where a trial draw copies no more sampled rows with them than without, and scores no lower (learn).
 """
 from __future__ import annotations
 
@@ -98,11 +98,13 @@ def learn(con, sample: str, spec: dict) -> list[dict] | None:
     chosen, best = None, without
     if plain:
         drawn = trial.measure(con, sample, {**spec, "missing": plain})
-        if trial.copies_no_more(drawn, without) and (without is None or drawn["overall"] >= without["overall"] - trial.MARGIN):
+        if trial.copies_no_more(drawn, without) and (
+                without is None or drawn["overall"] >= without["overall"] - trial.MARGIN):
             chosen, best = plain, drawn
     if wide and wide != plain:
         drawn = trial.measure(con, sample, {**spec, "missing": wide})
-        if trial.copies_no_more(drawn, without) and (best is None or drawn["overall"] >= best["overall"] + trial.MARGIN):
+        if trial.copies_no_more(drawn, without) and (
+                best is None or drawn["overall"] >= best["overall"] + trial.MARGIN):
             chosen = wide
     return chosen
 
