@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from . import fallback
 from .codes import MIN_ROWS, MONOTONE, MONOTONE_NULLS, Codes
-from .dependence import MAX_CHILD_VALUES, NUMERIC_KNOTS, _condition_codes, _null_shares, has_rule
+from .dependence import MAX_CHILD_VALUES, NUMERIC_KNOTS, _condition_codes, _null_shares, has_rule, knot_width
 from .dtypes import drawn_type, epoch, iso, knot_values, monotone, type_family
 from .errors import SpecError
 from .spec import _number, _probability, _sorted_numbers
@@ -246,10 +246,10 @@ def _knot_table(codes: Codes, j: int, z, k: int, shrink: float) -> dict:
     col, x = codes.cols[j], codes.numbers[j]
     present = ~np.isnan(x)
     steps, every = bool(col.get("steps")), np.sort(x[present])
-    # as many knots as a typical cluster's values support (a heavy tail needs them: with 65, the top 1/64 of a
-    # cluster's rows would spread evenly up to its maximum), at most the column's own
+    # as many knots as a typical cluster's values support, at most the column's own (at most 64 clusters: no cap
+    # over all of them)
     sizes = np.bincount(z[present], minlength=k)
-    width = max(NUMERIC_KNOTS, min(len(col["quantiles"]), 2 ** int(np.log2(max(np.median(sizes), 1))) + 1))
+    width = knot_width(sizes, len(col["quantiles"]), cells=None)
     # a continuous column's draws never equal a real value: its own knots per cluster (a shrunk cluster's top knot
     # would be the column's maximum, and stretch a heavy tail into every cluster)
     rows = [_smoothed_knots(x[present & (z == c)], every, steps, shrink, width) if steps else

@@ -45,7 +45,6 @@ class Column:
         # with NULLs drawn apart from the value (per parent bin, or with a block's: missing.py): when it is NULL
         self.latent = missing or ""          # a block member's latent normal: NULL below its threshold
         self.null_if = f"({missing} < {number(threshold(col['nulls']))})" if missing else ""
-        self.missing = bool(missing)
         self.fixed = bool(lookup(table).get("fixed"))
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
@@ -77,7 +76,7 @@ class Column:
     @property
     def nulls_apart(self) -> bool:
         """NULL drawn apart from the value's uniform: per bin of the parent, or with a block's (`missing`)."""
-        return self.nulls_given or self.missing
+        return self.nulls_given or bool(self.latent)
 
     def _u(self) -> str:
         """The column's main uniform, rescaled past the null and special fractions so that they cost no extra

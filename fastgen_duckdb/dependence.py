@@ -311,14 +311,14 @@ def _condition_codes(codes: "Codes", child: int, parent: int, v: float) -> None:
     a["given"] = {**given, **_null_shares(codes, child, pc, bins, "null" in given)}
 
 
-def knot_width(sizes, own: int) -> int:
+def knot_width(sizes, own: int, cells: int | None = MAX_KNOT_CELLS) -> int:
     """Quantile knots per part (a parent's bin, a hidden cluster) for a number: as many as a typical part's values
     support (65 knots for a part of 2,754 ages round to the wrong integer once in a hundred draws; a heavy tail
     needs them too: with 65, the top 1/64 of a part's rows spreads evenly up to its maximum), at most the column's
-    own and MAX_KNOT_CELLS over all parts, at least NUMERIC_KNOTS."""
+    own and `cells` over all parts (None: no such cap), at least NUMERIC_KNOTS."""
     import numpy as np
     typical = 2 ** int(np.log2(max(float(np.median(sizes)) if len(sizes) else 1.0, 1.0))) + 1
-    cap = 2 ** int(np.log2(max(MAX_KNOT_CELLS // max(len(sizes), 1), 1))) + 1
+    cap = own if cells is None else 2 ** int(np.log2(max(cells // max(len(sizes), 1), 1))) + 1
     return max(NUMERIC_KNOTS, min(own, typical, cap))
 
 
