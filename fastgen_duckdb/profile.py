@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, groups, missing, rules
+from . import children, groups, missing, rules, trial
 from .copula import order_ladders
 from .joint import fields, learn
 from .layout import key_room
@@ -67,9 +67,10 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         regrouped = groups.regroup(con, sample.name, profilers, cols)
         screening = {}   # what the joint model measured and chose: kept in the spec
         head = {"fastgen_spec": SPEC_VERSION, "name": name, "source": source.text, "source_rows": int(total)}
-        cols, hidden, joint = learn(con, sample.name, cols, min(total, int(rows)), head, screening, regrouped)
-        joint_models = fields(hidden, joint)   # the spec's `clusters` and `copula`
-        together = missing.learn(con, sample.name, {**head, "columns": cols, **joint_models})
+        with trial.remembered():   # the sample stays as it is from here: a model measured again is not drawn again
+            cols, hidden, joint = learn(con, sample.name, cols, min(total, int(rows)), head, screening, regrouped)
+            joint_models = fields(hidden, joint)   # the spec's `clusters` and `copula`
+            together = missing.learn(con, sample.name, {**head, "columns": cols, **joint_models})
     finally:
         sample.drop()
     written = dict(columns)

@@ -7,10 +7,15 @@ compiled SELECT, in a temporary macro) and is scored against TRIAL_ROWS sampled 
 scores the fidelity report gives. The simpler model (fewer parameters, a faster sampler) wins unless the richer
 scores MARGIN higher: the spec records the choice. A trial also counts the drawn rows equal to a sampled row
 (copies), to hold against the sample's own duplicates: the share of rows a new real row would repeat.
+Within remembered() (one table's inference), a model measured again is not drawn again: the same spec, sample
+and seed draw the same rows, and the choices of joint.py and missing.py measure the same model several times.
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
+import json
 import math
 import uuid
 
@@ -26,6 +31,17 @@ TRIAL_ROWS = 5000
 SEED = 7
 MARGIN = 0.002   # the richer model must score this much higher: below it, trial draws of 5,000 rows cannot tell
 SAME_COPIES = 3.0   # a richer model may copy this many standard errors more rows and still copy no more
+_measured: contextvars.ContextVar[dict | None] = contextvars.ContextVar("fastgen_trials", default=None)
+
+
+@contextlib.contextmanager
+def remembered():
+    """Measures taken inside are kept until it ends, keyed by sample and model (the sample must not change)."""
+    token = _measured.set({})
+    try:
+        yield
+    finally:
+        _measured.reset(token)
 
 
 def score(con, sample: str, spec: dict) -> float | None:
@@ -41,10 +57,17 @@ def measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) -
     the sample's: the rate copies are held to, "shapes": {column: its shape score}}, or None. Rows are compared on every column but keys and
     references (they make every row new), NULL equal to NULL. `scored_as`: columns whose kinds pick the metrics,
     for two models that draw a column as different kinds to be scored alike (default: the spec's)."""
+    memo = _measured.get()
+    key = json.dumps([sample, spec, scored_as], sort_keys=True, default=str) if memo is not None else None
+    if key in (memo or {}):
+        return copy.deepcopy(memo[key])
     try:
-        return _measure(con, sample, spec, scored_as)
+        got = _measure(con, sample, spec, scored_as)
     except (SpecError, duckdb.Error):
-        return None
+        got = None
+    if memo is not None:
+        memo[key] = copy.deepcopy(got)
+    return got
 
 
 def copies_no_more(richer: dict | None, simpler: dict | None) -> bool:

@@ -162,3 +162,23 @@ def test_nulls_drawn_together_keep_their_share_per_parent_bin(con, pairs_only):
         assert together and weight == height
         assert abs(weight - share) < 4 * (share * (1 - share) / (n / 2)) ** 0.5 + 0.002, (site, weight)
 
+
+def test_a_model_measured_again_in_one_inference_is_drawn_once(con, monkeypatch):
+    """The choice of NULL blocks measures the table without them, which the joint model's own choice has just
+    measured (a country-year table of counts NULL together): within one inference a model is drawn once, and
+    measured again from what that draw gave. Same sample, spec and seed: the same rows."""
+    from fastgen_duckdb import trial
+    draws, measures, real_measure, real_draw = [], [], trial.measure, trial._measure
+    monkeypatch.setattr(trial, "_measure", lambda con, sample, spec, scored_as=None: draws.append(spec) or real_draw(
+        con, sample, spec, scored_as))
+    monkeypatch.setattr(trial, "measure", lambda *a, **k: measures.append(a[2]) or real_measure(*a, **k))
+    con.execute("CREATE TABLE who AS SELECT 'country ' || c AS country, 1980 + y AS year, "
+                + ", ".join(f"CASE WHEN hash(c, y, 'gone') % 10 >= 4 THEN (hash(c, y, {k}) % 500)::INTEGER END AS n{k}"
+                            for k in range(10))
+                + " FROM range(60) a(c), range(40) b(y)")
+    fg.infer(con, "who")
+    assert len(measures) > len(draws) >= 2
+    assert all(a != b for i, a in enumerate(draws) for b in draws[:i])
+    with trial.remembered():   # and a measure taken again gives what the draw gave
+        first = trial.measure(con, "who", fg.spec(con, "who"))
+        assert trial.measure(con, "who", fg.spec(con, "who")) == first and first["overall"] > 0.5
