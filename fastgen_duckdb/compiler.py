@@ -146,9 +146,10 @@ def compile_spec(spec: dict, lookup=None) -> tuple[str, str]:
     return params_sql, macro_sql
 
 
-def compile_query(spec: dict, lookup=None) -> str:
+def compile_query(spec: dict, lookup=None, compact: bool = False) -> str:
     """One self-contained SELECT (parameters in a CTE) over `fastgen_rows(r)`, with n, seed, start and scale
-    left as bare names: the form that dialect.py rewrites for other engines."""
+    left as bare names: the form that dialect.py rewrites for other engines (`compact`: for DuckDB itself, the
+    parameters as the stored sampler's are, _params)."""
     columns, copula, shared, batches = _columns(spec, lookup)
-    return (f"WITH fastgen_params AS (SELECT {_params(columns, shared)})\n"
+    return (f"WITH fastgen_params AS (SELECT {_params(columns, shared, compact)})\n"
             + _select(columns, copula, "SELECT r FROM fastgen_rows", "fastgen_params", batches))

@@ -96,7 +96,7 @@ def _measure(con, sample: str, spec: dict, scored_as: list[dict] | None = None) 
     spec = validate(copy.deepcopy(spec), con)
     tag = uuid.uuid4().hex
     macro, real, synth = f"fastgen_trial_{tag}", f"fastgen_trial_real_{tag}", f"fastgen_trial_synth_{tag}"
-    body = compile_query(spec).replace("fastgen_rows", "(SELECT range AS r FROM range(start, start + n))")
+    body = compile_query(spec, compact=True).replace("fastgen_rows", "(SELECT range AS r FROM range(start, start + n))")
     try:
         con.execute(f"CREATE TEMP MACRO {macro}(n, seed, start, scale) AS TABLE {body}")
         con.execute(f"CREATE TEMP TABLE {real} AS SELECT * FROM {sample} USING SAMPLE {TRIAL_ROWS} ROWS (reservoir, {SEED})")
