@@ -74,8 +74,8 @@ def list_text(values, element_type: str) -> str:
     and bind for long lists. Plain numbers as DuckDB's own list text; texts (and NULLs) as JSON, which escapes
     every character (quotes, NUL, newlines, non-ASCII) and casts back to exactly the strings, then to the type
     as list_literal's texts would be. Any other mix as list_literal."""
-    if values and element_type.upper() in NUMERIC_LISTS and all(
-            type(v) in (int, float) and math.isfinite(v) and abs(v) <= 2 ** 63 - 1 for v in values):
+    if values and element_type.upper() in NUMERIC_LISTS and set(map(type, values)) <= {int, float} \
+            and max(map(abs, values)) <= 2 ** 63 - 1 and all(map(math.isfinite, values)):   # each pass in C
         return f"'[{', '.join(map(repr, values))}]'::{element_type}[]"   # repr: the shortest text that reads back
     if all(v is None or isinstance(v, str) for v in values):
         cast = "" if element_type.upper() == "VARCHAR" else f"::{element_type}[]"
