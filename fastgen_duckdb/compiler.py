@@ -67,7 +67,12 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
     columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest, batches,
                       missing.of.get(col["name"].lower()), param) for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
-    for c in sorted(columns, key=lambda c: "given" in c.col):   # parents first: a child reads their draw
+    def depth(c: Column) -> int:   # links up to a column drawn on its own (spec.readable_parent: at most 2)
+        d = 0
+        while (c := by_name.get(str((c.col.get("given") or {}).get("column", "")).lower())) and d < len(columns):
+            d += 1
+        return d
+    for c in sorted(columns, key=depth):   # parents first: a child reads their draw
         c.resolve(by_name)
     for c in columns:   # a gap per bin of an earlier column reads that column's value, now final
         if (c.col.get("after") or {}).get("by_bin") and not c.fixed:

@@ -17,7 +17,7 @@ import math
 from . import missing
 from .association import correlation_ratio, cramers_v, mutual_information, normal_quantile
 from .dtypes import knot_values, monotone
-from .spec import copula_member
+from .spec import MAX_DEPTH, copula_member, readable_parent
 from .codes import BINS, CODE_CHUNK, MIN_ROWS, Codes, category_text, screen
 from .sqltext import ident, string
 
@@ -131,30 +131,31 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         i, j = pairs[k]
         centrality[free[i]["name"]] += measured[k][0]
         centrality[free[j]["name"]] += measured[k][0]
-    # no chains: a parent is never conditioned itself, a conditioned column is no parent
-    serving = {c["given"]["column"] for c in cols if "given" in c}
+    tree = Tree(cols, 1 if only_functional else MAX_DEPTH)
     chosen = []
     for k in sorted(strong, key=lambda k: (-round(measured[k][0], 2), -measured[k][1], k)):
         i, j = pairs[k]
         # a number a category determines is its child (drawn per the number's bins, the category would not
         # follow the number's values); a column NULL on many rows is better the parent: its NULL rows get the
-        # child's own table there, while a child's NULLs are drawn on their own; otherwise the less central
-        # column is the child
+        # child's own table there, while a child's NULLs are drawn on their own; a parent already stays one where
+        # it can (a series that conditions its title conditions its counts, rather than follow their bins);
+        # otherwise the less central column is the child
         for child, parent in sorted(((i, j), (j, i)), key=lambda cp: (not ((cp[1], cp[0]) in functional and
                                                                            free[cp[0]]["kind"] == "numeric"),
+                                                                       tree.serves(free[cp[0]]["name"]),
                                                                        codes.null_rows[cp[0]] >= MIN_ROWS and
                                                                        codes.null_rows[cp[1]] < MIN_ROWS,
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
             if (a["name"], b["name"]) in refused:
                 continue
-            if can_child(a) and can_parent(b, (parent, child) in functional, a, measured[k][2]) and not has_rule(a) \
-                    and not has_rule(b) and a["name"] not in serving and not codes.monotone(child, parent) \
+            if can_child(a) and can_parent(b, (parent, child) in functional, a, measured[k][2]) \
+                    and tree.may(a, b) and not codes.monotone(child, parent) \
                     and (not only_functional or b["kind"] == "categorical" and ((parent, child) in functional
                                                                                  or codes.explains(parent, child) >= DETERMINED)):
                 a["given"] = {}    # taken: drawn below
                 chosen.append((child, parent, measured[k][0]))
-                serving.add(b["name"])
+                tree.add(a, b)
                 break
     numbers = sum((parent, child) in functional and free[child]["kind"] == "numeric" for child, parent, _ in chosen)
     if numbers:
@@ -377,6 +378,47 @@ def _pooled_shift(codes: "Codes", child: int, groups: list) -> float:
     return 0.5 * float(np.abs(drawn / max(drawn.sum(), 1e-300) - own / max(own.sum(), 1.0)).sum())
 
 
+class Tree:
+    """Which column is drawn given which. A path down from a column drawn on its own is at most `depth` links
+    long, and on a longer path than one link, every column but the last is a category list (a category, its
+    class, the class's brand). The middle one's children read its bin off its drawn position, where a number's
+    bins are slices of its uniform, which a conditioned number's draw is not (spec.readable_parent); and a number
+    at the top would relate to the last one only through the middle's bins, where the copula would hold them
+    together directly (an age and the experience that sets its floor, through marital status, lost 0.06 of its
+    shape)."""
+
+    def __init__(self, cols: list[dict], depth: int):
+        self.parent = {c["name"]: c["given"]["column"] for c in cols if c.get("given")}
+        self.kind = {c["name"]: c["kind"] for c in cols}
+        self.depth = depth
+
+    def _up(self, name: str) -> int:
+        return 1 + self._up(self.parent[name]) if name in self.parent else 0
+
+    def _down(self, name: str) -> int:
+        return max((1 + self._down(k) for k, p in self.parent.items() if p == name), default=0)
+
+    def may(self, child: dict, parent: dict) -> bool:
+        """Whether `child` may be drawn given `parent`: it has no parent yet, and no path grows too long."""
+        if child["name"] in self.parent:
+            return False
+        up, down = self._up(parent["name"]), self._down(child["name"])
+        if up + 1 + down > self.depth:
+            return False
+        if up + down == 0:
+            return True
+        above = [parent["name"]]   # every column of the path but its last: the parent, its own, and the child
+        while above[-1] in self.parent:   # where it has children
+            above.append(self.parent[above[-1]])
+        return all(self.kind.get(n) == "categorical" for n in above + ([child["name"]] if down else []))
+
+    def serves(self, name: str) -> bool:
+        return name in self.parent.values()
+
+    def add(self, child: dict, parent: dict) -> None:
+        self.parent[child["name"]] = parent["name"]
+
+
 def has_rule(c: dict) -> bool:
     """A column already drawn by a rule: it can neither be conditioned nor condition another column."""
     return any(k in c for k in ("given", "after", "equals"))
@@ -450,7 +492,7 @@ def prune(spec: dict) -> dict:
     for col in spec["columns"]:
         given = col.get("given")
         parent = by_name.get(str((given or {}).get("column", "")).lower())
-        if given and (parent is None or col["kind"] not in ("categorical", "numeric") or "given" in parent
+        if given and (parent is None or col["kind"] not in ("categorical", "numeric") or not readable_parent(parent, by_name)
                       or parent["kind"] not in ("numeric", "datetime", "categorical")
                       or (parent["kind"] == "categorical" and len(parent["values"]) != given.get("bins"))):
             del col["given"]

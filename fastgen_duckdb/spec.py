@@ -28,6 +28,7 @@ SPEC_VERSION = 1
 LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table...
 ORDERED_VALUES = 32  # ... and numbers of at most this many values, in ascending order (`ordered`)
 MAX_SUM_TERMS = 63  # columns a total (`equals` a sum) adds up
+MAX_DEPTH = 2       # links from a column drawn on its own down to one drawn `given` (a category, its class, a brand)
 KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text", "pool")
 
 KINDS_BY_FAMILY = {
@@ -383,6 +384,16 @@ def _validate_alphabets(fmt: dict, where: str) -> None:
                         f"(least significant first): {varying}")
 
 
+def readable_parent(parent: dict, by_name: dict) -> bool:
+    """Whether a column may be a `given` parent: drawn on its own, or a category list drawn given a column drawn on
+    its own (its children read its drawn position; a conditioned number's bins are not slices of its uniform)."""
+    given = parent.get("given")
+    if given is None:
+        return True
+    grand = by_name.get(str(given.get("column", "")).lower()) if isinstance(given, dict) else None
+    return parent["kind"] == "categorical" and grand is not None and grand is not parent and grand.get("given") is None
+
+
 def _validate_given(col: dict, by_name: dict, where: str) -> None:
     given = col["given"]
     if col["kind"] not in ("categorical", "numeric") or not isinstance(given, dict):
@@ -390,9 +401,9 @@ def _validate_given(col: dict, by_name: dict, where: str) -> None:
                         "and numeric ones ({column, bins, quantiles})")
     parent = by_name.get(str(given.get("column", "")).lower())
     if parent is None or parent is col or parent["kind"] not in ("numeric", "datetime", "categorical") \
-            or parent.get("given") is not None:
-        raise SpecError(f"{where}: 'given' must name another numeric, datetime or categorical column "
-                        "that is not conditional itself")
+            or not readable_parent(parent, by_name):
+        raise SpecError(f"{where}: 'given' must name another numeric, datetime or categorical column drawn on "
+                        "its own, or a categorical one drawn given a column drawn on its own")
     bins = given.get("bins")
     want = len(parent["values"]) if parent["kind"] == "categorical" else bins
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1 or bins != want:
