@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from .codes import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
-from .spec import LADDER, copula_member
+from .dependence import Tree
+from .spec import LADDER, MAX_DEPTH, copula_member
 from .sqltext import ident
 
 
@@ -46,8 +47,8 @@ def fit(con, sample: str, cols: list[dict], clusters=None) -> dict | None:
     # a conditioned member's uniform is its rank within its parent's bin: independent of that parent (and of the
     # parent's own, which picks the bin), or the member would come out of the parent's bins shifted (a correlation
     # the estimate leaves near 0 but the nearest positive definite matrix need not)
-    by_name = {c["name"]: c for c in cols}
-    above = [_ancestors(by_name, c) for c in kept]
+    tree = Tree(cols, MAX_DEPTH)
+    above = [set(tree.ancestors(c["name"])) for c in kept]
     apart = [(a, b) for a in range(len(kept)) for b, p in enumerate(kept) if p["name"] in above[a]]
     return {"columns": [c["name"] for c in kept],
             "correlation": stored(nearest_correlation(_held_apart(rho[np.ix_(keep, keep)], apart)))}
@@ -253,15 +254,6 @@ def nearest_correlation(rho):
     fixed = vectors @ np.diag(np.maximum(values, 1e-4)) @ vectors.T
     d = np.sqrt(np.diag(fixed))
     return fixed / np.outer(d, d)
-
-
-def _ancestors(by_name: dict[str, dict], child: dict) -> set[str]:
-    """The names of the columns `child` is drawn given: its parent, and that parent's own (dependence.Tree)."""
-    names = set()
-    while child.get("given") and child["given"]["column"] not in names:
-        names.add(child["given"]["column"])
-        child = by_name.get(child["given"]["column"], {})
-    return names
 
 
 def _parent(cols: list[dict], child: dict) -> dict:

@@ -392,8 +392,13 @@ class Tree:
         self.kind = {c["name"]: c["kind"] for c in cols}
         self.depth = depth
 
-    def _up(self, name: str) -> int:
-        return 1 + self._up(self.parent[name]) if name in self.parent else 0
+    def ancestors(self, name: str) -> list[str]:
+        """The columns `name` is drawn given: its parent, that parent's own, and so on up."""
+        out = []
+        while name in self.parent and self.parent[name] not in out:
+            name = self.parent[name]
+            out.append(name)
+        return out
 
     def _down(self, name: str) -> int:
         return max((1 + self._down(k) for k, p in self.parent.items() if p == name), default=0)
@@ -402,15 +407,13 @@ class Tree:
         """Whether `child` may be drawn given `parent`: it has no parent yet, and no path grows too long."""
         if child["name"] in self.parent:
             return False
-        up, down = self._up(parent["name"]), self._down(child["name"])
-        if up + 1 + down > self.depth:
+        above = [parent["name"]] + self.ancestors(parent["name"])   # the path down to the child, but the child
+        down = self._down(child["name"])
+        if len(above) + down > self.depth:
             return False
-        if up + down == 0:
-            return True
-        above = [parent["name"]]   # every column of the path but its last: the parent, its own, and the child
-        while above[-1] in self.parent:   # where it has children
-            above.append(self.parent[above[-1]])
-        return all(self.kind.get(n) == "categorical" for n in above + ([child["name"]] if down else []))
+        # every column of the path but its last: those above, and the child where it has children
+        return len(above) + down == 1 or all(self.kind.get(n) == "categorical"
+                                             for n in above + ([child["name"]] if down else []))
 
     def serves(self, name: str) -> bool:
         return name in self.parent.values()

@@ -566,6 +566,7 @@ def test_a_parent_whose_table_is_dropped_may_be_a_child_after_all(con, monkeypat
     seen = together(brand if parent == "i_brand_id" else parent)
     assert seen > 0.35, seen
 
+
 def test_a_later_column_on_a_scale_of_its_own_is_raised_not_drawn_as_a_gap(con):
     """A post-test score above the pre-test's on every row, on a scale of its own: drawn as the pre-test plus a gap
     drawn on its own, its spread widens (KS 0.035 on these 20,000 rows); the trial draws choose drawing it as
@@ -689,6 +690,13 @@ def test_trial_draws_within_their_noise_are_told_apart_by_the_columns_they_diffe
     assert joint._better(raised, binned, {"dtime"}) and not joint._better(binned, raised, {"dtime"})
 
 
+def _total_variation(con, column: str, real: str, drawn: str) -> float:
+    """Half the summed differences of the two tables' shares of each value of `column`."""
+    return con.execute(f"""WITH r AS (SELECT {column} v, count(*) / sum(count(*)) OVER () p FROM {real} GROUP BY 1),
+                                s AS (SELECT {column} v, count(*) / sum(count(*)) OVER () p FROM {drawn} GROUP BY 1)
+                           SELECT sum(abs(coalesce(r.p, 0) - coalesce(s.p, 0))) / 2 FROM r FULL JOIN s USING (v)""").fetchall()[0][0]
+
+
 def test_a_hierarchy_of_three_category_lists_keeps_every_link(con):
     """A catalogue's category, its classes, and each class's brands (TPC-DS's item has this shape): drawn with one
     parent per column and no chain, one link of the three is lost (brands land in classes they never had, or classes
@@ -709,9 +717,7 @@ def test_a_hierarchy_of_three_category_lists_keeps_every_link(con):
                             USING (category, class, brand)""").fetchall()[0][0]
     assert unseen == 0
     for column in ("category", "class", "brand"):   # total variation from the data's shares, within sampling noise
-        tv = con.execute(f"""WITH r AS (SELECT {column} v, count(*) / sum(count(*)) OVER () p FROM catalogue GROUP BY 1),
-                                  s AS (SELECT {column} v, count(*) / sum(count(*)) OVER () p FROM drawn GROUP BY 1)
-                             SELECT sum(abs(coalesce(r.p, 0) - coalesce(s.p, 0))) / 2 FROM r FULL JOIN s USING (v)""").fetchall()[0][0]
+        tv = _total_variation(con, column, "catalogue", "drawn")
         values = len(cols[column]["values"])
         assert tv < 3 * (values / 30000) ** 0.5 + 0.01, (column, tv)
     parts = con.execute("""SELECT sum(hash(t) >> 8) FROM (FROM fastgen_sample('catalogue', 700, seed := 2)
@@ -737,10 +743,8 @@ def test_an_edited_chain_of_parents_that_cannot_be_drawn_is_refused_in_one_line(
     def given(child, parent):
         p = cols[parent]
         bins = len(p["values"]) if p["kind"] == "categorical" else 4
-        rows = [c_w for c_w in [cols[child].get("weights")]] * bins if cols[child]["kind"] == "categorical" \
-            else [cols[child]["quantiles"]] * bins
-        cols[child]["given"] = {"column": parent, "bins": bins,
-                                ("weights" if cols[child]["kind"] == "categorical" else "quantiles"): rows}
+        table = "weights" if cols[child]["kind"] == "categorical" else "quantiles"
+        cols[child]["given"] = {"column": parent, "bins": bins, table: [cols[child][table]] * bins}
     given("b", "a")
     given("c", "b")
     fg.import_spec(con, spec)   # two links through a category list: drawn
@@ -775,7 +779,5 @@ def test_the_last_column_of_a_path_keeps_its_shape_beside_the_copula(con):
     con.execute("CREATE TABLE drawn AS FROM fastgen_sample('apple', 20000, seed := 1)")
     for last, _ in paths:
         values = con.execute(f"SELECT count(DISTINCT {last}) FROM apple").fetchall()[0][0]
-        tv = con.execute(f"""WITH r AS (SELECT {last} v, count(*) / sum(count(*)) OVER () p FROM apple GROUP BY 1),
-                                  s AS (SELECT {last} v, count(*) / sum(count(*)) OVER () p FROM drawn GROUP BY 1)
-                             SELECT sum(abs(coalesce(r.p, 0) - coalesce(s.p, 0))) / 2 FROM r FULL JOIN s USING (v)""").fetchall()[0][0]
+        tv = _total_variation(con, last, "apple", "drawn")
         assert tv < (values / 20000) ** 0.5, (last, tv)   # twice the draws' own noise, at most (values / n)^½ / 2
