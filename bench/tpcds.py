@@ -115,6 +115,12 @@ def main() -> None:
 
     later_shares = {db: ordered(con, db, tables) for db in ("real", "synthn")}
 
+    def distinct_values(db, t, c):
+        return con.execute(f"SELECT count(DISTINCT {ident(c)}) FROM {db}.main.{t}").fetchall()[0][0]
+    grown = "; ".join(f"{t}.{c['name']} {distinct_values('learned', t, c['name']):,} → "
+                      f"{distinct_values('synthn', t, c['name']):,} (real: {distinct_values('real', t, c['name']):,})"
+                      for t in tables for c in fg.spec(con, t)["columns"] if c.get("grows")) or "none"
+
     queries = con.execute("SELECT query_nr, query FROM tpcds_queries()").fetchall()
     results = run_queries(con, queries, ("learned", "synth1", "real", "synthn"), home="learned", limit_s=args.limit)
     small, large = agreement(results, 1, 2), agreement(results, 3, 4)
@@ -147,7 +153,8 @@ def main() -> None:
              + ("; ".join(f"{k}: {v:.1%} of rows (real {later_shares['real'][k]:.1%})"
                           for k, v in later_shares["synthn"].items()) or "none") + f"); "
              f"{len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
-             f"batches ({in_batches}). Regenerated at "
+             f"batches ({in_batches}). Lists of codes that grow with the world (spec `grows`), distinct codes "
+             f"learned → at scale {args.scale:g}: {grown}. Regenerated at "
              f"scale 1 and {args.scale:g}, beside the real sf=0.01 and sf={sf:g} (dsdgen, {dsdgen_s:.1f} s), in one run.",
              "",
              "| | real rows, sf=0.01 → scale 1 | real rows, sf=" + f"{sf:g} → scale {args.scale:g} |", "|---|---|---|",

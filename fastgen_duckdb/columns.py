@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .across import fixed_keys
-from .draws import INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw, streams, uniform
+from .draws import GROW_DRAWS, INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw, streams, uniform
 from .batches import BATCH, Batches
 from .missing import threshold
 from .layout import Nest, drawing, fixed_value, key_room, key_value, marginal, parent_index, row_value
@@ -513,6 +513,21 @@ class Column:
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""
         return self.by_name[name.lower()].alias
+
+    def grow(self) -> None:
+        """A list of codes in a world `scale` times the source's (`grows`): the row's code is in one of scale ×
+        copies copies of the list (rounded: whole copies keep each code as frequent as the one it copies); copy 0
+        is the list itself, and value i of copy c ≥ 1 the new code numbered start + (c - 1) × len(values) + i, in
+        value i's place. Drawn given a list that grows too (an id given its code), it is in that list's copy."""
+        grows, n, top = self.col["grows"], len(self.col["values"]), self
+        while (up := self.by_name.get(str((top.col.get("given") or {}).get("column", "")).lower())) \
+                and up.col.get("grows") and up is not self:
+            top = up
+        self.uniforms[f"g{top.j}"] = uniform(top.stream + GROW_DRAWS, BATCH if top.batched else "r")
+        copy = f"floor(g{top.j} * greatest(1, round(scale * {number(float(top.col['grows']['copies']))})))::BIGINT"
+        code = key_value({"type": self.col["type"], "start": int(grows["start"]), "step": 1, "format": grows["format"]},
+                         self.stream, f"(({copy} - 1) * {n} + {self.index})")
+        self.value = f"CASE WHEN {copy} < 1 THEN {self.value} ELSE {code} END"
 
     def output(self) -> str:
         if self.fixed:

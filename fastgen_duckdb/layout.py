@@ -53,6 +53,15 @@ def _in_alphabets(alphabets: list[str], order: list[int], seq: str) -> str:
     return "(" + " || ".join(parts) + ")"
 
 
+def alphabet_number(code: str, fmt: dict) -> int:
+    """The number a code of `fmt`'s alphabets writes (the inverse of _in_alphabets)."""
+    seq, weight = 0, 1
+    for p in fmt["order"]:
+        seq += fmt["alphabets"][p].index(code[p]) * weight
+        weight *= len(fmt["alphabets"][p])
+    return seq
+
+
 def key_room(col: dict) -> int | None:
     """The last row index a key can number before it passes its type's maximum or its own `max` (a CHECK's upper
     bound), or for a code in alphabets the last number they can write: a TINYINT key from 1 has 0..126; None

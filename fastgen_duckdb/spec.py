@@ -291,6 +291,8 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
                                    or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
                                    or any(a >= b for a, b in zip(values, values[1:]))):
             raise SpecError(f"{where}: 'ordered' needs at most {ORDERED_VALUES} numbers in ascending order")
+        if col.get("grows") is not None:
+            _validate_grows(col["grows"], family, where)
     elif kind == "numeric":
         knots = _sorted_numbers(col.get("quantiles"), f"{where}, quantiles")
         _within_type(knots[0], knots[-1], col["type"], f"{where}, quantiles")
@@ -323,14 +325,8 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
             if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
                                         or shuffle > 1 << 30 or shuffle & (shuffle - 1)):
                 raise SpecError(f"{where}: 'shuffle' must be a power of two from 2 to 2^30 (the block permuted)")
-        if family == "string" and isinstance(col.get("format"), dict) and "alphabets" in col["format"]:
-            _validate_alphabets(col["format"], where)
-        elif family == "string":
-            fmt = col.get("format")
-            if not isinstance(fmt, dict) or not isinstance(fmt.get("prefix", ""), str) \
-                    or not isinstance(fmt.get("suffix", ""), str) or not isinstance(fmt.get("width", 0), int) \
-                    or not 0 <= fmt.get("width", 0) <= 30:
-                raise SpecError(f"{where}: a text key needs 'format': {{prefix, width (0..30), suffix}}")
+        if family == "string":
+            _validate_code_format(col.get("format"), where, "format")
     elif kind == "reference":
         if not isinstance(col.get("table"), str) or not isinstance(col.get("column"), str):
             raise SpecError(f"{where}: a reference needs the 'table' (generator) and 'column' it points to")
@@ -369,18 +365,41 @@ def _validate_kind(con, col: dict, family: str, where: str) -> None:
             raise SpecError(f"{where}: {field!r} must be a positive integer")
 
 
-def _validate_alphabets(fmt: dict, where: str) -> None:
+def _validate_code_format(fmt, where: str, field: str) -> None:
+    """How numbers are written as codes (layout.key_value): a prefix, the number and a suffix, or one digit per
+    position in per-position alphabets."""
+    if isinstance(fmt, dict) and "alphabets" in fmt:
+        _validate_alphabets(fmt, where, field)
+    elif not isinstance(fmt, dict) or not isinstance(fmt.get("prefix", ""), str) \
+            or not isinstance(fmt.get("suffix", ""), str) or not isinstance(fmt.get("width", 0), int) \
+            or not 0 <= fmt.get("width", 0) <= 30:
+        raise SpecError(f"{where}: a text code's {field!r} is {{prefix, width (0..30), suffix}} or {{alphabets, order}}")
+
+
+def _validate_grows(grows, family: str, where: str) -> None:
+    """A list of codes that grows with the world (columns.Column.grow): at scale s, s × copies copies of it, the new
+    codes numbered from start in format."""
+    start = grows.get("start") if isinstance(grows, dict) else None
+    if family != "string" or not isinstance(grows, dict) or not _is_number(grows.get("copies")) \
+            or grows["copies"] <= 0 or isinstance(start, bool) or not isinstance(start, int) or start < 0:
+        raise SpecError(f"{where}: 'grows' (a text category list of codes, more of them at a larger scale) is "
+                        "{copies: its copies at scale 1 (> 0), start: the first new code's number (>= 0), format}; "
+                        "remove it to draw the listed values only")
+    _validate_code_format(grows.get("format"), where, "grows.format")
+
+
+def _validate_alphabets(fmt: dict, where: str, field: str) -> None:
     """A text key written in per-position alphabets (layout.key_value): each a string of distinct characters,
     `order` the positions of more than one character, each once, least significant first."""
     alphabets, order = fmt.get("alphabets"), fmt.get("order")
     if not isinstance(alphabets, list) or not 1 <= len(alphabets) <= 64 or not all(
             isinstance(a, str) and a and len(set(a)) == len(a) for a in alphabets):
-        raise SpecError(f"{where}: 'format.alphabets' must list, per character position (1 to 64), a text of its "
+        raise SpecError(f"{where}: '{field}.alphabets' must list, per character position (1 to 64), a text of its "
                         "distinct characters, the one for 0 first")
     varying = sorted(p for p, a in enumerate(alphabets) if len(a) > 1)
     if not isinstance(order, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in order) \
             or sorted(order) != varying:
-        raise SpecError(f"{where}: 'format.order' must list each position of more than one character once "
+        raise SpecError(f"{where}: '{field}.order' must list each position of more than one character once "
                         f"(least significant first): {varying}")
 
 

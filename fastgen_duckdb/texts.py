@@ -7,6 +7,7 @@ import math
 import re
 
 from .draws import slot_table
+from .layout import alphabet_number
 
 MAX_CATEGORIES = 4096       # values in a category list, labels kept as they are, texts a pool learns from
 MIN_COUNT = 5               # a text seen at least this often is kept as a label (k-anonymity); rarer are synthesized
@@ -37,7 +38,9 @@ class Texts:
             # a category list with rare values of weight (states, counties, teams over few rows): they are part of
             # its shape (left out, 31 rare bakers of 86 cost 0.15 of it), and pieces of its short values would
             # join back into real ones anyway (97% copies on TPC-DS ca_city), so it keeps them all
-            return self.categorical()
+            listed = self.categorical()
+            grows = self.grows(listed["values"]) if frequent is None else None
+            return {**listed, "grows": grows} if grows else listed
         text = self.pattern() or self.words()
         return {**text, "frequent": frequent} if frequent else text
 
@@ -59,18 +62,26 @@ class Texts:
 
     def text_key(self) -> dict | None:
         """Unique codes like 'Customer#000000042': a printf format over a key sequence."""
+        found = self.numbered()
+        if found is None:
+            return self.pattern_key()
+        fmt, lo, hi = found
+        return self.base("key", start=lo, step=max(1, round((hi - lo) / max(1, self.source_rows - 1))), format=fmt)
+
+    def numbered(self) -> tuple[dict, int, int] | None:
+        """Texts that are one prefix, a number and one suffix ('Customer#000000042'): the format that writes such
+        numbers (layout.key_value), and the smallest and the largest number seen; else None."""
         parts = (f"regexp_extract({self.c}, '^(.*?)([0-9]+)([^0-9]*)$', {i})" for i in (1, 2, 3))
         prefix, digits, suffix = parts
         row = self.one(f"count(DISTINCT {prefix}), min({prefix}), count(DISTINCT {suffix}), min({suffix}), "
                        f"count(DISTINCT length({digits})), min(length({digits})), "
                        f"min(try_cast({digits} AS HUGEINT)), max(try_cast({digits} AS HUGEINT)), "
-                       f"bool_and(regexp_matches({self.c}, '^(.*?)([0-9]+)([^0-9]*)$'))")
+                       f"bool_and(regexp_matches({self.c}, '^(.*?)([0-9]+)([^0-9]*)$'))", f"WHERE {self.texts}")
         n_pre, pre, n_suf, suf, n_width, width, lo, hi, all_match = row
         if not all_match or n_pre != 1 or n_suf != 1 or lo is None or (n_width != 1 and not str(lo).startswith("0")):
-            return self.pattern_key()
+            return None
         fixed_width = width if n_width == 1 and width <= 30 else 0
-        return self.base("key", start=int(lo), step=max(1, round((hi - lo) / max(1, self.source_rows - 1))),
-                         format={"prefix": pre, "width": fixed_width, "suffix": suf})
+        return {"prefix": pre, "width": fixed_width, "suffix": suf}, int(lo), int(hi)
 
     def shape(self) -> list[list[tuple[str, int]]] | None:
         """For codes of one shape (same length, same character class at each position): per position, its
@@ -108,15 +119,23 @@ class Texts:
 
     def pattern_key(self) -> dict | None:
         """Unique codes of one shape with no number in them to count on (TPC-DS's 'AAAAAAAABAAAAAAA'): the row's
-        number written in the code's own characters, one digit per position (layout.key_value). A position's
-        digits are its character class (A-Z, a-z, 0-9; any other character stays as it is), its most frequent
-        character first, so low numbers look like the data; the positions that vary most are the least
-        significant. Only for codes that drawn position by position (pattern()) would repeat: where the
-        characters seen at each position make fewer than MIN_PATTERN_KEYS codes (20,000 rows of TPC-DS customer ids
-        drawn so held 1,000 distinct values; a phone number's digits make 10^10 and stay drawn so, spread out), and
-        their classes at least as many."""
+        number written in the code's own characters (alphabets()). Only for codes that drawn position by position
+        (pattern()) would repeat: where the characters seen at each position make fewer than MIN_PATTERN_KEYS codes
+        (20,000 rows of TPC-DS customer ids drawn so held 1,000 distinct values; a phone number's digits make 10^10
+        and stay drawn so, spread out)."""
         shape = self.shape()
         if shape is None or math.prod(len(found) for found in shape) >= MIN_PATTERN_KEYS:
+            return None
+        fmt = self.alphabets()
+        return self.base("key", start=0, step=1, format=fmt) if fmt else None
+
+    def alphabets(self) -> dict | None:
+        """Codes of one shape as numbers written one digit per position (layout.key_value), if their character
+        classes make at least MIN_PATTERN_KEYS codes. A position's digits are its character class (A-Z, a-z, 0-9;
+        any other character stays as it is), its most frequent character first, so low numbers look like the data;
+        the positions that vary most are the least significant."""
+        shape = self.shape()
+        if shape is None:
             return None
         alphabets = []
         for found in shape:
@@ -126,7 +145,27 @@ class Texts:
         order = sorted((p for p, a in enumerate(alphabets) if len(a) > 1), key=lambda p: (-len(shape[p]), -p))
         if math.prod(map(len, alphabets)) < MIN_PATTERN_KEYS:
             return None
-        return self.base("key", start=0, step=1, format={"alphabets": alphabets, "order": order})
+        return {"alphabets": alphabets, "order": order}
+
+    def grows(self, values: list[str]) -> dict | None:
+        """A category list of codes none of which is a label (a versioned dimension's business key, an order
+        number on its lines: every value rarer than MIN_COUNT, frequent()) is a list of things, and a world
+        `scale` times the source's holds scale times as many, each as often as the one it copies. The new codes
+        are written in the values' own format (a prefix, a number and a suffix; or a number in per-position
+        alphabets), numbered from past the largest seen, so never one of them. None for texts of no one format."""
+        found = self.numbered()
+        if found is not None:
+            fmt, start = found[0], found[2] + 1
+        else:
+            fmt = self.alphabets()
+            if fmt is None:
+                return None
+            start = 1 + max(alphabet_number(v, fmt) for v in values)
+        copies = 1.0   # a sample of a larger table holds fewer codes than the table: copies make up the rest
+        if self.source_rows > self.n and self.relation:
+            whole = self.con.execute(f"SELECT count(DISTINCT {self.c}) FROM {self.relation}").fetchall()[0][0]
+            copies = round(max(1.0, whole / self.distinct), 6)
+        return {"copies": copies, "start": start, "format": fmt}
 
     def words(self) -> dict:
         """Real texts cut at word boundaries into k ≥ 2 pieces; a value joins one random piece of each part.

@@ -183,3 +183,64 @@ def test_a_category_list_whose_rare_values_weigh_keeps_them_all(con):
     fake = dict(con.execute(f"SELECT state, count(*) / {N} FROM fastgen_sample('voters', {N}) GROUP BY 1").fetchall())
     for value, p in real.items():   # the sampler's binomial noise only: the weights are the data's counts
         assert abs(fake.get(value, 0) - p) < 4 * math.sqrt(p * (1 - p) / N) + 1e-9, value
+
+
+def test_a_list_of_codes_none_of_them_a_label_grows_with_scale(con):
+    """300 business keys ('AAAAAAAA' + two letters + 'AAAAAA', as TPC-DS writes them) and their 300 order codes
+    ('ORD-00042'), one to four rows each, beside a 6-colour label list. A world 10 times bigger holds 10 times as
+    many keys, each as often as a key of the data, written alike and never one of the data's; the colours stay
+    six; a key and its order code stay a pair; and any slice of the run is the same rows."""
+    con.execute("""CREATE TABLE lines AS SELECT
+        'AAAAAAAA' || chr(65 + (i % 26)::INT) || chr(65 + (i // 26)::INT) || 'AAAAAA' AS item_id,
+        'ORD-' || lpad((1000 + i * 7)::VARCHAR, 5, '0') AS order_code,
+        ['red', 'green', 'blue', 'black', 'white', 'grey'][1 + (hash(i, k) % 6)::INTEGER] AS colour
+        FROM range(300) t(i), range(4) u(k) WHERE k <= (hash(i) % 4)::INTEGER""")
+    rows, ids = con.execute("SELECT count(*), count(DISTINCT item_id) FROM lines").fetchall()[0]
+    fg.infer(con, "lines")
+    cols = {c["name"]: c for c in fg.spec(con, "lines")["columns"]}
+    assert cols["item_id"]["kind"] == cols["order_code"]["kind"] == "categorical"
+    assert "alphabets" in cols["item_id"]["grows"]["format"] and cols["order_code"]["grows"]["format"]["prefix"] == "ORD-"
+    assert "grows" not in cols["colour"]
+    weights = np.array(cols["item_id"]["weights"], float)
+    for scale in (1, 10):
+        n = rows * scale
+        got = con.execute(f"""SELECT count(DISTINCT item_id), count(DISTINCT (item_id, order_code)),
+            count(DISTINCT colour), bool_and(regexp_matches(item_id, '^[A-Z]{{16}}$')),
+            bool_and(regexp_matches(order_code, '^ORD-[0-9]{{5,}}$')),
+            count(*) FILTER (item_id IN (SELECT item_id FROM lines)), count(DISTINCT item_id) FILTER (item_id IN
+            (SELECT item_id FROM lines)) FROM fastgen_sample('lines', {n}, scale := {scale})""").fetchall()[0]
+        distinct, pairs, colours, ids_ok, codes_ok, old_rows, old_ids = got
+        # each of `scale` copies of the list holds each key with its weight: the distinct keys n draws expect
+        p = weights / weights.sum() / scale
+        expected = scale * float(np.sum(1 - (1 - p) ** n))
+        assert abs(distinct - expected) < 4 * math.sqrt(expected), (scale, distinct, expected)
+        assert pairs == distinct and colours == 6 and ids_ok and codes_ok
+        # the data's own keys: one copy of the list in `scale`, so about n / scale rows, and never a new key
+        # written as one of them
+        assert abs(old_rows - n / scale) < 4 * math.sqrt(n / scale), (scale, old_rows)
+        assert old_ids <= ids
+    whole = con.execute("SELECT item_id, order_code FROM fastgen_sample('lines', 6000, scale := 10) "
+                        "LIMIT 1000 OFFSET 3000").fetchall()
+    part = con.execute("SELECT item_id, order_code FROM fastgen_sample('lines', 1000, start := 3000, scale := 10)").fetchall()
+    assert whole == part
+    spec = fg.spec(con, "lines")
+    code = next(c for c in spec["columns"] if c["name"] == "order_code")
+    for broken, says in (({**code["grows"], "copies": 0}, "'grows'"), ({**code["grows"], "format": {"width": 99}}, "text code.s .grows.format.")):
+        code["grows"] = broken
+        with pytest.raises(fg.SpecError, match=f"column 'order_code'.*{says}"):
+            fg.import_spec(con, spec)
+    assert con.execute("SELECT count(DISTINCT order_code) FROM fastgen_sample('lines', 3000, scale := 10)").fetchall()[0][0] > 1000
+
+
+def test_a_sample_of_a_larger_table_grows_its_codes_to_the_tables_count(con):
+    """60,000 lines of 3,000 order codes (20 each), profiled from 6,000 of them: the sample holds about 2,600 of
+    the codes, so the list counts 3,000 / 2,600 copies at scale 1, and a world 10 times the table holds about
+    30,000 codes (12 copies of the list, rounded), not 10 copies of the sample's."""
+    con.execute("CREATE TABLE big_lines AS SELECT 'ORD-' || lpad((hash(i, 7) % 3000)::VARCHAR, 6, '0') AS order_code, "
+                "(hash(i) % 5)::INTEGER AS qty, i AS line FROM range(60000) t(i)")
+    fg.infer(con, "big_lines", rows=6000)
+    code = next(c for c in fg.spec(con, "big_lines")["columns"] if c["name"] == "order_code")
+    sampled = len(code["values"])
+    assert code["grows"]["copies"] == round(3000 / sampled, 6) and sampled < 2800
+    drawn = con.execute("SELECT count(DISTINCT order_code) FROM fastgen_sample('big_lines', 600000, scale := 10)").fetchall()[0][0]
+    assert abs(drawn - 30000) < 0.1 * 30000, (drawn, sampled)
