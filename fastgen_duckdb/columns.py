@@ -524,7 +524,8 @@ class Column:
                 and up.col.get("grows") and up is not self:
             top = up
         self.uniforms[f"g{top.j}"] = uniform(top.stream + GROW_DRAWS, BATCH if top.batched else "r")
-        copy = f"floor(g{top.j} * greatest(1, round(scale * {number(float(top.col['grows']['copies']))})))::BIGINT"
+        copy = f"gc{top.j}"
+        self.helpers[copy] = f"floor(g{top.j} * greatest(1, round(scale * {number(float(top.col['grows']['copies']))})))::BIGINT"
         code = key_value({"type": self.col["type"], "start": int(grows["start"]), "step": 1, "format": grows["format"]},
                          self.stream, f"(({copy} - 1) * {n} + {self.index})")
         self.value = f"CASE WHEN {copy} < 1 THEN {self.value} ELSE {code} END"

@@ -74,8 +74,8 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
         return d
     for c in sorted(columns, key=depth):   # parents first: a child reads their draw
         c.resolve(by_name)
-    for c in columns:   # a list of codes that grows with the world: its drawn position is final
-        if c.col.get("grows") and not c.fixed:
+    for c in columns:   # a list of codes that grows with the world: its drawn position is final (a value copied
+        if c.col.get("grows") and not c.fixed and not c.col.get("inherit"):   # from another table's row stays)
             c.grow()
     for c in columns:   # a gap per bin of an earlier column reads that column's value, now final
         if (c.col.get("after") or {}).get("by_bin") and not c.fixed:

@@ -192,3 +192,13 @@ def waits(con, kind: str = "DOUBLE") -> None:
         cols = f"({start})::{kind} AS s, ({start})::{kind} + ({gap})::{kind} AS e"
     con.execute(f"CREATE TABLE waits AS SELECT {cols} FROM range(20000) t(i)")
     con.execute("UPDATE waits SET s = NULL, e = NULL WHERE hash(rowid, 'gone') % 10 = 0")
+
+
+def codes_on_lines(con) -> None:
+    """lines: 300 business keys ('AAAAAAAA' + two letters + 'AAAAAA', as TPC-DS writes item ids) and their 300
+    order codes ('ORD-01007'), one to four rows each, beside a six-colour label list."""
+    con.execute("""CREATE TABLE lines AS SELECT
+        'AAAAAAAA' || chr(65 + (i % 26)::INT) || chr(65 + (i // 26)::INT) || 'AAAAAA' AS item_id,
+        'ORD-' || lpad((1000 + i * 7)::VARCHAR, 5, '0') AS order_code,
+        ['red', 'green', 'blue', 'black', 'white', 'grey'][1 + (hash(i, k) % 6)::INTEGER] AS colour
+        FROM range(300) t(i), range(4) u(k) WHERE k <= (hash(i) % 4)::INTEGER""")

@@ -7,6 +7,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance
+from data import codes_on_lines
 
 N = 50_000
 
@@ -190,11 +191,7 @@ def test_a_list_of_codes_none_of_them_a_label_grows_with_scale(con):
     ('ORD-00042'), one to four rows each, beside a 6-colour label list. A world 10 times bigger holds 10 times as
     many keys, each as often as a key of the data, written alike and never one of the data's; the colours stay
     six; a key and its order code stay a pair; and any slice of the run is the same rows."""
-    con.execute("""CREATE TABLE lines AS SELECT
-        'AAAAAAAA' || chr(65 + (i % 26)::INT) || chr(65 + (i // 26)::INT) || 'AAAAAA' AS item_id,
-        'ORD-' || lpad((1000 + i * 7)::VARCHAR, 5, '0') AS order_code,
-        ['red', 'green', 'blue', 'black', 'white', 'grey'][1 + (hash(i, k) % 6)::INTEGER] AS colour
-        FROM range(300) t(i), range(4) u(k) WHERE k <= (hash(i) % 4)::INTEGER""")
+    codes_on_lines(con)
     rows, ids = con.execute("SELECT count(*), count(DISTINCT item_id) FROM lines").fetchall()[0]
     fg.infer(con, "lines")
     cols = {c["name"]: c for c in fg.spec(con, "lines")["columns"]}

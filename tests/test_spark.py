@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import (dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
+from data import (codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
                   sales, sales_and_returns, waits)
 
 pytestmark = pytest.mark.slow
@@ -149,6 +149,23 @@ def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
         "count(DISTINCT product_id) p FROM drawn_lines GROUP BY order_no)").collect()[0]
     real = con.execute("SELECT avg(c) FROM (SELECT count(*) c FROM lines GROUP BY order_no)").fetchall()[0][0]
     assert customers == 1 and abs(mean / real - 1) < 0.05 and repeated == 0
+
+
+def test_spark_grows_a_list_of_codes_with_scale(con, spark):
+    """A list of codes that grows with the world (`grows`) on Spark at scale 10: as many distinct codes as DuckDB
+    draws, written alike, none a new code equal to one of the data's, and each key still with its one order code."""
+    codes_on_lines(con)
+    fg.infer(con, "lines")
+    n = 10 * con.execute("SELECT count(*) FROM lines").fetchall()[0][0]
+    spark.sql(fg.export_sql(con, "lines", dialect="spark", n=n, scale=10.0)).createOrReplaceTempView("drawn_codes")
+    spark.createDataFrame(con.execute("SELECT DISTINCT item_id FROM lines").fetchall(), "item_id string") \
+        .createOrReplaceTempView("real_ids")
+    ids, pairs, shaped = spark.sql("SELECT count(DISTINCT item_id), count(DISTINCT item_id, order_code), "
+                                   "count_if(item_id RLIKE '^[A-Z]{16}$') FROM drawn_codes").collect()[0]
+    old_rows = spark.sql("SELECT count(*) FROM drawn_codes d JOIN real_ids r ON d.item_id = r.item_id").collect()[0][0]
+    duck = con.execute(f"SELECT count(DISTINCT item_id) FROM fastgen_sample('lines', {n}, scale := 10)").fetchall()[0][0]
+    assert abs(ids - duck) < 4 * duck ** 0.5 and pairs == ids and shaped == n
+    assert abs(old_rows - n / 10) < 4 * (n / 10) ** 0.5   # the data's own codes: one copy of the list in ten
 
 
 @pytest.mark.parametrize("kind", ["DATE", "TIMESTAMP"])
