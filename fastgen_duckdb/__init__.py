@@ -187,7 +187,8 @@ def infer_all(con, source: str, name: str | None = None, rows: int | None = None
 def sample(con, gen: str, n: int, seed: int = 42, start: int = 0, scale: float = 1.0) -> duckdb.DuckDBPyRelation:
     """Rows [start, start + n) of the generator's stream for this seed, as a lazy relation.
 
-    Foreign keys reference parents of (their source rows × scale) rows."""
+    `scale` is the size of the world the rows come from, against the source: foreign keys reference parents of
+    (their source rows × scale) rows, and a list of codes that grows (spec `grows`) holds scale times as many."""
     catalog.get(con, gen)
     for label, value, least in (("n", n, 0), ("start", start, 0), ("seed", seed, -2 ** 63)):
         if isinstance(value, bool) or not isinstance(value, int) or not least <= value < 2 ** 63:
