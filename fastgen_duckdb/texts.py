@@ -4,8 +4,9 @@ shape drawn position by position, other texts cut at word boundaries into pieces
 from __future__ import annotations
 
 import math
-import random
 import re
+
+import numpy as np
 
 from .draws import slot_table
 from .layout import alphabet_number
@@ -223,21 +224,21 @@ def cuts(texts: list[str], k: int, names: bool):
         yield f"cut within words into {parts} pieces", pools(lambda t: split_chars(t, parts))
 
 
-def copy_rate(pieces: list[list[str]], real: set[str], draws: int = 20_000) -> float:
+def copy_rate(pieces: list[list[str]], real: set[str], draws: int = 10_000) -> float:
     """The share of values drawn from `pieces` as columns.Column._words draws them (one piece of each pool; a
     second piece never from a text that began as the first does, where first pieces repeat) that are in `real`:
     estimated from `draws` draws of a fixed seed."""
     if not real:
         return 0.0
-    rng, size = random.Random(0), len(pieces[0])
-    swap = len(pieces) > 1 and len(pieces[1]) == size and len(set(pieces[0])) * 4 < size * 3
-    hits = 0
-    for _ in range(draws):
-        picks = [rng.randrange(len(pool)) for pool in pieces]
-        if swap and pieces[0][picks[1]] == pieces[0][picks[0]]:
-            picks[1] = (picks[1] + 1) % size
-        hits += "".join(pool[i] for pool, i in zip(pieces, picks)) in real
-    return hits / draws
+    rng, size = np.random.default_rng(0), len(pieces[0])
+    picks = [rng.integers(0, len(pool), draws) for pool in pieces]
+    if len(pieces) > 1 and len(pieces[1]) == size and len(set(pieces[0])) * 4 < size * 3:
+        first = np.array(pieces[0], dtype=object)
+        picks[1] = np.where(first[picks[1]] == first[picks[0]], (picks[1] + 1) % size, picks[1])
+    drawn = np.array(pieces[0], dtype=object)[picks[0]]
+    for pool, pick in zip(pieces[1:], picks[1:]):
+        drawn = drawn + np.array(pool, dtype=object)[pick]
+    return sum(value in real for value in drawn) / draws
 
 
 def split_chars(text: str, k: int) -> list[str]:
