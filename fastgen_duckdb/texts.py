@@ -178,9 +178,9 @@ class Texts:
         Beginnings stay beginnings and endings stay endings, the length distribution is kept. Cut at word
         boundaries, a value equals a source text about 1 in 4096^(k-1) times for long texts; but where the words
         that tell texts apart sit in one piece ('Maricopa' + ' County'), joining pieces rebuilds source texts (87%
-        of TPC-DS counties), so where more than MAX_TEXT_COPIES of values drawn so would copy one seen fewer than
-        MIN_COUNT times, the texts are cut the next way of cuts() that keeps under it ('Mari' + 'copa' + ' County'), the spec's note says how.
-        (`share`: of the column's values, those drawn so; the others are labels, kept as they are.)
+        of TPC-DS counties). So where more than MAX_TEXT_COPIES of the column's values would equal a text seen
+        fewer than MIN_COUNT times, the texts are cut the next way of cuts() that keeps under it ('Mari' + 'copa'
+        + ' County'), and the spec's note says how. `share`: the column's values drawn so (the others are labels).
         """
         texts = [t for (t,) in self.con.execute(
             f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
