@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .across import fixed_keys
-from .draws import GROW_DRAWS, INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw, streams, uniform
+from .draws import (GROW_DRAWS, INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw,
+                    streams, swaps_second_piece, uniform)
 from .batches import BATCH, Batches
 from .missing import threshold
 from .layout import Nest, drawing, fixed_value, key_room, key_value, marginal, parent_index, row_value
@@ -402,16 +403,16 @@ class Column:
     def _words(self):
         """One piece from each pool, concatenated: few lookups, and millions of combinations.
 
-        Pools are aligned (piece i of every pool comes from text i). Where first pieces repeat (a quarter of
-        them or more: car makes before models), a second piece whose own text began with the first piece drawn is swapped
-        for the next text's, so that the two are rarely joined as in a source text: values rarely copy one."""
+        Pools are aligned (piece i of every pool comes from text i). Where first pieces repeat, a second piece whose
+        own text began with the first piece drawn is swapped for the next text's (draws.swaps_second_piece), so
+        that the two are rarely joined as in a source text: values rarely copy one."""
         pools, picks = self.col["pieces"], []
         for i, pool in enumerate(pools):
             h = f"h{self.j}_{i // 5 + 1}"
             self.uniforms[h] = bits(self.stream, i // 5 + 1)
             slots = self._param(f"pool{i}", pool, "VARCHAR")
             index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
-            if i == 1 and len(pools[0]) == len(pool) and len(set(pools[0])) * 4 < len(pool) * 3:
+            if i == 1 and swaps_second_piece(pools):
                 first, drawn = picks[0]
                 index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
                          f"ELSE {index} END")
@@ -510,6 +511,10 @@ class Column:
         """When this column's draw is NULL (or special), for a child that has a table for a NULL parent."""
         return self.null_if if self.nulls_apart else f"u{self.j} < {number(self.col['nulls'])}"
 
+    def given_parent(self, by_name: dict[str, "Column"]) -> "Column | None":
+        """The column this one is drawn `given`, if any (`by_name`: the table's columns by lower-case name)."""
+        return by_name.get(str((self.col.get("given") or {}).get("column", "")).lower())
+
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""
         return self.by_name[name.lower()].alias
@@ -520,8 +525,7 @@ class Column:
         is the list itself, and value i of copy c ≥ 1 the new code numbered start + (c - 1) × len(values) + i, in
         value i's place. Drawn given a list that grows too (an id given its code), it is in that list's copy."""
         grows, n, top = self.col["grows"], len(self.col["values"]), self
-        while (up := self.by_name.get(str((top.col.get("given") or {}).get("column", "")).lower())) \
-                and up.col.get("grows") and up is not self:
+        while (up := top.given_parent(self.by_name)) and up.col.get("grows") and up is not self:
             top = up
         self.uniforms[f"g{top.j}"] = uniform(top.stream + GROW_DRAWS, BATCH if top.batched else "r")
         copy = f"gc{top.j}"

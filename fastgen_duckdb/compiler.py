@@ -69,7 +69,7 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
     by_name = {c.col["name"].lower(): c for c in columns}
     def depth(c: Column) -> int:   # links up to a column drawn on its own (spec.readable_parent: at most 2)
         d = 0
-        while (c := by_name.get(str((c.col.get("given") or {}).get("column", "")).lower())) and d < len(columns):
+        while (c := c.given_parent(by_name)) and d < len(columns):
             d += 1
         return d
     for c in sorted(columns, key=depth):   # parents first: a child reads their draw

@@ -103,6 +103,13 @@ def guide_pick(guide: tuple[list[int], list[float]], v: str, listed) -> str:
     return f"({lo} + {steps} + 1)"
 
 
+def swaps_second_piece(pools: list[list[str]]) -> bool:
+    """Whether a text's second piece is drawn apart from its own first (columns.Column._words): where first pieces
+    repeat (a quarter of them or more: car makes before models), a second piece whose text began with the first
+    piece drawn is swapped for the next text's, so the two are rarely joined as in a source text."""
+    return len(pools) > 1 and len(pools[1]) == len(pools[0]) and len(set(pools[0])) * 4 < len(pools[0]) * 3
+
+
 def slot_table(weights: list[float], size: int = SLOTS) -> list[int]:
     """`size` slots shared out by weight (largest remainder, at least one slot each while they last)."""
     total = float(sum(weights))

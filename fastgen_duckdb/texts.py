@@ -8,7 +8,7 @@ import re
 
 import numpy as np
 
-from .draws import slot_table
+from .draws import slot_table, swaps_second_piece
 from .layout import alphabet_number
 
 MAX_CATEGORIES = 4096       # values in a category list, labels kept as they are, texts a pool learns from
@@ -232,7 +232,7 @@ def copy_rate(pieces: list[list[str]], real: set[str], draws: int = 10_000) -> f
         return 0.0
     rng, size = np.random.default_rng(0), len(pieces[0])
     picks = [rng.integers(0, len(pool), draws) for pool in pieces]
-    if len(pieces) > 1 and len(pieces[1]) == size and len(set(pieces[0])) * 4 < size * 3:
+    if swaps_second_piece(pieces):
         first = np.array(pieces[0], dtype=object)
         picks[1] = np.where(first[picks[1]] == first[picks[0]], (picks[1] + 1) % size, picks[1])
     drawn = np.array(pieces[0], dtype=object)[picks[0]]
