@@ -21,7 +21,7 @@ from .codes import MIN_ROWS, MONOTONE, MONOTONE_NULLS, Codes
 from .dependence import MAX_CHILD_VALUES, NUMERIC_KNOTS, _condition_codes, _null_shares, has_rule, knot_width
 from .dtypes import drawn_type, epoch, iso, knot_values, monotone, type_family
 from .errors import SpecError
-from .spec import _number, _probability, _sorted_numbers
+from .kinds import finite_number, probability, sorted_numbers
 from .sqltext import ident
 
 MAX_CLUSTERS = 64          # clusters of one table, at most...
@@ -427,7 +427,7 @@ def validate(spec: dict, where: str) -> None:
                             "({\"weights\": [one per cluster]}); add it or remove the column's 'cluster'")
         return
     weights = hidden.get("weights") if isinstance(hidden, dict) else None
-    if not isinstance(weights, list) or len(weights) < 2 or any(_number(w, f"{where}, clusters.weights") <= 0 for w in weights):
+    if not isinstance(weights, list) or len(weights) < 2 or any(finite_number(w, f"{where}, clusters.weights") <= 0 for w in weights):
         raise SpecError(f"{where}: 'clusters' must be {{\"weights\": [a positive number per cluster, at least two]}}")
     if spec.get("fixed"):
         raise SpecError(f"{where}: a fixed table (its rows as they are) has no clusters; remove 'clusters'")
@@ -450,29 +450,29 @@ def validate(spec: dict, where: str) -> None:
         if not isinstance(rows, list) or len(rows) != k:
             raise SpecError(f"{at}: cluster.{field} must hold one entry per cluster ({k})")
         if col["kind"] == "boolean":
-            table[field] = [_probability(p, f"{at}, cluster.p_true") for p in rows]
+            table[field] = [probability(p, f"{at}, cluster.p_true") for p in rows]
         elif col["kind"] in ("numeric", "datetime"):
             if len({len(r) if isinstance(r, list) else -1 for r in rows}) != 1:
                 raise SpecError(f"{at}: cluster.quantiles must hold, per cluster, the same number of ascending knots")
             if col["kind"] == "numeric":
-                table[field] = [_sorted_numbers(r, f"{at}, cluster.quantiles") for r in rows]
+                table[field] = [sorted_numbers(r, f"{at}, cluster.quantiles") for r in rows]
             else:
                 family = type_family(drawn_type(col))
                 try:
                     for r in rows:
-                        _sorted_numbers([epoch(str(x), family) for x in r], f"{at}, cluster.quantiles")
+                        sorted_numbers([epoch(str(x), family) for x in r], f"{at}, cluster.quantiles")
                 except ValueError:
                     raise SpecError(f"{at}: cluster.quantiles of a {family} column are ISO texts, ascending") from None
         else:
             n = len(col["values"])
             if not all(isinstance(r, list) for r in rows):
                 raise SpecError(f"{at}: cluster.weights must hold, per cluster, one weight per value ({n})")
-            table[field] = [[_number(w, f"{at}, cluster.weights") for w in r] for r in rows]
+            table[field] = [[finite_number(w, f"{at}, cluster.weights") for w in r] for r in rows]
             if any(min(r) < 0 or sum(r) <= 0 for r in table[field]):
                 raise SpecError(f"{at}: cluster.weights must be non-negative, with a positive sum per cluster")
         nulls = table.get("nulls")
         if nulls is not None and (not isinstance(nulls, list) or len(nulls) != k
-                                  or not all(0 <= _probability(x, f"{at}, cluster.nulls") < 1 for x in nulls)):
+                                  or not all(0 <= probability(x, f"{at}, cluster.nulls") < 1 for x in nulls)):
             raise SpecError(f"{at}: cluster.nulls must hold, per cluster, the share of rows that are NULL, each in [0, 1)")
         shares = [float(w) / float(sum(weights)) for w in weights]
         if fallback._distance(col, table, shares, 0.0) > fallback.MAX_CLUSTER_SHIFT:   # its own distribution was edited

@@ -5,22 +5,23 @@ from __future__ import annotations
 import numpy as np
 
 from .across import fixed_keys
-from .draws import (GROW_DRAWS, INHERIT_DRAWS, LINKS, NULL_DRAWS, POOLS, SLOTS, alias_table, at, bits, own_draw,
-                    streams, swaps_second_piece, uniform)
+from .draws import INHERIT_DRAWS, NULL_DRAWS, alias_table, at, own_draw, streams, uniform
 from .batches import BATCH, Batches
 from .missing import threshold
-from .layout import Nest, drawing, fixed_value, key_room, key_value, marginal, parent_index, row_value
+from .layout import Nest, drawing, fixed_value, marginal, row_value
 from .dtypes import as_datetime, as_number, epoch, rounded, type_family
 from .errors import SpecError
-from .spec import LADDER
+from .keydraws import KeyDraws
+from .kinds import LADDER
 from .sqltext import ident, literal, number, string
+from .textdraws import TextDraws
 
 STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
                "time": "INTERVAL 1 SECOND"}
 
 
-class Column:
-    """What one column contributes to each layer of the SELECT."""
+class Column(KeyDraws, TextDraws):
+    """What one column contributes to each layer of the SELECT (keys and codes: keydraws.py; text: textdraws.py)."""
 
     def __init__(self, j: int, col: dict, table: str = "", lookup=None, shared: str | None = None,
                  nest: Nest | None = None, batches: Batches | None = None, missing: str | None = None, listed=None):
@@ -329,132 +330,6 @@ class Column:
         knots = self.col.get("quantiles") or [k for row in given.get("quantiles", []) for k in row]
         return as_datetime(x, self.col, knots=[epoch(k, self.family) for k in knots])
 
-    def _key(self):
-        col = self.col
-        self.value = key_value(col, self.stream, "r", self.nest.number("r") if self.nest else "")
-        last = key_room(col)
-        if last is not None:  # a small type runs out of keys: say so rather than overflow
-            why = (f"fastgen_sample: column {col['name']} ({col['type']}{', max ' + str(col['max']) if 'max' in col else ''})"
-                   f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or "
-                   + ("add characters to its format.alphabets" if (col.get("format") or {}).get("alphabets") else
-                      "widen the column's type (or its max)") + " in the spec")
-            self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
-
-    def _reference(self):
-        """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""
-        col, lookup = self.col, self.lookup
-        if col.get("nested") or col.get("within"):
-            index = self.nest.index(col, "r")
-        elif col.get("by_pool"):   # the lookup row of the country of the row's pool row (countries.by_pool)
-            pool = self.lookup(self.table)["pools"][col["by_pool"]["pool"]]
-            at_row = col["by_pool"]["rows"]
-            rows = self._param("prow", [int(at_row[c]) for c in pool["countries"]], "INTEGER")
-            index = f"{at(rows, self._pool_row(col['by_pool']['pool']))}::BIGINT"
-        else:
-            if col.get("link") is not None:   # the columns of one composite foreign key share one draw
-                w = f"w{col['link']}"
-                self.uniforms[w] = uniform(self.stream - self.j + LINKS + col["link"])
-            else:
-                w = self._u()
-            if col["table"].lower() == self.table.lower():
-                # self-reference: row r in [2^k, 2^(k+1)) points below 2^k, so inserting the doubling chunks
-                # [0,1), [1,2), [2,4)… in order always finds the parent in place; row 0 has none (NULL)
-                g = "pow(2, floor(log2(greatest(r, 1))))::BIGINT"
-                index = f"floor({w} * CASE WHEN {g} > r THEN {g} // 2 ELSE {g} END)::BIGINT"
-                value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
-                self.value = f"CASE WHEN r = 0 THEN NULL ELSE {value} END"
-                return
-            index = parent_index(col, lookup(col["table"]), w, self._param, self._alias_pick, self._interpolate,
-                                 ordered=self.spread)
-        self.parent_row = index   # a column inheriting through this one reads its parent row (across.py)
-        self.value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
-
-    def _text(self):
-        if self.col["method"] == "pattern":
-            self._pattern()
-        else:
-            self._words()
-        frequent = self.col.get("frequent")
-        if frequent:  # labels seen often enough are drawn as they are; the rest are synthesized as above
-            values = frequent["values"]
-            vals = self._param("vals", values, "VARCHAR")
-            pick = self._alias_pick([float(w) for w in frequent["weights"]] + [float(frequent.get("rare", 0))],
-                                    self._u())
-            self.value = f"CASE WHEN {pick} > {len(values)} THEN {self.value} ELSE {at(vals, pick)} END"
-
-    def _pattern(self):
-        parts, literal_run, slot = [], "", 0
-        for chars in self.col["positions"]:
-            if len(set(chars)) == 1:
-                literal_run += chars[0]
-                continue
-            if literal_run:
-                parts.append(string(literal_run))
-                literal_run = ""
-            h = f"h{self.j}_{slot // 10 + 1}"
-            self.uniforms[h] = bits(self.stream, slot // 10 + 1)
-            pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
-            parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
-            slot += 1
-        if literal_run:
-            parts.append(string(literal_run))
-        self.value = " || ".join(parts)
-
-    def _words(self):
-        """One piece from each pool, concatenated: few lookups, and millions of combinations.
-
-        Pools are aligned (piece i of every pool comes from text i). Where first pieces repeat, a second piece whose
-        own text began with the first piece drawn is swapped for the next text's (draws.swaps_second_piece), so
-        that the two are rarely joined as in a source text: values rarely copy one."""
-        pools, picks = self.col["pieces"], []
-        for i, pool in enumerate(pools):
-            h = f"h{self.j}_{i // 5 + 1}"
-            self.uniforms[h] = bits(self.stream, i // 5 + 1)
-            slots = self._param(f"pool{i}", pool, "VARCHAR")
-            index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
-            if i == 1 and swaps_second_piece(pools):
-                first, drawn = picks[0]
-                index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
-                         f"ELSE {index} END")
-            picks.append((slots, index))
-        self.value = " || ".join(at(slots, index) for slots, index in picks)
-
-    # -- semantic pools (semantic.py) -------------------------------------------------------------------
-    def _pool(self):
-        """A member of a spec-level pool (one entity: a person's names and e-mail, an address): one uniform
-        per pool and row picks a pool row, under the same alias for every member so they share it, and the
-        column takes its own field of that row."""
-        rows = self.lookup(self.table)["pools"][self.col["pool"]]["rows"]
-        values = self._param("pool", [row[int(self.col["field"])] for row in rows], self.col["type"])
-        self.value = at(values, self._pool_row(self.col["pool"]))
-
-    def _pool_row(self, name: str) -> str:
-        """The row's row of pool `name` (1-based), one uniform per pool and row under one alias for every
-        column that reads it. A pool that `follows` a foreign key's parent (countries.follows) draws among
-        its rows of the country of the parent row's own pool row (its draw there, at that row), where it has
-        any; resolve() writes that once every column, and so the foreign key's parent row, is built."""
-        spec = self.lookup(self.table)
-        pool, k = spec["pools"][name], sorted(spec["pools"]).index(name)
-        self.uniforms[f"pu{k}"] = uniform(streams(spec) + POOLS + k)
-        plain = f"(floor(pu{k} * {len(pool['rows'])})::INTEGER + 1)"
-        follows = pool.get("follows")
-        if not follows or not self.by_name:
-            return plain
-        through = self.by_name[follows["through"].lower()]
-        parent = self.lookup(through.col["table"])
-        theirs = parent["pools"][follows["pool"]]
-        drawn = uniform(streams(parent) + POOLS + sorted(parent["pools"]).index(follows["pool"]), f"({through.parent_row})")
-        row = f"(floor({drawn} * {len(theirs['rows'])})::INTEGER + 1)"
-        order = sorted(range(len(pool["rows"])), key=lambda i: (pool["countries"][i], i))   # my rows by country
-        first = {}
-        for at_, i in enumerate(order):
-            first.setdefault(pool["countries"][i], at_)
-        count = {c: pool["countries"].count(c) for c in first}
-        start = at(self.listed("pool_start", [first.get(c, 0) for c in theirs["countries"]], "INTEGER"), row)
-        many = at(self.listed("pool_count", [count.get(c, 0) for c in theirs["countries"]], "INTEGER"), row)
-        mine = at(self.listed("pool_order", [i + 1 for i in order], "INTEGER"), f"{start} + floor(pu{k} * {many})::INTEGER + 1")
-        return f"(CASE WHEN {many} > 0 THEN {mine} ELSE {plain} END)"
-
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str:
         """The final value under the source's column name, formatted back into text where it was `parsed`."""
@@ -518,21 +393,6 @@ class Column:
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""
         return self.by_name[name.lower()].alias
-
-    def grow(self) -> None:
-        """A list of codes in a world `scale` times the source's (`grows`): the row's code is in one of scale ×
-        copies copies of the list (rounded: whole copies keep each code as frequent as the one it copies); copy 0
-        is the list itself, and value i of copy c ≥ 1 the new code numbered start + (c - 1) × len(values) + i, in
-        value i's place. Drawn given a list that grows too (an id given its code), it is in that list's copy."""
-        grows, n, top = self.col["grows"], len(self.col["values"]), self
-        while (up := top.given_parent(self.by_name)) and up.col.get("grows") and up is not self:
-            top = up
-        self.uniforms[f"g{top.j}"] = uniform(top.stream + GROW_DRAWS, BATCH if top.batched else "r")
-        copy = f"gc{top.j}"
-        self.helpers[copy] = f"floor(g{top.j} * greatest(1, round(scale * {number(float(top.col['grows']['copies']))})))::BIGINT"
-        code = key_value({"type": self.col["type"], "start": int(grows["start"]), "step": 1, "format": grows["format"]},
-                         self.stream, f"(({copy} - 1) * {n} + {self.index})")
-        self.value = f"CASE WHEN {copy} < 1 THEN {self.value} ELSE {code} END"
 
     def output(self) -> str:
         if self.fixed:

@@ -6,7 +6,8 @@ import math
 
 from .codes import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
 from .dependence import Tree
-from .spec import LADDER, MAX_DEPTH, copula_member
+from .kinds import LADDER
+from .spec import MAX_DEPTH, copula_member
 from .sqltext import ident
 
 

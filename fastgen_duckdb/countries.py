@@ -11,7 +11,7 @@ one per pool row). Two links tie them across tables, found after the tables are 
   row drew (an order's shipping address in its customer's country, a contact's phone with its company's prefix,
   an account's currency its client's), where it has rows of that country:
       "pools": {"person": {..., "follows": {"through": "company_id", "pool": "address"}}}
-The sampler computes the parent row's pool row at that row (columns.Column._pool_row); no Python at sample time.
+The sampler computes the parent row's pool row at that row (textdraws.TextDraws._pool_row); no Python at sample time.
 """
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def by_pool(spec: dict, by_name: dict[str, dict]) -> None:
 def follows(spec: dict, by_name: dict[str, dict]) -> None:
     """An order's shipping address, a contact's phone, an account's currency lie in the country of the customer,
     the company, the client its foreign key references: the table's pool `follows` that parent's pool, drawing
-    its row among its rows of the parent row's country (columns.Column._pool_row). A pool of the default locale
+    its row among its rows of the parent row's country (textdraws.TextDraws._pool_row). A pool of the default locale
     (no country column, no hint: a contact table) is refilled in the parent's locales first; a pool whose countries
     do not hold the parent's (a locale the DDL names for this table) draws on its own."""
     mine = [(n, p) for n, p in sorted((spec.get("pools") or {}).items()) if p.get("countries")]

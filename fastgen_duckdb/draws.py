@@ -18,7 +18,7 @@ POOLS = 3_000_000        # hash stream numbers of a spec's semantic pools (one u
 NULL_DRAWS = 3_500_000   # hash stream numbers of NULL draws per parent bin (one uniform per such column)
 INHERIT_DRAWS = 3_600_000  # hash stream numbers of whether a row copies its parent row's value (across.py)
 MISSING = 3_700_000      # hash stream numbers of the normals of NULLs drawn together (missing.py)
-GROW_DRAWS = 3_800_000   # hash stream numbers of which copy of a growing list a row's code is (columns.py)
+GROW_DRAWS = 3_800_000   # hash stream numbers of which copy of a growing list a row's code is (keydraws.py)
 CLUSTER = 3_900_000      # hash stream number of a row's hidden cluster (clusters.py)
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
@@ -104,7 +104,7 @@ def guide_pick(guide: tuple[list[int], list[float]], v: str, listed) -> str:
 
 
 def swaps_second_piece(pools: list[list[str]]) -> bool:
-    """Whether a text's second piece is drawn apart from its own first (columns.Column._words): where first pieces
+    """Whether a text's second piece is drawn apart from its own first (textdraws.TextDraws._words): where first pieces
     repeat (a quarter of them or more: car makes before models), a second piece whose text began with the first
     piece drawn is swapped for the next text's, so the two are rarely joined as in a source text."""
     return len(pools) > 1 and len(pools[1]) == len(pools[0]) and len(set(pools[0])) * 4 < len(pools[0]) * 3

@@ -21,7 +21,7 @@ from . import priors
 from .caller import progress
 from .semantic import TYPES as SEMANTIC_TYPES
 from .dtypes import inside_type, type_bounds, type_family
-from .spec import KINDS, KINDS_BY_FAMILY
+from .kinds import KINDS, KINDS_BY_FAMILY
 
 MAX_COLUMNS_PER_CALL = 40
 PROMPT_VERSION = 2

@@ -22,7 +22,8 @@ from .texts import MAX_CATEGORIES, Texts
 from .sources import Source, SourceError
 from .dtypes import (EXACT, GRANULARITY, decimal_scale, inside_type, iso, knot_values, monotone,
                      require_supported, type_bounds, type_family)
-from .spec import ORDERED_VALUES, SPEC_VERSION
+from .kinds import ORDERED_VALUES
+from .spec import SPEC_VERSION
 from .sqltext import ident, string
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails

@@ -10,61 +10,23 @@ proposed by an LLM or edited by hand, passes `validate` before it is compiled.
 """
 from __future__ import annotations
 
-import math
-import operator
 import unicodedata
 import zlib
 
 import duckdb
 
-from .dtypes import GRANULARITY, drawn_type, epoch, parse_type, require_supported, type_bounds, type_family
+from .dtypes import drawn_type, parse_type, require_supported, type_family
 from .across import validate as validate_inherit
 from .rollups import validate as validate_sum_of
 from .draws import own_draw
 from .countries import validate as validate_countries
 from .errors import SpecError
+from .kinds import (KINDS, KINDS_BY_FAMILY, LADDER, ORDERED_VALUES, check_values, finite_number, probability,
+                    sorted_numbers, validate_kind, validate_parsed)
 
 SPEC_VERSION = 1
-LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table...
-ORDERED_VALUES = 32  # ... and numbers of at most this many values, in ascending order (`ordered`)
 MAX_SUM_TERMS = 63  # columns a total (`equals` a sum) adds up
 MAX_DEPTH = 2       # links from a column drawn on its own down to one drawn `given` (a category, its class, a brand)
-KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "reference", "text", "pool")
-
-KINDS_BY_FAMILY = {
-    "integer": {"constant", "categorical", "numeric", "key", "reference"},
-    "float": {"constant", "categorical", "numeric"},
-    "decimal": {"constant", "categorical", "numeric"},
-    "string": {"constant", "categorical", "key", "reference", "text", "pool"},
-    "boolean": {"constant", "boolean", "categorical"},
-    "uuid": {"constant", "categorical", "key", "reference"},
-    "date": {"constant", "categorical", "datetime"},
-    "time": {"constant", "categorical", "datetime"},
-    "timestamp": {"constant", "categorical", "datetime"},
-}
-
-
-def _number(x, where: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, (int, float)) or not math.isfinite(x):
-        raise SpecError(f"{where}: expected a finite number, got {x!r}")
-    return x
-
-
-def _probability(x, where: str) -> float:
-    x = _number(x, where)
-    if not 0 <= x <= 1:
-        raise SpecError(f"{where}: expected a probability in [0, 1], got {x!r}")
-    return x
-
-
-def _sorted_numbers(xs, where: str, at_least: int = 2) -> list:
-    if not isinstance(xs, list) or len(xs) < at_least:
-        raise SpecError(f"{where}: expected a list of at least {at_least} numbers")
-    if not set(map(type, xs)) <= {int, float} or not all(map(math.isfinite, xs)):   # (one pass each, in C: a
-        xs = [_number(x, where) for x in xs]       # spec's lists of knots hold millions of numbers)
-    if any(map(operator.gt, xs, xs[1:])):
-        raise SpecError(f"{where}: must be sorted ascending")
-    return xs
 
 
 def default_salt(name: str) -> int:
@@ -80,22 +42,6 @@ def check_name(name: str) -> str:
         raise SpecError(f"generator name {name!r} holds control characters ({', '.join(sorted({repr(b) for b in bad}))}); "
                         "choose another name (name := '…')")
     return name
-
-
-def _within_type(lo, hi, type_text: str, where: str) -> None:
-    bounds = type_bounds(type_text)
-    if bounds and (lo < bounds[0] or hi > bounds[1]):
-        raise SpecError(f"{where}: {lo!r}..{hi!r} does not fit type {type_text} ({bounds[0]:.6g}..{bounds[1]:.6g}); "
-                        "narrow the values or widen the type")
-
-
-def _check_values(con, values, type_text: str, where: str) -> None:
-    """Every value must cast to the column type; DuckDB does the casting so the rules are its own."""
-    from .sqltext import list_text
-    try:   # cast in DuckDB, fetch only a count: TIMESTAMPTZ values would need pytz to reach Python
-        con.execute(f"SELECT len({list_text(values, type_text)})").fetchall()
-    except (duckdb.Error, ValueError) as exc:
-        raise SpecError(f"{where}: values do not fit type {type_text}: {str(exc).splitlines()[0]}") from None
 
 
 def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
@@ -129,13 +75,13 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         if family is None:
             require_supported([(col["name"], col["type"])])
         if col.get("parsed") is not None:
-            family = _validate_parsed(col, family, where)
+            family = validate_parsed(col, family, where)
         kind = col.get("kind")
         if kind not in KINDS:
             raise SpecError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")
         if kind not in KINDS_BY_FAMILY[family]:
             raise SpecError(f"{where}: kind {kind!r} does not apply to type {col['type']}")
-        col["nulls"] = _probability(col.get("nulls", 0.0), f"{where}, nulls")
+        col["nulls"] = probability(col.get("nulls", 0.0), f"{where}, nulls")
         if col.get("parsed") and kind in ("key", "reference"):
             raise SpecError(f"{where}: a {kind} is drawn in its own type; remove 'parsed'")
         longest = col.get("max_length")
@@ -143,7 +89,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                                     or type_family(col["type"]) != "string" or kind in ("key", "reference")):
             raise SpecError(f"{where}: 'max_length' (a VARCHAR(n)'s n: longer values are cut) must be a whole number "
                             f">= 1 on a text column that is no key or reference, got {longest!r}")
-        _validate_kind(con, {**col, "type": col["parsed"]} if col.get("parsed") else col, family, where)
+        validate_kind(con, {**col, "type": col["parsed"]} if col.get("parsed") else col, family, where)
     names = {c["name"].lower() for c in columns}
     by_name = {c["name"].lower(): c for c in columns}
     for col in columns:
@@ -159,15 +105,15 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                     or type_family(drawn_type(col)) not in ("integer", "float", "decimal", "date", "time", "timestamp"):
                 raise SpecError(f"spec {name!r}, column {col['name']!r}: after must name another column of its type")
             at = f"spec {name!r}, column {col['name']!r}"
-            rows = [_sorted_numbers(after.get("gaps"), f"{at}, after.gaps")]
+            rows = [sorted_numbers(after.get("gaps"), f"{at}, after.gaps")]
             if after.get("by_bin") is not None or after.get("edges") is not None:
                 edges, by_bin = after.get("edges"), after.get("by_bin")
                 if other["kind"] not in ("numeric", "datetime") or not isinstance(edges, list) \
                         or not isinstance(by_bin, list) or len(by_bin) != len(edges) + 1:
                     raise SpecError(f"{at}: after.by_bin holds the gap's knots for each of len(after.edges) + 1 bins "
                                     "of a numeric or date column; remove both to draw one gap for every row")
-                _sorted_numbers(edges, f"{at}, after.edges", at_least=0)
-                rows += [_sorted_numbers(row, f"{at}, after.by_bin") for row in by_bin]
+                sorted_numbers(edges, f"{at}, after.edges", at_least=0)
+                rows += [sorted_numbers(row, f"{at}, after.by_bin") for row in by_bin]
                 if len({len(row) for row in rows[1:]}) != 1:
                     raise SpecError(f"{at}: after.by_bin's lists must have one length")
             if min(row[0] for row in rows) < 0:
@@ -186,7 +132,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                                 "nothing, \"column\": a number, time or reference of the row it points at, \"gaps\": "
                                 "[sorted, >= 0]}, on a number, time or reference drawn on its own with no other rule; "
                                 "remove 'after_parent' to draw it on its own")
-            if _sorted_numbers(later.get("gaps"), f"{at}, after_parent.gaps")[0] < 0:
+            if sorted_numbers(later.get("gaps"), f"{at}, after_parent.gaps")[0] < 0:
                 raise SpecError(f"{at}: after_parent.gaps cannot be negative")
         equals = col.get("equals")
         if equals is not None:
@@ -234,7 +180,7 @@ def _validate_fixed(con, spec: dict, where: str) -> None:
         raise SpecError(f"{where}: 'fixed' is {{\"rows\": [[one value per column], …]}}, 1 to {MAX_FIXED_ROWS:,} rows "
                         f"of {width} values; remove it to draw the table from its columns' distributions instead")
     for j, col in enumerate(spec["columns"]):
-        _check_values(con, [r[j] for r in rows], col["type"], f"{where}, fixed rows, column {col['name']!r}")
+        check_values(con, [r[j] for r in rows], col["type"], f"{where}, fixed rows, column {col['name']!r}")
 
 
 def copula_member(col: dict) -> bool:
@@ -268,139 +214,6 @@ def _validate_copula(copula, by_name: dict, where: str) -> None:
     if not ok:
         raise SpecError(f"{where}: the copula's 'correlation' must be a symmetric, positive definite "
                         f"{len(names)}×{len(names)} matrix with ones on its diagonal")
-
-
-def _validate_kind(con, col: dict, family: str, where: str) -> None:
-    kind = col["kind"]
-    if kind == "constant":
-        if col.get("value") is not None:
-            _check_values(con, [col["value"]], col["type"], f"{where}, value")
-    elif kind == "boolean":
-        col["p_true"] = _probability(col.get("p_true"), f"{where}, p_true")
-    elif kind == "categorical":
-        values, weights = col.get("values"), col.get("weights")
-        if not isinstance(values, list) or not values or not isinstance(weights, list) or len(weights) != len(values):
-            raise SpecError(f"{where}: 'values' and 'weights' must be non-empty lists of equal length")
-        if any(v is None for v in values):
-            raise SpecError(f"{where}: a category cannot be null; use 'nulls' for the null fraction")
-        weights = [_number(w, f"{where}, weights") for w in weights]
-        if min(weights) < 0 or sum(weights) <= 0:
-            raise SpecError(f"{where}: weights must be non-negative with a positive sum")
-        _check_values(con, values, col["type"], where)
-        if col.get("ordered") and (family not in ("integer", "float", "decimal") or len(values) > ORDERED_VALUES
-                                   or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values)
-                                   or any(a >= b for a, b in zip(values, values[1:]))):
-            raise SpecError(f"{where}: 'ordered' needs at most {ORDERED_VALUES} numbers in ascending order")
-        if col.get("grows") is not None:
-            _validate_grows(col["grows"], family, where)
-    elif kind == "numeric":
-        knots = _sorted_numbers(col.get("quantiles"), f"{where}, quantiles")
-        _within_type(knots[0], knots[-1], col["type"], f"{where}, quantiles")
-        if col.get("round") is not None and (not isinstance(col["round"], int) or not 0 <= col["round"] <= 18):
-            raise SpecError(f"{where}: 'round' must be null or an integer number of decimals in 0..18")
-    elif kind == "datetime":
-        quantiles = col.get("quantiles")
-        if not isinstance(quantiles, list) or len(quantiles) < 2:
-            raise SpecError(f"{where}: 'quantiles' must list at least 2 ISO date/time values")
-        try:
-            _sorted_numbers([epoch(q, family) for q in quantiles], f"{where}, quantiles")
-        except (TypeError, ValueError) as exc:
-            raise SpecError(f"{where}: quantiles must be ISO {family} texts: {exc}") from None
-        if col.get("granularity", "microsecond") not in GRANULARITY:
-            raise SpecError(f"{where}: granularity must be one of {', '.join(GRANULARITY)}")
-    elif kind == "key":
-        if family in ("integer", "string"):
-            for field in ("start", "step"):
-                if isinstance(col.get(field), bool) or not isinstance(col.get(field), int):
-                    raise SpecError(f"{where}: key needs an integer {field!r}")
-            if col["step"] < 1:
-                raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
-            if family == "integer":
-                _within_type(col["start"], col["start"], col["type"], f"{where}, start")
-                top = col.get("max")
-                if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < col["start"]):
-                    raise SpecError(f"{where}: a key's 'max' (its last allowed value) must be an integer >= its "
-                                    f"start {col['start']}, got {top!r}")
-            shuffle = col.get("shuffle")
-            if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
-                                        or shuffle > 1 << 30 or shuffle & (shuffle - 1)):
-                raise SpecError(f"{where}: 'shuffle' must be a power of two from 2 to 2^30 (the block permuted)")
-        if family == "string":
-            _validate_code_format(col.get("format"), where, "format")
-    elif kind == "reference":
-        if not isinstance(col.get("table"), str) or not isinstance(col.get("column"), str):
-            raise SpecError(f"{where}: a reference needs the 'table' (generator) and 'column' it points to")
-        if col.get("per_parent") is not None:
-            counts = _sorted_numbers(col["per_parent"], f"{where}, per_parent (children per parent row, ascending)")
-            if counts[0] < 0 or counts[-1] <= 0:
-                raise SpecError(f"{where}: per_parent counts must be >= 0, and not all 0")
-        parents = col.get("parents")
-        if parents is not None:
-            rows, weights = (parents.get("rows"), parents.get("weights")) if isinstance(parents, dict) else (0, 0)
-            if not isinstance(rows, list) or not rows or not isinstance(weights, list) or len(weights) != len(rows) \
-                    or not all(isinstance(r, int) and not isinstance(r, bool) and r >= 0 for r in rows) \
-                    or not all(_number(w, f"{where}, parents.weights") >= 0 for w in weights) or sum(weights) <= 0:
-                raise SpecError(f"{where}: 'parents' (the fixed parent's rows referenced, and how often) must be "
-                                "{rows: [row numbers from 0], weights: [a number >= 0 each, not all 0]}")
-    elif kind == "text":
-        _validate_text(col, where)
-    if col.get("steps") is not None and (not isinstance(col["steps"], bool) or kind not in ("numeric", "datetime")):
-        raise SpecError(f"{where}: 'steps' (true: draw the knots themselves, a discrete column's values) is a "
-                        "boolean of numeric and datetime columns")
-    special = col.get("special")
-    if special is not None:
-        values, shares = (special.get("values"), special.get("shares")) if isinstance(special, dict) else (None, None)
-        if kind not in ("numeric", "datetime") or not isinstance(values, list) or not values \
-                or not all(isinstance(v, str) for v in values) or not isinstance(shares, list) \
-                or len(shares) != len(values):
-            raise SpecError(f"{where}: 'special' applies to numeric and datetime columns: "
-                            "{values: [texts such as 'inf', 'nan', 'infinity'], shares: [a fraction of rows each]}")
-        shares = [_probability(x, f"{where}, special.shares") for x in shares]
-        if col["nulls"] + sum(shares) > 1:
-            raise SpecError(f"{where}: nulls and special shares add up to more than 1")
-        _check_values(con, values, col["type"], f"{where}, special")
-    for field in ("within", "nested", "link"):
-        if col.get(field) is not None and (isinstance(col[field], bool) or not isinstance(col[field], int)
-                                           or col[field] < (0 if field == "link" else 1)):
-            raise SpecError(f"{where}: {field!r} must be a positive integer")
-
-
-def _validate_code_format(fmt, where: str, field: str) -> None:
-    """How numbers are written as codes (layout.key_value): a prefix, the number and a suffix, or one digit per
-    position in per-position alphabets."""
-    if isinstance(fmt, dict) and "alphabets" in fmt:
-        _validate_alphabets(fmt, where, field)
-    elif not isinstance(fmt, dict) or not isinstance(fmt.get("prefix", ""), str) \
-            or not isinstance(fmt.get("suffix", ""), str) or not isinstance(fmt.get("width", 0), int) \
-            or not 0 <= fmt.get("width", 0) <= 30:
-        raise SpecError(f"{where}: a text code's {field!r} is {{prefix, width (0..30), suffix}} or {{alphabets, order}}")
-
-
-def _validate_grows(grows, family: str, where: str) -> None:
-    """A list of codes that grows with the world (columns.Column.grow): at scale s, s × copies copies of it, the new
-    codes numbered from start in format."""
-    start = grows.get("start") if isinstance(grows, dict) else None
-    if family != "string" or not isinstance(grows, dict) or not _is_number(grows.get("copies")) \
-            or grows["copies"] <= 0 or isinstance(start, bool) or not isinstance(start, int) or start < 0:
-        raise SpecError(f"{where}: 'grows' (a text category list of codes, more of them at a larger scale) is "
-                        "{copies: its copies at scale 1 (> 0), start: the first new code's number (>= 0), format}; "
-                        "remove it to draw the listed values only")
-    _validate_code_format(grows.get("format"), where, "grows.format")
-
-
-def _validate_alphabets(fmt: dict, where: str, field: str) -> None:
-    """A text key written in per-position alphabets (layout.key_value): each a string of distinct characters,
-    `order` the positions of more than one character, each once, least significant first."""
-    alphabets, order = fmt.get("alphabets"), fmt.get("order")
-    if not isinstance(alphabets, list) or not 1 <= len(alphabets) <= 64 or not all(
-            isinstance(a, str) and a and len(set(a)) == len(a) for a in alphabets):
-        raise SpecError(f"{where}: '{field}.alphabets' must list, per character position (1 to 64), a text of its "
-                        "distinct characters, the one for 0 first")
-    varying = sorted(p for p, a in enumerate(alphabets) if len(a) > 1)
-    if not isinstance(order, list) or not all(isinstance(p, int) and not isinstance(p, bool) for p in order) \
-            or sorted(order) != varying:
-        raise SpecError(f"{where}: '{field}.order' must list each position of more than one character once "
-                        f"(least significant first): {varying}")
 
 
 def readable_parent(parent: dict, by_name: dict) -> bool:
@@ -438,72 +251,13 @@ def _validate_given(col: dict, by_name: dict, where: str) -> None:
                 or len({len(r) for r in rows}) != 1:
             raise SpecError(f"{where}: 'quantiles' must hold, per bin, the same number of ascending knots")
         for r in rows:
-            _sorted_numbers(r, f"{where}, given.quantiles")
+            sorted_numbers(r, f"{where}, given.quantiles")
         return
     rows = given.get("weights")
     if not isinstance(rows, list) or len(rows) != bins or not all(
-            isinstance(r, list) and len(r) == len(col["values"]) and min(_number(w, where) for w in r) >= 0
+            isinstance(r, list) and len(r) == len(col["values"]) and min(finite_number(w, where) for w in r) >= 0
             and sum(r) > 0 for r in rows):
         raise SpecError(f"{where}: 'weights' must hold, per bin, one non-negative weight per value (positive sum)")
-
-
-PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
-
-
-def _validate_parsed(col: dict, family: str, where: str) -> str:
-    """A text column drawn as the type its values parse as: returns that type's family."""
-    parsed = str(parse_type(col["parsed"]))
-    if family != "string" or col["type"].startswith("ENUM") or type_family(parsed) not in PARSED_FAMILIES:
-        raise SpecError(f"{where}: 'parsed' (the type a text column's values are drawn as) applies to VARCHAR columns "
-                        f"and names a number, date, time, timestamp or UUID type; got {col['parsed']!r}")
-    fmt = col.get("format")
-    if fmt is not None and (not isinstance(fmt, str) or not fmt or type_family(parsed) not in ("date", "timestamp")):
-        raise SpecError(f"{where}: 'format' is a strftime format (e.g. '%d/%m/%Y') for a date or timestamp; "
-                        "remove it to format as DuckDB does")
-    col["parsed"] = parsed
-    return type_family(parsed)
-
-
-def _validate_frequent(col: dict, where: str) -> None:
-    """Labels seen at least `min_count` times, kept with their counts; rarer ones are synthesized in the
-    column's text method, with weight `rare` against theirs."""
-    frequent = col["frequent"]
-    values = frequent.get("values") if isinstance(frequent, dict) else None
-    weights = frequent.get("weights") if isinstance(frequent, dict) else None
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values) \
-            or not isinstance(weights, list) or len(weights) != len(values) \
-            or not all(_is_number(w) and w > 0 for w in weights) or len(values) > 4096:
-        raise SpecError(f"{where}: 'frequent' is {{values: [1..4096 texts], weights: [a count > 0 each], rare: "
-                        "the count of all rarer values, min_count: k}")
-    rare = frequent.get("rare", 0)
-    if not _is_number(rare) or rare < 0:
-        raise SpecError(f"{where}: frequent.rare (the weight of synthesized values) must be a number >= 0")
-    k = frequent.get("min_count")
-    if k is not None and (isinstance(k, bool) or not isinstance(k, int) or k < 1):
-        raise SpecError(f"{where}: frequent.min_count (k: values seen fewer times are never copied) must be >= 1")
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
-
-
-def _validate_text(col: dict, where: str) -> None:
-    method = col.get("method")
-    if method == "pattern":
-        positions = col.get("positions")
-        if not isinstance(positions, list) or not positions or \
-                not all(isinstance(p, str) and 1 <= len(p) <= 64 for p in positions):
-            raise SpecError(f"{where}: a pattern needs 'positions', each a string of 1..64 candidate characters")
-    elif method == "words":
-        pieces = col.get("pieces")
-        if not isinstance(pieces, list) or not 1 <= len(pieces) <= 8 or not all(
-                isinstance(pool, list) and 1 <= len(pool) <= 4096 and all(isinstance(p, str) for p in pool)
-                for pool in pieces):
-            raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
-    else:
-        raise SpecError(f"{where}: text method must be 'words' or 'pattern', got {method!r}")
-    if col.get("frequent") is not None:
-        _validate_frequent(col, where)
 
 
 # -- semantic types and pools (semantic.py) ---------------------------------------------------------------

@@ -225,7 +225,7 @@ def cuts(texts: list[str], k: int, names: bool):
 
 
 def copy_rate(pieces: list[list[str]], real: set[str], draws: int = 10_000) -> float:
-    """The share of values drawn from `pieces` as columns.Column._words draws them (one piece of each pool; a
+    """The share of values drawn from `pieces` as textdraws.TextDraws._words draws them (one piece of each pool; a
     second piece never from a text that began as the first does, where first pieces repeat) that are in `real`:
     estimated from `draws` draws of a fixed seed."""
     if not real:

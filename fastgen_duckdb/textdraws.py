@@ -1,0 +1,97 @@
+"""What synthesized text and pool members contribute to the sampler's SELECT: a pattern's characters, a text's
+pieces from its pools, labels kept as they are, and a row of a spec-level pool (semantic.py) shared by its
+members. A part of columns.Column (its mixin), apart because drawing text is a job of its own."""
+from __future__ import annotations
+
+from .draws import POOLS, SLOTS, at, bits, streams, swaps_second_piece, uniform
+from .sqltext import string
+
+
+class TextDraws:
+    """Column's text and pool members (columns.Column has the attributes they read)."""
+
+    def _text(self):
+        if self.col["method"] == "pattern":
+            self._pattern()
+        else:
+            self._words()
+        frequent = self.col.get("frequent")
+        if frequent:  # labels seen often enough are drawn as they are; the rest are synthesized as above
+            values = frequent["values"]
+            vals = self._param("vals", values, "VARCHAR")
+            pick = self._alias_pick([float(w) for w in frequent["weights"]] + [float(frequent.get("rare", 0))],
+                                    self._u())
+            self.value = f"CASE WHEN {pick} > {len(values)} THEN {self.value} ELSE {at(vals, pick)} END"
+
+    def _pattern(self):
+        parts, literal_run, slot = [], "", 0
+        for chars in self.col["positions"]:
+            if len(set(chars)) == 1:
+                literal_run += chars[0]
+                continue
+            if literal_run:
+                parts.append(string(literal_run))
+                literal_run = ""
+            h = f"h{self.j}_{slot // 10 + 1}"
+            self.uniforms[h] = bits(self.stream, slot // 10 + 1)
+            pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
+            parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
+            slot += 1
+        if literal_run:
+            parts.append(string(literal_run))
+        self.value = " || ".join(parts)
+
+    def _words(self):
+        """One piece from each pool, concatenated: few lookups, and millions of combinations.
+
+        Pools are aligned (piece i of every pool comes from text i). Where first pieces repeat, a second piece whose
+        own text began with the first piece drawn is swapped for the next text's (draws.swaps_second_piece), so
+        that the two are rarely joined as in a source text: values rarely copy one."""
+        pools, picks = self.col["pieces"], []
+        for i, pool in enumerate(pools):
+            h = f"h{self.j}_{i // 5 + 1}"
+            self.uniforms[h] = bits(self.stream, i // 5 + 1)
+            slots = self._param(f"pool{i}", pool, "VARCHAR")
+            index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
+            if i == 1 and swaps_second_piece(pools):
+                first, drawn = picks[0]
+                index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
+                         f"ELSE {index} END")
+            picks.append((slots, index))
+        self.value = " || ".join(at(slots, index) for slots, index in picks)
+
+    # -- semantic pools (semantic.py) -------------------------------------------------------------------
+    def _pool(self):
+        """A member of a spec-level pool (one entity: a person's names and e-mail, an address): one uniform
+        per pool and row picks a pool row, under the same alias for every member so they share it, and the
+        column takes its own field of that row."""
+        rows = self.lookup(self.table)["pools"][self.col["pool"]]["rows"]
+        values = self._param("pool", [row[int(self.col["field"])] for row in rows], self.col["type"])
+        self.value = at(values, self._pool_row(self.col["pool"]))
+
+    def _pool_row(self, name: str) -> str:
+        """The row's row of pool `name` (1-based), one uniform per pool and row under one alias for every
+        column that reads it. A pool that `follows` a foreign key's parent (countries.follows) draws among
+        its rows of the country of the parent row's own pool row (its draw there, at that row), where it has
+        any; resolve() writes that once every column, and so the foreign key's parent row, is built."""
+        spec = self.lookup(self.table)
+        pool, k = spec["pools"][name], sorted(spec["pools"]).index(name)
+        self.uniforms[f"pu{k}"] = uniform(streams(spec) + POOLS + k)
+        plain = f"(floor(pu{k} * {len(pool['rows'])})::INTEGER + 1)"
+        follows = pool.get("follows")
+        if not follows or not self.by_name:
+            return plain
+        through = self.by_name[follows["through"].lower()]
+        parent = self.lookup(through.col["table"])
+        theirs = parent["pools"][follows["pool"]]
+        drawn = uniform(streams(parent) + POOLS + sorted(parent["pools"]).index(follows["pool"]), f"({through.parent_row})")
+        row = f"(floor({drawn} * {len(theirs['rows'])})::INTEGER + 1)"
+        order = sorted(range(len(pool["rows"])), key=lambda i: (pool["countries"][i], i))   # my rows by country
+        first = {}
+        for at_, i in enumerate(order):
+            first.setdefault(pool["countries"][i], at_)
+        count = {c: pool["countries"].count(c) for c in first}
+        start = at(self.listed("pool_start", [first.get(c, 0) for c in theirs["countries"]], "INTEGER"), row)
+        many = at(self.listed("pool_count", [count.get(c, 0) for c in theirs["countries"]], "INTEGER"), row)
+        mine = at(self.listed("pool_order", [i + 1 for i in order], "INTEGER"), f"{start} + floor(pu{k} * {many})::INTEGER + 1")
+        return f"(CASE WHEN {many} > 0 THEN {mine} ELSE {plain} END)"
