@@ -120,11 +120,13 @@ class Codes:
             return f"CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(enum_code(TRY_CAST({x}::VARCHAR AS {enum}))::INTEGER, -1) END"
         return f"CASE WHEN {x} IS NULL THEN NULL ELSE coalesce(list_position([{', '.join(string(k) for k in keys)}], {x}::VARCHAR), 0)::INTEGER - 1 END"
 
-    def table(self, child: int, parent: int, nulls: bool = False):
+    def table(self, child: int, parent: int, nulls: bool = False, rows=None):
         """Counts of (child code, parent code) over the rows where both have a listed value (`nulls`: or NULL,
-        a level of its own after the listed ones)."""
+        a level of its own after the listed ones); `rows`: only the rows this boolean mask keeps."""
         import numpy as np
         a, b = self.codes[:, child].astype(np.int64), self.codes[:, parent].astype(np.int64)
+        if rows is not None:
+            a, b = a[rows], b[rows]
         ka, kb = self.levels[child], self.levels[parent]
         if nulls:
             a, b, ka, kb = np.where(a == -1, ka, a), np.where(b == -1, kb, b), ka + 1, kb + 1
