@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from . import fallback
 from .codes import MIN_ROWS, MONOTONE, MONOTONE_NULLS, Codes
-from .dependence import MAX_CHILD_VALUES, NUMERIC_KNOTS, _condition_codes, _null_shares, has_rule, knot_width
+from .conditionals import NUMERIC_KNOTS, condition_codes, knot_width, null_shares
+from .dependence import MAX_CHILD_VALUES, has_rule
 from .dtypes import drawn_type, epoch, iso, knot_values, monotone, type_family
 from .errors import SpecError
 from .kinds import finite_number, probability, sorted_numbers
@@ -112,7 +113,7 @@ def fit(con, sample: str, cols: list[dict], report: dict | None = None):
         if col["kind"] in ("numeric", "datetime"):
             col["cluster"] = _knot_table(codes, j, z, k, shrink[j])
             continue
-        _condition_codes(codes, j, len(members), 0.0)
+        condition_codes(codes, j, len(members), 0.0)
         given = c.pop("given")
         table = {key: given[key] for key in ("weights", "nulls") if key in given}
         counts = np.asarray(table.pop("weights"), float)          # clusters × values
@@ -257,7 +258,7 @@ def _knot_table(codes: Codes, j: int, z, k: int, shrink: float) -> dict:
     if col["kind"] == "datetime":
         family = type_family(col["type"])
         rows = [[iso(int(round(v)), family, col["type"]) for v in row] for row in rows]
-    return {"quantiles": rows, **_null_shares(codes, j, z, k, False)}
+    return {"quantiles": rows, **null_shares(codes, j, z, k, False)}
 
 
 def _smoothed_knots(here, every, steps: bool, shrink: float, width: int = NUMERIC_KNOTS) -> list[float]:

@@ -7,7 +7,8 @@ import warnings
 import duckdb
 
 from .codes import BINS, CODE_CHUNK, MIN_ROWS
-from .dependence import MAX_FD_VALUES, NUMERIC_KNOTS, condition, has_rule, read_within
+from .conditionals import NUMERIC_KNOTS, condition
+from .dependence import MAX_FD_VALUES, has_rule, read_within
 from .fallback import MAX_SHIFT
 from .dtypes import as_number, epoch, equals_sql, monotone, resolution, type_family
 from .spec import MAX_SUM_TERMS

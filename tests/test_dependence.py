@@ -3,7 +3,7 @@ import duckdb
 import pytest
 
 import fastgen_duckdb as fg
-from fastgen_duckdb import dependence
+from fastgen_duckdb import conditionals
 from data import make_animals, make_emp, u, waits
 
 
@@ -555,8 +555,8 @@ def test_a_parent_whose_table_is_dropped_may_be_a_child_after_all(con, monkeypat
     cols = {c["name"]: c for c in fg.spec(con, "item")["columns"]}
     assert cols["i_brand_id"]["given"]["column"] == "i_class" and together(brand) > 0.6
     assert cols["i_class"]["given"]["column"] == "i_category" and together("i_category") == 1.0
-    unspread = dependence.knot_values
-    monkeypatch.setattr(dependence, "knot_values", lambda x, knots, steps, within=None: unspread(x, knots, steps))
+    unspread = conditionals.knot_values
+    monkeypatch.setattr(conditionals, "knot_values", lambda x, knots, steps, within=None: unspread(x, knots, steps))
     fg.infer(con, "item", replace=True)
     spec = fg.spec(con, "item")
     cols = {c["name"]: c for c in spec["columns"]}
