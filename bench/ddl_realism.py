@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import fastgen_duckdb as fg  # noqa: E402
-from fastgen_duckdb import semantic  # noqa: E402
+from fastgen_duckdb import fills, semantic  # noqa: E402
 
 ROWS = 2000   # rows per table checked (scale chosen so that the largest table has about this many)
 
@@ -255,11 +255,11 @@ def english_words() -> set:
     from wonderwords import RandomWord
     words = set(RandomWord().filter(include_categories=["noun", "adjective"]))
     verbs = RandomWord().filter(include_categories=["verb"])
-    return {w.lower() for w in words} | set(verbs) | {semantic.third_person(v) for v in verbs} | {"the", "a", "an"}
+    return {w.lower() for w in words} | set(verbs) | {fills.third_person(v) for v in verbs} | {"the", "a", "an"}
 
 
 def sentence_ok(v: str) -> bool:
-    """A whole sentence: one of the locale's written ones, or English words (semantic.sentence's grammar) that
+    """A whole sentence: one of the locale's written ones, or English words (fills.sentence's grammar) that
     begin with a capital and end at a full stop."""
     if v in ref("text"):
         return True

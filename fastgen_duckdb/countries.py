@@ -15,7 +15,7 @@ The sampler computes the parent row's pool row at that row (textdraws.TextDraws.
 """
 from __future__ import annotations
 
-from . import semantic
+from . import fills, semantic
 from .draws import own_draw
 from .errors import SpecError
 
@@ -66,7 +66,7 @@ def follows(spec: dict, by_name: dict[str, dict]) -> None:
         if not set(ppool["countries"]) <= set(pool["countries"]) and pool.get("locale") == semantic.DEFAULT_LOCALE:
             members = [next(c for c in spec["columns"] if c["name"] == m) for m in pool["columns"]]
             sized = [{**m, "type": f"VARCHAR({m['max_length']})"} if m.get("max_length") else m for m in members]
-            pool.update(semantic.pool(sized, ppool["locale"], semantic.seed_of(spec["name"], name)),
+            pool.update(fills.pool(sized, ppool["locale"], semantic.seed_of(spec["name"], name)),
                         filled_locale=ppool["locale"])
             for m in members:
                 m["locale"] = ppool["locale"]

@@ -12,7 +12,7 @@ import re
 
 from .ddl import ColumnDef, TableDef
 from .dtypes import type_family
-from . import countries, semantic
+from . import countries, fills, semantic
 
 PERSON = r"customer|client|user|member|employee|staff|person|people|patient|contact|author|student|teacher|" \
          r"driver|passenger|guest|owner|holder|subscriber|applicant|candidate|lead|doctor|physician|nurse|agent|" \
@@ -270,7 +270,7 @@ def assign(table: TableDef, columns: list[dict], asked_locale=None, proposed: di
         name = "person" if any(semantic.TYPES[types[m["name"].lower()]].group == "person" for m in members) else "address"
         for m in members:
             m["semantic"] = types[m["name"].lower()]
-        pools[name] = semantic.pool([_sized(m, table.column(m["name"])) for m in members], locale,
+        pools[name] = fills.pool([_sized(m, table.column(m["name"])) for m in members], locale,
                                     semantic.seed_of(table.name, name))
         pools[name]["filled_locale"] = locale
         for k, m in enumerate(members):
@@ -284,10 +284,10 @@ def assign(table: TableDef, columns: list[dict], asked_locale=None, proposed: di
         for stale in ("method", "pieces", "positions", "frequent", "values", "weights"):
             col.pop(stale, None)
         one = locale if isinstance(locale, str) else locale[0]   # a column alone: the table's first locale
-        col.update(semantic.filled(t, one, _sized(col, table.column(col["name"]))["type"],
+        col.update(fills.filled(t, one, _sized(col, table.column(col["name"]))["type"],
                                    semantic.seed_of(table.name, col["name"])),
                    semantic=t, locale=one)
-        col["filled"] = semantic.filled_for(col)
+        col["filled"] = fills.filled_for(col)
     return pools
 
 

@@ -266,13 +266,13 @@ def _refill_semantic(spec: dict, name: str) -> None:
     for) gets them from the library, once, here: what fastgen_import needs after a hand edit."""
     if not spec.get("pools") and not any(isinstance(c, dict) and c.get("semantic") for c in spec["columns"]):
         return
-    from . import semantic
+    from . import fills, semantic
     for col in spec["columns"]:
         if isinstance(col, dict) and col.get("semantic") is not None and col["semantic"] not in semantic.TYPES:
             raise SpecError(f"spec {name!r}, column {col.get('name')!r}: unknown semantic type {col['semantic']!r}; "
                             f"known: {', '.join(semantic.TYPES)}")
     try:
-        semantic.refill(spec)
+        fills.refill(spec)
     except (ValueError, KeyError) as exc:
         raise SpecError(f"spec {name!r}: {exc}") from None
 
