@@ -47,7 +47,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     Small tables have every pair measured on the full sample; wider ones are screened first (codes.screen: all
     pairs' contingency tables at once, from one matrix product of coarse codes on a row sample), and only the
     strongest `budget` pairs are measured in full. A relation counts when it is significant among all the pairs
-    tested and strong enough for the sample's size, or its table predicts held-out rows (_strength). `report`, if given, receives what was done.
+    tested and strong enough for the sample's size, or its table predicts held-out rows (_strength). `report`, if
+    given, receives what was done.
 
     The strongest relations are taken first (ties of V, to two decimals, by mutual information). V is
     symmetric, so each is pointed away from the more central column (the larger sum of strong V's), which then
@@ -123,8 +124,10 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     if predictive:
         info["relations_held_out"] = predictive
     centrality = {c["name"]: 0.0 for c in free}
-    for k in strong:   # hubs by their strong relations: a weak one (a cow's protein) does not turn a code's label
-        if found[k] != "strong":   # (its diet) into its parent
+    # hubs by their strong relations only: a weak one (a cow's protein) must not turn a code's label (its diet)
+    # into the code's parent
+    for k in strong:
+        if found[k] != "strong":
             continue
         i, j = pairs[k]
         centrality[free[i]["name"]] += measured[k][0]
