@@ -15,6 +15,7 @@ SCREEN_BLOCK = 256         # coarse levels (columns × SCREEN_LEVELS + 1) per ma
 MONOTONE = 0.9             # numbers this correlated (by bins) are left to the copula, not conditioned...
 MONOTONE_NULLS = 0.05      # ... unless the parent is NULL on more of the rows than this
 ENUM_VALUES = 64           # a category list longer than this is coded by an ENUM cast (a hash lookup)
+HALF_SEED = 11             # the random half of the rows a pair's table is learned on for its held-out check
 
 
 class Codes:
@@ -53,6 +54,15 @@ class Codes:
                 code = np.full(self.n, -1, dtype=np.int16)
                 code[order] = (np.arange(len(order)) * BINS // max(len(order), 1)).astype(np.int16)
                 self.codes[:, j] = code
+
+    @property
+    def half(self):
+        """A fixed random half of the rows (a boolean mask), for a pair's held-out check (dependence._predicts):
+        drawn once, the same for every pair."""
+        if not hasattr(self, "_half"):
+            import numpy as np
+            self._half = np.random.default_rng(HALF_SEED).random(self.n) < 0.5
+        return self._half
 
     @property
     def null_rows(self):

@@ -24,7 +24,7 @@ MIN_V = 0.3        # the bias-corrected V a relation needs on a small sample (mi
 MIN_V_FLOOR = 0.1  # ... and on one large enough for its conditional table's cells
 ALPHA = 1e-3       # the chance, over all the pairs tested, that independent columns pass for related
 HELD_OUT_MARGIN = 0.01     # a weaker relation's table is kept where it draws held-out rows' pairs this much closer
-HELD_OUT_SEED = 11         # (total variation) than drawing the two apart (_predicts)
+                           # (total variation) than drawing the two apart (_predicts)
 BUDGET_PAIRS = 512         # pairs measured in full on the whole sample, at least...
 BUDGET_PER_COLUMN = 2      # ... or this many per candidate column; wider tables are screened first
 MAX_FD_CELLS = 1 << 18     # a functional link's table: parent values × child values (a 512 × 512 one-to-one)
@@ -221,8 +221,7 @@ def _predicts(codes: "Codes", i: int, j: int, nulls: bool) -> bool:
     that still draws pairs like the unseen rows' (a league's 52 clubs by the 32 bins of its seasons, V 0.2: 0.18
     from the other half, where apart is 0.33). A pair of numbers is not tried: the copula keeps theirs."""
     import numpy as np
-    half = np.random.default_rng(HELD_OUT_SEED).random(codes.n) < 0.5
-    learned, unseen = codes.table(i, j, nulls, rows=half), codes.table(i, j, nulls, rows=~half)
+    learned, unseen = codes.table(i, j, nulls, rows=codes.half), codes.table(i, j, nulls, rows=~codes.half)
     if learned.sum() < MIN_ROWS or unseen.sum() < MIN_ROWS:
         return False
     learned, unseen = learned / learned.sum(), unseen / unseen.sum()

@@ -786,7 +786,7 @@ def test_the_last_column_of_a_path_keeps_its_shape_beside_the_copula(con):
 @pytest.mark.parametrize("share", [0.7, 0.0])
 def test_a_weak_relation_of_many_cells_is_kept_where_its_table_predicts_held_out_rows(con, share):
     """A league of 48 clubs over 48 seasons, 18 of them a season (`share` of the matches are theirs; the rest go to any
-    club): V 0.2 over 48 clubs × 32 bins of seasons, below what so many cells need on 9,600 rows, but the table
+    club): V 0.16 over 48 clubs × 32 bins of seasons, below the 0.3 so many cells need on 9,600 rows, but the table
     learned on half the rows is closer to the other half than drawing the two apart. Kept, each club plays in
     its own seasons as often as in the data (without it: 18/48 of the time); with no such seasons, nothing is
     linked."""
