@@ -48,10 +48,11 @@ def uniform(j: int, row: str = "r", seed: str = "seed") -> str:
     return f"((hash({row}, {seed}, {j}, 0) >> 11)::DOUBLE * {UNIT})"
 
 
-def bits(j: int, k: int) -> str:
-    """64 random bits of row r for column j, part k, to cut into small fields. DuckDB's hash only XORs its last
-    argument in and mixes its low bits poorly, so k goes before a final 0 and the result is hashed again."""
-    return f"hash(hash(r, seed, {j}, {k}, 0))"
+def bits(j: int, k: int, row: str = "r") -> str:
+    """64 random bits of row r (or of what `row` says: a text's slot) for column j, part k, to cut into small
+    fields. DuckDB's hash only XORs its last argument in and mixes its low bits poorly, so k goes before a final 0
+    and the result is hashed again."""
+    return f"hash(hash({row}, seed, {j}, {k}, 0))"
 
 
 def alias_table(weights: list[float]) -> tuple[list[float], list[int]]:

@@ -258,5 +258,9 @@ def _validate_text(col: dict, where: str) -> None:
             raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
     else:
         raise SpecError(f"{where}: text method must be 'words' or 'pattern', got {method!r}")
+    slots = col.get("slots")
+    if slots is not None and (isinstance(slots, bool) or not isinstance(slots, int) or slots < 1):
+        raise SpecError(f"{where}: text 'slots' (how many texts its values are drawn from at scale 1) must be an "
+                        f"integer >= 1; remove it for a new text in every row")
     if col.get("frequent") is not None:
         _validate_frequent(col, where)

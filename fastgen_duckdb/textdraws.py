@@ -3,7 +3,7 @@ pieces from its pools, labels kept as they are, and a row of a spec-level pool (
 members. A part of columns.Column (its mixin), apart because drawing text is a job of its own."""
 from __future__ import annotations
 
-from .draws import POOLS, SLOTS, at, bits, streams, swaps_second_piece, uniform
+from .draws import POOLS, SLOTS, UNIT, at, bits, streams, swaps_second_piece, uniform
 from .sqltext import string
 
 
@@ -11,6 +11,12 @@ class TextDraws:
     """Column's text and pool members (columns.Column has the attributes they read)."""
 
     def _text(self):
+        # the row's bits; texts that repeat (slots): its slot's, one of round(scale × slots) drawn per row
+        self.text_row, self.text_bits = "r", self.uniforms
+        if self.col.get("slots"):
+            self.text_row, self.text_bits = f"ts{self.j}", self.helpers
+            self.uniforms[self.text_row] = (f"floor(({bits(self.stream, 0)} >> 11)::DOUBLE * {UNIT} * greatest(1, "
+                                            f"round(scale * {int(self.col['slots'])})))::BIGINT")
         if self.col["method"] == "pattern":
             self._pattern()
         else:
@@ -33,7 +39,7 @@ class TextDraws:
                 parts.append(string(literal_run))
                 literal_run = ""
             h = f"h{self.j}_{slot // 10 + 1}"
-            self.uniforms[h] = bits(self.stream, slot // 10 + 1)
+            self.text_bits[h] = bits(self.stream, slot // 10 + 1, self.text_row)
             pick = f"(({h} >> {6 * (slot % 10)}) & 63) % {len(chars)} + 1"
             parts.append(f"substr({string(chars)}, ({pick})::INTEGER, 1)")
             slot += 1
@@ -50,7 +56,7 @@ class TextDraws:
         pools, picks = self.col["pieces"], []
         for i, pool in enumerate(pools):
             h = f"h{self.j}_{i // 5 + 1}"
-            self.uniforms[h] = bits(self.stream, i // 5 + 1)
+            self.text_bits[h] = bits(self.stream, i // 5 + 1, self.text_row)
             slots = self._param(f"pool{i}", pool, "VARCHAR")
             index = f"((({h} >> {12 * (i % 5)}) & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER"
             if i == 1 and swaps_second_piece(pools):

@@ -22,6 +22,7 @@ MIN_PATTERN_KEYS = 1 << 32  # a code's shape numbers this many keys, or it is dr
 NAME_WORDS = 4              # texts of fewer words on average are names (a county, an airport), whose words may be cut
 MAX_TEXT_COPIES = 0.01      # a column's values that may equal a source text its labels do not keep, as pieces of
                             # texts rejoin (words())
+MIN_REPEATS = 0.05          # synthesized texts repeat (slots) where this share of the texts they stand for repeats
 
 
 class Texts:
@@ -47,7 +48,8 @@ class Texts:
             grows = self.grows(listed["values"]) if frequent is None else None
             return {**listed, "grows": grows} if grows else listed
         text = self.pattern() or self.words(frequent["rare"] / self.nonnull if frequent else 1.0)
-        return {**text, "frequent": frequent} if frequent else text
+        slots = self.slots()
+        return {**text, **({"slots": slots} if slots else {}), **({"frequent": frequent} if frequent else {})}
 
     def frequent(self) -> dict | None:
         """Labels (names, titles, codes) that occur at least MIN_COUNT times, kept as they are with their counts:
@@ -64,6 +66,29 @@ class Texts:
             self.texts = f"{self.c} IS NOT NULL AND {self.c} NOT IN (SELECT {self.c} FROM ({labels}))"
         return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
                 "min_count": MIN_COUNT}
+
+    def slots(self) -> int | None:
+        """How many texts the synthesized ones are drawn from in a world of the source's size, where the texts they
+        stand for repeat (a brand on several items, a city on several addresses; not free text, each its own): then
+        a row draws a slot, and its text is a function of the slot (textdraws), so that texts repeat as in the data.
+        With D distinct texts on T rows (m = T / D of them a text), slots = D × x, where x(1 − e^(−m/x)) = 1: a
+        world's rows hitting D × x slots at random leave D of them hit, about m times each. D is the table's own
+        where the profile read a sample (a sample holds fewer distinct texts than its table); None where fewer
+        than MIN_REPEATS of the texts repeat one seen before."""
+        rows, distinct = self.one(f"count(*), count(DISTINCT {self.c})", f"WHERE {self.texts}")
+        if self.source_rows > self.n and self.relation:
+            distinct = self.con.execute(f"SELECT count(DISTINCT {self.c}) FROM {self.relation} "
+                                        f"WHERE {self.texts}").fetchall()[0][0]
+            rows = rows * self.source_rows / self.n
+        if not distinct or distinct > rows * (1 - MIN_REPEATS):
+            return None
+        m, lo, hi = rows / distinct, 1.0, 1.0
+        while hi * (1 - math.exp(-m / hi)) < 1:
+            hi *= 2
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if mid * (1 - math.exp(-m / mid)) < 1 else (lo, mid)
+        return max(1, round(distinct * hi))
 
     def text_key(self) -> dict | None:
         """Unique codes like 'Customer#000000042': a printf format over a key sequence."""

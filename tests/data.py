@@ -194,6 +194,17 @@ def waits(con, kind: str = "DOUBLE") -> None:
     con.execute("UPDATE waits SET s = NULL, e = NULL WHERE hash(rowid, 'gone') % 10 = 0")
 
 
+def brands_on_items(con) -> None:
+    """items: 960 made-up brands ('aoeiru #5'), each on 1 or 2 items (1.5 on average: too many brands for a
+    category list, all rarer than k, so all synthesized), a free comment of its own on each item, and a price."""
+    con.execute("""CREATE TABLE items AS
+        WITH brands AS (SELECT b, translate(md5(b::VARCHAR)[:6], '0123456789', 'aeiourstln') || ' #' || (b % 17)::VARCHAR
+                               AS brand, 1 + (hash(b, 1) % 2)::INTEGER AS items FROM range(960) t(b))
+        SELECT brand, md5(brand || k::VARCHAR)[:4] || ' ' || md5(k::VARCHAR || brand)[:5] || ' ' || md5(brand)[:3] AS comment,
+               (hash(brand, k) % 100)::INTEGER AS price
+        FROM brands, range(2) r(k) WHERE k < items""")
+
+
 def codes_on_lines(con) -> None:
     """lines: 300 business keys ('AAAAAAAA' + two letters + 'AAAAAA', as TPC-DS writes item ids) and their 300
     order codes ('ORD-01007'), one to four rows each, beside a six-colour label list."""

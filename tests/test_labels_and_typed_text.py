@@ -7,7 +7,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance
-from data import codes_on_lines
+from data import brands_on_items, codes_on_lines
 
 N = 50_000
 
@@ -264,3 +264,37 @@ def test_names_that_end_alike_are_not_rebuilt_from_their_pieces(con):
     drawn_parish = sum(x.endswith(" Parish") for x in drawn) / N
     assert all(x.endswith((" County", " Parish")) for x in drawn)
     assert abs(drawn_parish - parish) < 4 * math.sqrt(parish * (1 - parish) / N)
+
+
+def test_synthesized_texts_repeat_as_the_data_s_do_at_any_scale(con):
+    """Items whose 960 brands are each on 1 or 2 items (1.5 on average, all synthesized), and a free comment of
+    its own on each (data.brands_on_items). Drawn texts repeat as the brands do: a run the table's size holds about
+    960 brands, a world 5 times the table about 4,800, each on about 1.5 items; the comments stay one per row. The
+    same rows come in chunks; without `slots`, every brand drawn is new; profiled from a sample, the brands are
+    the table's."""
+    brands_on_items(con)
+    rows, distinct = con.execute("SELECT count(*), count(DISTINCT brand) FROM items").fetchall()[0]
+    fg.infer(con, "items")
+    cols = {c["name"]: c for c in fg.spec(con, "items")["columns"]}
+    assert cols["brand"]["kind"] == "text" and "frequent" not in cols["brand"] and cols["brand"]["slots"] > distinct
+    assert cols["comment"]["kind"] == "text" and "slots" not in cols["comment"]
+    for scale in (1, 5):
+        drawn, comments = con.execute(f"SELECT count(DISTINCT brand), count(DISTINCT comment) "
+                                      f"FROM fastgen_sample('items', {rows * scale}, scale := {scale})").fetchall()[0]
+        # occupied slots: their count varies less than a Poisson count of the same mean
+        assert abs(drawn - scale * distinct) < 4 * math.sqrt(scale * distinct), (scale, drawn, distinct)
+        assert comments > 0.99 * rows * scale
+    whole = con.execute("SELECT brand FROM fastgen_sample('items', 3000, seed := 3, scale := 5)").fetchall()
+    chunk = con.execute("SELECT brand FROM fastgen_sample('items', 1000, seed := 3, start := 2000, scale := 5)").fetchall()
+    assert chunk == whole[2000:]
+    spec = fg.spec(con, "items")
+    brand = next(c for c in spec["columns"] if c["name"] == "brand")
+    brand["slots"] = 0
+    with pytest.raises(fg.SpecError, match="column 'brand'.*'slots'.*remove it"):
+        fg.import_spec(con, spec)
+    del brand["slots"]
+    fg.import_spec(con, spec)
+    assert con.execute(f"SELECT count(DISTINCT brand) FROM fastgen_sample('items', {rows})").fetchall()[0][0] > 0.9 * rows
+    fg.infer(con, "items", rows=500, replace=True)   # profiled from a third of the rows: the table's brands are counted
+    drawn = con.execute(f"SELECT count(DISTINCT brand) FROM fastgen_sample('items', {rows})").fetchall()[0][0]
+    assert abs(drawn - distinct) < 4 * math.sqrt(distinct), drawn

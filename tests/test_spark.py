@@ -6,7 +6,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import (codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
+from data import (brands_on_items, codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
                   sales, sales_and_returns, waits)
 
 pytestmark = pytest.mark.slow
@@ -166,6 +166,18 @@ def test_spark_grows_a_list_of_codes_with_scale(con, spark):
     duck = con.execute(f"SELECT count(DISTINCT item_id) FROM fastgen_sample('lines', {n}, scale := 10)").fetchall()[0][0]
     assert abs(ids - duck) < 4 * duck ** 0.5 and pairs == ids and shaped == n
     assert abs(old_rows - n / 10) < 4 * (n / 10) ** 0.5   # the data's own codes: one copy of the list in ten
+
+
+def test_spark_repeats_synthesized_texts_as_duckdb_does(con, spark):
+    """Texts drawn from slots (`slots`: brands each on 1 or 2 items) on Spark at scale 5: as many distinct brands
+    as DuckDB draws, each row's brand the one its slot makes, and the free comments still one per row."""
+    brands_on_items(con)
+    fg.infer(con, "items")
+    n = 5 * con.execute("SELECT count(*) FROM items").fetchall()[0][0]
+    brands, comments = spark.sql(f"SELECT count(DISTINCT brand), count(DISTINCT comment) FROM "
+                                 f"({fg.export_sql(con, 'items', dialect='spark', n=n, scale=5.0)})").collect()[0]
+    duck = con.execute(f"SELECT count(DISTINCT brand) FROM fastgen_sample('items', {n}, scale := 5)").fetchall()[0][0]
+    assert abs(brands - duck) < 4 * duck ** 0.5 and brands < 0.8 * n and comments > 0.99 * n
 
 
 @pytest.mark.parametrize("kind", ["DATE", "TIMESTAMP"])
