@@ -73,12 +73,12 @@ class Texts:
         a row draws a slot, and its text is a function of the slot (textdraws), so that texts repeat as in the data.
         With D distinct texts on T rows (m = T / D of them a text), slots = D × x, where x(1 − e^(−m/x)) = 1: a
         world's rows hitting D × x slots at random leave D of them hit, about m times each. D is the table's own
-        where the profile read a sample (a sample holds fewer distinct texts than its table); None where fewer
-        than MIN_REPEATS of the texts repeat one seen before."""
+        (estimated in one pass) where the profile read a sample, which holds fewer distinct texts than its table;
+        None where fewer than MIN_REPEATS of the texts repeat one seen before."""
         rows, distinct = self.one(f"count(*), count(DISTINCT {self.c})", f"WHERE {self.texts}")
         if self.source_rows > self.n and self.relation:
-            distinct = self.con.execute(f"SELECT count(DISTINCT {self.c}) FROM {self.relation} "
-                                        f"WHERE {self.texts}").fetchall()[0][0]
+            distinct = self.con.execute(f"SELECT approx_count_distinct({self.c}) FROM {self.relation} "
+                                        f"WHERE {self.texts}").fetchall()[0][0]   # a few % off: a sketch, not a sort
             rows = rows * self.source_rows / self.n
         if not distinct or distinct > rows * (1 - MIN_REPEATS):
             return None
