@@ -3,7 +3,7 @@ pieces from its pools, labels kept as they are, and a row of a spec-level pool (
 members. A part of columns.Column (its mixin), apart because drawing text is a job of its own."""
 from __future__ import annotations
 
-from .draws import POOLS, SLOTS, UNIT, at, bits, streams, swaps_second_piece, uniform
+from .draws import POOLS, SLOTS, TEXT_SLOTS, at, bits, streams, swaps_second_piece, uniform
 from .sqltext import string
 
 
@@ -15,7 +15,7 @@ class TextDraws:
         self.text_row, self.text_bits = "r", self.uniforms
         if self.col.get("slots"):
             self.text_row, self.text_bits = f"ts{self.j}", self.helpers
-            self.uniforms[self.text_row] = (f"floor(({bits(self.stream, 0)} >> 11)::DOUBLE * {UNIT} * greatest(1, "
+            self.uniforms[self.text_row] = (f"floor({uniform(self.stream + TEXT_SLOTS)} * greatest(1, "
                                             f"round(scale * {int(self.col['slots'])})))::BIGINT")
         if self.col["method"] == "pattern":
             self._pattern()
