@@ -64,6 +64,19 @@ class Codes:
             self._half = np.random.default_rng(HALF_SEED).random(self.n) < 0.5
         return self._half
 
+    def missing_table(self, nullable: int, other: int, rows=None):
+        """Counts of (whether `nullable` is NULL, `other`'s code, NULL a level of its own): where a column is missing
+        can be what another says (a count reported from some year on) where its values, per bin, say little."""
+        import numpy as np
+        a = (self.codes[:, nullable] == -1).astype(np.int64)
+        b = self.codes[:, other].astype(np.int64)
+        if rows is not None:
+            a, b = a[rows], b[rows]
+        kb = self.levels[other] + 1
+        b = np.where(b == -1, kb - 1, b)
+        keep = b >= 0
+        return np.bincount(a[keep] * kb + b[keep], minlength=2 * kb).reshape(2, kb).astype(float)
+
     @property
     def null_rows(self):
         if not hasattr(self, "_nulls"):

@@ -98,7 +98,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         keep = set(np.argsort(-score, kind="stable")[:budget].tolist())
         pairs = [p for k, p in enumerate(pairs) if k in keep or p in linked]
     info["pairs_profiled"] = len(pairs)
-    measured = []
+    measured, where = [], []
     for i, j in pairs:
         table = codes.table(i, j)
         v, nulls = cramers_v(table), False
@@ -111,13 +111,26 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         # NULL as a value of its own: where one column is NULL is often what the other says (a relapse's year
         # is NULL where there was none), a relation the rows with both values cannot show. Between two columns
         # with NULLs, NULLs that come together are missing.py's blocks
+        missing = None
         if (codes.null_rows[i] >= MIN_ROWS) != (codes.null_rows[j] >= MIN_ROWS):
             with_nulls = cramers_v(codes.table(i, j, nulls=True))
             if with_nulls > v:
                 v, nulls = with_nulls, True
-        measured.append((v, mutual_information(table), float(table.sum()), nulls))
+            nullable = i if codes.null_rows[i] >= MIN_ROWS else j
+            if can_child(free[nullable]):
+                missing = (cramers_v(codes.missing_table(nullable, j if nullable == i else i)), nullable)
+        measured.append((v, mutual_information(table), float(table.sum()), nulls, None))
+        where.append(missing)
     found = {k: _strength(codes, i, j, measured[k][3], measured[k][0], info["pairs"])
              for k, (i, j) in enumerate(pairs) if measured[k][0] >= MIN_V_FLOOR}
+    # and where a pair is no relation of values, whether the one column is NULL alone may be: a count reported from
+    # some year on (V 0.15 over its values' bins by year, 0.82 over NULL or not), the NULL column then the child,
+    # drawing its NULL share per bin
+    for k, (i, j) in enumerate(pairs):
+        if not found.get(k) and where[k] and where[k][0] >= MIN_V_FLOOR:
+            found[k] = _strength(codes, i, j, False, where[k][0], info["pairs"], where[k][1])
+            if found[k]:
+                measured[k] = (where[k][0], *measured[k][1:3], False, where[k][1])
     strong = [k for k, how in found.items() if how]
     info["relations"] = len(strong)
     predictive = sum(how == "predictive" for how in found.values())
@@ -134,7 +147,9 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         centrality[free[j]["name"]] += measured[k][0]
     tree = Tree(cols, 1 if only_functional else MAX_DEPTH)
     chosen = []
-    for k in sorted(strong, key=lambda k: (-round(measured[k][0], 2), -measured[k][1], k)):
+    # relations of values first: one of where a column is NULL only where it has no other parent (a count missing
+    # in early years keeps its team's level, and the copula its other counts')
+    for k in sorted(strong, key=lambda k: (measured[k][4] is not None, -round(measured[k][0], 2), -measured[k][1], k)):
         i, j = pairs[k]
         # a number a category determines is its child (drawn per the number's bins, the category would not
         # follow the number's values); a column NULL on many rows is better the parent: its NULL rows get the
@@ -148,7 +163,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
                                                                        codes.null_rows[cp[1]] < MIN_ROWS,
                                                                        centrality[free[cp[0]]["name"]])):
             a, b = free[child], free[parent]
-            if (a["name"], b["name"]) in refused:
+            if (a["name"], b["name"]) in refused or measured[k][4] not in (None, child):
                 continue
             if can_child(a) and can_parent(b, (parent, child) in functional, a, measured[k][2]) \
                     and tree.may(a, b) and not codes.monotone(child, parent) \
@@ -189,13 +204,14 @@ def min_strength(n: int, cells: int = BINS * 8) -> float:
     return max(MIN_V_FLOOR, min(MIN_V, math.sqrt(cells / max(n, 1))))
 
 
-def _strength(codes: "Codes", i: int, j: int, nulls: bool, v: float, tested: int) -> str | None:
+def _strength(codes: "Codes", i: int, j: int, nulls: bool, v: float, tested: int, missing: int | None = None) -> str | None:
     """Whether a relation is worth a conditional table: significant among all `tested` pairs (chi-square by the
     Wilson-Hilferty normal approximation, family-wise error ALPHA), and either "strong", at least
     min_strength(n, cells), or, for a pair with a category, "predictive": its table predicts unseen rows
-    (_predicts). None where it is not."""
+    (_predicts). None where it is not. `missing`: the column of the two whose being NULL is the relation
+    (Codes.missing_table)."""
     import numpy as np
-    table = codes.table(i, j, nulls)
+    table = _table(codes, i, j, nulls, missing)
     table = table[table.sum(axis=1) > 0][:, table.sum(axis=0) > 0]
     n = float(table.sum())
     r, k = table.shape
@@ -209,19 +225,27 @@ def _strength(codes: "Codes", i: int, j: int, nulls: bool, v: float, tested: int
         return None
     if v >= min_strength(int(n), r * k):
         return "strong"
-    if "categorical" in (codes.cols[i]["kind"], codes.cols[j]["kind"]) and _predicts(codes, i, j, nulls):
+    if "categorical" in (codes.cols[i]["kind"], codes.cols[j]["kind"]) and _predicts(codes, i, j, nulls, missing):
         return "predictive"
     return None
 
 
-def _predicts(codes: "Codes", i: int, j: int, nulls: bool) -> bool:
+def _table(codes: "Codes", i: int, j: int, nulls: bool, missing: int | None, rows=None):
+    """The pair's contingency table as its relation was measured: over values (`nulls`: NULL a level of its own),
+    or over whether `missing` is NULL."""
+    if missing is None:
+        return codes.table(i, j, nulls, rows=rows)
+    return codes.missing_table(missing, j if missing == i else i, rows=rows)
+
+
+def _predicts(codes: "Codes", i: int, j: int, nulls: bool, missing: int | None = None) -> bool:
     """Whether the pair's table learned on a random half of the rows is closer to the other half's, by
     HELD_OUT_MARGIN of total variation (the measure of the pair scores), than the product of the first half's
     margins, which is what drawing the two apart makes: a relation too weak for min_strength on so many cells
     that still draws pairs like the unseen rows' (a league's 52 clubs by the 32 bins of its seasons, V 0.2: 0.18
     from the other half, where apart is 0.33). A pair of numbers is not tried: the copula keeps theirs."""
     import numpy as np
-    learned, unseen = codes.table(i, j, nulls, rows=codes.half), codes.table(i, j, nulls, rows=~codes.half)
+    learned, unseen = (_table(codes, i, j, nulls, missing, rows) for rows in (codes.half, ~codes.half))
     if learned.sum() < MIN_ROWS or unseen.sum() < MIN_ROWS:
         return False
     learned, unseen = learned / learned.sum(), unseen / unseen.sum()

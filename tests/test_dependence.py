@@ -4,6 +4,7 @@ import pytest
 
 import fastgen_duckdb as fg
 from fastgen_duckdb import conditionals
+from fastgen_duckdb.codes import BINS
 from data import make_animals, make_emp, u, waits
 
 
@@ -453,6 +454,31 @@ def test_a_column_null_exactly_where_another_says_so_stays_null_there(con):
     real = con.execute("SELECT avg(relapsed) FROM patients").fetchall()[0][0]
     assert broken == 0
     assert abs(share - real) < 4 * (real * (1 - real) / n) ** 0.5 + 4 * (real * (1 - real) / 5000) ** 0.5
+
+
+def test_a_count_reported_from_some_year_on_is_null_before_it(con):
+    """Cases counted from 1995 on (NULL before, 45 % of the rows) in a table of years 1980-2013: per year bin
+    the counts' values differ little (V 0.15 over their bins), so only where they are NULL shows the relation
+    (V 0.8). Drawn, the counts are NULL before 1995 and present after as in the data, each year's share within
+    the noise of n draws and of the one year bin that holds both 1994 and 1995, and the column keeps its share of NULLs."""
+    con.execute(f"""CREATE TABLE cases AS
+        SELECT 1980 + floor(34 * {u(1)})::INT AS year, ['north', 'south', 'east', 'west'][1 + floor(4 * {u(2)})::INT] AS region,
+               CASE WHEN year >= 1995 OR {u(3)} < 0.03 THEN round(exp(3 + 2 * {u(4)})) END AS cases,
+               round(50 * {u(5)}, 1) AS rainfall
+        FROM range(6000) t(i)""")
+    fg.infer(con, "cases")
+    cases = next(c for c in fg.spec(con, "cases")["columns"] if c["name"] == "cases")
+    assert cases.get("given", {}).get("column") == "year" and cases["given"].get("nulls"), cases.get("given")
+    n = 40_000
+    con.execute(f"CREATE TABLE drawn AS FROM fastgen_sample('cases', {n}, seed := 2)")
+    share = "SELECT avg((cases IS NULL)::INT), count(*) FROM {} WHERE (year < 1995) = {}"
+    for before in (True, False):
+        (real, m), (got, rows) = (con.execute(share.format(t, before)).fetchall()[0] for t in ("cases", "drawn"))
+        p = min(max(real, 0.01), 0.99)   # and one bin of 34 years' 32, 1994 and 1995 in one, drawn half NULL
+        edge = 0.5 * (1 / BINS) * n / rows
+        assert abs(got - real) < edge + 4 * (p * (1 - p) / rows) ** 0.5 + 4 * (p * (1 - p) / m) ** 0.5, (before, got, real)
+    real, got = (con.execute(f"SELECT avg((cases IS NULL)::INT) FROM {t}").fetchall()[0][0] for t in ("cases", "drawn"))
+    assert abs(got - real) < 4 * (real * (1 - real) / n) ** 0.5 + 4 * (real * (1 - real) / 6000) ** 0.5
 
 
 def test_a_number_a_long_category_all_but_determines_follows_it(con):
