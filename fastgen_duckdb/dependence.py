@@ -98,7 +98,7 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         keep = set(np.argsort(-score, kind="stable")[:budget].tolist())
         pairs = [p for k, p in enumerate(pairs) if k in keep or p in linked]
     info["pairs_profiled"] = len(pairs)
-    measured, where = [], []
+    measured, nullables = [], []
     for i, j in pairs:
         table = codes.table(i, j)
         v, nulls = cramers_v(table), False
@@ -111,26 +111,27 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         # NULL as a value of its own: where one column is NULL is often what the other says (a relapse's year
         # is NULL where there was none), a relation the rows with both values cannot show. Between two columns
         # with NULLs, NULLs that come together are missing.py's blocks
-        missing = None
+        nullable = None
         if (codes.null_rows[i] >= MIN_ROWS) != (codes.null_rows[j] >= MIN_ROWS):
             with_nulls = cramers_v(codes.table(i, j, nulls=True))
             if with_nulls > v:
                 v, nulls = with_nulls, True
             nullable = i if codes.null_rows[i] >= MIN_ROWS else j
-            if can_child(free[nullable]):
-                missing = (cramers_v(codes.missing_table(nullable, j if nullable == i else i)), nullable)
         measured.append((v, mutual_information(table), float(table.sum()), nulls, None))
-        where.append(missing)
+        nullables.append(nullable if nullable is not None and can_child(free[nullable]) else None)
     found = {k: _strength(codes, i, j, measured[k][3], measured[k][0], info["pairs"])
              for k, (i, j) in enumerate(pairs) if measured[k][0] >= MIN_V_FLOOR}
     # and where a pair is no relation of values, whether the one column is NULL alone may be: a count reported from
     # some year on (V 0.15 over its values' bins by year, 0.82 over NULL or not), the NULL column then the child,
     # drawing its NULL share per bin
     for k, (i, j) in enumerate(pairs):
-        if not found.get(k) and where[k] and where[k][0] >= MIN_V_FLOOR:
-            found[k] = _strength(codes, i, j, False, where[k][0], info["pairs"], where[k][1])
+        if found.get(k) or nullables[k] is None:
+            continue
+        v = cramers_v(_table(codes, i, j, False, nullables[k]))
+        if v >= MIN_V_FLOOR:
+            found[k] = _strength(codes, i, j, False, v, info["pairs"], nullables[k])
             if found[k]:
-                measured[k] = (where[k][0], *measured[k][1:3], False, where[k][1])
+                measured[k] = (v, *measured[k][1:3], False, nullables[k])
     strong = [k for k, how in found.items() if how]
     info["relations"] = len(strong)
     predictive = sum(how == "predictive" for how in found.values())
