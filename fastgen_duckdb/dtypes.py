@@ -81,13 +81,20 @@ def resolution(col: dict) -> float:
     return 0.5 * 10.0 ** -digits if isinstance(digits, int) and not isinstance(digits, bool) else 0.0
 
 
+def relative_tolerance(col: dict) -> float:
+    """How far, relative to its size, a column may be from a sum or product of others and still equal it: 1e-9
+    for an unrounded float (a looser bound would take year + day of week (< 7) for a year); for a column that
+    keeps a precision (integers, decimals, rounded floats), DOUBLE's own rounding only (two units in the last
+    place), so that epoch milliseconds equal to another column's are not that column plus a count of 1..100."""
+    return 1e-9 if resolution(col) == 0 else 4.5e-16
+
+
 def equals_sql(col: dict, rule: str, of: list[str]) -> str:
     """SQL that is true where column `col` equals the product or sum (`rule`) of columns `of`, in DOUBLE (small
-    integer types would overflow): within the rounding of `col`'s own precision, or a relative 1e-9. A looser
-    relative bound would take year + day of week (< 7) for a year."""
+    integer types would overflow): within the rounding of `col`'s own precision, or relative_tolerance."""
     c = f"{ident(col['name'])}::DOUBLE"
     value = (" * " if rule == "product" else " + ").join(f"{ident(n)}::DOUBLE" for n in of)
-    return f"(abs({c} - ({value})) <= {resolution(col)!r} + 1e-9 * abs({c}))"
+    return f"(abs({c} - ({value})) <= {resolution(col)!r} + {relative_tolerance(col)!r} * abs({c}))"
 
 
 def decimal_scale(type_text: str) -> int:

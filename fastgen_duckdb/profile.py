@@ -76,7 +76,9 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         sample.drop()
     written = dict(columns)
     for col in cols:
-        if col["name"] in parsed:   # drawn as the type, written back as the text the source holds
+        if col["name"] in parsed and col["kind"] == "key":   # integers written as text: a text key of plain numbers
+            col.update(type=written[col["name"]], format={"prefix": "", "width": 0, "suffix": ""})
+        elif col["name"] in parsed:   # drawn as the type, written back as the text the source holds
             col.update(parsed=col["type"], type=written[col["name"]],
                        **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
     return {**head, "inferred_by": "offline", "columns": cols, **joint_models, **({"missing": together} if together else {}),
@@ -138,7 +140,7 @@ TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f",
 
 def typed_texts(con, sample: str, columns: list[tuple[str, str]]) -> dict[str, tuple[str, str | None]]:
     """VARCHAR columns whose every value is a date, a time, a timestamp or a number written one way: their
-    (type, strftime format or None). Few distinct values stay categories; unique integers stay text keys.
+    (type, strftime format or None). Few distinct values stay categories.
     Each reading is tried on a few of the column's distinct values first, and on all of them only if it holds
     there (a reading fails on all values if it fails on some): most text columns are settled in one small query."""
     dates = [("DATE", None), ("TIMESTAMP", None), ("TIME", None)] + \
@@ -169,8 +171,8 @@ def typed_texts(con, sample: str, columns: list[tuple[str, str]]) -> dict[str, t
         holds = [i in alive for i in range(len(tests))]
         date_ok, integers, doubles = holds[:len(dates)], holds[len(dates)], holds[len(dates) + 1]
         kind = next((d for d, passed in zip(dates, date_ok) if passed), None)
-        if kind is None and integers:
-            kind = None if unique else ("BIGINT", None)
+        if kind is None and integers:   # unique ones too: a key among them is numbered and written back (from_data)
+            kind = ("BIGINT", None)
         elif kind is None and len(tests) > len(dates) + 2 and holds[-1]:
             kind = (f"DECIMAL(18,{places})", None)
         elif kind is None and doubles:

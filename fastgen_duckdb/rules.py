@@ -10,7 +10,7 @@ from .codes import BINS, CODE_CHUNK, MIN_ROWS
 from .conditionals import NUMERIC_KNOTS, condition
 from .dependence import MAX_FD_VALUES, has_rule, read_within
 from .fallback import MAX_SHIFT
-from .dtypes import as_number, epoch, equals_sql, monotone, resolution, type_family
+from .dtypes import as_number, epoch, equals_sql, monotone, relative_tolerance, resolution, type_family
 from .spec import MAX_SUM_TERMS
 from .sqltext import ident, number
 
@@ -116,7 +116,7 @@ def _totals(con, sample: str, cols: list[dict], ruled: set, used: set, refused: 
         if ones.sum() < 3 or np.abs(coef[~ones]).max(initial=0) > 1e-6:
             continue
         parts = [others[k] for k in np.flatnonzero(ones)]
-        if not (np.abs(y - x[:, parts].sum(axis=1)) <= resolution(total) + 1e-9 * np.abs(y)).all():
+        if not (np.abs(y - x[:, parts].sum(axis=1)) <= resolution(total) + relative_tolerance(total) * np.abs(y)).all():
             continue
         of = [numbers[k]["name"] for k in parts]
         holds = con.execute(f"SELECT bool_and({equals_sql(total, 'sum', of)}) FROM {sample} WHERE "

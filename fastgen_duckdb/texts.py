@@ -273,10 +273,12 @@ def split_chars(text: str, k: int) -> list[str]:
 
 def split_words(text: str, k: int) -> list[str]:
     """k consecutive pieces of text that join back to it, cut before whitespace near equal shares of its words.
-    A single word is cut before punctuation ('ana' + '@example.com'), else in its middle ('Joh' + 'nson')."""
+    A single word is cut before punctuation ('ana' + '@example.com'), else in its middle ('Joh' + 'nson'). A
+    text of fewer words than pieces leaves its last pieces empty, never its first: a value begins with a first
+    piece, and any other begins with the whitespace it was cut before."""
     cuts = [m.start() for m in re.finditer(r"\s+\S", text)] or \
         [m.start() for m in re.finditer(r"(?<=\w)[@._+/-]", text)] or ([len(text) // 2] if len(text) >= 4 else [])
     at = [int(len(cuts) * i / k + 0.5) for i in range(1, k)]
-    chosen = [cuts[a - 1] if a > 0 else 0 for a in at]
+    chosen = [cuts[a - 1] if a > 0 else len(text) for a in at]
     bounds = [0] + sorted(chosen) + [len(text)]
     return [text[a:b] for a, b in zip(bounds, bounds[1:])]

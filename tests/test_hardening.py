@@ -27,6 +27,47 @@ def test_a_sum_is_learned_and_drawn_the_right_way_round(con):
     assert broken == (0, 20000)
 
 
+def test_equal_big_integers_are_no_sum_of_one_and_a_small_count(con):
+    """Epoch milliseconds (~1.7e12) equal in every row, beside a count of 1..100: a relative tolerance of 1e-9
+    (1,700 there) took the one for the other plus the count, and every drawn row broke the equality."""
+    con.execute("""CREATE TABLE events AS SELECT created_ms, created_ms AS updated_ms, qty FROM (
+                   SELECT 1700000000000 + (hash(i) % 10000000000)::BIGINT AS created_ms,
+                   (hash(i, 2) % 100 + 1)::INTEGER AS qty FROM range(2000) t(i))""")
+    fg.infer(con, "events")
+    assert not any(c.get("equals", {}).get("sum") for c in fg.spec(con, "events")["columns"])
+    assert con.execute("SELECT count(*) FILTER (WHERE updated_ms <> created_ms) "
+                       "FROM fastgen_sample('events', 5000)").fetchall()[0][0] == 0
+
+
+def test_short_texts_cut_into_more_pieces_than_words_never_begin_with_a_space(con):
+    """Texts of 2 to 7 words cut into 3 pieces: a text of fewer words than pieces left its first piece empty,
+    and a value joined after it began with the space its second piece was cut before."""
+    words = ["alpha", "beta", "river", "stone", "de", "x"]
+    con.execute(f"""CREATE TABLE t AS SELECT list_aggregate(list_transform(range(2 + (hash(i) % 6)::INTEGER),
+                    k -> {words}[1 + (hash(i, k) % 6)::INTEGER]), 'string_agg', ' ') AS w FROM range(500) t(i)""")
+    assert con.execute("SELECT count(*) FILTER (WHERE w <> trim(w)) FROM t").fetchall()[0][0] == 0
+    fg.infer(con, "t")
+    col = fg.spec(con, "t")["columns"][0]
+    assert col["kind"] == "text" and col["method"] == "words" and "" not in col["pieces"][0]
+    assert con.execute("SELECT count(*) FILTER (WHERE w <> trim(w)) FROM fastgen_sample('t', 5000)").fetchall()[0][0] == 0
+
+
+def test_unique_integers_written_as_text_come_out_as_integers(con):
+    """Distinct integers stored as VARCHAR ('4926', '-3620'), no dense key: drawn as numbers and written back,
+    not as text pieces ('--56', '0584'); dense ones stay a key of plain numbers."""
+    con.execute("""CREATE TABLE t AS SELECT DISTINCT ON (v) v, (1000 + i)::VARCHAR AS id FROM
+                   (SELECT i, ((hash(i) % 10001)::INTEGER - 5000)::VARCHAR AS v FROM range(300) t(i))""")
+    fg.infer(con, "t")
+    cols = {c["name"]: c for c in fg.spec(con, "t")["columns"]}
+    assert cols["v"].get("parsed") == "BIGINT" and cols["id"]["kind"] == "key" and "parsed" not in cols["id"]
+    bad = con.execute("SELECT count(*) FILTER (WHERE NOT regexp_full_match(v, '0|-?[1-9][0-9]*')), "
+                      "count(*) FILTER (WHERE NOT regexp_full_match(id, '[1-9][0-9]*')), count(DISTINCT id) "
+                      "FROM fastgen_sample('t', 3000)").fetchall()[0]
+    assert bad == (0, 0, 3000)
+    lo, hi = con.execute("SELECT min(v::BIGINT), max(v::BIGINT) FROM fastgen_sample('t', 3000)").fetchall()[0]
+    assert -5000 <= lo < -4000 and 4000 < hi <= 5000
+
+
 def test_a_script_whose_table_exists_is_told_to_replace_or_drop_not_to_rename(con):
     ddl = "CREATE TABLE p (id INTEGER PRIMARY KEY, v VARCHAR); CREATE TABLE q (id INTEGER PRIMARY KEY, w DOUBLE)"
     fg.infer(con, "CREATE TABLE q (id INTEGER PRIMARY KEY, w DOUBLE)")
