@@ -99,20 +99,20 @@ def register(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
                             null_handling="special", side_effects=True)
     # Named, defaulted parameters in DuckDB style; TEMP so the stored file never refers to Python functions.
     # Each passes where the caller stands (after `USE s`), which the UDF's own cursor would not know.
-    here = "current_database(), current_schema()"
+    here, one = "current_database(), current_schema()", caller.raised   # `one`: a refusal is a one-line error
     con.execute(f"""
         CREATE OR REPLACE TEMP MACRO fastgen_infer(source, name := NULL, rows := {profile.DEFAULT_ROWS},
                 replace := false, model := NULL, provider := NULL, send_values := true, dialect := NULL,
                 locale := NULL) AS
-            fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect, locale, {here});
+            {one(f"fastgen_infer_udf(source, name, rows, replace, model, provider, send_values, dialect, locale, {here})")};
         CREATE OR REPLACE TEMP MACRO fastgen_import(spec, replace := true) AS
-            fastgen_import_udf(spec::VARCHAR, replace, {here});
-        CREATE OR REPLACE TEMP MACRO fastgen_drop(gen) AS fastgen_drop_udf(gen, {here});
+            {one(f"fastgen_import_udf(spec::VARCHAR, replace, {here})")};
+        CREATE OR REPLACE TEMP MACRO fastgen_drop(gen) AS {one(f"fastgen_drop_udf(gen, {here})")};
         CREATE OR REPLACE TEMP MACRO fastgen_report(gen, "rows" := NULL, html := NULL) AS
-            fastgen_report_udf(gen, "rows", html, {here})::JSON;
+            {one(f'fastgen_report_udf(gen, "rows", html, {here})')}::JSON;
         CREATE OR REPLACE TEMP MACRO fastgen_generate(schema := NULL, scale := 1, seed := 42, "into" := NULL,
                 replace := false, constraints := true) AS
-            fastgen_generate_udf(schema, scale, seed, "into", replace, constraints, {here});
+            {one(f'fastgen_generate_udf(schema, scale, seed, "into", replace, constraints, {here})')};
     """)
     return con
 

@@ -43,12 +43,27 @@ def calling(terms: str, where: tuple[str, str] | None = None):
         _CALLER.reset(token)
 
 
+REFUSED = "\u241bfastgen refused\u241b"   # a UDF's answer that is an error's message: raised() raises it in SQL
+
+
+def raised(udf_call: str) -> str:
+    """SQL: the UDF call's answer, or the error it refused with raised by DuckDB's error(), one line (a Python
+    exception leaving a UDF gets its Python stack appended). The lambda reads the answer once: the call has
+    side effects."""
+    return (f"list_transform([{udf_call}], answer -> CASE WHEN starts_with(answer, '{REFUSED}') "
+            f"THEN error(substr(answer, {len(REFUSED) + 1})) ELSE answer END)[1]")
+
+
 def from_sql(fn):
-    """A UDF body: its last two arguments are the caller's database and schema (the SQL macro passes them)."""
+    """A UDF body: its last two arguments are the caller's database and schema (the SQL macro passes them). A
+    refusal (bad input: ValueError, LookupError and theirs) comes back as its message for raised() to raise."""
     def call(*args):
         *args, database, schema = args
         with calling("sql", (database, schema) if database and schema else None):
-            return fn(*args)
+            try:
+                return fn(*args)
+            except (ValueError, LookupError) as exc:
+                return REFUSED + f"{type(exc).__name__}: {' '.join(str(exc).split())}"
     params = list(inspect.signature(fn).parameters.values())
     extra = [inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD) for n in ("caller_database", "caller_schema")]
     call.__signature__ = inspect.Signature(params + extra)   # DuckDB counts a UDF's parameters

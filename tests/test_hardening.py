@@ -233,6 +233,26 @@ def test_parameters_out_of_range_get_one_line_errors(con):
         con.sql("SELECT fastgen_generate(scale := 'inf')").fetchall()
 
 
+def test_sql_functions_refuse_in_one_line_without_a_python_stack(con):
+    """A refusal raised inside a Python-backed SQL function came with DuckDB's 'At:' and the UDF's Python stack
+    appended; it is one line, in the caller's terms, and the function still does its work otherwise."""
+    con.execute("CREATE TABLE empty_t (x INTEGER)")
+    con.execute("CREATE TABLE t AS SELECT range AS id, range % 7 AS v FROM range(100)")
+    for call, message in (("fastgen_infer('no_such_table')", "SourceError: unknown source 'no_such_table'"),
+                          ("fastgen_infer('empty_t')", "source 'empty_t' is empty"),
+                          ("fastgen_drop('nope')", "nope"),
+                          ("fastgen_import('{\"not\": 1}')", "Error"),
+                          ("fastgen_generate(scale := 0)", "scale"),
+                          ("fastgen_report('nope')", "nope")):
+        with pytest.raises(duckdb.Error, match=message) as got:
+            con.sql(f"SELECT {call}").fetchall()
+        text = str(got.value)
+        assert "\n" not in text and "At:" not in text and ".py(" not in text, text
+    assert con.sql("SELECT fastgen_infer('t')").fetchall() == [("t",)]
+    with pytest.raises(duckdb.Error, match=r"'t' exists; pass replace := true"):
+        con.sql("SELECT fastgen_infer('t')").fetchall()
+
+
 def test_a_database_named_fastgen_is_refused_in_one_line(tmp_path):
     with pytest.raises(fg.SourceError, match="clashes with fastgen's own schema.*name the file otherwise"):
         fg.connect(str(tmp_path / "fastgen.duckdb"))
