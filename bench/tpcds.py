@@ -7,7 +7,8 @@ the data (keys.py) and learns the 24 tables. Then, in the same run:
   scale 1     fastgen_generate(scale := 1) beside the real sf=0.01 it was learned from
   scale N     fastgen_generate(scale := N) beside the real sf=0.01 × N made by dsdgen
 Measured: seconds, table row counts against the real ones at each size, foreign-key orphans (over the keys
-found), and every one of the 99 queries on each pair: rows returned, how many are non-empty where the real
+found), the rows of the join of every two foreign keys into one parent (real sf=0.01 × N against scale N), and
+every one of the 99 queries on each pair: rows returned, how many are non-empty where the real
 result is, and how many within 2× of the real row count. A query is stopped after --limit seconds. Queries
 that return a few rows move with every draw, so scale N is also generated at the other --seeds and counted.
 Writes bench/tpcds_results.md.
@@ -15,6 +16,7 @@ Writes bench/tpcds_results.md.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -48,6 +50,26 @@ def ordered(con, db: str, tables: list[str]) -> dict[str, float]:
                 f"SELECT avg((c.{c['name']} >= p.{rule['column']})::INT) FROM {db}.main.{t} c "
                 f"JOIN {db}.main.{through['table']} p ON {on}").fetchall()[0][0]
     return out
+
+
+def co_references(con, dbs: tuple[str, str], tables: list[str]) -> list[float]:
+    """For every two foreign keys into one parent that draw by the parent's children (`per_parent`; a composite
+    one's columns left out), the rows of their join on the parent key in dbs[1] over those in dbs[0] (each + 1):
+    whether a world joins a customer's demographics to a return's as often as the real one."""
+    into: dict = {}
+    for t in tables:
+        for c in fg.spec(con, t)["columns"]:
+            if c["kind"] == "reference" and c.get("per_parent") and c.get("link") is None:
+                into.setdefault(c["table"], []).append((t, c["name"]))
+    join = ("SELECT coalesce(sum(a.n * b.n), 0) FROM (SELECT {c1} AS k, count(*) AS n FROM {db}.main.{t1} GROUP BY 1) a "
+            "JOIN (SELECT {c2} AS k, count(*) AS n FROM {db}.main.{t2} GROUP BY 1) b USING (k)")
+    ratios = []
+    for fks in into.values():
+        for (t1, c1), (t2, c2) in itertools.combinations(fks, 2):
+            real, synth = (con.execute(join.format(db=db, t1=t1, c1=ident(c1), t2=t2, c2=ident(c2))).fetchall()[0][0]
+                           for db in dbs)
+            ratios.append((synth + 1) / (real + 1))
+    return ratios
 
 
 def orphans(con, db: str, tables: list[str]) -> dict[str, int]:
@@ -114,6 +136,8 @@ def main() -> None:
     distinct = [f"{t}({b['column']}, {r})" for t, b in batched.items() for r in b.get("distinct", [])]
 
     later_shares = {db: ordered(con, db, tables) for db in ("real", "synthn")}
+    ratios = sorted(co_references(con, ("real", "synthn"), tables))
+    joined = sum(0.5 <= r <= 2 for r in ratios)
 
     def distinct_values(db, t, c):
         return con.execute(f"SELECT count(DISTINCT {ident(c)}) FROM {db}.main.{t}").fetchall()[0][0]
@@ -166,6 +190,8 @@ def main() -> None:
              f"| batches that repeat a reference no batch repeats in the data ({', '.join(distinct) or 'none'}) | "
              f"{repeats['synth1']} | {repeats['synthn']} |",
              f"| tables within 5% of the real row count | — | {len(sized)}/{len(tables)} |",
+             f"| joins of two foreign keys into one parent (a customer's demographics and a return's) within 2× of the "
+             f"real rows | — | {joined}/{len(ratios)} (median ratio {ratios[len(ratios) // 2]:.2f}) |",
              f"| tables within 5% of the rows asked (scale × learned rows; a fixed lookup's own) | "
              f"{len(asked[0])}/{len(tables)} | {len(asked[1])}/{len(tables)} |", "",
              "dsdgen grows some dimensions by steps of its own, which sf=0.01 alone does not show: "

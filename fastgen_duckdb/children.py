@@ -25,12 +25,21 @@ PRIME = 2305843009213693951  # 2^61 - 1: multiplying by it permutes the rows of 
 SMALL_PRIME = 2147483647     # 2^31 - 1: the same for tables of fewer rows, in 64-bit arithmetic (~50x faster)
 
 
-def permuted(rank: str, rows: str, salt: int) -> str:
+# the primes below 2^31 that multiply ranks into parent rows: the first for the parent's one order of activity,
+# each other for a foreign key whose busy parents are its own (`apart`: the k-th); the images of the busiest ranks
+# under two multipliers overlap about as much as two random sets do
+PRIMES = (SMALL_PRIME, 2147483629, 2147483587, 2147483579, 2147483563, 2147483549, 2147483543, 2147483497,
+          2147483489, 2147483477)
+
+
+def permuted(rank: str, rows: str, salt: int, apart: int = 0) -> str:
     """The parent row (SQL) that the parent of weight rank `rank` (in [0, rows)) is: a bijection of the rows,
     so that busy parents are spread over the table. A prime above the row count is coprime to it; HUGEINT
-    arithmetic costs ~0.5 µs a row, so under 2^31 - 1 rows the product stays in BIGINT (< 2^62)."""
-    return (f"CASE WHEN {rows} < {SMALL_PRIME} THEN ({rank}::BIGINT * {SMALL_PRIME} + {salt}) % {rows} "
-            f"ELSE (({rank}::HUGEINT * {PRIME} + {salt}) % {rows})::BIGINT END")
+    arithmetic costs ~0.5 µs a row, so under 2^31 rows the product stays in BIGINT (< 2^62). `apart`: the
+    k-th of PRIMES, an order of the rows of its own (above PRIMES[k] rows, a shift of the parent's order)."""
+    prime = PRIMES[apart]
+    return (f"CASE WHEN {rows} < {prime} THEN ({rank}::BIGINT * {prime} + {salt}) % {rows} "
+            f"ELSE (({rank}::HUGEINT * {PRIME} + {salt + apart}) % {rows})::BIGINT END")
 
 
 def _at(knots: list[float], t: float) -> float:

@@ -11,12 +11,14 @@ import copy
 import hashlib
 import itertools
 
-from . import across, batches, ddl, dependence, keys, layout, priors, profile, relations, rollups, semantic_rules
+from . import across, batches, children, ddl, dependence, keys, layout, priors, profile, relations, rollups, semantic_rules
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .errors import SpecError
 from .spec import SPEC_VERSION, validate
 from .sqltext import ident
+
+BUSY_TOGETHER = 0.5   # rank correlation of two foreign keys' children per parent above which they share busy parents
 
 
 def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings, dialect: str | None = None) -> list[dict]:
@@ -61,11 +63,35 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
     return specs
 
 
+def _apart(con, into: dict, by_table: dict[str, dict], relation: dict[str, str]) -> None:
+    """The foreign keys into one parent whose busy parents are not its busiest key's (`apart`, in place): each
+    key's counts per parent row set against those of the key with the most child rows, by rank (Spearman's
+    rho). Where the same parents are busy in both (rho >= BUSY_TOGETHER: a customer's orders and its returns),
+    the key draws its parents in the parent's one order of activity; where not (a customer's demographics and a
+    sale's), in an order of its own (children.permuted's k-th multiplier), so that its busy parents are others."""
+    for parent, (targets, fks) in into.items():
+        drawn = [(t, cols) for t, cols in fks
+                 if all(c.get("per_parent") for c in by_table[t]["columns"] if c["name"].lower() in map(str.lower, cols))]
+        if len(drawn) < 2:
+            continue
+        lead = max(drawn, key=lambda fk: by_table[fk[0]].get("source_rows") or 0)
+        k = 0
+        for t, cols in drawn:
+            if (t, cols) == lead:
+                continue
+            rho = profile.busy_together(con, relation[parent], targets, (relation[lead[0]], lead[1]), (relation[t], cols))
+            if rho < BUSY_TOGETHER:
+                k += 1
+                for c in by_table[t]["columns"]:
+                    if c["name"].lower() in map(str.lower, cols):
+                        c["apart"] = 1 + (k - 1) % (len(children.PRIMES) - 1)
+
+
 def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str], schema: str
             ) -> list[dict]:
     """A schema's profiled tables related (in place): references with the data's children per parent, lookups kept
     whole, values copied across foreign keys, rows in batches; the specs in generation order."""
-    counts = {}
+    counts, into = {}, {}
     for t in tables:
         for fk in t.foreign_keys:
             parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
@@ -73,8 +99,10 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
             if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
                 counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
                     con, relation[t.name], fk["columns"], relation[parent.name], targets)
+                into.setdefault(parent.name, (targets, []))[1].append((t.name, fk["columns"]))
     specs = [dependence.prune(by_table[t])
              for t in relations.link(tables, by_table, schema, set(by_table), counts)]
+    _apart(con, into, by_table, relation)
     domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
     for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, domains):
         spec = by_table[name]

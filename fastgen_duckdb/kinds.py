@@ -10,6 +10,7 @@ import operator
 
 import duckdb
 
+from . import children
 from .dtypes import GRANULARITY, epoch, parse_type, type_bounds, type_family
 from .errors import SpecError
 
@@ -138,6 +139,10 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
             counts = sorted_numbers(col["per_parent"], f"{where}, per_parent (children per parent row, ascending)")
             if counts[0] < 0 or counts[-1] <= 0:
                 raise SpecError(f"{where}: per_parent counts must be >= 0, and not all 0")
+        apart = col.get("apart", 0)
+        if isinstance(apart, bool) or not isinstance(apart, int) or not 0 <= apart < len(children.PRIMES):
+            raise SpecError(f"{where}: 'apart' (its busy parents' own order) must be an integer in "
+                            f"0..{len(children.PRIMES) - 1}; remove it to share the parent's busy rows")
         parents = col.get("parents")
         if parents is not None:
             rows, weights = (parents.get("rows"), parents.get("weights")) if isinstance(parents, dict) else (0, 0)

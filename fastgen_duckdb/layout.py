@@ -299,7 +299,7 @@ def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate, ord
     if col.get("per_parent"):
         x = interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
         rank = f"least(floor({x} * {rows}), {rows} - 1)"
-        return f"({children.permuted(rank, rows, int(parent.get('salt') or 0))})"
+        return f"({children.permuted(rank, rows, int(parent.get('salt') or 0), int(col.get('apart') or 0))})"
     return f"floor({w} * {rows})::BIGINT"
 
 

@@ -442,11 +442,29 @@ def parent_shares(con, child: str, column: str, keys: list) -> dict | None:
     return {"rows": [i for i, _ in found], "weights": [float(n) for _, n in found]}
 
 
+def _children(child: str, columns: list[str], parent: str, keys: list[str]) -> str:
+    """SQL: each row of `parent` (its keys k0, k1…) with n, how many rows of `child` reference it (zero for none)."""
+    on = " AND ".join(f"c.{ident(a)} = p.{ident(b)}" for a, b in zip(columns, keys))
+    by = ", ".join(f"p.{ident(k)} AS k{i}" for i, k in enumerate(keys))
+    return (f"SELECT {by}, count(c.{ident(columns[0])}) AS n FROM {parent} AS p LEFT JOIN {child} AS c ON {on} "
+            "GROUP BY ALL")
+
+
 def children_per_parent(con, child: str, columns: list[str], parent: str, keys: list[str]) -> list[float]:
     """Quantile knots of how many rows of `child` reference each row of `parent` (zero for a parent none
     references): the distribution children.py keeps."""
-    on = " AND ".join(f"c.{ident(a)} = p.{ident(b)}" for a, b in zip(columns, keys))
-    by = ", ".join(f"p.{ident(k)}" for k in keys)
-    counts = con.execute(f"SELECT quantile_cont(n, {_probs(children.KNOTS)}) FROM (SELECT count(c.{ident(columns[0])}) "
-                         f"AS n FROM {parent} AS p LEFT JOIN {child} AS c ON {on} GROUP BY {by})").fetchall()[0][0]
+    counts = con.execute(f"SELECT quantile_cont(n, {_probs(children.KNOTS)}) FROM "
+                         f"({_children(child, columns, parent, keys)})").fetchall()[0][0]
     return children.from_counts(counts) if counts else []
+
+
+def busy_together(con, parent: str, keys: list[str], a: tuple[str, list[str]], b: tuple[str, list[str]]) -> float:
+    """Spearman's correlation, over the rows of `parent`, of how many rows of child a and of child b reference
+    each (ties ranked at their mean): whether the parents busy in one foreign key are the busy ones in the other
+    (a customer's orders and its returns) or not (a customer's demographics and a sale's, drawn apart)."""
+    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
+    rank = "rank() OVER (ORDER BY {0}) + (count(*) OVER (PARTITION BY {0}) - 1) / 2"
+    got = con.execute(f"SELECT corr(ra, rb) FROM (SELECT {rank.format('na')} AS ra, {rank.format('nb')} AS rb "
+                      f"FROM (SELECT a.n AS na, b.n AS nb FROM ({_children(a[0], a[1], parent, keys)}) AS a "
+                      f"JOIN ({_children(b[0], b[1], parent, keys)}) AS b ON {on}))").fetchall()[0][0]
+    return float(got) if got is not None else 0.0
