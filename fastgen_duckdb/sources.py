@@ -43,6 +43,10 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
     head = LEADING_COMMENTS.sub("", text)
     if DDL_START.match(head):
         return Source("ddl", text, "", "")
+    # one word is no query: a table named like a keyword (`select`, `values`) is that table
+    found = _find_relation(con, text) if not any(ch.isspace() or ch == "(" for ch in text) else None
+    if found:
+        return found
     if QUERY_START.match(head):
         query = one_select(con, text)
         digest = hashlib.sha1(text.encode()).hexdigest()[:8]
@@ -134,11 +138,12 @@ def dotted(text: str) -> list[str] | None:
 
 
 def _find_relation(con, text: str) -> Source | None:
-    """A table or view by its exact name, else by a qualified name such as other_db.sales.orders."""
+    """A table or view by its exact name, else by a name as SQL writes it: quoted ("select") or qualified
+    (other_db.sales.orders)."""
     candidates = [(None, None, text)]
     try:
         table = exp.to_table(text, dialect="duckdb")
-        if table.db or table.catalog:
+        if table.db or table.catalog or table.name != text:
             candidates.append((table.catalog or None, table.db or None, table.name))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         pass

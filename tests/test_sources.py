@@ -66,3 +66,15 @@ def test_profile_sample_is_bounded_and_reproducible(people):
     assert a["columns"] == b["columns"] and a["source_rows"] == 1000
     income = next(c for c in a["columns"] if c["name"] == "income")
     assert len(income["quantiles"]) == 1025
+
+
+@pytest.mark.parametrize("table", ["select", "values", "from"])
+def test_a_table_named_like_a_keyword_is_that_table_bare_or_quoted(con, table):
+    """One word is no query: `select` was read as a query that does not parse, and `"select"` as an unknown
+    source while the error listed that very table."""
+    con.execute(f'CREATE TABLE "{table}" AS SELECT range AS a, range % 7 AS b FROM range(50)')
+    for text in (table, f'"{table}"', f"main.{table}"):
+        assert fg.infer(con, text, replace=True) == table
+        assert fg.spec(con, table)["source_rows"] == 50
+    with pytest.raises(fg.SourceError, match="does not parse"):
+        fg.infer(con, "select 1 +", replace=True)
