@@ -180,7 +180,16 @@ def infer_all(con, source: str, name: str | None = None, rows: int | None = None
         stored = catalog.stored_name(cur, name or src.name) if src.kind != "ddl" else None
         if stored is not None and not replace:
             raise catalog.exists_error(name or src.name, stored)
-        return catalog.save(cur, inference.specs_for(cur, src, name, rows, settings, dialect), replace=replace)
+        with quiet_numbers():
+            specs = inference.specs_for(cur, src, name, rows, settings, dialect)
+        return catalog.save(cur, specs, replace=replace)
+
+
+def quiet_numbers():
+    """numpy's floating-point warnings off: learning and scoring values near ±1.8e308 overflows on the way (a
+    histogram's range, a trial sum), where the results are checked for being finite, not warned about."""
+    import numpy as np
+    return np.errstate(all="ignore")
 
 
 @_any_connection
@@ -251,7 +260,7 @@ def report(con, gen: str, n: int | None = None, seed: int = 42, html: str | None
     With `html`, also writes the report as a self-contained page (plots per column, a pair heat map) there.
     """
     from . import html as page
-    with caller.cursor(con) as cur:
+    with caller.cursor(con) as cur, quiet_numbers():
         if html:
             with open(html, "w", encoding="utf-8") as f:
                 f.write(page.render(cur, gen, n, seed))
