@@ -64,12 +64,12 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
 
 
 def _apart(con, into: dict, by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """The foreign keys into one parent whose busy parents are not its busiest key's (`apart`, in place): each
+    """The foreign keys into one parent key whose busy parents are not its busiest key's (`apart`, in place): each
     key's counts per parent row set against those of the key with the most child rows, by rank (Spearman's
     rho). Where the same parents are busy in both (rho >= BUSY_TOGETHER: a customer's orders and its returns),
     the key draws its parents in the parent's one order of activity; where not (a customer's demographics and a
     sale's), in an order of its own (children.permuted's k-th multiplier), so that its busy parents are others."""
-    for parent, (targets, fks) in into.items():
+    for (parent, _), (targets, fks) in into.items():
         drawn = [(t, cols) for t, cols in fks
                  if all(c.get("per_parent") for c in by_table[t]["columns"] if c["name"].lower() in map(str.lower, cols))]
         if len(drawn) < 2:
@@ -99,7 +99,8 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
             if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
                 counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
                     con, relation[t.name], fk["columns"], relation[parent.name], targets)
-                into.setdefault(parent.name, (targets, []))[1].append((t.name, fk["columns"]))
+                into.setdefault((parent.name, tuple(c.lower() for c in targets)), (targets, []))[1].append(
+                    (t.name, fk["columns"]))
     specs = [dependence.prune(by_table[t])
              for t in relations.link(tables, by_table, schema, set(by_table), counts)]
     _apart(con, into, by_table, relation)

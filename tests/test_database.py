@@ -115,6 +115,20 @@ def test_two_foreign_keys_share_busy_parents_only_where_the_data_does(con):
     assert joined("synth", "sale", "ret") > 0.5 * 10 * joined("main", "sale", "ret")   # returns stay with sales
 
 
+def test_foreign_keys_into_two_keys_of_one_parent_are_compared_on_their_own_keys(con):
+    """One child references the parent's INTEGER key, another its VARCHAR code: their children per parent were
+    joined on the first key's column, and infer failed casting 'C-0001' to INTEGER (the schema fuzz)."""
+    con.execute("""CREATE TABLE parent (id INTEGER PRIMARY KEY, code VARCHAR UNIQUE NOT NULL);
+        INSERT INTO parent SELECT i, 'C-' || lpad(i::VARCHAR, 4, '0') FROM range(300) t(i);
+        CREATE TABLE by_id (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES parent (id));
+        INSERT INTO by_id SELECT i, hash(i) % 300 FROM range(1000) t(i);
+        CREATE TABLE by_code (id INTEGER PRIMARY KEY, pcode VARCHAR REFERENCES parent (code));
+        INSERT INTO by_code SELECT i, 'C-' || lpad((hash(i, 1) % 300)::VARCHAR, 4, '0') FROM range(500) t(i);""")
+    fg.infer_all(con, "main.*")
+    con.execute("ATTACH ':memory:' AS synth")
+    assert dict(fg.generate(con, into="synth", scale=2)) == {"parent": 600, "by_code": 1000, "by_id": 2000}
+
+
 def test_tpch_regenerated_elsewhere_behaves_like_tpch(tpch_db):
     """Into another database, at scale 3: lookup tables stay themselves, sizes scale, every key holds (DuckDB
     checks the declared constraints), and lines per order vary as in the data."""
