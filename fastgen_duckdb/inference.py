@@ -41,8 +41,11 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         keys.discover(con, tables, relation)   # the keys and foreign keys its data shows, where it declares none
         by_table = {}
         for t in tables:
-            spec = from_data(con, Source("table", t.name, relation[t.name], t.name, stored=src.stored), t.name, rows,
-                             settings)
+            if not con.execute(f"SELECT count(*) FROM (FROM {relation[t.name]} LIMIT 1)").fetchall()[0][0]:
+                spec = {**from_table_def(con, t, settings, t.name), "source_rows": 0}   # empty: its columns, no rows
+            else:
+                spec = from_data(con, Source("table", t.name, relation[t.name], t.name, stored=src.stored), t.name,
+                                 rows, settings)
             spec["columns"] = [bounded(enforce(col, t.column(col["name"])), t.column(col["name"]))
                                for col in spec["columns"]]
             by_table[t.name] = spec
@@ -107,6 +110,8 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
     domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
     for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, domains):
         spec = by_table[name]
+        if not spec["source_rows"]:   # an empty table has no rows to keep
+            continue
         spec["fixed"] = {"rows": profile.rows(con, relation[name], spec["columns"],
                                               next(t for t in tables if t.name == name).primary_key)}
         for model in ("clusters", "copula", "missing"):   # its rows hold how its columns go together

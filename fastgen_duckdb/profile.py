@@ -455,7 +455,7 @@ def children_per_parent(con, child: str, columns: list[str], parent: str, keys: 
     references): the distribution children.py keeps."""
     counts = con.execute(f"SELECT quantile_cont(n, {_probs(children.KNOTS)}) FROM "
                          f"({_children(child, columns, parent, keys)})").fetchall()[0][0]
-    return children.from_counts(counts) if counts else []
+    return children.from_counts(counts) if counts and max(counts) > 0 else []   # none: a key NULL in every row
 
 
 def busy_together(con, parent: str, keys: list[str], a: tuple[str, list[str]], b: tuple[str, list[str]]) -> float:

@@ -106,7 +106,8 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                 not_null = bool(t.column(child) and t.column(child).not_null)
                 cols[child.lower()] = _replace(spec, col, {
                     "name": col["name"], "type": col["type"], "kind": "reference", "table": names[parent.name.lower()],
-                    "column": target, "nulls": 0.0 if not_null else col.get("nulls", 0.0),
+                    "column": target, "nulls": 0.0 if not_null else 1.0 if col.get("kind") == "constant"
+                    and col.get("value") is None else col.get("nulls", 0.0),   # NULL in every row of the data
                     **({"link": k} if len(fk["columns"]) > 1 else {}), "origin": "schema",
                     **({"per_parent": counts} if counts else {}),
                     **({"note": f"a foreign key found in the data: every value is a {parent.name}.{target}"}
@@ -197,19 +198,35 @@ def _comparisons(t: TableDef, cols: dict) -> None:
                 raise SpecError(f"CHECK ({check}) compares two key or foreign key columns, which fastgen draws "
                                 f"independently; drop the CHECK from table {t.name!r}")
             if fixed[0]:   # a key or reference keeps its value: the other column is bounded by it instead
-                a, b, cond = b, a, {exp.GTE: exp.LTE, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.LT: exp.GT}[type(cond)](
-                    this=right, expression=left)
+                a, b, cond = b, a, _SWAPPED[type(cond)](this=right, expression=left)
             if a is None or b is None or a["kind"] in ("key", "reference") or type_family(a["type"]) != type_family(b["type"]):
                 continue
-            a["at_least" if isinstance(cond, (exp.GTE, exp.GT)) else "at_most"] = b["name"]
-            a["strict"] = isinstance(cond, (exp.GT, exp.LT))
+            strict = isinstance(cond, (exp.GT, exp.LT))
+            # where the data's gaps already keep it (a closing time drawn after its opening), a bound on top would
+            # read the other column's gap, not its value
+            if not (_ordered(a, b, cond) or _ordered(b, a, _SWAPPED[type(cond)](this=right, expression=left))):
+                a["at_least" if isinstance(cond, (exp.GTE, exp.GT)) else "at_most"] = b["name"]
+                a["strict"] = strict
             above = isinstance(cond, (exp.LTE, exp.LT))   # a <= b: b must stay above a's lower bound
             if b["kind"] == "key" and "start" in b:
-                _key_inside(b, t.column(b["name"]), t.column(a["name"]), above, a["strict"])
+                _key_inside(b, t.column(b["name"]), t.column(a["name"]), above, strict)
             elif b["kind"] == "numeric" and t.column(a["name"]) is not None:
-                _numbers_inside(b, t.column(a["name"]), above, a["strict"])
+                _numbers_inside(b, t.column(a["name"]), above, strict)
             elif b["kind"] == "datetime" and t.column(a["name"]) is not None:
-                _times_inside(b, t.column(a["name"]), above, a["strict"])
+                _times_inside(b, t.column(a["name"]), above, strict)
+
+
+_SWAPPED = {exp.GTE: exp.LTE, exp.GT: exp.LT, exp.LTE: exp.GTE, exp.LT: exp.GT}
+
+
+def _ordered(a: dict, b: dict, cond) -> bool:
+    """Whether `a cond b` (a >= b, a > b) holds by a's own rule: a drawn `after` b plus gaps that are never
+    negative (never zero, for a strict >). A bound on top would read b's gap, not its value."""
+    after = a.get("after") or {}
+    if str(after.get("column", "")).lower() != b["name"].lower() or not isinstance(cond, (exp.GTE, exp.GT)):
+        return False
+    lows = [after["gaps"][0]] + [row[0] for row in after.get("by_bin") or []]
+    return min(lows) > 0 if isinstance(cond, exp.GT) else min(lows) >= 0
 
 
 def _times_inside(col: dict, other, above: bool, strict: bool) -> None:

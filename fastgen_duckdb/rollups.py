@@ -52,15 +52,16 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
                   and type_family(x["type"]) in NUMBERS and x["name"].lower() != fk["columns"][0].lower()]
             if not ys or not xs:
                 continue
-            sums = ", ".join(f"sum({ident(x['name'])})::DOUBLE AS fastgen_sum{i}" for i, x in enumerate(xs))
+            # NaN and ±inf are no amounts (corr() overflows on them): left out of the sums and the totals
+            sums = ", ".join(f"sum({finite(x['name'])}) AS fastgen_sum{i}" for i, x in enumerate(xs))
             joined = (f"(SELECT * FROM {relation[parent_def.name]} AS p JOIN (SELECT {ident(fk['columns'][0])} AS "
                       f"fastgen_key, {sums} FROM {relation[t.name]} GROUP BY 1) AS c ON p.{ident(targets[0])} = "
                       "c.fastgen_key)")
             pairs = [(y, i, x) for y in ys for i, x in enumerate(xs)]
             got = con.execute("SELECT " + ", ".join(
-                f"corr({ident(y['name'])}, fastgen_sum{i}), count(*) FILTER (WHERE {ident(y['name'])} IS NOT NULL AND "
-                f"fastgen_sum{i} > 0), quantile_cont({ident(y['name'])} / fastgen_sum{i}, [0.05, 0.5, 0.95]) FILTER "
-                f"(WHERE fastgen_sum{i} > 0), max(abs({ident(y['name'])} - fastgen_sum{i}))" for y, i, _ in pairs)
+                f"corr({finite(y['name'])}, fastgen_sum{i}), count(*) FILTER (WHERE {finite(y['name'])} IS NOT NULL AND "
+                f"fastgen_sum{i} > 0), quantile_cont({finite(y['name'])} / fastgen_sum{i}, [0.05, 0.5, 0.95]) FILTER "
+                f"(WHERE fastgen_sum{i} > 0), max(abs({finite(y['name'])} - fastgen_sum{i}))" for y, i, _ in pairs)
                 + f" FROM {joined}").fetchall()[0]
             for k, (y, i, x) in enumerate(pairs):
                 rho, rows, (low, mid, high), gap = got[4 * k], got[4 * k + 1], got[4 * k + 2] or (0, 0, 0), got[4 * k + 3]
@@ -70,7 +71,7 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
                 if spread > MAX_SPREAD or spread >= best.get((parent["name"], y["name"]), (MAX_SPREAD + 1,))[0]:
                     continue
                 ratios = [1.0] if spread == 0 else [float(r) for r in con.execute(
-                    f"SELECT quantile_cont({ident(y['name'])} / fastgen_sum{i}, "
+                    f"SELECT quantile_cont({finite(y['name'])} / fastgen_sum{i}, "
                     f"{[k / (RATIO_KNOTS - 1) for k in range(RATIO_KNOTS)]}) FROM {joined} WHERE fastgen_sum{i} > 0"
                 ).fetchall()[0][0]]
                 best[(parent["name"], y["name"])] = (spread, {"table": child["name"], "through": fk["columns"][0],
@@ -159,3 +160,8 @@ def validate(spec: dict, col: dict, where: str) -> None:
     if not _may_total(col) or key is None or key["kind"] != "key":
         raise SpecError(f"{where}: sum_of needs a number drawn with no rule on other columns, and 'key' a key column "
                         "of the table; remove 'sum_of'")
+
+
+def finite(name: str) -> str:
+    """SQL: the column as a DOUBLE where it is a finite number, else NULL."""
+    return f"CASE WHEN isfinite({ident(name)}::DOUBLE) THEN {ident(name)}::DOUBLE END"

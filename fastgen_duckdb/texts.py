@@ -128,8 +128,10 @@ class Texts:
         if shapes != 1 or not 1 <= length <= 64:
             return None
         counts = self.con.execute(
-            f"SELECT pos, substr({self.c}, pos, 1) AS ch, count(*) FROM {self.sample}, range(1, {length + 1}) r(pos) "
-            f"WHERE {self.texts} GROUP BY ALL ORDER BY pos, count(*) DESC, ch").fetchall()
+            # the position's and the character's names are fastgen's own: the table may have a column `pos`
+            f"SELECT fastgen_at.fastgen_i, substr({self.c}, fastgen_at.fastgen_i, 1) AS fastgen_ch, count(*) "
+            f"FROM {self.sample}, range(1, {length + 1}) fastgen_at(fastgen_i) WHERE {self.texts} GROUP BY ALL "
+            "ORDER BY fastgen_at.fastgen_i, count(*) DESC, fastgen_ch").fetchall()
         by_pos: dict[int, list] = {}
         for pos, ch, n in counts:
             by_pos.setdefault(pos, []).append((ch, n))

@@ -372,3 +372,55 @@ def test_an_orders_total_adds_up_its_lines_once_they_are_written(con):
     with pytest.raises(fg.GeneratorError, match="orders, column total: sum_of adds up order_lines.price"):
         fg.generate(con, into="synth2", scale=1)
     assert not con.execute("SELECT count(*) FROM duckdb_schemas() WHERE schema_name = 'synth2'").fetchall()[0][0]
+
+
+# -- found by a fuzz of random schemas with data: each of these failed fastgen_infer('main.*') or generate
+def _regenerated(con, scale=2) -> dict:
+    fg.infer_all(con, "main.*")
+    con.execute("ATTACH ':memory:' AS synth")
+    return dict(fg.generate(con, into="synth", scale=scale))
+
+
+def test_an_empty_table_of_a_schema_is_learned_from_its_columns_and_stays_empty(con):
+    con.execute("""CREATE TABLE customers (id INTEGER PRIMARY KEY, name VARCHAR);
+        INSERT INTO customers SELECT i, 'n' || i FROM range(100) t(i);
+        CREATE TABLE audit (id INTEGER PRIMARY KEY, note VARCHAR);
+        CREATE TABLE owner (id INTEGER PRIMARY KEY, v DOUBLE);
+        CREATE TABLE pet (id INTEGER PRIMARY KEY, owner_id INTEGER REFERENCES owner (id), w DOUBLE);
+        INSERT INTO pet SELECT i, NULL, i * 0.5 FROM range(50) t(i);""")
+    assert _regenerated(con) == {"customers": 200, "audit": 0, "owner": 0, "pet": 100}
+    assert con.execute("SELECT count(owner_id) FROM synth.pet").fetchall()[0][0] == 0
+
+
+def test_a_foreign_key_null_in_every_row_stays_null(con):
+    con.execute("""CREATE TABLE parent (id INTEGER PRIMARY KEY, name VARCHAR);
+        INSERT INTO parent SELECT i, 'n' || i FROM range(100) t(i);
+        CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id), v DOUBLE);
+        INSERT INTO child SELECT i, NULL, i * 0.5 FROM range(50) t(i);""")
+    assert _regenerated(con) == {"parent": 100, "child": 100}   # a small referenced table stays itself
+    assert con.execute("SELECT count(parent_id) FROM synth.child").fetchall()[0][0] == 0
+
+
+def test_a_check_between_times_already_kept_by_a_gap_is_not_bounded_again(con):
+    """CHECK (opened_at < closed_at), and closed_at learned as opened_at plus the data's gaps (all >= 1 s): the
+    bound on top compared opened_at with closed_at's gap, a DOUBLE, and the generator did not compile."""
+    con.execute("""CREATE TABLE ev (id INTEGER PRIMARY KEY, opened_at TIMESTAMP, closed_at TIMESTAMP,
+                                    CHECK (opened_at < closed_at));
+        INSERT INTO ev SELECT i, o, o + to_seconds(1 + hash(i) % 100000) FROM (SELECT i,
+            TIMESTAMP '2020-01-01' + to_seconds(hash(i, 1) % 10000000) AS o FROM range(500) t(i));""")
+    assert _regenerated(con) == {"ev": 1000}
+    assert con.execute("SELECT count(*) FILTER (WHERE closed_at <= opened_at) FROM synth.ev").fetchall()[0][0] == 0
+
+
+def test_a_column_named_pos_beside_codes_and_a_nan_under_a_parent_total(con):
+    con.execute("""CREATE TABLE t (tag VARCHAR, pos INTEGER);
+        INSERT INTO t SELECT chr((65 + i % 3)::INTEGER) || chr((88 + i % 3)::INTEGER) || '-'
+            || lpad((i * 37 % 10000)::VARCHAR, 4, '0'), i % 7 FROM range(36) t(i);
+        CREATE TABLE p (id INTEGER PRIMARY KEY, total INTEGER);
+        INSERT INTO p SELECT i, hash(i) % 500 FROM range(400) t(i);
+        CREATE TABLE c (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES p (id), price DOUBLE);
+        INSERT INTO c SELECT i, i % 400, CASE WHEN i = 3 THEN 'NaN'::DOUBLE ELSE 250 + (hash(i) % 1000) / 100.0 END
+            FROM range(1200) t(i);""")
+    assert _regenerated(con) == {"t": 72, "p": 800, "c": 2400}
+    assert con.execute("SELECT count(*) FILTER (WHERE NOT regexp_full_match(tag, '[A-Z]{2}-[0-9]{4}')) "
+                       "FROM synth.t").fetchall()[0][0] == 0
