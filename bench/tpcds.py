@@ -61,8 +61,8 @@ def co_references(con, dbs: tuple[str, str], tables: list[str]) -> list[float]:
         for c in fg.spec(con, t)["columns"]:
             if c["kind"] == "reference" and c.get("per_parent") and c.get("link") is None:
                 into.setdefault(c["table"], []).append((t, c["name"]))
-    join = ("SELECT coalesce(sum(a.n * b.n), 0) FROM (SELECT {c1} AS k, count(*) AS n FROM {db}.main.{t1} GROUP BY 1) a "
-            "JOIN (SELECT {c2} AS k, count(*) AS n FROM {db}.main.{t2} GROUP BY 1) b USING (k)")
+    join = ("SELECT coalesce(sum(a.n * b.n), 0) FROM (SELECT {c1} AS k, count(*) AS n FROM {db}.main.{t1} GROUP BY 1) "
+            "a JOIN (SELECT {c2} AS k, count(*) AS n FROM {db}.main.{t2} GROUP BY 1) b USING (k)")
     ratios = []
     for fks in into.values():
         for (t1, c1), (t2, c2) in itertools.combinations(fks, 2):

@@ -11,7 +11,8 @@ import copy
 import hashlib
 import itertools
 
-from . import across, batches, children, ddl, dependence, keys, layout, priors, profile, relations, rollups, semantic_rules
+from . import (across, batches, children, ddl, dependence, keys, layout, priors, profile, relations, rollups,
+               semantic_rules)
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .errors import SpecError
@@ -72,22 +73,21 @@ def _apart(con, into: dict, by_table: dict[str, dict], relation: dict[str, str])
     rho). Where the same parents are busy in both (rho >= BUSY_TOGETHER: a customer's orders and its returns),
     the key draws its parents in the parent's one order of activity; where not (a customer's demographics and a
     sale's), in an order of its own (children.permuted's k-th multiplier), so that its busy parents are others."""
+    def members(t: str, cols: list[str]) -> list[dict]:
+        named = {c.lower() for c in cols}
+        return [c for c in by_table[t]["columns"] if c["name"].lower() in named]
     for (parent, _), (targets, fks) in into.items():
-        drawn = [(t, cols) for t, cols in fks
-                 if all(c.get("per_parent") for c in by_table[t]["columns"] if c["name"].lower() in map(str.lower, cols))]
+        drawn = [(t, cols) for t, cols in fks if all(c.get("per_parent") for c in members(t, cols))]
         if len(drawn) < 2:
             continue
         lead = max(drawn, key=lambda fk: by_table[fk[0]].get("source_rows") or 0)
         k = 0
         for t, cols in drawn:
-            if (t, cols) == lead:
-                continue
-            rho = profile.busy_together(con, relation[parent], targets, (relation[lead[0]], lead[1]), (relation[t], cols))
-            if rho < BUSY_TOGETHER:
+            if (t, cols) != lead and profile.busy_together(con, relation[parent], targets, (relation[lead[0]], lead[1]),
+                                                           (relation[t], cols)) < BUSY_TOGETHER:
                 k += 1
-                for c in by_table[t]["columns"]:
-                    if c["name"].lower() in map(str.lower, cols):
-                        c["apart"] = 1 + (k - 1) % (len(children.PRIMES) - 1)
+                for c in members(t, cols):
+                    c["apart"] = 1 + (k - 1) % (len(children.PRIMES) - 1)
 
 
 def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str], schema: str

@@ -59,10 +59,10 @@ def learn(con, tables, by_table: dict[str, dict], relation: dict[str, str]) -> N
                       "c.fastgen_key)")
             pairs = [(y, i, x) for y in ys for i, x in enumerate(xs)]
             got = con.execute("SELECT " + ", ".join(
-                f"corr({finite(y['name'])}, fastgen_sum{i}), count(*) FILTER (WHERE {finite(y['name'])} IS NOT NULL AND "
-                f"fastgen_sum{i} > 0), quantile_cont({finite(y['name'])} / fastgen_sum{i}, [0.05, 0.5, 0.95]) FILTER "
-                f"(WHERE fastgen_sum{i} > 0), max(abs({finite(y['name'])} - fastgen_sum{i}))" for y, i, _ in pairs)
-                + f" FROM {joined}").fetchall()[0]
+                f"corr({finite(y['name'])}, fastgen_sum{i}), count(*) FILTER (WHERE {finite(y['name'])} IS NOT NULL "
+                f"AND fastgen_sum{i} > 0), quantile_cont({finite(y['name'])} / fastgen_sum{i}, [0.05, 0.5, 0.95]) "
+                f"FILTER (WHERE fastgen_sum{i} > 0), max(abs({finite(y['name'])} - fastgen_sum{i}))"
+                for y, i, _ in pairs) + f" FROM {joined}").fetchall()[0]
             for k, (y, i, x) in enumerate(pairs):
                 rho, rows, (low, mid, high), gap = got[4 * k], got[4 * k + 1], got[4 * k + 2] or (0, 0, 0), got[4 * k + 3]
                 if rho is None or rho < MIN_CORRELATION or rows < MIN_ROWS or not low or low <= 0:
