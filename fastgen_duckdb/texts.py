@@ -227,7 +227,7 @@ class Texts:
                 break
         copied, how, pieces = tried[-1] if tried[-1][0] <= MAX_TEXT_COPIES else min(tried, key=lambda t: t[0])
         return self.base("text", method="words", pieces=pieces, **({"note": (
-            f"{how}: cut at spaces, {tried[0][0]:.1%} of its values would copy a source text ({copied:.1%} so)")}
+            f"{how}: {tried[0][1]}, {tried[0][0]:.1%} of its values would copy a source text ({copied:.1%} so)")}
             if len(tried) > 1 else {}))
 
 
@@ -235,11 +235,30 @@ def cuts(texts: list[str], k: int, names: bool):
     """Ways to cut texts into pools of pieces, the closest to whole words first: at spaces into k pieces, then
     k + 1. Then, for `names` only (short texts: a sentence's words stay words), the last word apart (a county's
     'County', an airport's 'Municipal') and the rest cut in its middle ('Mari' + 'copa'); then within words, at
-    equal shares of characters, into 2, 3 and 4 pieces."""
+    equal shares of characters, into 2, 3 and 4 pieces. Words that hold one same mark each (an e-mail's '@')
+    are cut only before it and within the part before it (and before the last '.' after it), so that every
+    value holds the mark once, after a part of its own."""
     def pools(split) -> list[list[str]]:
         return [list(p) for p in zip(*(split(t) for t in texts))]
-    yield "cut at spaces", pools(lambda t: split_words(t, k))
-    yield f"cut at spaces into {k + 1} pieces", pools(lambda t: split_words(t, k + 1))
+    mark = _one_mark(texts)
+    if mark:   # an e-mail's '@': no piece but the last holds it, so every value holds it once, in its place
+        def around(split, parts: int, dot: bool = False):
+            def cut(t: str) -> list[str]:
+                at = t.index(mark)
+                tail = [t[at:]] if not dot else [t[at:t.rindex(".")], t[t.rindex("."):]]   # '@example' + '.org'
+                return split(t[:at], parts) + tail
+            return cut
+        yield f"before the one {mark!r} of every text, the rest cut at words", pools(around(split_words, k))
+        for parts in (2, 3):
+            yield f"before the one {mark!r} of every text, the rest within words into {parts} pieces", \
+                pools(around(split_chars, parts))
+        if all("." in t[t.index(mark):] for t in texts):
+            yield f"before the one {mark!r} of every text and its last '.', the rest within words into 3 pieces", \
+                pools(around(split_chars, 3, dot=True))
+        return
+    spaced = any(re.search(r"\S\s+\S", t) for t in texts)   # some text is words: a later piece begins with a space
+    yield "cut at spaces", pools(lambda t: split_words(t, k, spaced))
+    yield f"cut at spaces into {k + 1} pieces", pools(lambda t: split_words(t, k + 1, spaced))
     if not names:
         return
     if any(" " in t.strip() for t in texts):
@@ -249,6 +268,16 @@ def cuts(texts: list[str], k: int, names: bool):
         yield "the last word apart, the rest cut in its middle", pools(last_apart)
     for parts in (2, 3, 4):
         yield f"cut within words into {parts} pieces", pools(lambda t: split_chars(t, parts))
+
+
+def _one_mark(texts: list[str]) -> str | None:
+    """A punctuation character that every text holds exactly once, past its first character, in one word ('@'
+    in e-mails, ':' in host:port): the texts are two parts around it."""
+    first = texts[0] if texts else ""
+    for ch in dict.fromkeys(c for c in first if not c.isalnum() and not c.isspace()):
+        if all(t.count(ch) == 1 and t.index(ch) > 0 and not any(x.isspace() for x in t) for t in texts):
+            return ch
+    return None
 
 
 def copy_rate(pieces: list[list[str]], real: set[str], draws: int = 10_000) -> float:
@@ -273,14 +302,16 @@ def split_chars(text: str, k: int) -> list[str]:
     return [text[len(text) * i // k:len(text) * (i + 1) // k] for i in range(k)]
 
 
-def split_words(text: str, k: int) -> list[str]:
+def split_words(text: str, k: int, spaced: bool = True) -> list[str]:
     """k consecutive pieces of text that join back to it, cut before whitespace near equal shares of its words.
     A single word is cut before punctuation ('ana' + '@example.com'), else in its middle ('Joh' + 'nson'). A
-    text of fewer words than pieces leaves its last pieces empty, never its first: a value begins with a first
-    piece, and any other begins with the whitespace it was cut before."""
+    text of fewer words than pieces leaves its last pieces empty, not its first: a value begins with a first
+    piece, and any other begins with the whitespace it was cut before. Among texts of one word each (`spaced`
+    False), a word too short to cut leaves its first piece empty instead: '' + 'Amy' is joined with no other
+    text that begins with '' (TextDraws._words), where 'Amy' + '' would join any short name's '' and copy it."""
     cuts = [m.start() for m in re.finditer(r"\s+\S", text)] or \
         [m.start() for m in re.finditer(r"(?<=\w)[@._+/-]", text)] or ([len(text) // 2] if len(text) >= 4 else [])
     at = [int(len(cuts) * i / k + 0.5) for i in range(1, k)]
-    chosen = [cuts[a - 1] if a > 0 else len(text) for a in at]
+    chosen = [cuts[a - 1] if a > 0 else len(text) if spaced else 0 for a in at]
     bounds = [0] + sorted(chosen) + [len(text)]
     return [text[a:b] for a, b in zip(bounds, bounds[1:])]
