@@ -122,6 +122,11 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                            and not any(cols[c.lower()]["kind"] == "key" for c in u)), None)
             if unique:
                 _nest(t, spec, cols, specs, tables, unique)
+        for u in t.unique:   # any other composite UNIQUE: a column of it that is no reference is numbered by row
+            plain = [c.lower() for c in u if cols[c.lower()]["kind"] != "reference"]
+            if len(u) > 1 and plain and not any(cols[c.lower()]["kind"] == "key" or cols[c.lower()].get("nested")
+                                                or cols[c.lower()].get("within") for c in u):
+                cols[plain[0]] = _replace(spec, cols[plain[0]], _row_key(cols[plain[0]]))
         _comparisons(t, cols)
         if t.name not in sized_by_model:   # a guessed size fits the table's integer keys, before children count on it
             spec["source_rows"] = min([spec["source_rows"], *key_capacity(spec)])

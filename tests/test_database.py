@@ -424,3 +424,12 @@ def test_a_column_named_pos_beside_codes_and_a_nan_under_a_parent_total(con):
     assert _regenerated(con) == {"t": 72, "p": 800, "c": 2400}
     assert con.execute("SELECT count(*) FILTER (WHERE NOT regexp_full_match(tag, '[A-Z]{2}-[0-9]{4}')) "
                        "FROM synth.t").fetchall()[0][0] == 0
+
+
+def test_a_composite_unique_of_plain_columns_holds(con):
+    """UNIQUE (grp, seat), no foreign key in it: the pairs were drawn independently and DuckDB refused the
+    insert at every scale; one of its columns is numbered by row, as a composite primary key's is."""
+    con.execute("""CREATE TABLE slot (id INTEGER PRIMARY KEY, grp INTEGER, seat INTEGER, UNIQUE (grp, seat));
+        INSERT INTO slot SELECT i, i // 20, i % 20 FROM range(500) t(i);""")
+    assert _regenerated(con, scale=3) == {"slot": 1500}
+    assert con.execute("SELECT count(DISTINCT (grp, seat)) FROM synth.slot").fetchall()[0][0] == 1500
