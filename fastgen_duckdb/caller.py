@@ -50,7 +50,7 @@ def raised(udf_call: str) -> str:
     """SQL: the UDF call's answer, or the error it refused with raised by DuckDB's error(), one line (a Python
     exception leaving a UDF gets its Python stack appended). The lambda reads the answer once: the call has
     side effects."""
-    return (f"list_transform([{udf_call}], answer -> CASE WHEN starts_with(answer, '{REFUSED}') "
+    return (f"list_transform([{udf_call}], lambda answer: CASE WHEN starts_with(answer, '{REFUSED}') "
             f"THEN error(substr(answer, {len(REFUSED) + 1})) ELSE answer END)[1]")
 
 
