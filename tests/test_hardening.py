@@ -44,7 +44,7 @@ def test_short_texts_cut_into_more_pieces_than_words_never_begin_with_a_space(co
     and a value joined after it began with the space its second piece was cut before."""
     words = ["alpha", "beta", "river", "stone", "de", "x"]
     con.execute(f"""CREATE TABLE t AS SELECT list_aggregate(list_transform(range(2 + (hash(i) % 6)::INTEGER),
-                    k -> {words}[1 + (hash(i, k) % 6)::INTEGER]), 'string_agg', ' ') AS w FROM range(500) t(i)""")
+                    lambda k: {words}[1 + (hash(i, k) % 6)::INTEGER]), 'string_agg', ' ') AS w FROM range(500) t(i)""")
     assert con.execute("SELECT count(*) FILTER (WHERE w <> trim(w)) FROM t").fetchall()[0][0] == 0
     fg.infer(con, "t")
     col = fg.spec(con, "t")["columns"][0]
