@@ -193,6 +193,14 @@ def _num(node, default):
     return default
 
 
+def enum_labels(type_text: str) -> list[str]:
+    """An ENUM type's labels, in order ('it''s' is it's); none for any other type."""
+    text = str(type_text)
+    if not text.upper().startswith("ENUM("):
+        return []
+    return [label.replace("''", "'") for label in re.findall(r"'((?:[^']|'')*)'", text)]
+
+
 def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed from name and type") -> dict:
     family = type_family(col.type)
     name = col.name.lower()
@@ -204,6 +212,9 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
                         f"{len(values)} values, too few for a generated table's rows; drop the UNIQUE or the CHECK")
     if values:
         return {**base, "kind": "categorical", "values": values, "weights": [1] * len(values)}
+    labels = enum_labels(col.type)
+    if labels:   # an ENUM's own labels, alike (names and codes drawn for a VARCHAR would not cast)
+        return {**base, "kind": "categorical", "values": labels, "weights": [1] * len(labels)}
     if col.primary_key or col.unique or col.serial:
         if family == "integer":   # numbered from 1, or from where the column's CHECK range begins
             lo, hi = check_range(col, (-math.inf, math.inf))

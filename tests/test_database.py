@@ -433,3 +433,14 @@ def test_a_composite_unique_of_plain_columns_holds(con):
         INSERT INTO slot SELECT i, i // 20, i % 20 FROM range(500) t(i);""")
     assert _regenerated(con, scale=3) == {"slot": 1500}
     assert con.execute("SELECT count(DISTINCT (grp, seat)) FROM synth.slot").fetchall()[0][0] == 1500
+
+
+def test_an_empty_table_with_an_enum_draws_the_enum_s_labels(con):
+    """From DDL alone (an empty table of a schema, or a DDL text), an ENUM column drew names and codes as a
+    VARCHAR would, which do not cast: the generator did not compile."""
+    con.execute("""CREATE TABLE shipments (id INTEGER PRIMARY KEY, status ENUM('new', 'it''s', 'a,b'), note VARCHAR);
+        CREATE TABLE u (id INTEGER PRIMARY KEY, v INTEGER); INSERT INTO u SELECT range, range FROM range(10);""")
+    assert _regenerated(con) == {"shipments": 0, "u": 20}
+    fg.infer(con, "CREATE TABLE w (id INTEGER PRIMARY KEY, status ENUM('new', 'it''s', 'a,b') NOT NULL)")
+    got = dict(con.execute("SELECT status, count(*) FROM fastgen_sample('w', 3000) GROUP BY 1").fetchall())
+    assert set(got) == {"new", "it's", "a,b"} and min(got.values()) > 800
