@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .across import fixed_keys
-from .draws import INHERIT_DRAWS, NULL_DRAWS, alias_table, at, own_draw, streams, uniform
+from .draws import AFFIX_DRAWS, INHERIT_DRAWS, NULL_DRAWS, alias_table, at, own_draw, streams, uniform
 from .batches import BATCH, Batches
 from .missing import threshold
 from .layout import Nest, drawing, fixed_value, marginal, row_value
@@ -13,6 +13,7 @@ from .dtypes import as_datetime, as_number, epoch, rounded, type_family
 from .errors import SpecError
 from .keydraws import KeyDraws
 from .kinds import LADDER
+from .readings import affix_index, format_sql
 from .sqltext import ident, literal, number, string
 from .textdraws import TextDraws
 
@@ -48,6 +49,8 @@ class Column(KeyDraws, TextDraws):
         self.latent = missing or ""          # a block member's latent normal: NULL below its threshold
         self.null_if = f"({missing} < {number(threshold(col['nulls']))})" if missing else ""
         self.fixed = bool(lookup(table).get("fixed"))
+        if affix_index("", col) and not self.fixed:   # which [prefix, suffix] pair a typed text is written in
+            self.uniforms[f"x{j}"] = uniform(self.stream + AFFIX_DRAWS)
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
         elif batches and col["name"].lower() == batches.column:   # the batch's own number
@@ -334,9 +337,8 @@ class Column(KeyDraws, TextDraws):
     def bound(self) -> str:
         """The final value under the source's column name, formatted back into text where it was `parsed`."""
         value = self._bound()
-        if self.written.get("parsed"):
-            value = (f"strftime({value}, {string(self.written['format'])})" if self.written.get("format")
-                     else f"CAST({value} AS {self.written['type']})")
+        if self.written.get("parsed") and not self.fixed:   # (a fixed table's rows are the source's texts)
+            value = format_sql(value, self.written, f"a{self.j}" if affix_index("", self.written) else None)
         if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
             n = int(self.written["max_length"])
             if self.col["kind"] == "text":   # free text is cut after its last whole word that fits, if any
@@ -396,7 +398,13 @@ class Column(KeyDraws, TextDraws):
 
     def output(self) -> str:
         if self.fixed:
-            return f"CAST({self.value} AS {self.col['type']}) AS {self.alias}"
+            return f"CAST({self.value} AS {self.written['type']}) AS {self.alias}"
+        affix = affix_index(f"x{self.j}", self.written)
+        if affix:   # which of its [prefix, suffix] pairs the row writes around a typed value (readings.py)
+            return f"{self._output()}, {affix} AS a{self.j}"
+        return self._output()
+
+    def _output(self) -> str:
         value, arms, edge = self.value, [], self.col["nulls"]
         if self.nulls_apart:
             arms.append(f"WHEN {self.null_if} THEN NULL")

@@ -6,6 +6,8 @@ in for DuckDB's hash, so the rows differ but every distribution, key and referen
 """
 from __future__ import annotations
 
+import re
+
 import sqlglot
 from sqlglot import exp
 
@@ -67,6 +69,13 @@ def to_spark(query: str, constants: dict | None = None) -> str:
             return exp.Anonymous(this="XXHASH64", expressions=list(node.expressions) or [node.this])
         if isinstance(node, exp.BitwiseRightShift):  # xxhash64 is signed: shift in zeros
             return exp.Anonymous(this="SHIFTRIGHTUNSIGNED", expressions=[node.this, node.expression])
+        if isinstance(node, exp.Format) and isinstance(node.this, exp.Literal):   # a grouped number (readings.py)
+            places = re.fullmatch(r"\{:,(?:\.(\d)f)?\}", node.this.name)
+            return exp.Anonymous(this="FORMAT_NUMBER", expressions=[node.expressions[0], exp.Literal.number(
+                int(places.group(1) or 0))])
+        if isinstance(node, exp.TimeToStr) and isinstance(node.args.get("format"), exp.Literal):   # a written date
+            return exp.Anonymous(this="DATE_FORMAT", expressions=[node.this, exp.Literal.string(
+                spark_datetime_pattern(node.args["format"].name))])
         if isinstance(node, exp.UnixToTime):  # make_timestamp(µs) or to_timestamp(s): keep every microsecond
             micros = node.args.get("scale") == exp.UnixToTime.MICROS
             return exp.Anonymous(this="TIMESTAMP_MICROS" if micros else "TIMESTAMP_SECONDS", expressions=[node.this])
@@ -78,6 +87,25 @@ def to_spark(query: str, constants: dict | None = None) -> str:
             break
         tree = new
     return tree.sql(dialect="spark")
+
+
+SPARK_DATETIME = {"%Y": "yyyy", "%m": "MM", "%-m": "M", "%d": "dd", "%-d": "d", "%H": "HH", "%M": "mm", "%S": "ss",
+                  "%g": "SSS", "%f": "SSSSSS", "%b": "MMM", "%%": "%"}
+
+
+def spark_datetime_pattern(strftime_format: str) -> str:
+    """A strftime format (readings.TEXT_DATES, or a spec's) as Spark's datetime pattern, letters in quotes."""
+    parts = re.split(r"(%-?[a-zA-Z%])", strftime_format)
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            if part not in SPARK_DATETIME:
+                raise SpecError(f"the date format {strftime_format!r} has {part}, which Spark cannot write; "
+                                "change the column's format")
+            out.append(SPARK_DATETIME[part])
+        elif part:
+            out.append(re.sub(r"[A-Za-z]+", lambda m: "'" + m.group(0) + "'", part.replace("'", "''")))
+    return "".join(out)
 
 
 def export_schema(con, schema: str | None, dialect: str, scale: float = 1.0, seed: int = 42) -> str:

@@ -11,7 +11,7 @@ import re
 import duckdb
 
 from .errors import SpecError, UnsupportedType
-from .sqltext import ident, number, string
+from .sqltext import ident, number
 
 GRANULARITY = {"day": 86_400_000_000, "hour": 3_600_000_000, "minute": 60_000_000, "second": 1_000_000,
                "millisecond": 1_000, "microsecond": 1}
@@ -220,15 +220,6 @@ def drawn_type(col: dict) -> str:
     """The type a column's values are drawn in: its own, or for text that holds typed values (dates, numbers
     written as VARCHAR) the type they parse as (`parsed`), formatted back as the source wrote them."""
     return col.get("parsed") or col["type"]
-
-
-def parsed_sql(name_sql: str, col: dict) -> str:
-    """A stored value of the column as its drawn type: the text parsed back (strptime with its `format`)."""
-    if not col.get("parsed"):
-        return name_sql
-    if col.get("format"):
-        return f"strptime({name_sql}, {string(col['format'])})::{col['parsed']}"
-    return f"TRY_CAST({name_sql} AS {col['parsed']})"
 
 
 EXACT = 2 ** 53   # integers a DOUBLE holds exactly: microseconds within 285 years of 1970

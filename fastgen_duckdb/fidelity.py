@@ -16,7 +16,8 @@ import numpy as np
 
 from . import catalog
 from .sources import SourceError, resolve
-from .dtypes import as_number, drawn_type, equals_sql, parsed_sql, type_family
+from .dtypes import as_number, drawn_type, equals_sql, type_family
+from .readings import parse_sql
 from .sqltext import ident, string
 
 BINS = 10
@@ -24,7 +25,7 @@ NUMERIC = ("integer", "float", "decimal", "date", "time", "timestamp")
 
 
 def _column(con, relation: str, col: dict, family: str):
-    expr = as_number(parsed_sql(ident(col["name"]), col), family) \
+    expr = as_number(parse_sql(ident(col["name"]), col), family) \
         if family in NUMERIC and col["kind"] in ("numeric", "datetime") else f"{ident(col['name'])}::VARCHAR"
     return np.array([r[0] for r in con.execute(f"SELECT {expr} FROM {relation}").fetchall()], dtype=object)
 
@@ -146,7 +147,7 @@ def _edges(x):
 def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     if len(scored) < 2:
         return []
-    exprs = [(as_number(parsed_sql(ident(c["name"]), c), type_family(drawn_type(c))) if numeric
+    exprs = [(as_number(parse_sql(ident(c["name"]), c), type_family(drawn_type(c))) if numeric
               else f"{ident(c['name'])}::VARCHAR")
              for c, numeric in scored]
     where = " AND ".join(f"{ident(c['name'])} IS NOT NULL" for c, _ in scored)

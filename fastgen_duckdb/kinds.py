@@ -11,7 +11,7 @@ import operator
 import duckdb
 
 from . import children
-from .dtypes import GRANULARITY, epoch, parse_type, type_bounds, type_family
+from .dtypes import GRANULARITY, epoch, type_bounds
 from .errors import SpecError
 
 LADDER = 8  # categories drawn by a CASE ladder on the uniform (monotone in it) rather than an alias table...
@@ -212,23 +212,6 @@ def _validate_alphabets(fmt: dict, where: str, field: str) -> None:
                         f"(least significant first): {varying}")
 
 
-PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
-
-
-def validate_parsed(col: dict, family: str, where: str) -> str:
-    """A text column drawn as the type its values parse as: returns that type's family."""
-    parsed = str(parse_type(col["parsed"]))
-    if family != "string" or col["type"].startswith("ENUM") or type_family(parsed) not in PARSED_FAMILIES:
-        raise SpecError(f"{where}: 'parsed' (the type a text column's values are drawn as) applies to VARCHAR columns "
-                        f"and names a number, date, time, timestamp or UUID type; got {col['parsed']!r}")
-    fmt = col.get("format")
-    if fmt is not None and (not isinstance(fmt, str) or not fmt or type_family(parsed) not in ("date", "timestamp")):
-        raise SpecError(f"{where}: 'format' is a strftime format (e.g. '%d/%m/%Y') for a date or timestamp; "
-                        "remove it to format as DuckDB does")
-    col["parsed"] = parsed
-    return type_family(parsed)
-
-
 def _validate_frequent(col: dict, where: str) -> None:
     """Labels seen at least `min_count` times, kept with their counts; rarer ones are synthesized in the
     column's text method, with weight `rare` against theirs."""
@@ -261,8 +244,19 @@ def _validate_text(col: dict, where: str) -> None:
                 isinstance(pool, list) and 1 <= len(pool) <= 4096 and all(isinstance(p, str) for p in pool)
                 for pool in pieces):
             raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
+        if col.get("written") not in (None, "ipv6"):
+            raise SpecError(f"{where}: 'written' may only be 'ipv6' (pools of groups that join into 8, written as RFC 5952 does); "
+                            "remove it to join the pieces as they are")
+    elif method == "members":
+        members, separator = col.get("members"), col.get("separator")
+        if not isinstance(separator, str) or not isinstance(members, list) or not 1 <= len(members) <= 64 or not all(
+                isinstance(m, dict) and isinstance(m.get("share"), (int, float)) and 0 < m["share"] <= 1
+                and isinstance(m.get("values"), list) and 1 <= len(m["values"]) <= 4096
+                and all(isinstance(v, str) for v in m["values"]) for m in members):
+            raise SpecError(f"{where}: JSON members need a 'separator' and 'members': 1..64 of {{key, share in (0, 1], "
+                            "values: 1..4096 member texts}")
     else:
-        raise SpecError(f"{where}: text method must be 'words' or 'pattern', got {method!r}")
+        raise SpecError(f"{where}: text method must be 'words', 'pattern' or 'members', got {method!r}")
     slots = col.get("slots")
     if slots is not None and (isinstance(slots, bool) or not isinstance(slots, int) or slots < 1):
         raise SpecError(f"{where}: text 'slots' (how many texts its values are drawn from at scale 1) must be an "

@@ -18,13 +18,14 @@ from .copula import order_ladders
 from .joint import fields, learn
 from .layout import key_room
 from .caller import progress
+from .readings import parse_sql, typed_texts
 from .texts import MAX_CATEGORIES, Texts
 from .sources import Source, SourceError
 from .dtypes import (EXACT, GRANULARITY, decimal_scale, inside_type, iso, knot_values, monotone,
                      require_supported, type_bounds, type_family)
 from .kinds import ORDERED_VALUES
 from .spec import SPEC_VERSION
-from .sqltext import ident, string
+from .sqltext import ident
 
 DEFAULT_ROWS = 100_000      # rows profiled; more only sharpen the tails
 WIDE_CELLS = 20_000_000     # a sample of more cells than this is copied in one thread (_one_thread)
@@ -47,13 +48,14 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
     sample = Sample(con, source, total, int(rows), len(columns))
     progress(f"{name}: sampling {min(total, int(rows)):,} of {total:,} rows")
     try:
-        parsed = typed_texts(con, sample.name, columns)
-        for column, (type_text, fmt) in parsed.items():   # profiled, and related to others, as what they hold
+        parsed = typed_texts(con, sample.name, columns, FEW_DISTINCT)
+        for column, reading in parsed.items():   # profiled, and related to others, as what they hold
             c = ident(column)
-            conv = f"strptime({c}, {string(fmt)})::{type_text}" if fmt else f"CAST({c} AS {type_text})"
-            con.execute(f"ALTER TABLE {sample.own()} ALTER {c} SET DATA TYPE {type_text} USING {conv}")
+            con.execute(f"ALTER TABLE {sample.own()} ALTER {c} SET DATA TYPE {reading['parsed']} "
+                        f"USING {parse_sql(c, reading)}")
         progress(f"{name}: profiling {len(columns)} columns")
-        profilers = [Profiler(con, sample.name, col, parsed.get(col, (type_text,))[0], total, source.relation)
+        profilers = [Profiler(con, sample.name, col, parsed.get(col, {"parsed": type_text})["parsed"], total,
+                              source.relation)
                      for col, type_text in columns]
         cols = [p.spec() for p in profilers]
         cols, proposed = advise(profilers, cols) if advise else (cols, [])
@@ -76,11 +78,11 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
         sample.drop()
     written = dict(columns)
     for col in cols:
-        if col["name"] in parsed and col["kind"] == "key":   # integers written as text: a text key of plain numbers
+        reading = parsed.get(col["name"])
+        if reading == {"parsed": "BIGINT"} and col["kind"] == "key":   # integers as text: a text key of plain numbers
             col.update(type=written[col["name"]], format={"prefix": "", "width": 0, "suffix": ""})
-        elif col["name"] in parsed:   # drawn as the type, written back as the text the source holds
-            col.update(parsed=col["type"], type=written[col["name"]],
-                       **({"format": parsed[col["name"]][1]} if parsed[col["name"]][1] else {}))
+        elif reading:   # drawn as the type, written back as the text the source holds
+            col.update(reading, type=written[col["name"]])
     return {**head, "inferred_by": "offline", "columns": cols, **joint_models, **({"missing": together} if together else {}),
             **({"relations_proposed": checked} if checked else {}), **({"dependence": screening} if screening else {})}
 
@@ -129,57 +131,6 @@ def _one_thread(con, wide: bool):
         yield
     finally:
         con.execute(f"SET threads = {int(before)}")
-
-
-# Texts that hold typed values, tried in this order: a column is drawn as the first type whose every value
-# formats back to exactly the text it came from (DuckDB's own text for the type, or a strftime format).
-TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M",
-              "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y", "%-m/%-d/%Y", "%-d/%-m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d",
-              "%d %b %Y", "%b %d, %Y", "%Y-%m", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
-
-
-def typed_texts(con, sample: str, columns: list[tuple[str, str]]) -> dict[str, tuple[str, str | None]]:
-    """VARCHAR columns whose every value is a date, a time, a timestamp or a number written one way: their
-    (type, strftime format or None). Few distinct values stay categories.
-    Each reading is tried on a few of the column's distinct values first, and on all of them only if it holds
-    there (a reading fails on all values if it fails on some): most text columns are settled in one small query."""
-    dates = [("DATE", None), ("TIMESTAMP", None), ("TIME", None)] + \
-        [("TIMESTAMP" if "%H" in f else "DATE", f) for f in TEXT_DATES]
-    found = {}
-    for name, type_text in columns:
-        if type_text != "VARCHAR":
-            continue
-        c = ident(name)
-        decimals = f"length(regexp_extract({c}, '\\.([0-9]+)$', 1))"
-        distinct, unique, places = con.execute(
-            f"SELECT count(DISTINCT {c}), count(DISTINCT {c}) = count({c}), "
-            f"CASE WHEN count(DISTINCT {decimals}) = 1 THEN max({decimals}) END "
-            f"FROM {sample} WHERE {c} IS NOT NULL").fetchall()[0]
-        if distinct <= FEW_DISTINCT:
-            continue
-        tests = [f"strftime(try_strptime({c}, {string(f)}), {string(f)})" if f else f"TRY_CAST({c} AS {t})::VARCHAR"
-                 for t, f in dates] + [f"TRY_CAST({c} AS BIGINT)::VARCHAR", f"TRY_CAST({c} AS DOUBLE)::VARCHAR"]
-        if places and 1 <= places <= 6:   # '12.50': one fixed number of decimals
-            tests.append(f"TRY_CAST({c} AS DECIMAL(18, {places}))::VARCHAR")
-        values = f"(SELECT DISTINCT {c} FROM {sample} WHERE {c} IS NOT NULL)"
-        alive = list(range(len(tests)))
-        for among in (f"(SELECT * FROM {values} LIMIT 64)", values):
-            if alive:
-                row = con.execute("SELECT " + ", ".join(f"bool_and(coalesce({tests[i]} = {c}, false))" for i in alive)
-                                  + f" FROM {among} AS v").fetchall()[0]
-                alive = [i for i, ok in zip(alive, row) if ok]
-        holds = [i in alive for i in range(len(tests))]
-        date_ok, integers, doubles = holds[:len(dates)], holds[len(dates)], holds[len(dates) + 1]
-        kind = next((d for d, passed in zip(dates, date_ok) if passed), None)
-        if kind is None and integers:   # unique ones too: a key among them is numbered and written back (from_data)
-            kind = ("BIGINT", None)
-        elif kind is None and len(tests) > len(dates) + 2 and holds[-1]:
-            kind = (f"DECIMAL(18,{places})", None)
-        elif kind is None and doubles:
-            kind = ("DOUBLE", None)
-        if kind:
-            found[name] = kind
-    return found
 
 
 def _probs(k: int) -> str:

@@ -22,7 +22,8 @@ from .draws import own_draw
 from .countries import validate as validate_countries
 from .errors import SpecError
 from .kinds import (KINDS, KINDS_BY_FAMILY, LADDER, ORDERED_VALUES, check_values, finite_number, probability,
-                    sorted_numbers, validate_kind, validate_parsed)
+                    sorted_numbers, validate_kind)
+from .readings import validate as validate_parsed
 
 SPEC_VERSION = 1
 MAX_SUM_TERMS = 63  # columns a total (`equals` a sum) adds up

@@ -4,6 +4,7 @@ members. A part of columns.Column (its mixin), apart because drawing text is a j
 from __future__ import annotations
 
 from .draws import POOLS, SLOTS, TEXT_SLOTS, at, bits, streams, swaps_second_piece, uniform
+from .readings import ipv6_compressed
 from .sqltext import string
 
 
@@ -19,6 +20,8 @@ class TextDraws:
                                             f"round(scale * {int(self.col['slots'])})))::BIGINT")
         if self.col["method"] == "pattern":
             self._pattern()
+        elif self.col["method"] == "members":
+            self._members()
         else:
             self._words()
         frequent = self.col.get("frequent")
@@ -65,6 +68,23 @@ class TextDraws:
                          f"ELSE {index} END")
             picks.append((slots, index))
         self.value = " || ".join(at(slots, index) for slots, index in picks)
+        if self.col.get("written") == "ipv6":   # its groups joined, then a run of 0 groups written '::'
+            self.early[f"t{self.j}"] = self.value
+            self.value = ipv6_compressed(f"t{self.j}")
+
+    def _members(self):
+        """A JSON object: each member present with its share (the hash's high 32 bits), its text one of its pool
+        (the low 12), joined by the source's separator; concat_ws leaves out the absent."""
+        members = []
+        for i, member in enumerate(self.col["members"]):
+            h = f"h{self.j}_m{i}"
+            self.text_bits[h] = bits(self.stream, 100 + i, self.text_row)
+            pool = member["values"]
+            text = at(self._param(f"m{i}", pool, "VARCHAR"), f"(({h} & {SLOTS - 1}) % {len(pool)} + 1)::INTEGER")
+            if member["share"] < 1:
+                text = f"CASE WHEN ({h} >> 32) < {int(member['share'] * 2 ** 32)} THEN {text} END"
+            members.append(text)
+        self.value = f"'{{' || concat_ws({string(self.col['separator'])}, {', '.join(members)}) || '}}'"
 
     # -- semantic pools (semantic.py) -------------------------------------------------------------------
     def _pool(self):

@@ -3,6 +3,8 @@ unique codes as keys (a prefix and a number, or a number written in the code's o
 shape drawn position by position, other texts cut at word boundaries into pieces that rejoin in new ways."""
 from __future__ import annotations
 
+import ipaddress
+import json
 import math
 import re
 
@@ -22,6 +24,7 @@ MIN_PATTERN_KEYS = 1 << 32  # a code's shape numbers this many keys, or it is dr
 NAME_WORDS = 4              # texts of fewer words on average are names (a county, an airport), whose words may be cut
 MAX_TEXT_COPIES = 0.01      # a column's values that may equal a source text its labels do not keep, as pieces of
                             # texts rejoin (words())
+MAX_MEMBERS = 64            # keys of the JSON objects a column holds, each drawn apart, or the texts are cut as words
 MIN_REPEATS = 0.05          # synthesized texts repeat (slots) where this share of the texts they stand for repeats
 
 
@@ -47,7 +50,7 @@ class Texts:
             listed = self.categorical()
             grows = self.grows(listed["values"]) if frequent is None else None
             return {**listed, "grows": grows} if grows else listed
-        text = self.pattern() or self.words(frequent["rare"] / self.nonnull if frequent else 1.0)
+        text = self.members() or self.addresses() or self.pattern() or self.words(frequent["rare"] / self.nonnull if frequent else 1.0)
         slots = self.slots()
         return {**text, **({"slots": slots} if slots else {}), **({"frequent": frequent} if frequent else {})}
 
@@ -148,6 +151,45 @@ class Texts:
             positions.append("".join(chars[i] for i in slot_table(list(weights), size=min(64, max(len(chars), 16))))
                              if len(chars) > 1 else chars[0])
         return self.base("text", method="pattern", positions=positions)
+
+    def members(self) -> dict | None:
+        """JSON objects written one way ('{"id": 7, "kind": "a"}'): each key's member present in its share of the
+        texts, with a value one of those seen at that key, joined in the keys' order: every value is a JSON object
+        (cut into pieces anywhere, 813 of 1,000 were not), its members real, their combination new."""
+        texts = [t for (t,) in self.con.execute(
+            f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
+        split = [json_members(t) for t in texts]
+        if not texts or any(m is None for m in split):
+            return None
+        separators = {sep for sep, _ in split if sep is not None}
+        if len(separators) > 1:
+            return None
+        keys: dict[str, list] = {}
+        for _, members in split:
+            for place, (key, text) in enumerate(members):
+                keys.setdefault(key, []).append((place, text))
+        if not keys or len(keys) > MAX_MEMBERS:
+            return None
+        ordered = sorted(keys, key=lambda k: (sum(p for p, _ in keys[k]) / len(keys[k]), k))
+        return self.base("text", method="members", separator=separators.pop() if separators else ", ", members=[
+            {"key": k, "share": round(len(keys[k]) / len(texts), 6), "values": [t for _, t in keys[k]][:MAX_CATEGORIES]}
+            for k in ordered])
+
+    def addresses(self) -> dict | None:
+        """IPv6 addresses written as RFC 5952 does ('2001:db8::1'): a network (the first 4 groups) as seen, and each
+        group of the interface after it drawn from those seen in its place, then written so again (`written:
+        ipv6`): every value is an address in a real network (cut as words, 349 of 1,000 were not addresses)."""
+        texts = [t for (t,) in self.con.execute(
+            f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
+        try:
+            if not texts or not all(":" in t and "." not in t and ipaddress.IPv6Address(t).compressed == t
+                                    for t in texts):
+                return None
+        except ValueError:
+            return None
+        groups = [[format(int(g, 16), "x") for g in ipaddress.IPv6Address(t).exploded.split(":")] for t in texts]
+        pools = [[":".join(g[:4]) for g in groups]] + [[":" + g[i] for g in groups] for i in range(4, 8)]
+        return self.base("text", method="words", pieces=pools, written="ipv6")
 
     def pattern_key(self) -> dict | None:
         """Unique codes of one shape with no number in them to count on (TPC-DS's 'AAAAAAAABAAAAAAA'): the row's
@@ -268,6 +310,51 @@ def cuts(texts: list[str], k: int, names: bool):
         yield "the last word apart, the rest cut in its middle", pools(last_apart)
     for parts in (2, 3, 4):
         yield f"cut within words into {parts} pieces", pools(lambda t: split_chars(t, parts))
+
+
+def json_members(text: str) -> tuple[str | None, list[tuple[str, str]]] | None:
+    """A JSON object's members as written ('"id": 7'), with their keys and the separator between them; None for
+    a text that is no JSON object, or whose members are not all set apart by one same separator."""
+    if not (text.startswith("{") and text.endswith("}")):
+        return None
+    try:
+        if not isinstance(json.loads(text), dict):
+            return None
+    except ValueError:
+        return None
+    cuts, depth, quoted, escaped = [], 0, False, False
+    for i, ch in enumerate(text):
+        if quoted:
+            quoted, escaped = (not (ch == '"' and not escaped)), (ch == "\\" and not escaped)
+        elif ch == '"':
+            quoted = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+        elif ch == "," and depth == 1:
+            cuts.append(i)
+    inner = text[1:-1]
+    if not inner.strip():
+        return None, []
+    pieces = [text[a + 1:b] for a, b in zip([0] + cuts, cuts + [len(text) - 1])]
+    separator = None
+    if len(pieces) > 1:
+        gaps = {p[:len(p) - len(p.lstrip())] for p in pieces[1:]}
+        if len(gaps) > 1 or pieces[0] != pieces[0].lstrip() or any(p != p.rstrip() for p in pieces):
+            return None
+        separator = "," + gaps.pop()
+        pieces = [p.lstrip() for p in pieces]
+    elif inner != inner.strip():
+        return None
+    members = []
+    for piece in pieces:
+        try:
+            key = json.loads("{" + piece + "}")
+        except ValueError:
+            return None
+        members.append((next(iter(key)), piece))
+    return separator, members
 
 
 def _one_mark(texts: list[str]) -> str | None:

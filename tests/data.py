@@ -1,7 +1,11 @@
 """Source tables with known distributions, made in SQL from hashes so they are the same on every run, and the
 TPC-H / TPC-DS generators shipped as extension wheels."""
 import glob
+import ipaddress
+import json
 import os
+import re
+from datetime import datetime
 
 import duckdb
 
@@ -213,3 +217,47 @@ def codes_on_lines(con) -> None:
         'ORD-' || lpad((1000 + i * 7)::VARCHAR, 5, '0') AS order_code,
         ['red', 'green', 'blue', 'black', 'white', 'grey'][1 + (hash(i, k) % 6)::INTEGER] AS colour
         FROM range(300) t(i), range(4) u(k) WHERE k <= (hash(i) % 4)::INTEGER""")
+
+
+def make_written(con, rows: int = 6000):
+    """Numbers and timestamps written with thousands separators, currency signs, units and UTC offsets."""
+    con.execute(f"""CREATE TABLE written AS SELECT
+        format('{{:,}}', (exp(5 + 4 * (hash(i, 1) % 1000) / 1000.0) * CASE WHEN i % 7 = 0 THEN -1 ELSE 1 END)::BIGINT)
+            AS grouped,
+        translate(format('{{:,.2f}}', (exp(3 + 6 * (hash(i, 2) % 1000) / 1000.0))::DECIMAL(18, 2)), ',.', '.,') AS eu,
+        ['$', '$', '€', 'USD '][(1 + hash(i, 3) % 4)::INTEGER] || format('{{:,.2f}}', ((hash(i, 4) % 500000) / 100)::DECIMAL(18, 2))
+            AS price,
+        ((hash(i, 5) % 1000) / 10)::DECIMAL(4, 1)::VARCHAR || ' %' AS share,
+        strftime(TIMESTAMP '2020-01-01' + to_seconds((hash(i, 6) % 60000000)::BIGINT), '%Y-%m-%dT%H:%M:%S')
+            || ['+00:00', '+05:30', '-08:00', 'Z'][(1 + hash(i, 7) % 4)::INTEGER] AS stamp,
+        strftime(TIMESTAMP '2020-01-01' + to_microseconds((hash(i, 8) % 6e13)::BIGINT // 1000 * 1000),
+                 '%Y-%m-%dT%H:%M:%S.%gZ') AS ms,
+        CASE WHEN i % 5 = 0 THEN '2001:db8::' || format('{{:x}}', hash(i, 9) % 65536)
+             ELSE 'fe80::' || list_reduce([format('{{:x}}', hash(i, k) % 65536) for k in range(10, 14)],
+                                          lambda a, b: a || ':' || b) END AS ip,
+        '{{"user": ' || (hash(i, 14) % 100000)::VARCHAR || CASE WHEN i % 2 = 0 THEN ', "tags": ["a", "b,c"]' ELSE '' END
+            || ', "ok": ' || (i % 3 = 0)::VARCHAR || '}}' AS payload
+        FROM range({rows}) t(i)""")
+
+
+WRITTEN = {   # each column's values: a pattern, and how Python reads the value back
+    "grouped": (r"-?\d{1,3}(,\d{3})*", lambda v: int(v.replace(",", ""))),
+    "eu": (r"\d{1,3}(\.\d{3})*,\d\d", lambda v: float(v.replace(".", "").replace(",", "."))),
+    "price": (r"(\$|€|USD )\d{1,3}(,\d{3})*\.\d\d", lambda v: float(re.sub(r"[^0-9.]", "", v))),
+    "share": (r"\d{1,2}\.\d %", lambda v: float(v[:-2])),
+    "stamp": (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d([+-]\d\d:\d\d|Z)",
+              lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")).replace(tzinfo=None).timestamp()),
+    "ms": (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", lambda v: datetime.strptime(v, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()),
+    "ip": (r"[0-9a-f:]+", lambda v: ipaddress.IPv6Address(v).compressed == v or v / 0),
+    "payload": (r"\{.*\}", lambda v: list(json.loads(v)) == [k for k in ("user", "tags", "ok") if k in json.loads(v)] or v / 0),
+}
+
+
+def check_written(rows: list[tuple], names: list[str]) -> None:
+    """Every value matches its column's pattern and reads back (raises on the first that does not)."""
+    for values, name in zip(zip(*rows), names):
+        pattern, read = WRITTEN[name]
+        for v in values:
+            assert v is None or re.fullmatch(pattern, v), f"{name}: {v!r} is not written as the source writes it"
+            if v is not None:
+                read(v)

@@ -1,13 +1,15 @@
 """Text columns that hold typed values come out valid, written as the source writes them; labels are kept
 k-anonymously (values seen at least min_count times), the rest synthesized, never copied."""
+import json
 import math
+import re
 
 import numpy as np
 import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance
-from data import brands_on_items, codes_on_lines
+from data import WRITTEN, brands_on_items, check_written, codes_on_lines, make_written
 
 N = 50_000
 
@@ -73,6 +75,53 @@ def test_a_parsed_column_edits_and_imports_like_any_other(typed):
                        "FROM fastgen_sample('typed', 1000)").fetchall()[0][0] == 0
     col["parsed"] = "BLOB"
     with pytest.raises(fg.SpecError, match="'parsed'.*us_day|us_day.*'parsed'"):
+        fg.import_spec(con, spec)
+
+
+def test_numbers_and_timestamps_written_with_separators_signs_and_offsets_come_out_valid(con):
+    make_written(con)
+    fg.infer(con, "written")
+    cols = {c["name"]: c for c in fg.spec(con, "written")["columns"]}
+    assert {n: (c.get("parsed"), c.get("format")) for n, c in cols.items()} == {
+        "grouped": ("BIGINT", "#,##0"), "eu": ("DECIMAL(18,2)", "#.##0,00"), "price": ("DECIMAL(18,2)", "#,##0.00"),
+        "share": ("DECIMAL(18,1)", None), "stamp": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S"),
+        "ms": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S.%g"), "ip": (None, None), "payload": (None, None)}
+    assert (cols["ip"]["written"], cols["payload"]["method"]) == ("ipv6", "members")
+    assert sorted(map(tuple, cols["price"]["affixes"]["values"])) == [("$", ""), ("USD ", ""), ("€", "")]
+    assert cols["share"]["affixes"] == {"values": [["", " %"]], "weights": [6000]}
+    synth = con.execute(f"FROM fastgen_sample('written', {N}, seed := 5)").fetchall()
+    names = list(WRITTEN)
+    check_written(synth, names)
+    real = con.execute("FROM written").fetchall()
+    for j, name in enumerate(names[:6]):   # drawn as the numbers and instants they are
+        read = WRITTEN[name][1]
+        a, b = np.array([read(r[j]) for r in real]), np.array([read(r[j]) for r in synth])
+        assert ks_statistic(a, b) < ks_tolerance(len(a), len(b)), name
+    # prefixes and offsets in the source's shares: '$' in half the prices, each offset in a quarter of the stamps
+    n = len(synth)
+    for j, start, share in ((2, "$", 0.5), (4, "Z", 0.25)):
+        seen = sum(1 for r in synth if (r[j].startswith(start) if j == 2 else r[j].endswith(start))) / n
+        assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / n) + 0.02, (names[j], seen)
+    # addresses in their networks' shares, a network's run of 0 groups written '::' as the source does
+    for prefix, share in (("2001:db8::", 0.2), ("fe80::", 0.8)):
+        seen = sum(1 for r in synth if r[6].startswith(prefix)) / n
+        assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / n) + 0.02, (prefix, seen)
+
+
+def test_a_written_number_s_format_is_edited_or_refused_in_the_caller_s_terms(con):
+    make_written(con, 1000)
+    fg.infer(con, "written")
+    spec = fg.spec(con, "written")
+    col = next(c for c in spec["columns"] if c["name"] == "grouped")
+    col["format"] = "# ##0"
+    fg.import_spec(con, spec)
+    values = [v for (v,) in con.execute("SELECT grouped FROM fastgen_sample('written', 2000)").fetchall()]
+    assert all(re.fullmatch(r"-?\d{1,3}( \d{3})*", v) for v in values) and any(" " in v for v in values)
+    col["format"] = "#,##0.00"
+    with pytest.raises(fg.SpecError, match="grouped.*'format'.*decimals"):
+        fg.import_spec(con, spec)
+    col["format"], col["affixes"] = "#,##0", {"values": [["$"]], "weights": [1]}
+    with pytest.raises(fg.SpecError, match="grouped.*'affixes'"):
         fg.import_spec(con, spec)
 
 
@@ -298,3 +347,26 @@ def test_synthesized_texts_repeat_as_the_data_s_do_at_any_scale(con):
     fg.infer(con, "items", rows=500, replace=True)   # profiled from a third of the rows: the table's brands are counted
     drawn = con.execute(f"SELECT count(DISTINCT brand) FROM fastgen_sample('items', {rows})").fetchall()[0][0]
     assert abs(drawn - distinct) < 4 * math.sqrt(distinct), drawn
+
+
+def test_json_objects_come_out_valid_with_their_keys_shares_and_values_and_are_not_copied(con):
+    """Event payloads: keys present in their shares, values (nested ones too) seen at their key, every value a
+    JSON object; cut into pieces anywhere, most were not."""
+    con.execute("""CREATE TABLE events AS SELECT CASE WHEN i % 3 = 0
+        THEN '{"id":' || (hash(i, 1) % 100000)::VARCHAR || ',"kind":"' || ['a', 'b, \\"c\\"', 'd'][(1 + hash(i, 2) % 3)::INTEGER]
+             || '","tags":[' || (hash(i, 3) % 5)::VARCHAR || ',{"x":"}"}]}'
+        ELSE '{"id":' || (hash(i, 4) % 100000)::VARCHAR || ',"score":' || ((hash(i, 5) % 1000) / 1000)::VARCHAR || '}'
+        END AS payload FROM range(6000) t(i)""")
+    fg.infer(con, "events")
+    col = fg.spec(con, "events")["columns"][0]
+    assert (col["method"], col["separator"], [m["key"] for m in col["members"]]) == ("members", ",", ["id", "kind", "score", "tags"])
+    real = {v for (v,) in con.execute("SELECT payload FROM events").fetchall()}
+    synth = [v for (v,) in con.execute(f"SELECT payload FROM fastgen_sample('events', {N})").fetchall()]
+    objects = [json.loads(v) for v in synth]
+    assert all(isinstance(o, dict) and list(o) == [k for k in ("id", "kind", "score", "tags") if k in o] for o in objects)
+    for key, share in (("id", 1.0), ("kind", 1 / 3), ("score", 2 / 3)):
+        seen = sum(key in o for o in objects) / N
+        assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / N) + 0.01, key
+    assert {o["kind"] for o in objects if "kind" in o} == {"a", 'b, "c"', "d"}
+    assert {json.dumps(o["tags"][1]) for o in objects if "tags" in o} == {'{"x": "}"}'}
+    assert sum(v in real for v in synth) / N <= 0.01

@@ -6,7 +6,8 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import (brands_on_items, codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people, orders_in_lines, orders_with_totals,
+from data import (WRITTEN, brands_on_items, check_written, codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people,
+                  make_written, orders_in_lines, orders_with_totals,
                   sales, sales_and_returns, waits)
 
 pytestmark = pytest.mark.slow
@@ -257,3 +258,13 @@ def test_spark_adds_up_an_orders_lines_into_its_total(con, spark):
         "JOIN (SELECT order_id, sum(amount) AS s FROM order_lines GROUP BY order_id) l ON o.order_id = l.order_id"
     ).collect()[0]
     assert n > 2500 and wrong == 0 and not spark.catalog.tableExists("orders__drawn"), (n, wrong)
+
+
+def test_spark_writes_typed_texts_as_the_source_writes_them(con, spark):
+    """Grouped numbers, currency signs, units, UTC offsets and milliseconds: Spark's FORMAT_NUMBER and
+    DATE_FORMAT write what DuckDB's format and strftime do."""
+    make_written(con)
+    fg.infer(con, "written")
+    rows = [tuple(r) for r in spark.sql(fg.export_sql(con, "written", dialect="spark", n=N, seed=3)).collect()]
+    check_written(rows, list(WRITTEN))
+    assert {r[2][0] for r in rows} == {"$", "€", "U"} and {r[4][19:] for r in rows} == {"+00:00", "+05:30", "-08:00", "Z"}

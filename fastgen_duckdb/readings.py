@@ -1,0 +1,196 @@
+"""Texts that hold typed values: dates, times and numbers written one way ('2024-01-05', '1/5/2024', '12.50',
+'1,234,567', '1.234,50'), perhaps between a few affixes ('$1,234.50', '12.5 %', '2024-01-05T10:00:00+05:30').
+
+A reading says how: the type the values parse as (`parsed`), how the type is written (`format`: a strftime
+format for dates and timestamps, a number pattern such as '#,##0.00' for grouped numbers), and the texts around
+it (`affixes`: [prefix, suffix] pairs with their weights). The profile finds a column's reading by writing
+every value back: a reading holds only where each value comes back as exactly the text it came from. The
+sampler draws the type and writes it back the same way, so every value it draws parses as the source's do."""
+from __future__ import annotations
+
+import re
+
+from .dtypes import decimal_scale, parse_type, type_family
+from .errors import SpecError
+from .sqltext import ident, number, string
+
+TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%g",
+              "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%g", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y",
+              "%-m/%-d/%Y", "%-d/%-m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d", "%d %b %Y", "%b %d, %Y", "%Y-%m",
+              "%Y %b", "%b %Y", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
+GROUPINGS = ((",", "."), (".", ","), (" ", ","), (" ", "."), ("'", "."))   # (thousands separator, decimal mark)
+NUMBER_FORMAT = re.compile(r"#([,. '])##0(?:([.,])(0{1,6}))?")
+# a value's prefix (no digit or sign; not ending in a letter: 'v12' is a code), its typed core, and its suffix
+# (a UTC offset, or no digit and not starting with a letter: '12B' is a code too)
+AFFIXED = r"^((?:[^0-9.+-]*[^0-9A-Za-z.+-])?)(.*?)(Z|[+-][0-9]{2}:?[0-9]{2}|(?:[^0-9A-Za-z][^0-9]*)?)$"
+SIGN = re.compile(r"[^A-Za-z]*|[^A-Za-z]*[A-Z]{3}[^A-Za-z]*")   # a prefix of signs, or a currency code: words
+                       # before a number make it a label ('Room 12', 'note 7'), better kept or drawn as one
+MAX_AFFIXES = 32       # [prefix, suffix] pairs a reading keeps; a column with more is no typed text
+PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
+
+
+def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> dict[str, dict]:
+    """VARCHAR columns of more than `few` distinct values whose every value is a date, a time, a timestamp or
+    a number written one way, perhaps between affixes: their readings ({parsed, format?, affixes?}).
+    Each reading is tried on a few of the column's distinct values first, and on all of them only if it holds
+    there (a reading fails on all values if it fails on some): most text columns are settled in one small query."""
+    found = {}
+    for name, type_text in columns:
+        if type_text != "VARCHAR":
+            continue
+        c = ident(name)
+        distinct, *places = con.execute(f"SELECT count(DISTINCT {c}), {_places(c)} FROM {sample}").fetchall()[0]
+        if distinct <= few:
+            continue
+        reading = _reading(con, sample, c, c, dict(zip(".,", places)))
+        if reading is None:
+            reading = _affixed(con, sample, c)
+        if reading:
+            found[name] = reading
+    return found
+
+
+def _affixed(con, sample: str, c: str) -> dict | None:
+    """The reading of a column whose values are a typed core between a few [prefix, suffix] pairs, if any."""
+    pairs = con.execute(f"SELECT regexp_extract({c}, {string(AFFIXED)}, 1) AS p, regexp_extract({c}, {string(AFFIXED)}, 3) "
+                        f"AS s, count(*) AS k FROM {sample} WHERE {c} IS NOT NULL GROUP BY ALL ORDER BY k DESC, p, s "
+                        f"LIMIT {MAX_AFFIXES + 1}").fetchall()
+    if not pairs or len(pairs) > MAX_AFFIXES or all(p == s == "" for p, s, _ in pairs) \
+            or not all(SIGN.fullmatch(p) for p, _, _ in pairs):
+        return None
+    core = f"regexp_extract({c}, {string(AFFIXED)}, 2)"
+    places = con.execute(f"SELECT {_places(core)} FROM {sample}").fetchall()[0]
+    reading = _reading(con, sample, c, core, dict(zip(".,", places)))
+    if reading is None:
+        return None
+    return {**reading, "affixes": {"values": [[p, s] for p, s, _ in pairs], "weights": [int(k) for _, _, k in pairs]}}
+
+
+def _places(core: str) -> str:
+    """SQL aggregates: the one number of decimals after a '.', and after a ',', that every value of `core` has."""
+    decimals = (f"length(regexp_extract({core}, '\\{mark}([0-9]+)$', 1))" for mark in ".,")
+    return ", ".join(f"CASE WHEN count(DISTINCT {d}) = 1 THEN max({d}) END" for d in decimals)
+
+
+def _reading(con, sample: str, c: str, core: str, places: dict) -> dict | None:
+    """The first reading under which every value of `core` (SQL over the column `c`) writes back to itself;
+    `places`: the one number of decimals its values have after a '.' and after a ',', or None."""
+    readings = [{"parsed": "DATE"}, {"parsed": "TIMESTAMP"}, {"parsed": "TIME"}] + \
+        [{"parsed": "TIMESTAMP" if "%H" in f else "DATE", "format": f} for f in TEXT_DATES] + \
+        [{"parsed": "BIGINT"}] + \
+        ([{"parsed": f"DECIMAL(18,{places['.']})"}] if places["."] and 1 <= places["."] <= 6 else []) + \
+        [{"parsed": "DOUBLE"}]
+    for group, mark in GROUPINGS:
+        readings.append({"parsed": "BIGINT", "format": f"#{group}##0"})
+        if places[mark] and 1 <= places[mark] <= 6:
+            readings.append({"parsed": f"DECIMAL(18,{places[mark]})", "format": f"#{group}##0{mark}{'0' * places[mark]}"})
+    tests = [f"{format_sql(parse_sql(core, r), r)} = {core}" for r in readings]
+    values = f"(SELECT DISTINCT {c} FROM {sample} WHERE {c} IS NOT NULL)"
+    alive = list(range(len(tests)))
+    for among in (f"(SELECT * FROM {values} LIMIT 64)", values):
+        if alive:
+            row = con.execute("SELECT " + ", ".join(f"bool_and(coalesce({tests[i]}, false))" for i in alive)
+                              + f" FROM {among} AS v").fetchall()[0]
+            alive = [i for i, ok in zip(alive, row) if ok]
+    return readings[alive[0]] if alive else None
+
+
+def number_style(fmt: str) -> tuple[str, str, int]:
+    """A number pattern's thousands separator, decimal mark and decimal places: '#,##0.00' -> (',', '.', 2)."""
+    m = NUMBER_FORMAT.fullmatch(fmt)
+    return m.group(1), m.group(2) or ".", len(m.group(3) or "")
+
+
+def _core_sql(text_sql: str, col: dict) -> str:
+    return f"regexp_extract({text_sql}, {string(AFFIXED)}, 2)" if col.get("affixes") else text_sql
+
+
+def parse_sql(text_sql: str, col: dict) -> str:
+    """SQL: a text of the column as the type it is drawn in (the text itself if it holds no typed value)."""
+    if not col.get("parsed"):
+        return text_sql
+    core, fmt = _core_sql(text_sql, col), col.get("format")
+    if fmt and type_family(col["parsed"]) in ("date", "timestamp"):
+        return f"try_strptime({core}, {string(fmt)})::{col['parsed']}"
+    if fmt:
+        group, mark, _ = number_style(fmt)
+        core = f"replace({core}, {string(group)}, '')"
+        core = f"replace({core}, {string(mark)}, '.')" if mark != "." else core
+    return f"TRY_CAST({core} AS {col['parsed']})"
+
+
+def format_sql(value_sql: str, col: dict, affix: str | None = None) -> str:
+    """SQL: a drawn value of the column's `parsed` type written as the source writes it (`affix`: the SQL of the
+    row's index into its affixes, where there is more than one)."""
+    fmt = col.get("format")
+    if fmt and type_family(col["parsed"]) in ("date", "timestamp"):
+        text = f"strftime({value_sql}, {string(fmt)})"
+    elif fmt:
+        group, mark, places = number_style(fmt)
+        text = f"format({string('{:,.%df}' % places if places else '{:,}')}, {value_sql})"
+        if (group, mark) != (",", "."):
+            text = f"translate({text}, ',.', {string(group + mark)})"
+    else:
+        text = f"CAST({value_sql} AS VARCHAR)"
+    pairs = (col.get("affixes") or {}).get("values")
+    if not pairs:
+        return text
+    if len(pairs) == 1 or affix is None:
+        prefix, suffix = pairs[0]
+        return f"({string(prefix)} || {text} || {string(suffix)})"
+    prefix, suffix = (f"list_extract([{', '.join(string(p[i]) for p in pairs)}], {affix} + 1)" for i in (0, 1))
+    return f"({prefix} || {text} || {suffix})"
+
+
+def affix_index(u: str, col: dict) -> str | None:
+    """SQL: which of the column's [prefix, suffix] pairs a row writes (0-based), from its uniform `u`; None
+    where there is one or none."""
+    weights = (col.get("affixes") or {}).get("weights") or []
+    if len(weights) < 2:
+        return None
+    total, edge, arms = float(sum(weights)), 0.0, []
+    for i, w in enumerate(weights[:-1]):
+        edge += w / total
+        arms.append(f"WHEN {u} < {number(edge)} THEN {i}")
+    return f"CASE {' '.join(arms)} ELSE {len(weights) - 1} END"
+
+
+def validate(col: dict, family: str, where: str) -> str:
+    """A text column drawn as the type its values parse as: returns that type's family."""
+    parsed = str(parse_type(col["parsed"]))
+    if family != "string" or col["type"].startswith("ENUM") or type_family(parsed) not in PARSED_FAMILIES:
+        raise SpecError(f"{where}: 'parsed' (the type a text column's values are drawn as) applies to VARCHAR columns "
+                        f"and names a number, date, time, timestamp or UUID type; got {col['parsed']!r}")
+    col["parsed"] = parsed
+    fmt, drawn = col.get("format"), type_family(parsed)
+    if fmt is not None and not (isinstance(fmt, str) and fmt and (
+            drawn in ("date", "timestamp") or (drawn in ("integer", "decimal") and NUMBER_FORMAT.fullmatch(fmt)))):
+        raise SpecError(f"{where}: 'format' is a strftime format (e.g. '%d/%m/%Y') for a date or timestamp, or a "
+                        "number pattern (e.g. '#,##0.00', '#.##0,00') for an integer or DECIMAL; remove it to format "
+                        "as DuckDB does")
+    if fmt and drawn in ("integer", "decimal") and number_style(fmt)[2] != (decimal_scale(parsed)
+                                                                           if drawn == "decimal" else 0):
+        raise SpecError(f"{where}: 'format' {fmt!r} writes {number_style(fmt)[2]} decimals where 'parsed' {parsed} "
+                        "holds another number of them; make the two agree")
+    affixes = col.get("affixes")
+    if affixes is not None:
+        values, weights = (affixes.get("values"), affixes.get("weights")) if isinstance(affixes, dict) else (None, None)
+        if not (isinstance(values, list) and values and all(isinstance(v, list) and len(v) == 2 and all(
+                isinstance(x, str) for x in v) for v in values) and isinstance(weights, list)
+                and len(weights) == len(values) and all(isinstance(w, (int, float)) and w > 0 for w in weights)):
+            raise SpecError(f"{where}: 'affixes' is {{values: [[prefix, suffix], …], weights: [positive number per "
+                            "pair]}} (texts written before and after each value)")
+    return drawn
+
+
+def ipv6_compressed(full: str) -> str:
+    """SQL: an IPv6 address written as 8 groups of hex digits without leading zeros ('2001:db8:0:0:0:0:0:1'),
+    its longest run of two or more 0 groups (the first, where two are as long) written '::' as RFC 5952 does
+    ('2001:db8::1'). `full` is read many times: pass a column alias."""
+    x = f"(':' || {full} || ':')"
+    arms = []
+    for k in range(8, 1, -1):   # the run's groups, and the colons around the rest, cut out
+        at_, end = f"strpos({x}, {string(':' + ':'.join(['0'] * k) + ':')})", 2 * k + 1
+        arms.append(f"WHEN {at_} > 0 THEN substr({x}, 2, greatest({at_} - 2, 0)) || '::' || "
+                    f"substr({x}, {at_} + {end}, greatest(length({x}) - {at_} - {end}, 0))")
+    return f"(CASE {' '.join(arms)} ELSE {full} END)"
