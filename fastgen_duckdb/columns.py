@@ -17,8 +17,6 @@ from .readings import affix_index, format_sql
 from .sqltext import ident, literal, number, string
 from .textdraws import TextDraws
 
-STRICT_STEP = {"integer": "1", "date": "1", "decimal": "0.01", "float": "1e-9", "timestamp": "INTERVAL 1 SECOND",
-               "time": "INTERVAL 1 SECOND"}
 
 
 class Column(KeyDraws, TextDraws):
@@ -336,7 +334,7 @@ class Column(KeyDraws, TextDraws):
     # -- the typed, named output -------------------------------------------------------------------
     def bound(self) -> str:
         """The final value under the source's column name, formatted back into text where it was `parsed`."""
-        value = self._bound()
+        value = self.alias   # its final value: rules on other columns' values applied (finals.py)
         if self.written.get("parsed") and not self.fixed:   # (a fixed table's rows are the source's texts)
             value = format_sql(value, self.written, f"a{self.j}" if affix_index("", self.written) else None)
         if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
@@ -347,41 +345,6 @@ class Column(KeyDraws, TextDraws):
             else:
                 value = f"left({value}, {n})"
         return f"{value} AS {ident(self.col['name'])}"
-
-    def _bound(self) -> str:
-        """The final value, in the type it is drawn in. Rules on other columns' values apply here, after
-        every column is drawn: `after` another column plus the drawn gap, `equals` a product of two columns or
-        a sum of two or more, `at_least` / `at_most` another column (strict with `strict`). Columns are read under internal
-        aliases (f0, f1…), so a column named like a macro parameter (n, seed, start, scale) is never captured."""
-        me = self.alias
-        after = self.col.get("after")
-        if self.fixed:
-            return me
-        if after:
-            gap = {"date": f"{me}::INTEGER", "timestamp": f"to_microseconds({me}::BIGINT)",
-                   "time": f"to_microseconds({me}::BIGINT)"}.get(self.family, me)
-            value = f"CAST({self.other(after['column'])} + {gap} AS {self.col['type']})"
-            top = (self.col.get("quantiles") or [None])[-1]
-            if after.get("by_bin") and top is not None:   # a gap of the earlier value's bin stays within the column's range
-                top = f"CAST({string(top) if self.col['kind'] == 'datetime' else number(float(top))} AS {self.col['type']})"
-                return f"CASE WHEN {value} > {top} THEN {top} ELSE {value} END"   # NULL stays NULL (least() would not)
-            return value
-        equals = self.col.get("equals")
-        if equals:
-            (op, of), = equals.items()
-            wide = {"integer": "::BIGINT", "float": "::DOUBLE"}.get(self.family, "")  # no overflow in small types
-            value = (" * " if op == "product" else " + ").join(f"{self.other(x)}{wide}" for x in of)
-            return f"CAST({value} AS {self.col['type']})"
-        for field, op, sign in (("at_least", "<", "+"), ("at_most", ">", "-")):
-            other = self.col.get(field)
-            if other:
-                other, bump = self.other(other), ""
-                if self.col.get("strict"):
-                    bump = f" {sign} {STRICT_STEP.get(self.family, 'INTERVAL 1 SECOND')}"
-                    op += "="
-                value = f"CASE WHEN {me} {op} {other} THEN {other}{bump} ELSE {me} END"
-                return f"CAST({value} AS {self.col['type']})"
-        return me
 
     @property
     def null_test(self) -> str:
@@ -395,6 +358,10 @@ class Column(KeyDraws, TextDraws):
     def other(self, name: str) -> str:
         """The internal alias of another column of the table."""
         return self.by_name[name.lower()].alias
+
+    def carried(self) -> list[str]:
+        """The aliases output() gives, which the layers of rules (finals.py) pass on."""
+        return [self.alias] + ([f"a{self.j}"] if not self.fixed and affix_index("", self.written) else [])
 
     def output(self) -> str:
         if self.fixed:

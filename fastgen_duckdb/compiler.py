@@ -13,6 +13,7 @@ row's, whose bin a conditioned column reads) has a layer of its own before the t
 """
 from __future__ import annotations
 
+from . import finals
 from .batches import BATCH, POSITION, Batches
 from .columns import Column
 from .draws import BLOCK, CLUSTER, Copula, cluster_ladder, streams, uniform
@@ -117,7 +118,10 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str, batch
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
             f"FROM ({drawn}),\n"
             f"     {params} AS p")
-    return f"SELECT {', '.join(c.bound() for c in columns)} FROM ({body})"  # rules, then the source's names
+    carried = [a for c in columns for a in c.carried()]
+    for layer in finals.layers(columns):   # rules between columns, each reading the others' final values
+        body = f"SELECT {', '.join(f'{layer[a]} AS {a}' if a in layer else a for a in carried)} FROM ({body})"
+    return f"SELECT {', '.join(c.bound() for c in columns)} FROM ({body})"  # the source's names and formats
 
 
 VECTOR = 2048            # rows DuckDB processes at a time

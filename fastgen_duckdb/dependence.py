@@ -375,13 +375,19 @@ def read_within(cols: list[dict]) -> set[str]:
     return read
 
 
-def prune(spec: dict) -> dict:
+def prune(spec: dict, alone: set[str] = frozenset()) -> dict:
     """Drop the dependence a later step made impossible: a copula member or a conditioning parent that became a
-    key, a reference or a category list of another length (schema constraints are applied after profiling).
+    key, a reference or a category list of another length (schema constraints are applied after profiling),
+    and any of the columns `alone` (lower-case names: those a composite foreign key of another table points
+    at, which that table computes at any row from the column's own draw, layout.row_value).
     A child that loses its parent keeps its own marginal; a copula keeps its other members (a principal
     submatrix of a positive definite matrix is positive definite)."""
     from . import clusters   # clusters.py builds on this module
     by_name = {c["name"].lower(): c for c in spec["columns"]}
+    for col in spec["columns"]:
+        if col["name"].lower() in alone:
+            col.pop("given", None)
+            col.pop("cluster", None)
     for col in spec["columns"]:
         given = col.get("given")
         parent = by_name.get(str((given or {}).get("column", "")).lower())
@@ -397,7 +403,7 @@ def prune(spec: dict) -> dict:
     copula = spec.get("copula")
     if copula:
         keep = [i for i, name in enumerate(copula["columns"])
-                if name.lower() in by_name and copula_member(by_name[name.lower()])]
+                if name.lower() in by_name and copula_member(by_name[name.lower()]) and name.lower() not in alone]
         if len(keep) < 2:
             del spec["copula"]
         elif len(keep) < len(copula["columns"]):

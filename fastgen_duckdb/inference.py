@@ -18,6 +18,7 @@ from .sources import Source, SourceError
 from .errors import SpecError
 from .spec import SPEC_VERSION, validate
 from .sqltext import ident
+from .dtypes import GRANULARITY, epoch, type_family
 
 BUSY_TOGETHER = 0.5   # rank correlation of two foreign keys' children per parent above which they share busy parents
 
@@ -44,10 +45,11 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         for t in tables:
             if not con.execute(f"SELECT count(*) FROM (FROM {relation[t.name]} LIMIT 1)").fetchall()[0][0]:
                 spec = {**from_table_def(con, t, settings, t.name), "source_rows": 0}   # empty: its columns, no rows
+                spec.pop("fixed", None)   # (nor a known lookup's rows, which its name alone would give it)
             else:
                 spec = from_data(con, Source("table", t.name, relation[t.name], t.name, stored=src.stored), t.name,
                                  rows, settings)
-            spec["columns"] = [bounded(enforce(col, t.column(col["name"])), t.column(col["name"]))
+            spec["columns"] = [bounded(enforce(col, t.column(col["name"]), spec["source_rows"]), t.column(col["name"]))
                                for col in spec["columns"]]
             by_table[t.name] = spec
         profiled = copy.deepcopy(by_table)
@@ -104,7 +106,13 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
                     con, relation[t.name], fk["columns"], relation[parent.name], targets)
                 into.setdefault((parent.name, tuple(c.lower() for c in targets)), (targets, []))[1].append(
                     (t.name, fk["columns"]))
-    specs = [dependence.prune(by_table[t])
+    alone: dict[str, set[str]] = {}   # columns a composite foreign key points at: computed at its parent rows
+    for t in tables:
+        for fk in t.foreign_keys:
+            parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
+            if parent is not None and len(fk["columns"]) > 1:
+                alone.setdefault(parent.name, set()).update(c.lower() for c in fk["references"] or parent.primary_key)
+    specs = [dependence.prune(by_table[t], alone.get(t, set()))
              for t in relations.link(tables, by_table, schema, set(by_table), counts)]
     _apart(con, into, by_table, relation)
     domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
@@ -217,10 +225,17 @@ def bounded(col: dict, coldef: ddl.ColumnDef) -> dict:
     return col
 
 
-def enforce(col: dict, coldef: ddl.ColumnDef) -> dict:
-    """What the schema guarantees wins over what was inferred: keys, NOT NULL, CHECK lists and ranges."""
+def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
+    """What the schema guarantees wins over what was inferred: keys, NOT NULL, CHECK lists and ranges. A unique
+    date or time of `rows` rows of data is a key from its first value, in steps that span its range."""
     if coldef.primary_key or coldef.unique or coldef.serial:
         key = priors.column_spec(coldef)
+        family = type_family(coldef.type)
+        if key["kind"] == "key" and col.get("quantiles") and family in ("date", "timestamp") and rows > 1:
+            first, last = (epoch(q, family) for q in (col["quantiles"][0], col["quantiles"][-1]))
+            unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]
+            key.update(start=first, step=max(1, round((last - first) / (rows - 1) / unit)) * unit,
+                       note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
         if key["kind"] == "key" and col["kind"] != "key":
             col = {**key, "label": col.get("label"),
                    "note": f"inferred as {col['kind']} ({col.get('origin')}); the schema says unique"}

@@ -48,7 +48,7 @@ class KeyDraws:
                 self.value = f"CASE WHEN r = 0 THEN NULL ELSE {value} END"
                 return
             index = parent_index(col, lookup(col["table"]), w, self._param, self._alias_pick, self._interpolate,
-                                 ordered=self.spread)
+                                 ordered=self.spread, lookup=lookup)
         self.parent_row = index   # a column inheriting through this one reads its parent row (across.py)
         self.value = row_value(lookup, col["table"], col["column"], index, listed=self.listed)
 

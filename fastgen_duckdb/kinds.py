@@ -26,9 +26,9 @@ KINDS_BY_FAMILY = {
     "string": {"constant", "categorical", "key", "reference", "text", "pool"},
     "boolean": {"constant", "boolean", "categorical"},
     "uuid": {"constant", "categorical", "key", "reference"},
-    "date": {"constant", "categorical", "datetime"},
+    "date": {"constant", "categorical", "datetime", "key", "reference"},
     "time": {"constant", "categorical", "datetime"},
-    "timestamp": {"constant", "categorical", "datetime"},
+    "timestamp": {"constant", "categorical", "datetime", "key", "reference"},
 }
 
 
@@ -114,7 +114,7 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
         if col.get("granularity", "microsecond") not in GRANULARITY:
             raise SpecError(f"{where}: granularity must be one of {', '.join(GRANULARITY)}")
     elif kind == "key":
-        if family in ("integer", "string"):
+        if family in ("integer", "string", "date", "timestamp"):   # dates: in days, timestamps in microseconds
             for field in ("start", "step"):
                 if isinstance(col.get(field), bool) or not isinstance(col.get(field), int):
                     raise SpecError(f"{where}: key needs an integer {field!r}")

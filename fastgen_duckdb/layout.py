@@ -3,6 +3,7 @@ nested (composite-key) row, and the value of another table's key column at a row
 the tables that reference it."""
 from __future__ import annotations
 
+import bisect
 import math
 
 from . import children
@@ -10,7 +11,8 @@ from .batches import Batches
 from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, guide_pick, guide_table, streams, uniform
 from .dtypes import as_datetime, epoch, rounded, type_bounds, type_family
 from .errors import SpecError
-from .sqltext import list_literal, number, string
+from .kinds import LADDER
+from .sqltext import list_literal, literal, number, string
 
 
 def key_value(col: dict, j: int, row: str, number: str = "") -> str:
@@ -29,6 +31,8 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
     seq = f"({int(col['start'])} + {index} * {int(col['step'])})"
     if family == "integer":
         return seq
+    if family in ("date", "timestamp"):   # days or microseconds since 1970 (a calendar's days, a log's instants)
+        return as_datetime(seq, col)
     fmt = col["format"]
     if fmt.get("alphabets"):
         return _in_alphabets(fmt["alphabets"], fmt["order"], seq)
@@ -80,11 +84,15 @@ def key_capacity(spec: dict) -> list[int]:
     return [room + 1 for room in map(key_room, spec["columns"]) if room is not None]
 
 
-def parent_rows(spec: dict) -> str:
+def parent_rows(spec: dict, lookup=None) -> str:
     """A parent's row count in a run at `scale` (the macro parameter): sizes scale together, but a fixed
-    (dimension) table has its own rows at every scale."""
+    (dimension) table has its own rows at every scale, and a nested one (with `lookup` to find its parents) the
+    rows its nest gives its parents' (table_rows in SQL): a composite foreign key into it drew rows past them,
+    whose keys it does not hold."""
     if spec.get("fixed"):
         return str(len(spec["fixed"]["rows"]))
+    if lookup and any(c.get("nested") for c in spec["columns"]):
+        return Nest(spec, lookup).rows_sql(spec)
     return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
 
 
@@ -120,30 +128,38 @@ class Nest:
         self.rotating = [c for c in cols if c["kind"] == "reference" and c.get("within")]
         self.lookup, self.salt = lookup, int(spec.get("salt") or 0)
         self.layout = None
-        if self.lead and self.lead.get("per_parent") and not self.rotating:
+        # under a lookup's rows (the same at every scale), the table still grows with the scale: its rows go round
+        # the parents, row r the (r // parents)-th of parent r % parents (a layout would keep its rows, as would
+        # a fixed nest: 20 kinds of 5 entries made 100 entries at every scale)
+        self.round = bool(self.lead) and not self.rotating and bool(lookup(self.lead["table"]).get("fixed"))
+        if self.lead and self.lead.get("per_parent") and not self.rotating and not self.round:
             self.layout = children.layout(self.lead["per_parent"], self.salt)
             block, parents, numbers = self.layout
             # the layout's lists: a parameter of the table's own macro, inlined where another table needs them
             self.parents = param("nest_parent", parents, "INTEGER") if param else list_literal(parents, "INTEGER")
             self.numbers = param("nest_number", numbers, "INTEGER") if param else list_literal(numbers, "INTEGER")
         counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
-        others = [parent_rows(lookup(c["table"])) for c in self.rotating]
+        others = [parent_rows(lookup(c["table"]), lookup) for c in self.rotating]
         self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
 
     def parent(self, row: str) -> str:
+        if self.round:
+            return f"({row} % {parent_rows(self.lookup(self.lead['table']), self.lookup)})"
         if self.layout:
             block, parents, _ = self.layout
             slot = f"{at(self.parents, f'{row} % {len(parents)} + 1')}"
             where = f"({row} // {len(parents)} * {block} + {slot})"
-            rows = parent_rows(self.lookup(self.lead["table"]))
+            rows = parent_rows(self.lookup(self.lead["table"]), self.lookup)
             return f"({where} % {rows})"   # past the table's own rows (a larger n than the plan's), parents repeat
         return f"({row} // {self.size})"
 
     def number(self, row: str) -> str:
+        if self.round:
+            return f"({row} // {parent_rows(self.lookup(self.lead['table']), self.lookup)})"
         if self.layout:
             block, parents, _ = self.layout
             wraps = f"(({row} // {len(parents)} * {block} + {at(self.parents, f'{row} % {len(parents)} + 1')}) // " \
-                    f"{parent_rows(self.lookup(self.lead['table']))})"
+                    f"{parent_rows(self.lookup(self.lead['table']), self.lookup)})"
             # past the plan's rows a parent comes round again: its numbers continue above the layout's largest
             return f"({at(self.numbers, f'{row} % {len(parents)} + 1')} + {wraps} * {max(self.layout[2]) + 1})"
         return f"({row} % {self.size})"
@@ -154,9 +170,23 @@ class Nest:
             return self.parent(row)
         return f"(({self.number(row)} + {self.parent(row)}) % {parent_rows(self.lookup(col['table']))})"
 
+    def rows_sql(self, spec: dict) -> str:
+        """rows() in SQL, at the run's `scale`."""
+        if self.round:
+            return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
+        parents = parent_rows(self.lookup(self.lead["table"]), self.lookup)
+        if self.layout:
+            block, slots, _ = self.layout
+            before = list_literal([bisect.bisect_left(slots, i) for i in range(block)], "INTEGER")
+            return (f"greatest(1, ({parents}) // {block} * {len(slots)} + "
+                    f"{at(before, f'({parents}) % {block} + 1')})::BIGINT")
+        return f"greatest(1, ({parents}) * {self.size})::BIGINT"
+
     def rows(self, spec: dict, scale: float) -> int:
         """The table's rows in a run at `scale`, as the SQL above lays them out."""
         parents = table_rows(self.lookup(self.lead["table"]), self.lookup, scale, at_least=1)
+        if self.round:
+            return math.ceil(int(spec.get("source_rows") or 0) * scale)
         if self.layout:
             return children.layout_rows(self.lead["per_parent"], self.salt, parents)
         return parents * min([int(self.lead["nested"])] + [table_rows(self.lookup(c["table"]), self.lookup, scale, 1)
@@ -204,17 +234,22 @@ def row_value(lookup, table: str, column: str, row: str, latent: bool = False, l
         return _drawn_reference(lookup, spec, j, col, row, latent, listed)
     if marginal(spec, col):   # a number or time drawn from its own uniform and knots
         return _drawn_number(spec, j, col, row, latent, listed)
+    if marginal(spec, col, "categorical"):   # a label drawn from its own uniform (a region beside a code number)
+        return _drawn_category(spec, j, col, row, latent, listed)
     raise SpecError(f"{table}.{column} is {col['kind']}, not a key: a foreign key must reference a key column, "
                     "or (a composite foreign key) columns that are keys or foreign keys")
 
 
-def marginal(spec: dict, col: dict) -> bool:
-    """Whether a number or time is drawn from its own uniform through its own knots alone, so that another table
-    can compute it at any row: not with other columns (copula, cluster, a conditional table, a rule, NULLs drawn
-    together), not text holding it, no special values."""
+def marginal(spec: dict, col: dict, kind: str = "number") -> bool:
+    """Whether a number or time (`kind` "categorical": a label) is drawn from its own uniform through its own knots
+    (weights) alone, so that another table can compute it at any row: not with other columns (copula, cluster, a
+    conditional table, a rule, NULLs drawn together), not text holding it, no special values."""
     tied = {n.lower() for n in (spec.get("copula") or {}).get("columns", [])} | {
-        n.lower() for block in spec.get("missing") or [] for n in block["columns"]}
-    return col["kind"] in ("numeric", "datetime") and bool(col.get("quantiles")) and col["name"].lower() not in tied \
+        n.lower() for block in spec.get("missing") or [] for n in block["columns"]} | {
+        n.lower() for n in (spec.get("batches") or {}).get("distinct", [])}   # (stepped within a batch)
+    drawn = col["kind"] in ("numeric", "datetime") and bool(col.get("quantiles")) if kind == "number" else \
+        col["kind"] == "categorical" and bool(col.get("values")) and not col.get("inherit")
+    return drawn and col["name"].lower() not in tied \
         and not any(col.get(k) for k in ("given", "cluster", "after", "after_parent", "equals", "at_least", "at_most",
                                            "parsed", "special"))
 
@@ -239,6 +274,30 @@ def _drawn_number(spec: dict, j: int, col: dict, row: str, latent: bool, listed)
     else:
         x = drawing(listed)[2](knots, "q", v)
     value = as_datetime(x, col, knots=knots) if col["kind"] == "datetime" else rounded(x, col, knots)
+    return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
+
+
+def _drawn_category(spec: dict, j: int, col: dict, row: str, latent: bool, listed) -> str:
+    """A label of another table at row index `row`, as columns.Column._categorical draws it there: its uniform
+    past the NULL share, through a CASE ladder on the cumulative weights (up to LADDER labels, or ordered ones)
+    or the alias table."""
+    stream, nulls = streams(spec) + j, float(col.get("nulls") or 0.0)
+    own = uniform(stream, f"({row})")
+    if spec.get("batches") and col["name"].lower() in {c.lower() for c in spec["batches"]["columns"]}:
+        v = uniform(stream, f"({Batches(spec, listed).number(row)})")
+    else:
+        v = own if nulls <= 0 else f"greatest(({own} - {number(nulls)}) / {number(1.0 - nulls)}, {number(0.0)})"
+    values, weights = col["values"], col["weights"]
+    if len(values) <= LADDER or col.get("ordered"):
+        typed = type_family(col["type"]) in ("integer", "float", "decimal")
+        lit = (lambda x: f"CAST({literal(x)} AS {col['type']})") if typed else literal
+        total, cumulative, arms = float(sum(weights)), 0.0, []
+        for value, weight in zip(values[:-1], weights[:-1]):
+            cumulative += weight
+            arms.append(f"WHEN {v} < {number(cumulative / total)} THEN {lit(value)}")
+        value = f"CASE {' '.join(arms)} ELSE {lit(values[-1])} END" if arms else lit(values[-1])
+    else:
+        value = at(listed("vals", values, col["type"]), drawing(listed)[1](weights, v))
     return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
 
 
@@ -279,18 +338,19 @@ def _drawn_reference(lookup, spec: dict, j: int, col: dict, row: str, latent: bo
     else:
         w = f"(({own} - {number(nulls)}) / {number(1.0 - nulls)})" if nulls > 0 else own
     parent = lookup(col["table"])
-    value = row_value(lookup, col["table"], col["column"], parent_index(col, parent, w, *drawing(listed), spread),
-                      listed=listed)
+    value = row_value(lookup, col["table"], col["column"],
+                      parent_index(col, parent, w, *drawing(listed), spread, lookup=lookup), listed=listed)
     return f"CASE WHEN {own} < {number(nulls)} THEN NULL ELSE {value} END" if nulls > 0 and not latent else value
 
 
-def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate, ordered: bool = False) -> str:
+def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate, ordered: bool = False,
+                 lookup=None) -> str:
     """The parent row (SQL) a reference drawn from uniform `w` points at: a lookup's rows as often as in the data
     (`parents`), parents weighted by their count of children in the data (`per_parent`, children.py), or any
     row alike. `listed`, `pick`, `interpolate` write a list, a weighted choice and an inverse CDF: a column's
     own (parameters and helper layers: columns.Column) or each in one expression (drawing). `ordered`: uniforms
     far apart pick distinct rows (a batch's distinct references), so a lookup's rows are picked monotonely."""
-    rows = parent_rows(parent)
+    rows = parent_rows(parent, lookup)
     if col.get("parents") and parent.get("fixed"):
         referenced = listed("prow", col["parents"]["rows"], "INTEGER")
         guide = guide_table(col["parents"]["weights"]) if ordered else None

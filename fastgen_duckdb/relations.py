@@ -126,7 +126,8 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
             plain = [c.lower() for c in u if cols[c.lower()]["kind"] != "reference"]
             if len(u) > 1 and plain and not any(cols[c.lower()]["kind"] == "key" or cols[c.lower()].get("nested")
                                                 or cols[c.lower()].get("within") for c in u):
-                cols[plain[0]] = _replace(spec, cols[plain[0]], _row_key(cols[plain[0]]))
+                most = _numbered(cols, plain)
+                cols[most] = _replace(spec, cols[most], _row_key(cols[most]))
         _comparisons(t, cols)
         if t.name not in sized_by_model:   # a guessed size fits the table's integer keys, before children count on it
             spec["source_rows"] = min([spec["source_rows"], *key_capacity(spec)])
@@ -140,6 +141,16 @@ def _table(tables, name: str) -> TableDef:
 def _replace(spec: dict, old: dict, new: dict) -> dict:
     spec["columns"][spec["columns"].index(old)] = new
     return new
+
+
+def _numbered(cols: dict, names: list[str]) -> str:
+    """Which of a composite key's plain columns to number by row, so the tuple is unique: the one of most
+    values (a number within a group, not the group: a region of 4 names numbered so came out as 1,000
+    numbers), an integer, or the later one, where as many."""
+    def values(c: str) -> float:
+        col = cols[c]
+        return len(col.get("values") or [0, 1]) if col["kind"] in ("categorical", "constant", "boolean") else math.inf
+    return max(names, key=lambda c: (values(c), type_family(cols[c]["type"]) == "integer", names.index(c)))
 
 
 def _row_key(col: dict, **extra) -> dict:
@@ -163,8 +174,9 @@ def _nest(t: TableDef, spec: dict, cols: dict, specs: dict, tables, key: list[st
     numbered within it."""
     pk = [c.lower() for c in key]
     nesting = _nesting(t, key)
-    if nesting is None:  # no parent inside the key: the first key column alone is unique, so is the tuple
-        _replace(spec, cols[pk[0]], _row_key(cols[pk[0]]))
+    if nesting is None:  # no parent inside the key: one key column alone is unique, so is the tuple
+        numbered = _numbered(cols, pk)
+        _replace(spec, cols[numbered], _row_key(cols[numbered]))
         return
     def rows_of(table):
         return specs[_table(tables, table).name]["source_rows"]

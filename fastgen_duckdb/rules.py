@@ -357,7 +357,7 @@ def _binned_gaps(earlier: dict, earlier_values, gaps, later_values) -> tuple | N
     rng, shuffled = np.random.default_rng(0), g.copy()
     for b in range(bins):
         shuffled[at == b] = rng.permutation(g[at == b])
-    # the sampler keeps such a sum within later's range (columns.Column._bound), as here
+    # the sampler keeps such a sum within later's range (finals.final), as here
     top = max(later_values)
     return edges, by_bin, _ks(np.minimum(e + shuffled, top), later_values)
 
