@@ -32,58 +32,57 @@ PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "
 def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> dict[str, dict]:
     """VARCHAR columns of more than `few` distinct values whose every value is a date, a time, a timestamp or
     a number written one way, perhaps between affixes: their readings ({parsed, format?, affixes?}).
-    Each reading is tried on a few of the column's distinct values first, and on all of them only if it holds
-    there (a reading fails on all values if it fails on some): most text columns are settled in one small query."""
+    Each reading is tried on a few of the column's values first, and on all of them only if it holds there (a
+    reading fails on all values if it fails on some): most text columns are settled in one small query."""
     found = {}
     for name, type_text in columns:
         if type_text != "VARCHAR":
             continue
         c = ident(name)
-        distinct, *places = con.execute(f"SELECT count(DISTINCT {c}), {_places(c)} FROM {sample}").fetchall()[0]
+        distinct, places = con.execute(f"SELECT count(DISTINCT {c}), {_places(c)} FROM {sample}").fetchall()[0]
         if distinct <= few:
             continue
-        reading = _reading(con, sample, c, c, dict(zip(".,", places)))
-        if reading is None:
-            reading = _affixed(con, sample, c)
+        reading = _reading(con, sample, c, c, places) or _affixed(con, sample, c)
         if reading:
             found[name] = reading
     return found
 
 
 def _affixed(con, sample: str, c: str) -> dict | None:
-    """The reading of a column whose values are a typed core between a few [prefix, suffix] pairs, if any."""
-    pairs = con.execute(f"SELECT regexp_extract({c}, {string(AFFIXED)}, 1) AS p, regexp_extract({c}, {string(AFFIXED)}, 3) "
-                        f"AS s, count(*) AS k FROM {sample} WHERE {c} IS NOT NULL GROUP BY ALL ORDER BY k DESC, p, s "
-                        f"LIMIT {MAX_AFFIXES + 1}").fetchall()
-    if not pairs or len(pairs) > MAX_AFFIXES or all(p == s == "" for p, s, _ in pairs) \
-            or not all(SIGN.fullmatch(p) for p, _, _ in pairs):
-        return None
+    """The reading of a column whose values are a typed core between a few [prefix, suffix] pairs, if any.
+    Its first 64 values are looked at first: most text columns (words, codes) are settled there."""
     core = f"regexp_extract({c}, {string(AFFIXED)}, 2)"
-    places = con.execute(f"SELECT {_places(core)} FROM {sample}").fetchall()[0]
-    reading = _reading(con, sample, c, core, dict(zip(".,", places)))
-    if reading is None:
-        return None
+    reading = pairs = None
+    for rows in (f"(SELECT {c} FROM {sample} WHERE {c} IS NOT NULL LIMIT 64)", sample):
+        pairs = con.execute(f"SELECT regexp_extract({c}, {string(AFFIXED)}, 1) AS p, regexp_extract({c}, "
+                            f"{string(AFFIXED)}, 3) AS s, count(*) AS k FROM {rows} WHERE {c} IS NOT NULL GROUP BY ALL "
+                            f"ORDER BY k DESC, p, s LIMIT {MAX_AFFIXES + 1}").fetchall()
+        if not pairs or len(pairs) > MAX_AFFIXES or all(p == s == "" for p, s, _ in pairs) \
+                or not all(SIGN.fullmatch(p) for p, _, _ in pairs):
+            return None
+        reading = _reading(con, rows, c, core, con.execute(f"SELECT {_places(core)} FROM {rows}").fetchall()[0][0])
+        if reading is None:
+            return None
     return {**reading, "affixes": {"values": [[p, s] for p, s, _ in pairs], "weights": [int(k) for _, _, k in pairs]}}
 
 
 def _places(core: str) -> str:
-    """SQL aggregates: the one number of decimals after a '.', and after a ',', that every value of `core` has."""
-    decimals = (f"length(regexp_extract({core}, '\\{mark}([0-9]+)$', 1))" for mark in ".,")
-    return ", ".join(f"CASE WHEN count(DISTINCT {d}) = 1 THEN max({d}) END" for d in decimals)
+    """SQL aggregate: the one number of decimals (after a '.' or a ',') that every value of `core` has."""
+    decimals = f"length(regexp_extract({core}, '[.,]([0-9]+)$', 1))"
+    return f"CASE WHEN count(DISTINCT {decimals}) = 1 THEN max({decimals}) END"
 
 
-def _reading(con, sample: str, c: str, core: str, places: dict) -> dict | None:
+def _reading(con, sample: str, c: str, core: str, places: int | None) -> dict | None:
     """The first reading under which every value of `core` (SQL over the column `c`) writes back to itself;
-    `places`: the one number of decimals its values have after a '.' and after a ',', or None."""
+    `places`: the one number of decimals its values have, or None."""
+    places = places if places and 1 <= places <= 6 else None
     readings = [{"parsed": "DATE"}, {"parsed": "TIMESTAMP"}, {"parsed": "TIME"}] + \
         [{"parsed": "TIMESTAMP" if "%H" in f else "DATE", "format": f} for f in TEXT_DATES] + \
-        [{"parsed": "BIGINT"}] + \
-        ([{"parsed": f"DECIMAL(18,{places['.']})"}] if places["."] and 1 <= places["."] <= 6 else []) + \
-        [{"parsed": "DOUBLE"}]
+        [{"parsed": "BIGINT"}] + ([{"parsed": f"DECIMAL(18,{places})"}] if places else []) + [{"parsed": "DOUBLE"}]
     for group, mark in GROUPINGS:
         readings.append({"parsed": "BIGINT", "format": f"#{group}##0"})
-        if places[mark] and 1 <= places[mark] <= 6:
-            readings.append({"parsed": f"DECIMAL(18,{places[mark]})", "format": f"#{group}##0{mark}{'0' * places[mark]}"})
+        if places:
+            readings.append({"parsed": f"DECIMAL(18,{places})", "format": f"#{group}##0{mark}{'0' * places}"})
     tests = [f"{format_sql(parse_sql(core, r), r)} = {core}" for r in readings]
     values = f"(SELECT DISTINCT {c} FROM {sample} WHERE {c} IS NOT NULL)"
     alive = list(range(len(tests)))
