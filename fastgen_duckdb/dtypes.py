@@ -233,7 +233,8 @@ def as_datetime(x: str, col: dict, up: bool = False, knots: list[int] | None = N
     step = GRANULARITY[col.get("granularity", "microsecond")]
     if family == "date":
         step = max(1, step // GRANULARITY["day"])
-    t = f"({'ceil' if up else 'floor'}({x} / {step}) * {step})::BIGINT"
+    # (the multiple of the step in integers: in a DOUBLE, 1,000 × the milliseconds past year 2255 lose microseconds)
+    t = f"({'ceil' if up else 'floor'}({x} / {step})::BIGINT * {step})"
     if knots and max(abs(min(knots)), abs(max(knots))) > EXACT:
         t = f"least(greatest({t}, {int(min(knots))}), {int(max(knots))})"
     if family == "date":
