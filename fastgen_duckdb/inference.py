@@ -18,6 +18,7 @@ from .sources import Source, SourceError
 from .errors import SpecError
 from .spec import SPEC_VERSION, validate
 from .sqltext import ident
+from .texts import code_format
 from .dtypes import GRANULARITY, epoch, type_family
 
 BUSY_TOGETHER = 0.5   # rank correlation of two foreign keys' children per parent above which they share busy parents
@@ -236,6 +237,9 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
             unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]
             key.update(start=first, step=max(1, round((last - first) / (rows - 1) / unit)) * unit,
                        note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
+        fmt = code_format(col["values"]) if key.get("format") and col["kind"] == "categorical" else None
+        if fmt:   # a lookup's few codes ('ST00'…'ST06'), numbered on in their own format, not a name's
+            key.update(format=fmt[0], start=fmt[1], note="unique: numbered in the format of its codes")
         if key["kind"] == "key" and col["kind"] != "key":
             col = {**key, "label": col.get("label"),
                    "note": f"inferred as {col['kind']} ({col.get('origin')}); the schema says unique"}

@@ -24,6 +24,7 @@ MIN_PATTERN_KEYS = 1 << 32  # a code's shape numbers this many keys, or it is dr
 NAME_WORDS = 4              # texts of fewer words on average are names (a county, an airport), whose words may be cut
 MAX_TEXT_COPIES = 0.01      # a column's values that may equal a source text its labels do not keep, as pieces of
                             # texts rejoin (words())
+NUMBERED = r"(.*?)([0-9]+)([^0-9]*)"   # a code: a prefix, a number, a suffix
 MAX_MEMBERS = 64            # keys of the JSON objects a column holds, each drawn apart, or the texts are cut as words
 MIN_REPEATS = 0.05          # synthesized texts repeat (slots) where this share of the texts they stand for repeats
 
@@ -103,13 +104,14 @@ class Texts:
 
     def numbered(self) -> tuple[dict, int, int] | None:
         """Texts that are one prefix, a number and one suffix ('Customer#000000042'): the format that writes such
-        numbers (layout.key_value), and the smallest and the largest number seen; else None."""
-        parts = (f"regexp_extract({self.c}, '^(.*?)([0-9]+)([^0-9]*)$', {i})" for i in (1, 2, 3))
+        numbers (layout.key_value), and the smallest and the largest number seen; else None (code_format, in SQL
+        over every text)."""
+        parts = (f"regexp_extract({self.c}, '^{NUMBERED}$', {i})" for i in (1, 2, 3))
         prefix, digits, suffix = parts
         row = self.one(f"count(DISTINCT {prefix}), min({prefix}), count(DISTINCT {suffix}), min({suffix}), "
                        f"count(DISTINCT length({digits})), min(length({digits})), "
                        f"min(try_cast({digits} AS HUGEINT)), max(try_cast({digits} AS HUGEINT)), "
-                       f"bool_and(regexp_matches({self.c}, '^(.*?)([0-9]+)([^0-9]*)$'))", f"WHERE {self.texts}")
+                       f"bool_and(regexp_matches({self.c}, '^{NUMBERED}$'))", f"WHERE {self.texts}")
         n_pre, pre, n_suf, suf, n_width, width, lo, hi, all_match = row
         if not all_match or n_pre != 1 or n_suf != 1 or lo is None or (n_width != 1 and not str(lo).startswith("0")):
             return None
@@ -310,6 +312,21 @@ def cuts(texts: list[str], k: int, names: bool):
         yield "the last word apart, the rest cut in its middle", pools(last_apart)
     for parts in (2, 3, 4):
         yield f"cut within words into {parts} pieces", pools(lambda t: split_chars(t, parts))
+
+
+def code_format(values: list[str]) -> tuple[dict, int] | None:
+    """Codes that are one prefix, a number and one suffix ('ST00', 'ST01'): the format that writes such numbers
+    (a text key's), and the smallest number seen; else None (Texts.numbered, for a few values in hand)."""
+    found = [re.fullmatch(NUMBERED, v) for v in values if isinstance(v, str)]
+    if not found or len(found) < len(values) or not all(found):
+        return None
+    prefixes, suffixes = {m.group(1) for m in found}, {m.group(3) for m in found}
+    widths = {len(m.group(2)) for m in found}
+    lowest = min(found, key=lambda m: int(m.group(2))).group(2)
+    if len(prefixes) != 1 or len(suffixes) != 1 or (len(widths) != 1 and not lowest.startswith("0")):
+        return None
+    width = widths.pop() if len(widths) == 1 and max(map(len, values)) <= 30 else 0
+    return {"prefix": prefixes.pop(), "width": width, "suffix": suffixes.pop()}, int(lowest)
 
 
 def json_members(text: str) -> tuple[str | None, list[tuple[str, str]]] | None:

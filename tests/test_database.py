@@ -532,6 +532,16 @@ def test_a_composite_foreign_key_into_nested_rows_finds_them_at_any_scale(con, s
     assert con.execute("SELECT count(*) FROM synth.ship ANTI JOIN synth.line USING (order_ext, line_no)").fetchall()[0][0] == 0
 
 
+def test_a_small_table_s_text_key_is_numbered_in_its_own_format(con):
+    """A 7-row table keyed by codes 'ST00'…'ST06' that nothing references is drawn at the scale: its codes
+    were profiled as a category list, and the key put in its place wrote them 'COD-000001'."""
+    con.execute("""CREATE TABLE status (code VARCHAR PRIMARY KEY, label VARCHAR NOT NULL);
+        INSERT INTO status SELECT 'ST' || lpad(i::VARCHAR, 2, '0'), 'label ' || i FROM range(7) t(i);""")
+    assert _regenerated(con, 2) == {"status": 14}
+    codes = [c for (c,) in con.execute("SELECT code FROM synth.status ORDER BY code").fetchall()]
+    assert codes == [f"ST{i:02d}" for i in range(14)]
+
+
 def test_an_empty_table_with_an_enum_draws_the_enum_s_labels(con):
     """From DDL alone (an empty table of a schema, or a DDL text), an ENUM column drew names and codes as a
     VARCHAR would, which do not cast: the generator did not compile."""
