@@ -25,6 +25,7 @@ NUMBER_FORMAT = re.compile(r"#([,. '])##0(?:([.,])(0{1,6}))?")
 AFFIXED = r"^((?:[^0-9.+-]*[^0-9A-Za-z.+-])?)(.*?)(Z|[+-][0-9]{2}:?[0-9]{2}|(?:[^0-9A-Za-z][^0-9]*)?)$"
 SIGN = re.compile(r"[^A-Za-z]*|[^A-Za-z]*[A-Z]{3}[^A-Za-z]*")   # a prefix of signs, or a currency code: words
                        # before a number make it a label ('Room 12', 'note 7'), better kept or drawn as one
+ZONE = re.compile(r"Z|[+-][0-9]{2}:?[0-9]{2}|\s?(UTC|GMT)")   # what may vary after a date or time: its zone
 MAX_AFFIXES = 32       # [prefix, suffix] pairs a reading keeps; a column with more is no typed text
 PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
 
@@ -61,8 +62,9 @@ def _affixed(con, sample: str, c: str) -> dict | None:
                 or not all(SIGN.fullmatch(p) for p, _, _ in pairs):
             return None
         reading = _reading(con, rows, c, core, con.execute(f"SELECT {_places(core)} FROM {rows}").fetchall()[0][0])
-        if reading is None:
-            return None
+        if reading is None or (len(pairs) > 1 and type_family(reading["parsed"]) in ("date", "time", "timestamp")
+                               and not all(p == "" and ZONE.fullmatch(s) for p, s, _ in pairs)):
+            return None   # (a weekday after a date, '(Tue)', drawn apart from it would name another day)
     return {**reading, "affixes": {"values": [[p, s] for p, s, _ in pairs], "weights": [int(k) for _, _, k in pairs]}}
 
 

@@ -370,3 +370,15 @@ def test_json_objects_come_out_valid_with_their_keys_shares_and_values_and_are_n
     assert {o["kind"] for o in objects if "kind" in o} == {"a", 'b, "c"', "d"}
     assert {json.dumps(o["tags"][1]) for o in objects if "tags" in o} == {'{"x": "}"}'}
     assert sum(v in real for v in synth) / N <= 0.01
+
+
+def test_a_weekday_after_a_date_is_not_drawn_apart_from_it(con):
+    """'2021-05-11 (Tue)': a date between affixes would draw the weekday apart from the date and name another
+    day; only a zone ('Z', '+05:30', ' UTC') may vary after a date or time."""
+    con.execute("""CREATE TABLE visits AS SELECT strftime(d, '%Y-%m-%d') || ' (' || strftime(d, '%a') || ')' AS day
+        FROM (SELECT DATE '2020-01-01' + (hash(i) % 1500)::INTEGER AS d FROM range(5000) t(i))""")
+    fg.infer(con, "visits")
+    assert "affixes" not in fg.spec(con, "visits")["columns"][0]
+    bad = con.execute("SELECT count(*) FILTER (WHERE day <> strftime(strptime(left(day, 10), '%Y-%m-%d'), '%Y-%m-%d (%a)')) "
+                      "FROM fastgen_sample('visits', 5000)").fetchall()[0][0]
+    assert bad == 0
