@@ -355,10 +355,6 @@ class Column(KeyDraws, TextDraws):
         """The column this one is drawn `given`, if any (`by_name`: the table's columns by lower-case name)."""
         return by_name.get(str((self.col.get("given") or {}).get("column", "")).lower())
 
-    def other(self, name: str) -> str:
-        """The internal alias of another column of the table."""
-        return self.by_name[name.lower()].alias
-
     def carried(self) -> list[str]:
         """The aliases output() gives, which the layers of rules (finals.py) pass on."""
         return [self.alias] + ([f"a{self.j}"] if not self.fixed and affix_index("", self.written) else [])

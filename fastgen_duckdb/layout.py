@@ -168,7 +168,7 @@ class Nest:
         """The parent row of a nested reference column (the nesting one, or one rotating within the nest)."""
         if col.get("nested"):
             return self.parent(row)
-        return f"(({self.number(row)} + {self.parent(row)}) % {parent_rows(self.lookup(col['table']))})"
+        return f"(({self.number(row)} + {self.parent(row)}) % {parent_rows(self.lookup(col['table']), self.lookup)})"
 
     def rows_sql(self, spec: dict) -> str:
         """rows() in SQL, at the run's `scale`."""
