@@ -98,21 +98,18 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
     """A schema's profiled tables related (in place): references with the data's children per parent, lookups kept
     whole, values copied across foreign keys, rows in batches; the specs in generation order."""
     counts, into = {}, {}
+    alone: dict[str, set[str]] = {}   # columns a composite foreign key points at: computed at its parent rows
     for t in tables:
         for fk in t.foreign_keys:
             parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
             targets = fk["references"] or (parent.primary_key if parent else [])
+            if parent is not None and len(fk["columns"]) > 1:
+                alone.setdefault(parent.name, set()).update(c.lower() for c in targets)
             if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
                 counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
                     con, relation[t.name], fk["columns"], relation[parent.name], targets)
                 into.setdefault((parent.name, tuple(c.lower() for c in targets)), (targets, []))[1].append(
                     (t.name, fk["columns"]))
-    alone: dict[str, set[str]] = {}   # columns a composite foreign key points at: computed at its parent rows
-    for t in tables:
-        for fk in t.foreign_keys:
-            parent = next((p for p in tables if p.name.lower() == fk["table"].lower()), None)
-            if parent is not None and len(fk["columns"]) > 1:
-                alone.setdefault(parent.name, set()).update(c.lower() for c in fk["references"] or parent.primary_key)
     specs = [dependence.prune(by_table[t], alone.get(t, set()))
              for t in relations.link(tables, by_table, schema, set(by_table), counts)]
     _apart(con, into, by_table, relation)
