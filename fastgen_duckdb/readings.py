@@ -52,11 +52,11 @@ def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> d
 def _affixed(con, sample: str, c: str) -> dict | None:
     """The reading of a column whose values are a typed core between a few [prefix, suffix] pairs, if any.
     Its first 64 values are looked at first: most text columns (words, codes) are settled there."""
-    core = f"regexp_extract({c}, {string(AFFIXED)}, 2)"
+    core = _part(c, 2)
     reading = pairs = None
     for rows in (f"(SELECT {c} FROM {sample} WHERE {c} IS NOT NULL LIMIT 64)", sample):
-        pairs = con.execute(f"SELECT regexp_extract({c}, {string(AFFIXED)}, 1) AS p, regexp_extract({c}, "
-                            f"{string(AFFIXED)}, 3) AS s, count(*) AS k FROM {rows} WHERE {c} IS NOT NULL GROUP BY ALL "
+        pairs = con.execute(f"SELECT {_part(c, 1)} AS p, {_part(c, 3)} AS s, count(*) AS k "
+                            f"FROM {rows} WHERE {c} IS NOT NULL GROUP BY ALL "
                             f"ORDER BY k DESC, p, s LIMIT {MAX_AFFIXES + 1}").fetchall()
         if not pairs or len(pairs) > MAX_AFFIXES or all(p == s == "" for p, s, _ in pairs) \
                 or not all(SIGN.fullmatch(p) for p, _, _ in pairs):
@@ -102,15 +102,16 @@ def number_style(fmt: str) -> tuple[str, str, int]:
     return m.group(1), m.group(2) or ".", len(m.group(3) or "")
 
 
-def _core_sql(text_sql: str, col: dict) -> str:
-    return f"regexp_extract({text_sql}, {string(AFFIXED)}, 2)" if col.get("affixes") else text_sql
+def _part(text_sql: str, group: int) -> str:
+    """SQL: a text's prefix (1), typed core (2) or suffix (3), as AFFIXED cuts it."""
+    return f"regexp_extract({text_sql}, {string(AFFIXED)}, {group})"
 
 
 def parse_sql(text_sql: str, col: dict) -> str:
     """SQL: a text of the column as the type it is drawn in (the text itself if it holds no typed value)."""
     if not col.get("parsed"):
         return text_sql
-    core, fmt = _core_sql(text_sql, col), col.get("format")
+    core, fmt = _part(text_sql, 2) if col.get("affixes") else text_sql, col.get("format")
     if fmt and type_family(col["parsed"]) in ("date", "timestamp"):
         return f"try_strptime({core}, {string(fmt)})::{col['parsed']}"
     if fmt:
