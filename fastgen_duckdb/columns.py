@@ -42,6 +42,7 @@ class Column(KeyDraws, TextDraws):
         self.helpers: dict[str, str] = {}    # layer 2
         self.params: dict[str, tuple[list, str]] = {}   # parameter-table columns: a list and its element type
         self.early: dict[str, str] = {}     # values computed before layer 3 for other columns to read (resolve)
+        self.steps: list[dict[str, str]] = []   # then values each reading the step before's (a list's items)
         self.value = ""                      # layer 3, before the null wrapper and the cast
         # with NULLs drawn apart from the value (per parent bin, or with a block's: missing.py): when it is NULL
         self.latent = missing or ""          # a block member's latent normal: NULL below its threshold

@@ -90,7 +90,8 @@ def to_spark(query: str, constants: dict | None = None) -> str:
 
 
 SPARK_DATETIME = {"%Y": "yyyy", "%m": "MM", "%-m": "M", "%d": "dd", "%-d": "d", "%H": "HH", "%M": "mm", "%S": "ss",
-                  "%g": "SSS", "%f": "SSSSSS", "%b": "MMM", "%%": "%"}
+                  "%g": "SSS", "%f": "SSSSSS", "%b": "MMM", "%B": "MMMM", "%-H": "H", "%I": "hh", "%-I": "h", "%p": "a",
+                  "%a": "EEE", "%A": "EEEE", "%%": "%"}
 
 
 def spark_datetime_pattern(strftime_format: str) -> str:

@@ -244,9 +244,11 @@ def _validate_text(col: dict, where: str) -> None:
                 isinstance(pool, list) and 1 <= len(pool) <= 4096 and all(isinstance(p, str) for p in pool)
                 for pool in pieces):
             raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
-        if col.get("written") not in (None, "ipv6"):
-            raise SpecError(f"{where}: 'written' may only be 'ipv6' (pools of groups that join into 8, written as RFC 5952 does); "
-                            "remove it to join the pieces as they are")
+        if col.get("written") not in (None, "ipv6", "items"):
+            raise SpecError(f"{where}: 'written' may only be 'ipv6' (pools of groups that join into 8, written as RFC 5952 does) "
+                            "or 'items' (a list's items, each once); remove it to join the pieces as they are")
+        if col.get("written") == "items" and not (isinstance(col.get("separator"), str) and col["separator"]):
+            raise SpecError(f"{where}: a list ('written': 'items') needs its 'separator', the text between two items")
     elif method == "members":
         members, separator = col.get("members"), col.get("separator")
         if not isinstance(separator, str) or not isinstance(members, list) or not 1 <= len(members) <= 64 or not all(

@@ -17,15 +17,20 @@ from .sqltext import ident, number, string
 TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%g",
               "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S.%g", "%Y/%m/%d", "%d/%m/%Y", "%m/%d/%Y",
               "%-m/%-d/%Y", "%-d/%-m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%Y%m%d", "%d %b %Y", "%b %d, %Y", "%Y-%m",
-              "%Y %b", "%b %Y", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S")
+              "%Y %b", "%b %Y", "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%-d %b %Y",
+              "%b %-d, %Y", "%d %B %Y", "%-d %B %Y", "%B %d, %Y", "%B %-d, %Y", "%B %Y", "%H:%M", "%-H:%M",
+              "%I:%M %p", "%-I:%M %p", "%a, %d %b %Y", "%a, %d %b %Y %H:%M:%S", "%A, %B %d, %Y", "%A, %B %-d, %Y",
+              "%a %b %d %H:%M:%S %Y")   # (a time of day alone is drawn as one on 1900-01-01)
+CLOCK = re.compile(r"%-?[HI]")   # a format with an hour is a timestamp's
 GROUPINGS = ((",", "."), (".", ","), (" ", ","), (" ", "."), ("'", "."))   # (thousands separator, decimal mark)
 NUMBER_FORMAT = re.compile(r"#([,. '])##0(?:([.,])(0{1,6}))?")
-# a value's prefix (no digit or sign; not ending in a letter: 'v12' is a code), its typed core, and its suffix
-# (a UTC offset, or no digit and not starting with a letter: '12B' is a code too)
-AFFIXED = r"^((?:[^0-9.+-]*[^0-9A-Za-z.+-])?)(.*?)(Z|[+-][0-9]{2}:?[0-9]{2}|(?:[^0-9A-Za-z][^0-9]*)?)$"
+# a value's prefix (no digit, sign or small letter: 'Wed, ' begins a date; not ending in a letter: 'v12' is a
+# code), its typed core, and its suffix
+# (a UTC offset, perhaps after a space, or no digit and not starting with a letter: '12B' is a code too)
+AFFIXED = r"^((?:[^0-9a-z.+-]*[^0-9A-Za-z.+-])?)(.*?)(Z|\s?[+-][0-9]{2}:?[0-9]{2}|(?:[^0-9A-Za-z][^0-9]*)?)$"
 SIGN = re.compile(r"[^A-Za-z]*|[^A-Za-z]*[A-Z]{3}[^A-Za-z]*")   # a prefix of signs, or a currency code: words
                        # before a number make it a label ('Room 12', 'note 7'), better kept or drawn as one
-ZONE = re.compile(r"Z|[+-][0-9]{2}:?[0-9]{2}|\s?(UTC|GMT)")   # what may vary after a date or time: its zone
+ZONE = re.compile(r"Z|\s?[+-][0-9]{2}:?[0-9]{2}|\s?(UTC|GMT)")   # what may vary after a date or time: its zone
 MAX_AFFIXES = 32       # [prefix, suffix] pairs a reading keeps; a column with more is no typed text
 PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
 
@@ -79,7 +84,7 @@ def _reading(con, sample: str, c: str, core: str, places: int | None) -> dict | 
     `places`: the one number of decimals its values have, or None."""
     places = places if places and 1 <= places <= 6 else None
     readings = [{"parsed": "DATE"}, {"parsed": "TIMESTAMP"}, {"parsed": "TIME"}] + \
-        [{"parsed": "TIMESTAMP" if "%H" in f else "DATE", "format": f} for f in TEXT_DATES] + \
+        [{"parsed": "TIMESTAMP" if CLOCK.search(f) else "DATE", "format": f} for f in TEXT_DATES] + \
         [{"parsed": "BIGINT"}] + ([{"parsed": f"DECIMAL(18,{places})"}] if places else []) + [{"parsed": "DOUBLE"}]
     for group, mark in GROUPINGS:
         readings.append({"parsed": "BIGINT", "format": f"#{group}##0"})

@@ -236,7 +236,11 @@ def make_written(con, rows: int = 6000):
              ELSE 'fe80::' || list_reduce([format('{{:x}}', hash(i, k) % 65536) for k in range(10, 14)],
                                           lambda a, b: a || ':' || b) END AS ip,
         '{{"user": ' || (hash(i, 14) % 100000)::VARCHAR || CASE WHEN i % 2 = 0 THEN ', "tags": ["a", "b,c"]' ELSE '' END
-            || ', "ok": ' || (i % 3 = 0)::VARCHAR || '}}' AS payload
+            || ', "ok": ' || (i % 3 = 0)::VARCHAR || '}}' AS payload,
+        strftime(DATE '2010-01-01' + (hash(i, 15) % 2000)::INTEGER, '%-d %B %Y') AS long_day,
+        strftime(TIMESTAMP '2020-01-01' + to_minutes((hash(i, 16) % 1440)::BIGINT), '%-I:%M %p') AS clock,
+        strftime(TIMESTAMP '2020-01-01' + to_seconds((hash(i, 17) % 60000000)::BIGINT), '%a, %d %b %Y %H:%M:%S')
+            || ' +0000' AS mailed
         FROM range({rows}) t(i)""")
 
 
@@ -250,6 +254,43 @@ WRITTEN = {   # each column's values: a pattern, and how Python reads the value 
     "ms": (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", lambda v: datetime.strptime(v, "%Y-%m-%dT%H:%M:%S.%fZ").timestamp()),
     "ip": (r"[0-9a-f:]+", lambda v: ipaddress.IPv6Address(v).compressed == v or v / 0),
     "payload": (r"\{.*\}", lambda v: list(json.loads(v)) == [k for k in ("user", "tags", "ok") if k in json.loads(v)] or v / 0),
+    "long_day": (r"\d{1,2} [A-Z][a-z]+ \d{4}", lambda v: datetime.strptime(v, "%d %B %Y").timestamp()),
+    "clock": (r"\d{1,2}:\d\d [AP]M", lambda v: datetime.strptime(v, "%I:%M %p").timestamp()),
+    "mailed": (r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000",   # its weekday its day's
+               lambda v: datetime.strptime(v, "%a, %d %b %Y %H:%M:%S %z").strftime("%a, %d %b %Y %H:%M:%S %z") == v or v / 0),
+}
+
+
+def make_templated(con, rows: int = 3000):
+    """Texts written in one template of several numbers, of several widths: versions, signed amounts, ranges,
+    screen sizes, phone numbers; and sentences holding two numbers, which are no template."""
+    con.execute(f"""CREATE TABLE templated AS SELECT
+        'v' || (hash(i, 1) % 4)::VARCHAR || '.' || (hash(i, 2) % 21)::VARCHAR || '.' || (hash(i, 3) % 41)::VARCHAR
+            AS version,
+        CASE WHEN i % 4 = 0 THEN '-$' ELSE '$' END || (hash(i, 4) % 900)::VARCHAR || '.'
+            || lpad((hash(i, 5) % 100)::VARCHAR, 2, '0') AS amount,
+        (hash(i, 6) % 500)::VARCHAR || '-' || (500 + hash(i, 7) % 600)::VARCHAR AS span,
+        (320 + hash(i, 8) % 3000)::VARCHAR || 'x' || (200 + hash(i, 9) % 2000)::VARCHAR AS screen,
+        '(' || (200 + hash(i, 10) % 800)::VARCHAR || ') ' || (hash(i, 11) % 1000)::VARCHAR || '-'
+            || lpad((hash(i, 12) % 10000)::VARCHAR, 4, '0') AS phone,
+        ['10.0', '192.168', '172.16'][(1 + hash(i, 33) % 3)::INTEGER] || '.' || (hash(i, 34) % 21)::VARCHAR || '.'
+            || (1 + hash(i, 35) % 254)::VARCHAR AS host,
+        ['The', 'A', 'One'][(1 + hash(i, 13) % 3)::INTEGER] || ' ' || ['red', 'old', 'big', 'wet'][(1 + hash(i, 14) % 4)::INTEGER]
+            || ' dog ate ' || (hash(i, 15) % 20)::VARCHAR || ' bones in ' || (hash(i, 16) % 30)::VARCHAR || ' '
+            || ['days', 'weeks', 'hours'][(1 + hash(i, 17) % 3)::INTEGER] AS sentence,
+        array_to_string(list_distinct([GENRES[(1 + hash(i * 8 + k) % len(GENRES))::INTEGER]
+                                       for k in range((1 + hash(i, 19) % 5)::INTEGER)]), '|')
+            || CASE WHEN i % 1000 = 7 THEN '|Zarzuela' ELSE '' END AS genres,
+        ['Late', 'On time', 'Early'][(1 + hash(i, 30) % 3)::INTEGER] || ', ' || (hash(i, 31) % 10000)::VARCHAR
+            || ' said ' || ['Ann', 'Bo', 'Cy', 'Di'][(1 + hash(i, 32) % 4)::INTEGER] || ', again' AS remark
+        FROM range({rows}) t(i), (SELECT ['Action', 'Adventure', 'Sci-Fi', 'Comedy', 'Drama', 'Horror', 'Romance',
+                                          'Thriller', 'Animation', 'Family', 'Crime', 'War'] AS GENRES)""")
+
+
+TEMPLATED = {   # each templated column's values: the pattern each must match
+    "version": r"v\d\.\d{1,2}\.\d{1,2}", "amount": r"-?\$\d{1,3}\.\d\d", "span": r"\d{1,3}-\d{3,4}",
+    "screen": r"\d{3,4}x\d{3,4}", "phone": r"\(\d{3}\) \d{1,3}-\d{4}",
+    "host": r"(10\.0|192\.168|172\.16)\.\d{1,2}\.\d{1,3}",   # in its network
 }
 
 

@@ -3,13 +3,14 @@ k-anonymously (values seen at least min_count times), the rest synthesized, neve
 import json
 import math
 import re
+from collections import Counter
 
 import numpy as np
 import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance
-from data import WRITTEN, brands_on_items, check_written, codes_on_lines, make_written
+from data import TEMPLATED, WRITTEN, brands_on_items, check_written, codes_on_lines, make_templated, make_written
 
 N = 50_000
 
@@ -21,6 +22,8 @@ def typed(con):
         strftime(TIMESTAMP '2020-01-01' + to_seconds((hash(i, 1) % 30000000)::BIGINT), '%Y-%m-%dT%H:%M:%S') AS stamp,
         strftime(DATE '2010-01-01' + (hash(i, 2) % 2000)::INTEGER, '%-m/%-d/%Y') AS us_day,
         strftime(DATE '2010-01-01' + (hash(i, 3) % 2000)::INTEGER, '%d.%m.%Y') AS eu_day,
+        strftime(DATE '2010-01-01' + (hash(i, 9) % 2000)::INTEGER, '%-d %B %Y') AS long_day,
+        strftime(TIMESTAMP '2020-01-01' + to_minutes((hash(i, 10) % 1440)::BIGINT), '%-I:%M %p') AS clock,
         ((hash(i, 4) % 100000) / 100)::DECIMAL(10, 2)::VARCHAR AS price,
         (hash(i, 5) % 700)::VARCHAR AS count_text,
         CASE WHEN hash(i, 6) % 10 = 0 THEN NULL ELSE ((hash(i, 7) % 100000) / 1024.0)::DOUBLE::VARCHAR END AS ratio,
@@ -32,6 +35,7 @@ def typed(con):
 
 FORMATS = {"iso_day": "TRY_CAST({c} AS DATE)", "stamp": "try_strptime({c}, '%Y-%m-%dT%H:%M:%S')",
            "us_day": "try_strptime({c}, '%-m/%-d/%Y')", "eu_day": "try_strptime({c}, '%d.%m.%Y')",
+           "long_day": "try_strptime({c}, '%-d %B %Y')", "clock": "try_strptime({c}, '%-I:%M %p')",
            "price": "TRY_CAST({c} AS DECIMAL(10, 2))", "count_text": "TRY_CAST({c} AS INTEGER)",
            "ratio": "TRY_CAST({c} AS DOUBLE)"}
 
@@ -41,8 +45,8 @@ def test_text_holding_dates_and_numbers_is_drawn_as_them_and_written_back_alike(
     cols = {c["name"]: c for c in fg.spec(con, "typed")["columns"]}
     assert {n: (c.get("parsed"), c.get("format")) for n, c in cols.items() if n != "not_a_number"} == {
         "iso_day": ("DATE", None), "stamp": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S"), "us_day": ("DATE", "%-m/%-d/%Y"),
-        "eu_day": ("DATE", "%d.%m.%Y"), "price": ("DECIMAL(18,2)", None), "count_text": ("BIGINT", None),
-        "ratio": ("DOUBLE", None)}
+        "eu_day": ("DATE", "%d.%m.%Y"), "long_day": ("DATE", "%-d %B %Y"), "clock": ("TIMESTAMP", "%-I:%M %p"),
+        "price": ("DECIMAL(18,2)", None), "count_text": ("BIGINT", None), "ratio": ("DOUBLE", None)}
     assert "parsed" not in cols["not_a_number"]
     assert all(c["type"] == "VARCHAR" for c in cols.values())
     synth = f"fastgen_sample('typed', {N}, seed := 3)"
@@ -58,8 +62,8 @@ def test_text_holding_dates_and_numbers_is_drawn_as_them_and_written_back_alike(
         expected_nulls = 0.1 if name == "ratio" else 0.0
         assert abs(nulls / N - expected_nulls) < 4 * math.sqrt(0.1 * 0.9 / N) + 0.01
     # the distributions are the source's (KS on the parsed values)
-    for name in ("iso_day", "us_day", "price", "count_text"):
-        number = f"epoch({FORMATS[name].format(c=name)})" if "day" in name else f"({FORMATS[name].format(c=name)})::DOUBLE"
+    for name in ("iso_day", "us_day", "long_day", "clock", "price", "count_text"):
+        number = f"epoch({FORMATS[name].format(c=name)})" if "day" in name or name == "clock" else f"({FORMATS[name].format(c=name)})::DOUBLE"
         real = np.array(con.execute(f"SELECT {number} FROM typed").fetchall(), float)[:, 0]
         fake = np.array(con.execute(f"SELECT {number} FROM {synth}").fetchall(), float)[:, 0]
         assert ks_statistic(real, fake) < ks_tolerance(len(real), len(fake)), name
@@ -85,7 +89,9 @@ def test_numbers_and_timestamps_written_with_separators_signs_and_offsets_come_o
     assert {n: (c.get("parsed"), c.get("format")) for n, c in cols.items()} == {
         "grouped": ("BIGINT", "#,##0"), "eu": ("DECIMAL(18,2)", "#.##0,00"), "price": ("DECIMAL(18,2)", "#,##0.00"),
         "share": ("DECIMAL(18,1)", None), "stamp": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S"),
-        "ms": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S.%g"), "ip": (None, None), "payload": (None, None)}
+        "ms": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S.%g"), "ip": (None, None), "payload": (None, None),
+        "long_day": ("DATE", "%-d %B %Y"), "clock": ("TIMESTAMP", "%-I:%M %p"),
+        "mailed": ("TIMESTAMP", "%a, %d %b %Y %H:%M:%S")}
     assert (cols["ip"]["written"], cols["payload"]["method"]) == ("ipv6", "members")
     assert sorted(map(tuple, cols["price"]["affixes"]["values"])) == [("$", ""), ("USD ", ""), ("€", "")]
     assert cols["share"]["affixes"] == {"values": [["", " %"]], "weights": [6000]}
@@ -106,6 +112,48 @@ def test_numbers_and_timestamps_written_with_separators_signs_and_offsets_come_o
     for prefix, share in (("2001:db8::", 0.2), ("fe80::", 0.8)):
         seen = sum(1 for r in synth if r[6].startswith(prefix)) / n
         assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / n) + 0.02, (prefix, seen)
+
+
+def test_texts_in_one_template_of_numbers_come_out_in_it(con):
+    make_templated(con)
+    fg.infer(con, "templated")
+    cols = {c["name"]: c for c in fg.spec(con, "templated")["columns"]}
+    for name in TEMPLATED:   # a pool per number: its separator before it and its digits as seen
+        assert cols[name]["method"] == "words" and "field by field" in cols[name]["note"], name
+    # the signs a pool of their own; a network's first numbers one piece, as they take few values together
+    assert [len(cols[n]["pieces"]) for n in TEMPLATED] == [3, 3, 2, 2, 3, 3]
+    assert "field by field" not in cols["sentence"].get("note", "")   # words between the numbers: no template
+    synth = con.execute(f"SELECT {', '.join(TEMPLATED)} FROM fastgen_sample('templated', {N}, seed := 3)").fetchall()
+    real = con.execute(f"SELECT {', '.join(TEMPLATED)} FROM templated").fetchall()
+    for j, (name, pattern) in enumerate(TEMPLATED.items()):
+        bad = [r[j] for r in synth if not re.fullmatch(pattern, r[j])]
+        assert not bad, (name, bad[:5])
+    # each number in its place keeps its distribution: the major version, the sign
+    n = len(synth)
+    for j, read in ((0, lambda v: v[:2]), (1, lambda v: v[0])):
+        seen, want = Counter(read(r[j]) for r in synth), Counter(read(r[j]) for r in real)
+        for value, count in want.items():
+            share = count / len(real)
+            assert abs(seen[value] / n - share) < 4 * math.sqrt(share * (1 - share) / n) + 0.02, (j, value)
+
+
+def test_lists_of_items_come_out_as_lists_of_items_seen_each_once(con):
+    make_templated(con)
+    fg.infer(con, "templated")
+    cols = {c["name"]: c for c in fg.spec(con, "templated")["columns"]}
+    assert (cols["genres"]["written"], cols["genres"]["separator"]) == ("items", "|")
+    assert "written" not in cols["remark"]   # clauses between commas, each its own: no list
+    real = [v.split("|") for (v,) in con.execute("SELECT genres FROM templated").fetchall()]
+    synth = [v.split("|") for (v,) in con.execute(f"SELECT genres FROM fastgen_sample('templated', {N})").fetchall()]
+    vocabulary = Counter(i for x in real for i in x)
+    assert vocabulary["Zarzuela"] == 3   # seen fewer than k = 5 times: never drawn
+    assert all(len(x) == len(set(x)) and all(vocabulary[i] >= 5 for i in x) for x in synth)
+    drawn = Counter(i for x in synth for i in x)
+    items, total = sum(drawn.values()), sum(vocabulary.values())
+    for item, count in vocabulary.items():   # each item in its share of all items
+        share = count / total
+        assert abs(drawn[item] / items - share) < 4 * math.sqrt(share / items) + 0.01, item
+    assert max(map(len, synth)) == 5 and abs(np.mean([len(x) for x in synth]) - np.mean([len(x) for x in real])) < 0.4
 
 
 def test_a_written_number_s_format_is_edited_or_refused_in_the_caller_s_terms(con):

@@ -6,8 +6,8 @@ import pytest
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
-from data import (WRITTEN, brands_on_items, check_written, codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people,
-                  make_written, orders_in_lines, orders_with_totals,
+from data import (TEMPLATED, WRITTEN, brands_on_items, check_written, codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people,
+                  make_templated, make_written, orders_in_lines, orders_with_totals,
                   sales, sales_and_returns, waits)
 
 pytestmark = pytest.mark.slow
@@ -268,3 +268,14 @@ def test_spark_writes_typed_texts_as_the_source_writes_them(con, spark):
     rows = [tuple(r) for r in spark.sql(fg.export_sql(con, "written", dialect="spark", n=N, seed=3)).collect()]
     check_written(rows, list(WRITTEN))
     assert {r[2][0] for r in rows} == {"$", "€", "U"} and {r[4][19:] for r in rows} == {"+00:00", "+05:30", "-08:00", "Z"}
+
+
+def test_spark_writes_templated_texts_in_their_template(con, spark):
+    make_templated(con)
+    fg.infer(con, "templated")
+    rows = spark.sql(fg.export_sql(con, "templated", dialect="spark", n=N, seed=3)).collect()
+    for name, pattern in TEMPLATED.items():
+        bad = [r[name] for r in rows if not re.fullmatch(pattern, r[name])]
+        assert not bad, (name, bad[:5])
+    lists = [r["genres"].split("|") for r in rows]   # a list's items each once, as DuckDB draws them
+    assert all(len(x) == len(set(x)) for x in lists) and any(len(x) > 2 for x in lists)
