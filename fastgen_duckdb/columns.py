@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .across import fixed_keys
-from .draws import AFFIX_DRAWS, INHERIT_DRAWS, NULL_DRAWS, alias_table, at, own_draw, streams, uniform
+from .draws import AFFIX_DRAWS, INHERIT_DRAWS, MARKER_DRAWS, NULL_DRAWS, alias_table, at, own_draw, streams, uniform
 from .batches import BATCH, Batches
 from .missing import threshold
 from .layout import Nest, drawing, fixed_value, marginal, row_value
@@ -13,7 +13,7 @@ from .dtypes import as_datetime, as_number, epoch, rounded, type_family
 from .errors import SpecError
 from .keydraws import KeyDraws
 from .kinds import LADDER
-from .readings import affix_index, format_sql
+from .readings import affix_index, format_sql, marker_pick
 from .sqltext import ident, literal, number, string
 from .textdraws import TextDraws
 
@@ -50,6 +50,8 @@ class Column(KeyDraws, TextDraws):
         self.fixed = bool(lookup(table).get("fixed"))
         if affix_index("", col) and not self.fixed:   # which [prefix, suffix] pair a typed text is written in
             self.uniforms[f"x{j}"] = uniform(self.stream + AFFIX_DRAWS)
+        if col.get("markers") and not self.fixed:   # which marker a typed text's missing value is written as
+            self.uniforms[f"mk{j}"] = uniform(self.stream + MARKER_DRAWS)
         if self.fixed:  # a dimension table: row r is the source's row r (cycling), whatever the column's kind
             self.value = fixed_value(lookup(table), j, "r", lambda values: self._param("rows", values, col["type"]))
         elif batches and col["name"].lower() == batches.column:   # the batch's own number
@@ -338,6 +340,8 @@ class Column(KeyDraws, TextDraws):
         value = self.alias   # its final value: rules on other columns' values applied (finals.py)
         if self.written.get("parsed") and not self.fixed:   # (a fixed table's rows are the source's texts)
             value = format_sql(value, self.written, f"a{self.j}" if affix_index("", self.written) else None)
+            if self.written.get("markers"):
+                value = f"coalesce({value}, mv{self.j})"   # a missing value written as the source writes it
         if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
             n = int(self.written["max_length"])
             if self.col["kind"] == "text":   # free text is cut after its last whole word that fits, if any
@@ -358,15 +362,21 @@ class Column(KeyDraws, TextDraws):
 
     def carried(self) -> list[str]:
         """The aliases output() gives, which the layers of rules (finals.py) pass on."""
-        return [self.alias] + ([f"a{self.j}"] if not self.fixed and affix_index("", self.written) else [])
+        return [self.alias] + [alias for alias, _ in self._written_apart()]
 
     def output(self) -> str:
         if self.fixed:
             return f"CAST({self.value} AS {self.written['type']}) AS {self.alias}"
-        affix = affix_index(f"x{self.j}", self.written)
-        if affix:   # which of its [prefix, suffix] pairs the row writes around a typed value (readings.py)
-            return f"{self._output()}, {affix} AS a{self.j}"
-        return self._output()
+        return ", ".join([self._output()] + [f"{sql} AS {alias}" for alias, sql in self._written_apart()])
+
+    def _written_apart(self) -> list[tuple[str, str]]:
+        """(alias, SQL) of what a typed text's row writes beside its value (readings.py): which of its [prefix,
+        suffix] pairs is around it, and which marker stands where it is missing."""
+        if self.fixed:
+            return []
+        drawn = [(f"a{self.j}", affix_index(f"x{self.j}", self.written)),
+                 (f"mv{self.j}", marker_pick(f"mk{self.j}", self.written))]
+        return [(alias, sql) for alias, sql in drawn if sql]
 
     def _output(self) -> str:
         value, arms, edge = self.value, [], self.col["nulls"]

@@ -22,6 +22,7 @@ GROW_DRAWS = 3_800_000   # hash stream numbers of which copy of a growing list a
 CLUSTER = 3_900_000      # hash stream number of a row's hidden cluster (clusters.py)
 TEXT_SLOTS = 4_000_000   # hash stream numbers of the slot a repeated text is drawn from (textdraws.py)
 AFFIX_DRAWS = 4_100_000  # hash stream numbers of which [prefix, suffix] pair a typed text is written in (readings.py)
+MARKER_DRAWS = 4_200_000  # hash stream numbers of which marker ('NA', '-') a typed text's missing value is written as
 SHUFFLE_MULTIPLIER = 0x9E3779B1  # odd, so multiplying by it permutes any power-of-two block
 UNIT = "1.1102230246251565e-16"  # 2^-53: (h >> 11) * UNIT is a uniform double in [0, 1)
 

@@ -23,7 +23,8 @@ TEXT_DATES = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S.%f",
               "%a %b %d %H:%M:%S %Y")   # (a time of day alone is drawn as one on 1900-01-01)
 CLOCK = re.compile(r"%-?[HI]")   # a format with an hour is a timestamp's
 GROUPINGS = ((",", "."), (".", ","), (" ", ","), (" ", "."), ("'", "."))   # (thousands separator, decimal mark)
-NUMBER_FORMAT = re.compile(r"#([,. '])##0(?:([.,])(0{1,6}))?")
+NUMBER_FORMAT = re.compile(r"#([,. '])##0(?:([.,])(0{1,6}))?|0\.(#{1,12})")   # '0.##': at most 2 decimals, written
+                                                                             # without trailing zeros ('12.5', '13')
 # a value's prefix (no digit, sign or small letter: 'Wed, ' begins a date; not ending in a letter: 'v12' is a
 # code), its typed core, and its suffix
 # (a UTC offset, perhaps after a space, or no digit and not starting with a letter: '12B' is a code too)
@@ -32,12 +33,16 @@ SIGN = re.compile(r"[^A-Za-z]*|[^A-Za-z]*[A-Z]{3}[^A-Za-z]*")   # a prefix of si
                        # before a number make it a label ('Room 12', 'note 7'), better kept or drawn as one
 ZONE = re.compile(r"Z|\s?[+-][0-9]{2}:?[0-9]{2}|\s?(UTC|GMT)")   # what may vary after a date or time: its zone
 MAX_AFFIXES = 32       # [prefix, suffix] pairs a reading keeps; a column with more is no typed text
+MARKERS = 4            # texts with no digit that stand for a missing value among typed ones ('NA', '-'), at most...
+MAX_MARKER = 16        # ... each at most this long
+DIGIT = "regexp_matches({}, '[0-9]')"   # SQL: a text holds a digit (a typed value does; a marker does not)
 PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
 
 
 def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> dict[str, dict]:
     """VARCHAR columns of more than `few` distinct values whose every value is a date, a time, a timestamp or
-    a number written one way, perhaps between affixes: their readings ({parsed, format?, affixes?}).
+    a number written one way, perhaps between affixes, but for a few texts with no digit that stand for a
+    missing value ('NA', '-'): their readings ({parsed, format?, affixes?, markers?}).
     Each reading is tried on a few of the column's values first, and on all of them only if it holds there (a
     reading fails on all values if it fails on some): most text columns are settled in one small query."""
     found = {}
@@ -45,13 +50,29 @@ def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> d
         if type_text != "VARCHAR":
             continue
         c = ident(name)
-        distinct, places = con.execute(f"SELECT count(DISTINCT {c}), {_places(c)} FROM {sample}").fetchall()[0]
+        distinct, places = con.execute(_places(c, sample, f"count(DISTINCT {c})")).fetchall()[0]
         if distinct <= few:
             continue
         reading = _reading(con, sample, c, c, places) or _affixed(con, sample, c)
-        if reading:
-            found[name] = reading
+        markers = _markers(con, sample, c) if reading else None
+        if markers is not None:
+            found[name] = {**reading, **markers}
     return found
+
+
+def _markers(con, sample: str, c: str) -> dict | None:
+    """The column's texts with no digit, which stand for a missing value ('NA', 'N/A', '-', ''), as `markers`
+    ({values, weights}: each with its count, and None for a NULL with theirs) where there are any; {} where there
+    are none; None where they are more than MARKERS or longer than MAX_MARKER (no typed column, then)."""
+    found = con.execute(f"SELECT {c}, count(*) FROM {sample} WHERE {c} IS NOT NULL AND NOT {DIGIT.format(c)} "
+                        f"GROUP BY ALL ORDER BY count(*) DESC, {c} LIMIT {MARKERS + 1}").fetchall()
+    if not found:
+        return {}
+    if len(found) > MARKERS or any(len(v) > MAX_MARKER for v, _ in found):
+        return None
+    nulls = con.execute(f"SELECT count(*) - count({c}) FROM {sample}").fetchall()[0][0]
+    pairs = found + ([(None, nulls)] if nulls else [])
+    return {"markers": {"values": [v for v, _ in pairs], "weights": [int(k) for _, k in pairs]}}
 
 
 def _affixed(con, sample: str, c: str) -> dict | None:
@@ -61,50 +82,61 @@ def _affixed(con, sample: str, c: str) -> dict | None:
     reading = pairs = None
     for rows in (f"(SELECT {c} FROM {sample} WHERE {c} IS NOT NULL LIMIT 64)", sample):
         pairs = con.execute(f"SELECT {_part(c, 1)} AS p, {_part(c, 3)} AS s, count(*) AS k "
-                            f"FROM {rows} WHERE {c} IS NOT NULL GROUP BY ALL "
+                            f"FROM {rows} WHERE {DIGIT.format(c)} GROUP BY ALL "
                             f"ORDER BY k DESC, p, s LIMIT {MAX_AFFIXES + 1}").fetchall()
         if not pairs or len(pairs) > MAX_AFFIXES or all(p == s == "" for p, s, _ in pairs) \
                 or not all(SIGN.fullmatch(p) for p, _, _ in pairs):
             return None
-        reading = _reading(con, rows, c, core, con.execute(f"SELECT {_places(core)} FROM {rows}").fetchall()[0][0])
+        reading = _reading(con, rows, c, core, con.execute(_places(core, rows)).fetchall()[0][0])
         if reading is None or (len(pairs) > 1 and type_family(reading["parsed"]) in ("date", "time", "timestamp")
                                and not all(p == "" and ZONE.fullmatch(s) for p, s, _ in pairs)):
             return None   # (a weekday after a date, '(Tue)', drawn apart from it would name another day)
     return {**reading, "affixes": {"values": [[p, s] for p, s, _ in pairs], "weights": [int(k) for _, _, k in pairs]}}
 
 
-def _places(core: str) -> str:
-    """SQL aggregate: the one number of decimals (after a '.' or a ',') that every value of `core` has."""
-    decimals = f"length(regexp_extract({core}, '[.,]([0-9]+)$', 1))"
-    return f"CASE WHEN count(DISTINCT {decimals}) = 1 THEN max({decimals}) END"
+def _places(core: str, relation: str, also: str = "") -> str:
+    """SQL: `also` (aggregates over `relation`), and the one number of decimals (after a '.' or a ',') that every
+    value of `core` ending in a digit has (0 where none does: a marker, 'NA', has no digit); NULL where they
+    differ. Its end ('7', or '7.50': a digit and its decimals) is read once per row."""
+    end = f"nullif(length(regexp_extract({core}, '[0-9]([.,][0-9]+)?$', 0)), 0)"
+    decimals = "CASE WHEN fastgen_end > 1 THEN fastgen_end - 2 ELSE fastgen_end - 1 END"
+    return (f"SELECT {also}{', ' if also else ''}CASE WHEN count(DISTINCT {decimals}) <= 1 THEN "
+            f"coalesce(max({decimals}), 0) END FROM (SELECT *, {end} AS fastgen_end FROM {relation})")
 
 
 def _reading(con, sample: str, c: str, core: str, places: int | None) -> dict | None:
-    """The first reading under which every value of `core` (SQL over the column `c`) writes back to itself;
-    `places`: the one number of decimals its values have, or None."""
-    places = places if places and 1 <= places <= 6 else None
+    """The first reading under which every value of `core` (SQL over the column `c`) writes back to itself, but
+    for markers (_markers: values with no digit); `places`: the one number of decimals its values have, or None."""
+    varying, places = places is None, places if places and 1 <= places <= 6 else None
     readings = [{"parsed": "DATE"}, {"parsed": "TIMESTAMP"}, {"parsed": "TIME"}] + \
         [{"parsed": "TIMESTAMP" if CLOCK.search(f) else "DATE", "format": f} for f in TEXT_DATES] + \
         [{"parsed": "BIGINT"}] + ([{"parsed": f"DECIMAL(18,{places})"}] if places else []) + [{"parsed": "DOUBLE"}]
+    if varying:   # decimals that vary: written without trailing zeros, at most the most seen
+        most = con.execute(f"SELECT max(length(regexp_extract({core}, '\\.([0-9]+)$', 1))) FROM {sample}").fetchall()[0][0]
+        if most and 1 <= most <= 12:   # ('{:g}' writes 0.0812345: 7 of them, in 38 digits)
+            readings.append({"parsed": f"DECIMAL({18 if most <= 6 else 38},{most})", "format": "0." + "#" * most})
     for group, mark in GROUPINGS:
         readings.append({"parsed": "BIGINT", "format": f"#{group}##0"})
         if places:
             readings.append({"parsed": f"DECIMAL(18,{places})", "format": f"#{group}##0{mark}{'0' * places}"})
     tests = [f"{format_sql(parse_sql(core, r), r)} = {core}" for r in readings]
-    values = f"(SELECT DISTINCT {c} FROM {sample} WHERE {c} IS NOT NULL)"
+    marker = "NOT v.fastgen_typed"   # a value that does not parse holds only where it is a marker
+    values = (f"(SELECT {c}, {DIGIT.format(c)} AS fastgen_typed FROM "
+              f"(SELECT DISTINCT {c} FROM {sample} WHERE {c} IS NOT NULL))")
     alive = list(range(len(tests)))
     for among in (f"(SELECT * FROM {values} LIMIT 64)", values):
         if alive:
-            row = con.execute("SELECT " + ", ".join(f"bool_and(coalesce({tests[i]}, false))" for i in alive)
+            row = con.execute("SELECT " + ", ".join(f"bool_and(coalesce({tests[i]}, {marker}))" for i in alive)
                               + f" FROM {among} AS v").fetchall()[0]
             alive = [i for i, ok in zip(alive, row) if ok]
     return readings[alive[0]] if alive else None
 
 
 def number_style(fmt: str) -> tuple[str, str, int]:
-    """A number pattern's thousands separator, decimal mark and decimal places: '#,##0.00' -> (',', '.', 2)."""
+    """A number pattern's thousands separator, decimal mark and (most) decimal places: '#,##0.00' -> (',', '.', 2),
+    '0.##' -> ('', '.', 2)."""
     m = NUMBER_FORMAT.fullmatch(fmt)
-    return m.group(1), m.group(2) or ".", len(m.group(3) or "")
+    return m.group(1) or "", m.group(2) or ".", len(m.group(3) or m.group(4) or "")
 
 
 def _part(text_sql: str, group: int) -> str:
@@ -121,7 +153,7 @@ def parse_sql(text_sql: str, col: dict) -> str:
         return f"try_strptime({core}, {string(fmt)})::{col['parsed']}"
     if fmt:
         group, mark, _ = number_style(fmt)
-        core = f"replace({core}, {string(group)}, '')"
+        core = f"replace({core}, {string(group)}, '')" if group else core
         core = f"replace({core}, {string(mark)}, '.')" if mark != "." else core
     return f"TRY_CAST({core} AS {col['parsed']})"
 
@@ -132,6 +164,8 @@ def format_sql(value_sql: str, col: dict, affix: str | None = None) -> str:
     fmt = col.get("format")
     if fmt and type_family(col["parsed"]) in ("date", "timestamp"):
         text = f"strftime({value_sql}, {string(fmt)})"
+    elif fmt and not number_style(fmt)[0]:   # '0.##': its decimals, less trailing zeros (and a '.' left alone)
+        text = f"regexp_replace(CAST({value_sql} AS VARCHAR), '\\.?0+$', '')"
     elif fmt:
         group, mark, places = number_style(fmt)
         text = f"format({string('{:,.%df}' % places if places else '{:,}')}, {value_sql})"
@@ -147,6 +181,20 @@ def format_sql(value_sql: str, col: dict, affix: str | None = None) -> str:
         return f"({string(prefix)} || {text} || {string(suffix)})"
     prefix, suffix = (f"list_extract([{', '.join(string(p[i]) for p in pairs)}], {affix} + 1)" for i in (0, 1))
     return f"({prefix} || {text} || {suffix})"
+
+
+def marker_pick(u: str, col: dict) -> str | None:
+    """SQL: the text a row writes where its value is missing (a marker, or NULL), by the markers' weights, from
+    its uniform `u`; None for a column with no markers."""
+    markers = col.get("markers")
+    if not markers:
+        return None
+    texts = ["NULL" if v is None else string(v) for v in markers["values"]]
+    total, edge, arms = float(sum(markers["weights"])), 0.0, []
+    for text, w in zip(texts[:-1], markers["weights"][:-1]):
+        edge += w / total
+        arms.append(f"WHEN {u} < {number(edge)} THEN {text}")
+    return f"CASE {' '.join(arms)} ELSE {texts[-1]} END" if arms else texts[0]
 
 
 def affix_index(u: str, col: dict) -> str | None:
@@ -187,6 +235,14 @@ def validate(col: dict, family: str, where: str) -> str:
                 and len(weights) == len(values) and all(isinstance(w, (int, float)) and w > 0 for w in weights)):
             raise SpecError(f"{where}: 'affixes' is {{values: [[prefix, suffix], …], weights: [positive number per "
                             "pair]}} (texts written before and after each value)")
+    markers = col.get("markers")
+    if markers is not None:
+        values, weights = (markers.get("values"), markers.get("weights")) if isinstance(markers, dict) else (None, None)
+        if not (isinstance(values, list) and values and all(v is None or isinstance(v, str) for v in values)
+                and len(set(values)) == len(values) and isinstance(weights, list) and len(weights) == len(values)
+                and all(isinstance(w, (int, float)) and not isinstance(w, bool) and w > 0 for w in weights)):
+            raise SpecError(f"{where}: 'markers' is {{values: [text written for a missing value, or null], weights: "
+                            "[positive number per value]}}; remove it to leave missing values NULL")
     return drawn
 
 

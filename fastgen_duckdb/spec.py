@@ -77,6 +77,9 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
             require_supported([(col["name"], col["type"])])
         if col.get("parsed") is not None:
             family = validate_parsed(col, family, where)
+        elif col.get("markers") is not None:
+            raise SpecError(f"{where}: 'markers' (texts written for a missing value) apply to a column with 'parsed'; "
+                            "remove them")
         kind = col.get("kind")
         if kind not in KINDS:
             raise SpecError(f"{where}: kind must be one of {', '.join(KINDS)}, got {kind!r}")

@@ -240,7 +240,10 @@ def make_written(con, rows: int = 6000):
         strftime(DATE '2010-01-01' + (hash(i, 15) % 2000)::INTEGER, '%-d %B %Y') AS long_day,
         strftime(TIMESTAMP '2020-01-01' + to_minutes((hash(i, 16) % 1440)::BIGINT), '%-I:%M %p') AS clock,
         strftime(TIMESTAMP '2020-01-01' + to_seconds((hash(i, 17) % 60000000)::BIGINT), '%a, %d %b %Y %H:%M:%S')
-            || ' +0000' AS mailed
+            || ' +0000' AS mailed,
+        regexp_replace(((hash(i, 18) % 100000) / 100)::DECIMAL(10, 2)::VARCHAR, '\\.?0+$', '') AS trimmed,
+        CASE hash(i, 19) % 10 WHEN 0 THEN 'NA' WHEN 1 THEN '-' WHEN 2 THEN NULL
+             ELSE ((hash(i, 20) % 10000) / 10)::DECIMAL(10, 1)::VARCHAR END AS marked
         FROM range({rows}) t(i)""")
 
 
@@ -258,6 +261,8 @@ WRITTEN = {   # each column's values: a pattern, and how Python reads the value 
     "clock": (r"\d{1,2}:\d\d [AP]M", lambda v: datetime.strptime(v, "%I:%M %p").timestamp()),
     "mailed": (r"[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d \+0000",   # its weekday its day's
                lambda v: datetime.strptime(v, "%a, %d %b %Y %H:%M:%S %z").strftime("%a, %d %b %Y %H:%M:%S %z") == v or v / 0),
+    "trimmed": (r"\d+(\.\d?[1-9])?", float),   # at most 2 decimals, no trailing zero
+    "marked": (r"NA|-|\d+\.\d", lambda v: v in ("NA", "-") or float(v)),   # a missing value written 'NA' or '-'
 }
 
 

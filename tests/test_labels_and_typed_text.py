@@ -91,7 +91,10 @@ def test_numbers_and_timestamps_written_with_separators_signs_and_offsets_come_o
         "share": ("DECIMAL(18,1)", None), "stamp": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S"),
         "ms": ("TIMESTAMP", "%Y-%m-%dT%H:%M:%S.%g"), "ip": (None, None), "payload": (None, None),
         "long_day": ("DATE", "%-d %B %Y"), "clock": ("TIMESTAMP", "%-I:%M %p"),
-        "mailed": ("TIMESTAMP", "%a, %d %b %Y %H:%M:%S")}
+        "mailed": ("TIMESTAMP", "%a, %d %b %Y %H:%M:%S"), "trimmed": ("DECIMAL(18,2)", "0.##"),
+        "marked": ("DECIMAL(18,1)", None)}
+    # markers of a missing value, each with its count, and NULL with its own
+    assert dict(zip(cols["marked"]["markers"]["values"], cols["marked"]["markers"]["weights"])).keys() == {"NA", "-", None}
     assert (cols["ip"]["written"], cols["payload"]["method"]) == ("ipv6", "members")
     assert sorted(map(tuple, cols["price"]["affixes"]["values"])) == [("$", ""), ("USD ", ""), ("€", "")]
     assert cols["share"]["affixes"] == {"values": [["", " %"]], "weights": [6000]}
@@ -105,6 +108,10 @@ def test_numbers_and_timestamps_written_with_separators_signs_and_offsets_come_o
         assert ks_statistic(a, b) < ks_tolerance(len(a), len(b)), name
     # prefixes and offsets in the source's shares: '$' in half the prices, each offset in a quarter of the stamps
     n = len(synth)
+    j = names.index("marked")   # and each marker in its share: 'NA', '-' and NULL a tenth each
+    for marker, share in (("NA", 0.1), ("-", 0.1), (None, 0.1)):
+        seen = sum(1 for r in synth if r[j] == marker) / n
+        assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / n) + 0.01, (marker, seen)
     for j, start, share in ((2, "$", 0.5), (4, "Z", 0.25)):
         seen = sum(1 for r in synth if (r[j].startswith(start) if j == 2 else r[j].endswith(start))) / n
         assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / n) + 0.02, (names[j], seen)
@@ -170,6 +177,19 @@ def test_a_written_number_s_format_is_edited_or_refused_in_the_caller_s_terms(co
         fg.import_spec(con, spec)
     col["format"], col["affixes"] = "#,##0", {"values": [["$"]], "weights": [1]}
     with pytest.raises(fg.SpecError, match="grouped.*'affixes'"):
+        fg.import_spec(con, spec)
+    del col["affixes"]
+    marked = next(c for c in spec["columns"] if c["name"] == "marked")
+    marked["markers"] = {"values": ["n/a", None], "weights": [1, 0]}
+    with pytest.raises(fg.SpecError, match="marked.*'markers'"):
+        fg.import_spec(con, spec)
+    marked["markers"]["weights"] = [3, 1]   # edited: a missing value written 'n/a' three times in four
+    fg.import_spec(con, spec)
+    values = [v for (v,) in con.execute("SELECT marked FROM fastgen_sample('written', 4000)").fetchall()]
+    assert {v for v in values if v is None or not v[0].isdigit()} == {"n/a", None}
+    assert values.count("n/a") > 2 * values.count(None)
+    del marked["parsed"]
+    with pytest.raises(fg.SpecError, match="marked.*'markers'.*'parsed'"):
         fg.import_spec(con, spec)
 
 

@@ -377,6 +377,75 @@ def test_random_tables_learn_and_sample(shared, table, how):
         con.execute(f"DROP TABLE {ident(gen)}")
 
 
+# -- text that holds typed values, of random shapes: every drawn value is written in the source's shape ---------
+WORDS = ["red", "blue", "navy blue", "green", "Sci-Fi", "drama", "jazz", "rock & roll", "tea", "O'Neil", "été",
+         "x", "long item name", "ok"]
+MARKERS = ["NA", "N/A", "-", "", "?", "null", "missing"]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%-m/%-d/%Y", "%d %B %Y", "%b %-d, %Y", "%a, %d %b %Y %H:%M:%S",
+                "%Y-%m-%dT%H:%M:%S", "%-I:%M %p", "%H:%M", "%Y%m%d", "%d.%m.%Y"]
+
+
+@st.composite
+def typed_columns(draw):
+    """(values, check): a VARCHAR column of 800 values of one random typed shape, and a check of a drawn value
+    (a regex for templates and numbers, a function for lists, a strptime format for dates)."""
+    rng = __import__("random").Random(draw(st.integers(0, 2 ** 32)))
+    shape = draw(st.sampled_from(["template", "list", "marked", "date"]))
+    event(f"typed text: {shape}")
+    if shape == "template":   # k numbers between separators, after a prefix and before a suffix
+        k = draw(st.integers(2, 5))
+        seps = [draw(st.sampled_from([".", "-", "/", ":", "x", ", ", ") ", "_v"])) for _ in range(k - 1)]
+        prefix, suffix = draw(st.sampled_from(["", "v", "#", "(", "ID-"])), draw(st.sampled_from(["", "%", " kg", "b"]))
+        widths = [draw(st.integers(1, 5)) for _ in range(k)]
+        number = lambda w: str(rng.randint(0, 10 ** rng.randint(1, w) - 1))
+        values = [prefix + "".join(number(w) + (seps[i] if i < k - 1 else "") for i, w in enumerate(widths)) + suffix
+                  for _ in range(800)]
+        return values, re.escape(prefix) + "".join(r"\d+" + (re.escape(s) if i < k - 1 else "")
+                                                   for i, s in enumerate(seps + [""])) + re.escape(suffix)
+    if shape == "list":   # items of one vocabulary, each once, joined by one separator
+        sep = draw(st.sampled_from(["|", ";", ", ", " / ", ","]))
+        vocabulary = [w for w in WORDS if sep.strip() not in w] if sep.strip() else WORDS
+        most = draw(st.integers(2, 6))
+        values = [sep.join(rng.sample(vocabulary, rng.randint(1, most))) for _ in range(800)]
+        known = set(vocabulary)
+        return values, lambda v: len(set(v.split(sep))) == len(v.split(sep)) and set(v.split(sep)) <= known
+    if shape == "marked":   # numbers of one style, and a few markers of a missing value
+        markers = draw(st.lists(st.sampled_from(MARKERS), min_size=1, max_size=3, unique=True))
+        share = draw(st.sampled_from([0.02, 0.1, 0.4]))
+        style = draw(st.sampled_from(["{:d}", "{:.2f}", "{:g}", "{:,d}"]))
+        number = lambda: style.format(rng.randint(0, 10 ** 6)) if "d" in style else style.format(rng.uniform(0, 900))
+        values = [rng.choice(markers) if rng.random() < share else number() for _ in range(800)]
+        return values, "|".join(map(re.escape, markers)) + r"|[0-9.,]+"
+    fmt = draw(st.sampled_from(DATE_FORMATS))
+    start = dt.datetime(2001, 1, 1)
+    values = [(start + dt.timedelta(seconds=rng.randint(0, 20 * 365 * 86400))).strftime(fmt.replace("%-", "%"))
+              for _ in range(800)]
+    if "%-" in fmt:   # Python's strftime pads; the source writes its numbers unpadded
+        values = [re.sub(r"(?<![0-9])0(?=[0-9])", "", v) for v in values]
+    return values, ("date", fmt)
+
+
+@given(column=typed_columns(), seed=st.integers(0, 2 ** 31))
+def test_typed_text_of_any_shape_comes_out_in_its_shape(shared, column, seed):
+    con, (values, check) = shared, column
+    gen = f"t{next(COUNTER)}"
+    con.execute(f"CREATE TABLE {gen} (v VARCHAR)")
+    con.executemany(f"INSERT INTO {gen} VALUES (?)", [[v] for v in values])
+    try:
+        fg.infer(con, gen, name=gen)
+        drawn = [v for (v,) in con.execute(f"SELECT v FROM fastgen_sample('{gen}', 2000, seed := {seed})").fetchall()
+                 if v is not None]
+        if isinstance(check, tuple):   # a date: every value parses with the source's format
+            bad = con.execute(f"SELECT list(v) FILTER (WHERE try_strptime(v, {string(check[1])}) IS NULL) "
+                              f"FROM fastgen_sample('{gen}', 2000, seed := {seed})").fetchall()[0][0] or []
+        else:
+            bad = [v for v in drawn if not (check(v) if callable(check) else re.fullmatch(check, v))]
+        assert not bad, f"{len(bad)} of {len(drawn)} drawn values are not in the source's shape: {bad[:5]}"
+    finally:
+        fg.drop(con, gen)
+        con.execute(f"DROP TABLE {gen}")
+
+
 # -- random DDL: keys, foreign keys, composite keys, CHECKs, generated into the tables DuckDB makes of it --------
 DDL_TYPES = ["INTEGER", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UINTEGER", "DECIMAL(10,2)", "DECIMAL(38,10)",
              "DECIMAL(4,4)", "DOUBLE", "FLOAT", "VARCHAR", "VARCHAR(20)", "DATE", "TIMESTAMP", "TIMESTAMPTZ", "TIME",
