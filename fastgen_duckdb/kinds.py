@@ -249,6 +249,11 @@ def _validate_text(col: dict, where: str) -> None:
                             "or 'items' (a list's items, each once); remove it to join the pieces as they are")
         if col.get("written") == "items" and not (isinstance(col.get("separator"), str) and col["separator"]):
             raise SpecError(f"{where}: a list ('written': 'items') needs its 'separator', the text between two items")
+        around = col.get("around")
+        if around is not None and not (col.get("written") == "items" and isinstance(around, list) and len(around) == 2
+                                        and all(isinstance(x, str) for x in around)):
+            raise SpecError(f"{where}: 'around' is a list's [opening, closing] brackets, on a list ('written': 'items'); "
+                            "remove it to write the list bare")
     elif method == "members":
         members, separator = col.get("members"), col.get("separator")
         if not isinstance(separator, str) or not isinstance(members, list) or not 1 <= len(members) <= 64 or not all(

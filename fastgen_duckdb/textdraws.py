@@ -71,33 +71,37 @@ class TextDraws:
             picks.append((slots, index))
         self.value = " || ".join(at(slots, index) for slots, index in picks)
         if self.col.get("written") == "items":
-            self._items(picks)
+            self._items()
         elif self.col.get("written") == "ipv6":   # its groups joined, then a run of 0 groups written '::'
             self.early[f"t{self.j}"] = self.value
             self.value = ipv6_compressed(f"t{self.j}")
 
-    def _items(self, picks: list[tuple[str, str]]):
-        """A list: its place i holds its piece drawn from pool i (where that is '', the list has ended), or if an
-        earlier place holds that item, the first of ITEM_TRIES - 1 items drawn from the pool's others that none
-        does (else none), each place a step reading the places before it."""
-        sep, chosen = string(self.col["separator"]), [f"it{self.j}_0"]
-        self.early[chosen[0]] = at(*picks[0])
-        for i, (slots, index) in enumerate(picks[1:], start=1):
-            items = [p for p in self.col["pieces"][i] if p]
-            others = self._param(f"items{i}", items, "VARCHAR") if items else "['']"
-            tries = [f"it{self.j}_{i}_{t}" for t in range(ITEM_TRIES)]
-            h = f"h{self.j}_i{i}"
-            self.text_bits[h] = bits(self.stream, 40 + i, self.text_row)
-            self.early[tries[0]] = at(slots, index)
-            for t, name in enumerate(tries[1:]):
-                self.early[name] = at(others, f"((({h} >> {12 * t}) & {SLOTS - 1}) % {max(1, len(items))} + 1)::INTEGER")
-            held = ", ".join([f"{sep} || {chosen[0]}"] + chosen[1:])
-            pick = " ".join(f"WHEN {t} NOT IN ({held}) THEN {t}" for t in tries)
-            chosen.append(f"it{self.j}_{i}")
-            while len(self.steps) < i:
+    def _items(self):
+        """A list as long as a source list drawn at random (its `donor`); its place i holds an item drawn among those
+        seen in place i, or if an earlier place holds that item, the first of ITEM_TRIES - 1 more that none does
+        (else none), each place a step reading the places before it; in its brackets, if any."""
+        pools, j = self.col["pieces"], self.j
+        h = f"h{j}_donor"
+        self.text_bits[h] = bits(self.stream, 39, self.text_row)
+        donor = f"((({h}) & {SLOTS - 1}) % {len(pools[0])} + 1)::INTEGER"
+        self.early[f"il{j}"] = " + ".join(
+            f"({at(self._param(f'pool{i}', pool, 'VARCHAR'), donor)} <> '')::INTEGER" for i, pool in enumerate(pools))
+        sep, chosen = string(self.col["separator"]), []
+        for i, pool in enumerate(pools):
+            items = [p for p in pool if p] or [""]
+            listed = self._param(f"items{i}", items, "VARCHAR")
+            self.text_bits[f"h{j}_i{i}"] = bits(self.stream, 40 + i, self.text_row)
+            tries = [f"it{j}_{i}_{t}" for t in range(ITEM_TRIES if i else 1)]
+            for t, name in enumerate(tries):
+                self.early[name] = at(listed, f"(((h{j}_i{i} >> {12 * t}) & {SLOTS - 1}) % {len(items)} + 1)::INTEGER")
+            held = ", ".join([f"{sep} || {chosen[0]}"] + chosen[1:]) if chosen else ""
+            pick = " ".join(f"WHEN {t} NOT IN ({held}) THEN {t}" if held else f"WHEN true THEN {t}" for t in tries)
+            chosen.append(f"it{j}_{i}")
+            while len(self.steps) <= i:
                 self.steps.append({})
-            self.steps[i - 1][chosen[-1]] = f"CASE WHEN {tries[0]} = '' THEN '' {pick} ELSE '' END"
-        self.value = " || ".join(chosen)
+            self.steps[i][chosen[-1]] = f"CASE WHEN il{j} <= {i} THEN '' {pick} ELSE '' END"
+        opener, closer = self.col.get("around") or ["", ""]
+        self.value = " || ".join(([string(opener)] if opener else []) + chosen + ([string(closer)] if closer else []))
 
     def _members(self):
         """A JSON object: each member present with its share (the hash's high 32 bits), its text one of its pool

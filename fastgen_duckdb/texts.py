@@ -198,16 +198,21 @@ class Texts:
                          note="drawn field by field: each number of its template from those seen in its place")
 
     def items(self) -> dict | None:
-        """Lists of items from one vocabulary, joined by one separator ('Action|Adventure|Sci-Fi', 'red; navy
-        blue'): a pool per place in the list, each piece its item with the separator before it (none in its first
-        place, '' where a list is shorter), drawn as words are, an item drawn again left out (`written: items`):
-        every value is a list of items seen, each once
-        (cut as words, 1,711 of 3,000 genre lists held made-up words: 'Horrma'). Items seen fewer than MIN_COUNT
-        times are no one's vocabulary: the lists holding them are left out of the pools."""
+        """Lists of items from one vocabulary, joined by one separator, perhaps in brackets ('Action|Adventure|Sci-Fi',
+        'red; navy blue', '[3, 14, 15]', "['a', 'b']"): a pool per place in the list, each piece its item with the
+        separator before it (none in its first place, '' where a list is shorter), drawn as a list (`written:
+        items`, with `around`: its brackets): every value is a list of items seen, each once (cut as words, 1,711 of
+        3,000 genre lists held made-up words: 'Horrma'; 1,248 of 3,000 JSON arrays were no arrays). Items seen
+        fewer than MIN_COUNT times are no one's vocabulary: the lists holding them are left out of the pools."""
         texts = [t for (t,) in self.con.execute(
             f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
+        opener = texts[0][:1] if texts else ""
+        closer = {"[": "]", "{": "}", "(": ")"}.get(opener)
+        around = [opener, closer] if closer and all(len(t) > 1 and t[0] == opener and t[-1] == closer
+                                                     for t in texts) else None
+        inner = [t[1:-1] for t in texts] if around else texts
         for sep in SEPARATORS:
-            lists = [t.split(sep) for t in texts]
+            lists = [t.split(sep) if t else [] for t in inner]
             if sum(len(x) > 1 for x in lists) < MIN_LISTS * len(texts) or max(map(len, lists)) > MAX_ITEMS or \
                     any(not i or i != i.strip() for x in lists for i in x):
                 continue
@@ -219,6 +224,7 @@ class Texts:
             width = max(map(len, lists))
             pieces = [[(sep if p else "") + x[p] if p < len(x) else "" for x in lists] for p in range(width)]
             return self.base("text", method="words", pieces=pieces, written="items", separator=sep,
+                             **({"around": around} if around else {}),
                              note=f"lists of the items seen at least {MIN_COUNT} times, joined by {sep!r}")
         return None
 

@@ -286,6 +286,8 @@ def make_templated(con, rows: int = 3000):
         array_to_string(list_distinct([GENRES[(1 + hash(i * 8 + k) % len(GENRES))::INTEGER]
                                        for k in range((1 + hash(i, 19) % 5)::INTEGER)]), '|')
             || CASE WHEN i % 1000 = 7 THEN '|Zarzuela' ELSE '' END AS genres,
+        '[' || array_to_string(list_distinct([(hash(i * 8 + k, 5) % 40)::VARCHAR
+                                              for k in range((hash(i, 36) % 6)::INTEGER)]), ', ') || ']' AS scores,
         ['Late', 'On time', 'Early'][(1 + hash(i, 30) % 3)::INTEGER] || ', ' || (hash(i, 31) % 10000)::VARCHAR
             || ' said ' || ['Ann', 'Bo', 'Cy', 'Di'][(1 + hash(i, 32) % 4)::INTEGER] || ', again' AS remark
         FROM range({rows}) t(i), (SELECT ['Action', 'Adventure', 'Sci-Fi', 'Comedy', 'Drama', 'Horror', 'Romance',

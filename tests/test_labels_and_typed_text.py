@@ -160,7 +160,15 @@ def test_lists_of_items_come_out_as_lists_of_items_seen_each_once(con):
     for item, count in vocabulary.items():   # each item in its share of all items
         share = count / total
         assert abs(drawn[item] / items - share) < 4 * math.sqrt(share / items) + 0.01, item
-    assert max(map(len, synth)) == 5 and abs(np.mean([len(x) for x in synth]) - np.mean([len(x) for x in real])) < 0.4
+    lengths = Counter(map(len, real))   # as long as the source's lists, in their shares
+    for length, count in lengths.items():
+        share, seen = count / len(real), sum(1 for x in synth if len(x) == length) / len(synth)
+        assert abs(seen - share) < 4 * math.sqrt(share * (1 - share) / len(real)) + 0.01, (length, seen, share)
+    # JSON arrays, empty ones too: each an array of numbers seen, each once
+    assert cols["scores"]["around"] == ["[", "]"] and cols["scores"]["separator"] == ", "
+    arrays = [json.loads(v) for (v,) in con.execute(f"SELECT scores FROM fastgen_sample('templated', {N})").fetchall()]
+    assert all(len(set(a)) == len(a) and all(0 <= x < 40 for x in a) for a in arrays)
+    assert abs(sum(1 for a in arrays if not a) / N - 1 / 6) < 0.02   # [] in a sixth of the rows, as in the source
 
 
 def test_a_written_number_s_format_is_edited_or_refused_in_the_caller_s_terms(con):

@@ -402,13 +402,20 @@ def typed_columns(draw):
                   for _ in range(800)]
         return values, re.escape(prefix) + "".join(r"\d+" + (re.escape(s) if i < k - 1 else "")
                                                    for i, s in enumerate(seps + [""])) + re.escape(suffix)
-    if shape == "list":   # items of one vocabulary, each once, joined by one separator
+    if shape == "list":   # items of one vocabulary, each once, joined by one separator, perhaps in brackets
         sep = draw(st.sampled_from(["|", ";", ", ", " / ", ","]))
         vocabulary = [w for w in WORDS if sep.strip() not in w] if sep.strip() else WORDS
-        most = draw(st.integers(2, 6))
-        values = [sep.join(rng.sample(vocabulary, rng.randint(1, most))) for _ in range(800)]
+        most, fewest = draw(st.integers(2, 6)), draw(st.integers(0, 1))
+        opener, closer = draw(st.sampled_from([("", ""), ("[", "]"), ("{", "}")]))
+        values = [opener + sep.join(rng.sample(vocabulary, rng.randint(fewest if opener else 1, most))) + closer
+                  for _ in range(800)]
         known = set(vocabulary)
-        return values, lambda v: len(set(v.split(sep))) == len(v.split(sep)) and set(v.split(sep)) <= known
+
+        def listed(v: str) -> bool:
+            inner = v[len(opener):len(v) - len(closer)] if v.startswith(opener) and v.endswith(closer) else None
+            items = inner.split(sep) if inner else []
+            return inner is not None and len(set(items)) == len(items) and set(items) <= known
+        return values, listed
     if shape == "marked":   # numbers of one style, and a few markers of a missing value
         markers = draw(st.lists(st.sampled_from(MARKERS), min_size=1, max_size=3, unique=True))
         share = draw(st.sampled_from([0.02, 0.1, 0.4]))

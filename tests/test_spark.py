@@ -279,3 +279,4 @@ def test_spark_writes_templated_texts_in_their_template(con, spark):
         assert not bad, (name, bad[:5])
     lists = [r["genres"].split("|") for r in rows]   # a list's items each once, as DuckDB draws them
     assert all(len(x) == len(set(x)) for x in lists) and any(len(x) > 2 for x in lists)
+    assert all(r["scores"][0] == "[" and r["scores"][-1] == "]" for r in rows)
