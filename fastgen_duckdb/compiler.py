@@ -116,7 +116,8 @@ def _select(columns: list[Column], copula: Copula, rows: str, params: str, batch
     if early:   # values other columns read before theirs are drawn (columns.Column.early): the lists again
         drawn = f"SELECT {layer(early, 'h.*')} FROM ({drawn}) AS h, {params} AS p"
     for k in range(max((len(c.steps) for c in columns), default=0)):   # each reading the step before's
-        drawn = f"SELECT {layer({a: e for c in columns if k < len(c.steps) for a, e in c.steps[k].items()}, '*')} FROM ({drawn})"
+        step = {a: e for c in columns if k < len(c.steps) for a, e in c.steps[k].items()}
+        drawn = f"SELECT {layer(step, '*')} FROM ({drawn})"
     body = (f"SELECT {', '.join(c.output() for c in columns)}\n"
             f"FROM ({drawn}),\n"
             f"     {params} AS p")

@@ -245,15 +245,16 @@ def _validate_text(col: dict, where: str) -> None:
                 for pool in pieces):
             raise SpecError(f"{where}: text needs 'pieces': 1..8 pools, each a list of 1..4096 strings")
         if col.get("written") not in (None, "ipv6", "items"):
-            raise SpecError(f"{where}: 'written' may only be 'ipv6' (pools of groups that join into 8, written as RFC 5952 does) "
-                            "or 'items' (a list's items, each once); remove it to join the pieces as they are")
+            raise SpecError(f"{where}: 'written' may only be 'ipv6' (pools of groups that join into 8, written as "
+                            "RFC 5952 does) or 'items' (a list's items, each once); remove it to join the pieces "
+                            "as they are")
         if col.get("written") == "items" and not (isinstance(col.get("separator"), str) and col["separator"]):
             raise SpecError(f"{where}: a list ('written': 'items') needs its 'separator', the text between two items")
         around = col.get("around")
         if around is not None and not (col.get("written") == "items" and isinstance(around, list) and len(around) == 2
                                         and all(isinstance(x, str) for x in around)):
-            raise SpecError(f"{where}: 'around' is a list's [opening, closing] brackets, on a list ('written': 'items'); "
-                            "remove it to write the list bare")
+            raise SpecError(f"{where}: 'around' is a list's [opening, closing] brackets, on a list "
+                            "('written': 'items'); remove it to write the list bare")
     elif method == "members":
         members, separator = col.get("members"), col.get("separator")
         if not isinstance(separator, str) or not isinstance(members, list) or not 1 <= len(members) <= 64 or not all(

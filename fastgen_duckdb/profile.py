@@ -19,6 +19,7 @@ from .joint import fields, learn
 from .layout import key_room
 from .caller import progress
 from .readings import parse_sql, typed_texts
+from .structured import Structured
 from .texts import MAX_CATEGORIES, Texts
 from .sources import Source, SourceError
 from .dtypes import (EXACT, GRANULARITY, decimal_scale, inside_type, iso, knot_values, monotone,
@@ -137,7 +138,7 @@ def _probs(k: int) -> str:
     return "[" + ", ".join(repr(i / (k - 1)) for i in range(k)) + "]"
 
 
-class Profiler(Texts):
+class Profiler(Texts, Structured):
     def __init__(self, con, sample: str, name: str, type_text: str, source_rows: int, relation: str = ""):
         self.con, self.sample, self.name, self.type, self.source_rows = con, sample, name, type_text, source_rows
         self.relation = relation

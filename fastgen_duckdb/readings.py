@@ -112,7 +112,8 @@ def _reading(con, sample: str, c: str, core: str, places: int | None) -> dict | 
         [{"parsed": "TIMESTAMP" if CLOCK.search(f) else "DATE", "format": f} for f in TEXT_DATES] + \
         [{"parsed": "BIGINT"}] + ([{"parsed": f"DECIMAL(18,{places})"}] if places else []) + [{"parsed": "DOUBLE"}]
     if varying:   # decimals that vary: written without trailing zeros, at most the most seen
-        most = con.execute(f"SELECT max(length(regexp_extract({core}, '\\.([0-9]+)$', 1))) FROM {sample}").fetchall()[0][0]
+        most = con.execute(f"SELECT max(length(regexp_extract({core}, '\\.([0-9]+)$', 1))) "
+                           f"FROM {sample}").fetchall()[0][0]
         if most and 1 <= most <= 12:   # ('{:g}' writes 0.0812345: 7 of them, in 38 digits)
             readings.append({"parsed": f"DECIMAL({18 if most <= 6 else 38},{most})", "format": "0." + "#" * most})
     for group, mark in GROUPINGS:

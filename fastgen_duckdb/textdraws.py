@@ -24,6 +24,8 @@ class TextDraws:
             self._pattern()
         elif self.col["method"] == "members":
             self._members()
+        elif self.col.get("written") == "items":
+            self._items()
         else:
             self._words()
         frequent = self.col.get("frequent")
@@ -70,9 +72,7 @@ class TextDraws:
                          f"ELSE {index} END")
             picks.append((slots, index))
         self.value = " || ".join(at(slots, index) for slots, index in picks)
-        if self.col.get("written") == "items":
-            self._items()
-        elif self.col.get("written") == "ipv6":   # its groups joined, then a run of 0 groups written '::'
+        if self.col.get("written") == "ipv6":   # its groups joined, then a run of 0 groups written '::'
             self.early[f"t{self.j}"] = self.value
             self.value = ipv6_compressed(f"t{self.j}")
 
