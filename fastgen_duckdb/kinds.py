@@ -250,6 +250,12 @@ def _validate_text(col: dict, where: str) -> None:
                             "as they are")
         if col.get("written") == "items" and not (isinstance(col.get("separator"), str) and col["separator"]):
             raise SpecError(f"{where}: a list ('written': 'items') needs its 'separator', the text between two items")
+        ordered = col.get("ordered")
+        if ordered is not None and not (isinstance(ordered, list) and len(ordered) == 2
+                                         and all(isinstance(i, int) and not isinstance(i, bool) for i in ordered)
+                                         and 0 <= ordered[0] < ordered[1] < len(pieces)):
+            raise SpecError(f"{where}: 'ordered' names two pools [a, b], a before b, whose numbers are drawn in "
+                            "order (a range's low and high); remove it to draw them apart")
         around = col.get("around")
         if around is not None and not (col.get("written") == "items" and isinstance(around, list) and len(around) == 2
                                         and all(isinstance(x, str) for x in around)):

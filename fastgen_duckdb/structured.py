@@ -33,7 +33,8 @@ class Structured:
         number, each piece the separator before it and its digits as seen, the first numbers in one while they
         take few values together (an IPv4 network's '192.168'); a pool for the prefixes and one for the endings
         where they vary (else they stay on the first number and the last). Drawn as words are, every
-        value is written in the template (cut as words, 1,802 of 3,000 versions were not: 'v.16.16')."""
+        value is written in the template (cut as words, 1,802 of 3,000 versions were not: 'v.16.16'). Two numbers
+        in order in every text (a range's '10-20') are `ordered`: where drawn the other way round, swapped."""
         texts = [t for (t,) in self.con.execute(
             f"SELECT {self.c} FROM {self.sample} WHERE {self.texts} LIMIT {MAX_CATEGORIES}").fetchall()]
         split = [re.findall(FIELDS, t) for t in texts]
@@ -57,7 +58,12 @@ class Structured:
             pieces.append(ends)
         else:
             pieces[-1] = [p + e for p, e in zip(pieces[-1], ends)]
-        return self.base("text", method="words", pieces=[heads] * (len(set(heads)) > 1) + pieces,
+        first = int(len(set(heads)) > 1)   # the pool of the first number (after the prefixes' own)
+        merged = k - len(pieces) + (len(set(ends)) > 1)   # numbers in the first number's piece, less one
+        low = next((i for i in range(merged, k - 1) if all(int(s[i][1]) <= int(s[i + 1][1]) for s in split)
+                    and sum(int(s[i][1]) < int(s[i + 1][1]) for s in split) >= MIN_LISTS * len(split)), None)
+        return self.base("text", method="words", pieces=[heads] * first + pieces,
+                         **({"ordered": [first + low - merged, first + low - merged + 1]} if low is not None else {}),
                          note="drawn field by field: each number of its template from those seen in its place")
 
     def items(self) -> dict | None:

@@ -71,10 +71,25 @@ class TextDraws:
                 index = (f"CASE WHEN {at(first, index)} = {at(first, drawn)} THEN {index} % {len(pool)} + 1 "
                          f"ELSE {index} END")
             picks.append((slots, index))
-        self.value = " || ".join(at(slots, index) for slots, index in picks)
+        parts = [at(slots, index) for slots, index in picks]
+        if self.col.get("ordered"):
+            self._ordered(parts, *self.col["ordered"])
+        self.value = " || ".join(parts)
         if self.col.get("written") == "ipv6":   # its groups joined, then a run of 0 groups written '::'
             self.early[f"t{self.j}"] = self.value
             self.value = ipv6_compressed(f"t{self.j}")
+
+    def _ordered(self, parts: list[str], a: int, b: int):
+        """Pieces a and b (in place) with their numbers (a's last, b's first) swapped where a's is the larger: a
+        template's two numbers in the order every source text has them."""
+        pa, pb = f"oa{self.j}", f"ob{self.j}"
+        self.early[pa], self.early[pb] = parts[a], parts[b]
+        da, db = f"regexp_extract({pa}, '[0-9]+$', 0)", f"regexp_extract({pb}, '[0-9]+', 0)"
+        before = f"regexp_extract({pb}, '^[^0-9]*', 0)"
+        swap = f"TRY_CAST({da} AS DOUBLE) > TRY_CAST({db} AS DOUBLE)"
+        parts[a] = f"CASE WHEN {swap} THEN left({pa}, length({pa}) - length({da})) || {db} ELSE {pa} END"
+        parts[b] = (f"CASE WHEN {swap} THEN {before} || {da} || substr({pb}, length({before}) + length({db}) + 1) "
+                    f"ELSE {pb} END")
 
     def _items(self):
         """A list as long as a source list drawn at random (its `donor`); its place i holds an item drawn among those

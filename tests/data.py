@@ -274,7 +274,7 @@ def make_templated(con, rows: int = 3000):
             AS version,
         CASE WHEN i % 4 = 0 THEN '-$' ELSE '$' END || (hash(i, 4) % 900)::VARCHAR || '.'
             || lpad((hash(i, 5) % 100)::VARCHAR, 2, '0') AS amount,
-        (hash(i, 6) % 500)::VARCHAR || '-' || (500 + hash(i, 7) % 600)::VARCHAR AS span,
+        (hash(i, 6) % 500)::VARCHAR || '-' || ((hash(i, 6) % 500) + 1 + hash(i, 7) % 300)::VARCHAR AS span,
         (320 + hash(i, 8) % 3000)::VARCHAR || 'x' || (200 + hash(i, 9) % 2000)::VARCHAR AS screen,
         '(' || (200 + hash(i, 10) % 800)::VARCHAR || ') ' || (hash(i, 11) % 1000)::VARCHAR || '-'
             || lpad((hash(i, 12) % 10000)::VARCHAR, 4, '0') AS phone,
@@ -295,7 +295,7 @@ def make_templated(con, rows: int = 3000):
 
 
 TEMPLATED = {   # each templated column's values: the pattern each must match
-    "version": r"v\d\.\d{1,2}\.\d{1,2}", "amount": r"-?\$\d{1,3}\.\d\d", "span": r"\d{1,3}-\d{3,4}",
+    "version": r"v\d\.\d{1,2}\.\d{1,2}", "amount": r"-?\$\d{1,3}\.\d\d", "span": r"\d{1,3}-\d{1,3}",
     "screen": r"\d{3,4}x\d{3,4}", "phone": r"\(\d{3}\) \d{1,3}-\d{4}",
     "host": r"(10\.0|192\.168|172\.16)\.\d{1,2}\.\d{1,3}",   # in its network
 }

@@ -135,6 +135,9 @@ def test_texts_in_one_template_of_numbers_come_out_in_it(con):
     for j, (name, pattern) in enumerate(TEMPLATED.items()):
         bad = [r[j] for r in synth if not re.fullmatch(pattern, r[j])]
         assert not bad, (name, bad[:5])
+    # a range's low end never above its high end, as in every source range
+    assert cols["span"]["ordered"] == [0, 1] and "ordered" not in cols["version"]
+    assert all(int(lo) <= int(hi) for lo, hi in (r[2].split("-") for r in synth))
     # each number in its place keeps its distribution: the major version, the sign
     n = len(synth)
     for j, read in ((0, lambda v: v[:2]), (1, lambda v: v[0])):

@@ -397,11 +397,18 @@ def typed_columns(draw):
         seps = [draw(st.sampled_from([".", "-", "/", ":", "x", ", ", ") ", "_v"])) for _ in range(k - 1)]
         prefix, suffix = draw(st.sampled_from(["", "v", "#", "(", "ID-"])), draw(st.sampled_from(["", "%", " kg", "b"]))
         widths = [draw(st.integers(1, 5)) for _ in range(k)]
-        number = lambda w: str(rng.randint(0, 10 ** rng.randint(1, w) - 1))
-        values = [prefix + "".join(number(w) + (seps[i] if i < k - 1 else "") for i, w in enumerate(widths)) + suffix
+        ranged = draw(st.booleans())   # its first two numbers a range: the second never below the first
+
+        def numbers() -> list[str]:
+            got = [rng.randint(0, 10 ** rng.randint(1, w) - 1) for w in widths]
+            got[1] = got[0] + rng.randint(0, 10 ** widths[1]) if ranged else got[1]
+            return [str(x) for x in got]
+        values = [prefix + "".join(x + (seps[i] if i < k - 1 else "") for i, x in enumerate(numbers())) + suffix
                   for _ in range(800)]
-        return values, re.escape(prefix) + "".join(r"\d+" + (re.escape(s) if i < k - 1 else "")
-                                                   for i, s in enumerate(seps + [""])) + re.escape(suffix)
+        shape = re.escape(prefix) + "".join(r"(\d+)" + (re.escape(s) if i < k - 1 else "")
+                                            for i, s in enumerate(seps + [""])) + re.escape(suffix)
+        return values, lambda v: bool(re.fullmatch(shape, v)) and (
+            not ranged or int(re.fullmatch(shape, v).group(1)) <= int(re.fullmatch(shape, v).group(2)))
     if shape == "list":   # items of one vocabulary, each once, joined by one separator, perhaps in brackets
         sep = draw(st.sampled_from(["|", ";", ", ", " / ", ","]))
         vocabulary = [w for w in WORDS if sep.strip() not in w] if sep.strip() else WORDS

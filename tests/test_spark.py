@@ -277,6 +277,7 @@ def test_spark_writes_templated_texts_in_their_template(con, spark):
     for name, pattern in TEMPLATED.items():
         bad = [r[name] for r in rows if not re.fullmatch(pattern, r[name])]
         assert not bad, (name, bad[:5])
+    assert all(int(lo) <= int(hi) for lo, hi in (r["span"].split("-") for r in rows))   # ranges in order
     lists = [r["genres"].split("|") for r in rows]   # a list's items each once, as DuckDB draws them
     assert all(len(x) == len(set(x)) for x in lists) and any(len(x) > 2 for x in lists)
     assert all(r["scores"][0] == "[" and r["scores"][-1] == "]" for r in rows)
