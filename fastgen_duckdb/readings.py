@@ -184,31 +184,29 @@ def format_sql(value_sql: str, col: dict, affix: str | None = None) -> str:
     return f"({prefix} || {text} || {suffix})"
 
 
+def _by_weight(u: str, weights: list[float], outcomes: list[str]) -> str:
+    """SQL: one of `outcomes` (SQL) from the uniform `u`, each as often as its weight (a CASE ladder)."""
+    total, edge, arms = float(sum(weights)), 0.0, []
+    for outcome, w in zip(outcomes[:-1], weights[:-1]):
+        edge += w / total
+        arms.append(f"WHEN {u} < {number(edge)} THEN {outcome}")
+    return f"CASE {' '.join(arms)} ELSE {outcomes[-1]} END" if arms else outcomes[-1]
+
+
 def marker_pick(u: str, col: dict) -> str | None:
     """SQL: the text a row writes where its value is missing (a marker, or NULL), by the markers' weights, from
     its uniform `u`; None for a column with no markers."""
     markers = col.get("markers")
     if not markers:
         return None
-    texts = ["NULL" if v is None else string(v) for v in markers["values"]]
-    total, edge, arms = float(sum(markers["weights"])), 0.0, []
-    for text, w in zip(texts[:-1], markers["weights"][:-1]):
-        edge += w / total
-        arms.append(f"WHEN {u} < {number(edge)} THEN {text}")
-    return f"CASE {' '.join(arms)} ELSE {texts[-1]} END" if arms else texts[0]
+    return _by_weight(u, markers["weights"], ["NULL" if v is None else string(v) for v in markers["values"]])
 
 
 def affix_index(u: str, col: dict) -> str | None:
     """SQL: which of the column's [prefix, suffix] pairs a row writes (0-based), from its uniform `u`; None
     where there is one or none."""
     weights = (col.get("affixes") or {}).get("weights") or []
-    if len(weights) < 2:
-        return None
-    total, edge, arms = float(sum(weights)), 0.0, []
-    for i, w in enumerate(weights[:-1]):
-        edge += w / total
-        arms.append(f"WHEN {u} < {number(edge)} THEN {i}")
-    return f"CASE {' '.join(arms)} ELSE {len(weights) - 1} END"
+    return _by_weight(u, weights, [str(i) for i in range(len(weights))]) if len(weights) >= 2 else None
 
 
 def validate(col: dict, family: str, where: str) -> str:
