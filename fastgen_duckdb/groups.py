@@ -11,14 +11,15 @@ from .codes import MIN_ROWS
 from .dependence import MAX_FD_VALUES, has_rule
 from .sqltext import ident
 
-MIN_GROUP_ROWS = 2        # a group id repeats on average at least this often (a number drawn in steps repeats 4×)
+MIN_GROUP_ROWS = 2        # a group id repeats on average at least this often (a panel of a few years is one)
 STRAY = 0.05             # a column steps along with an id if its extra runs are at most this share of its repeats
 MAX_COLUMNS = 64          # wider tables keep their ids as numbers: a second model and trial would double their infer
 
 
 def regroup(con, sample: str, profilers: list, cols: list[dict]) -> list[dict] | None:
-    """A copy of the columns with each integer column drawn in steps of more values than a category list would
-    hold by default, and fewer than MAX_FD_VALUES, that determines some other column on every sampled row made a
+    """A copy of the columns with each integer column of repeated values (MIN_GROUP_ROWS rows a value on average,
+    as few as a short panel has: fewer than a number drawn in steps), of more values than a category list would
+    hold by default and fewer than MAX_FD_VALUES, that determines some other column on every sampled row made a
     category list (a note says why); None where there is none, or the table has more than MAX_COLUMNS columns to
     draw. What such an id determines is left for the pair model to find."""
     cols, changed = list(cols), False
@@ -27,7 +28,7 @@ def regroup(con, sample: str, profilers: list, cols: list[dict]) -> list[dict] |
     if len(free) > MAX_COLUMNS:
         return None
     # a column the model classified keeps the model's kind: only the profile's own numbers are candidates
-    ids = [c for c in free if c["kind"] == "numeric" and c.get("origin", "offline") == "offline" and c.get("steps")
+    ids = [c for c in free if c["kind"] == "numeric" and c.get("origin", "offline") == "offline"
            and by_name[c["name"]].family == "integer"
            and by_name[c["name"]].distinct <= MAX_FD_VALUES
            and by_name[c["name"]].nonnull >= MIN_GROUP_ROWS * by_name[c["name"]].distinct]

@@ -41,6 +41,28 @@ def test_a_number_naming_groups_keeps_what_each_group_has(con):
     assert pairs == [(0,)]                               # each school's own mean, not another one's
 
 
+def test_a_short_panel_keeps_what_each_unit_has(con):
+    """Counties seen 3 times each (fewer repeats than a number drawn in steps has: the id is drawn by quantiles):
+    a county's share of young men is the county's, nearly the same each year, and its region too. Drawn as a
+    number, the id would lose both; drawn as its values, a county keeps its region and its share."""
+    con.execute(f"""CREATE TABLE panel AS
+        WITH counties AS (SELECT c, 2 * c + 1 AS county, ['west', 'central', 'other'][1 + floor(3 * {u(1)})::INT] AS region,
+                                 0.05 + 0.1 * {u(2)} AS share FROM range(120) t(c), LATERAL (SELECT c AS i))
+        SELECT county, region, 80 + y AS year, round(share + 0.002 * ({u(3)} - 0.5), 5) AS young_men,
+               round(10 * {u(4)}, 2) AS crime
+        FROM counties, (SELECT range AS y FROM range(3)) AS years, LATERAL (SELECT c * 3 + y AS i)""")
+    fg.infer(con, "panel")
+    spec = fg.spec(con, "panel")
+    by_name = {c["name"]: c for c in spec["columns"]}
+    assert by_name["county"]["kind"] == "categorical" and "group id" in by_name["county"]["note"], by_name["county"]
+    n = 30000
+    # within a county the share varies by at most 0.002 in the data: drawn, a county's shares stay that close
+    spread, regions = con.execute(f"""SELECT quantile_cont(hi - lo, 0.9), max(regions) FROM (
+        SELECT county, max(young_men) AS hi, min(young_men) AS lo, count(DISTINCT region) AS regions
+        FROM fastgen_sample('panel', {n}) GROUP BY county)""").fetchall()[0]
+    assert regions == 1 and spread < 0.01, (regions, spread)
+
+
 def test_a_repeated_number_that_determines_nothing_stays_a_number(con):
     con.execute(f"""CREATE TABLE visits AS SELECT 1 + floor(200 * {u(1)})::INT AS customer, {u(2)} * 100 AS amount,
                     ['a', 'b'][1 + floor(2 * {u(3)})::INT] AS channel FROM range(6000) t(i)""")
