@@ -94,27 +94,32 @@ class TextDraws:
     def _items(self):
         """A list as long as a source list drawn at random (its `donor`); its place i holds an item drawn among those
         seen in place i, or if an earlier place holds that item, the first of ITEM_TRIES - 1 more that none does
-        (else none), each place a step reading the places before it; in its brackets, if any."""
+        (else none), each later place a step reading the places before it; in its brackets, if any."""
         pools, j = self.col["pieces"], self.j
         h = f"h{j}_donor"
         self.text_bits[h] = bits(self.stream, 39, self.text_row)
         donor = f"((({h}) & {SLOTS - 1}) % {len(pools[0])} + 1)::INTEGER"
-        self.early[f"il{j}"] = " + ".join(
-            f"({at(self._param(f'pool{i}', pool, 'VARCHAR'), donor)} <> '')::INTEGER" for i, pool in enumerate(pools))
+        lengths = [sum(pool[d] != "" for pool in pools) for d in range(len(pools[0]))]   # each donor's items
+        length = at(self._param("lengths", lengths, "INTEGER"), donor)
+        self.early[f"il{j}"] = length
         sep, chosen = string(self.col["separator"]), []
         for i, pool in enumerate(pools):
             items = [p for p in pool if p] or [""]
             listed = self._param(f"items{i}", items, "VARCHAR")
             self.text_bits[f"h{j}_i{i}"] = bits(self.stream, 40 + i, self.text_row)
-            tries = [f"it{j}_{i}_{t}" for t in range(ITEM_TRIES if i else 1)]
-            for t, name in enumerate(tries):
-                self.early[name] = at(listed, f"(((h{j}_i{i} >> {12 * t}) & {SLOTS - 1}) % {len(items)} + 1)::INTEGER")
-            held = ", ".join([f"{sep} || {chosen[0]}"] + chosen[1:]) if chosen else ""
-            pick = " ".join(f"WHEN {t} NOT IN ({held}) THEN {t}" if held else f"WHEN true THEN {t}" for t in tries)
+            draw = [at(listed, f"(((h{j}_i{i} >> {12 * t}) & {SLOTS - 1}) % {len(items)} + 1)::INTEGER")
+                    for t in range(ITEM_TRIES if i else 1)]
             chosen.append(f"it{j}_{i}")
-            while len(self.steps) <= i:
+            if not i:   # the first place reads no other: drawn with the list's length
+                self.early[chosen[0]] = f"CASE WHEN {length} = 0 THEN '' ELSE {draw[0]} END"
+                continue
+            tries = [f"it{j}_{i}_{t}" for t in range(ITEM_TRIES)]
+            self.early.update(zip(tries, draw))
+            held = ", ".join([f"{sep} || {chosen[0]}"] + chosen[1:-1])
+            pick = " ".join(f"WHEN {t} NOT IN ({held}) THEN {t}" for t in tries)
+            while len(self.steps) < i:
                 self.steps.append({})
-            self.steps[i][chosen[-1]] = f"CASE WHEN il{j} <= {i} THEN '' {pick} ELSE '' END"
+            self.steps[i - 1][chosen[-1]] = f"CASE WHEN il{j} <= {i} THEN '' {pick} ELSE '' END"
         opener, closer = self.col.get("around") or ["", ""]
         self.value = " || ".join(([string(opener)] if opener else []) + chosen + ([string(closer)] if closer else []))
 
