@@ -144,6 +144,9 @@ def main() -> None:
     grown = "; ".join(f"{t}.{c['name']} {distinct_values('learned', t, c['name']):,} → "
                       f"{distinct_values('synthn', t, c['name']):,} (real: {distinct_values('real', t, c['name']):,})"
                       for t in tables for c in fg.spec(con, t)["columns"] if c.get("grows")) or "none"
+    repeated = "; ".join(f"{t}.{c['name']} {distinct_values('learned', t, c['name']):,} → "
+                         f"{distinct_values('synthn', t, c['name']):,} (real: {distinct_values('real', t, c['name']):,})"
+                         for t in tables for c in fg.spec(con, t)["columns"] if c.get("slots")) or "none"
 
     queries = con.execute("SELECT query_nr, query FROM tpcds_queries()").fetchall()
     results = run_queries(con, queries, ("learned", "synth1", "real", "synthn"), home="learned", limit_s=args.limit)
@@ -178,7 +181,8 @@ def main() -> None:
                           for k, v in later_shares["synthn"].items()) or "none") + f"); "
              f"{len(fixed)} tables kept as fixed lookups ({', '.join(fixed)}), {len(batched)} in "
              f"batches ({in_batches}). Lists of codes that grow with the world (spec `grows`), distinct codes "
-             f"learned → at scale {args.scale:g}: {grown}. Regenerated at "
+             f"learned → at scale {args.scale:g}: {grown}. Synthesized texts that repeat (spec `slots`, growing as "
+             f"their vocabulary with `slot_growth`), distinct texts learned → at scale {args.scale:g}: {repeated}. Regenerated at "
              f"scale 1 and {args.scale:g}, beside the real sf=0.01 and sf={sf:g} (dsdgen, {dsdgen_s:.1f} s), in one run.",
              "",
              "| | real rows, sf=0.01 → scale 1 | real rows, sf=" + f"{sf:g} → scale {args.scale:g} |", "|---|---|---|",

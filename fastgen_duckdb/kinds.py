@@ -275,5 +275,10 @@ def _validate_text(col: dict, where: str) -> None:
     if slots is not None and (isinstance(slots, bool) or not isinstance(slots, int) or slots < 1):
         raise SpecError(f"{where}: text 'slots' (how many texts its values are drawn from at scale 1) must be an "
                         f"integer >= 1; remove it for a new text in every row")
+    grows = col.get("slot_growth")
+    if grows is not None and (slots is None or isinstance(grows, bool) or not isinstance(grows, (int, float))
+                              or not 0 <= grows <= 1):
+        raise SpecError(f"{where}: text 'slot_growth' (the power of the scale its slots grow by) must be a number in "
+                        f"0..1 beside 'slots'; remove it for slots in proportion to the scale")
     if col.get("frequent") is not None:
         _validate_frequent(col, where)

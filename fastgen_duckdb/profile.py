@@ -13,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, groups, missing, rules, trial
+from . import children, groups, missing, rules, trial, vocabulary
 from .copula import order_ladders
 from .joint import fields, learn
 from .layout import key_room
@@ -60,6 +60,7 @@ def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int =
                      for col, type_text in columns]
         cols = [p.spec() for p in profilers]
         cols, proposed = advise(profilers, cols) if advise else (cols, [])
+        vocabulary.things_of_codes(con, sample.name, cols)
         special = [ident(c["name"]) for c in cols if c.get("special")]
         if special:  # relations are learned on ordinary values: inf, NaN and infinity count as missing there
             con.execute(f"UPDATE {sample.own()} SET " + ", ".join(f"{c} = CASE WHEN isfinite({c}) THEN {c} END" for c in special))

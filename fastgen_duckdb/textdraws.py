@@ -14,12 +14,14 @@ class TextDraws:
     """Column's text and pool members (columns.Column has the attributes they read)."""
 
     def _text(self):
-        # the row's bits; texts that repeat (slots): its slot's, one of round(scale × slots) drawn per row
+        # the row's bits; texts that repeat (slots): its slot's, one of round(scale^slot_growth × slots) per row
         self.text_row, self.text_bits = "r", self.uniforms
         if self.col.get("slots"):
             self.text_row, self.text_bits = f"ts{self.j}", self.helpers
+            grows = self.col.get("slot_growth", 1)
+            scaled = "scale" if grows == 1 else f"pow(scale, {float(grows)!r})"
             self.uniforms[self.text_row] = (f"floor({uniform(self.stream + TEXT_SLOTS)} * greatest(1, "
-                                            f"round(scale * {int(self.col['slots'])})))::BIGINT")
+                                            f"round({scaled} * {int(self.col['slots'])})))::BIGINT")
         if self.col["method"] == "pattern":
             self._pattern()
         elif self.col["method"] == "members":

@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 
+from . import vocabulary
 from .draws import slot_table, swaps_second_piece
 from .layout import alphabet_number
 
@@ -52,8 +53,7 @@ class Texts:
             return {**listed, "grows": grows} if grows else listed
         text = (self.members() or self.addresses() or self.pattern() or self.fields() or self.items()
                 or self.words(frequent["rare"] / self.nonnull if frequent else 1.0))
-        slots = self.slots()
-        return {**text, **({"slots": slots} if slots else {}), **({"frequent": frequent} if frequent else {})}
+        return {**text, **self.slots(), **({"frequent": frequent} if frequent else {})}
 
     def frequent(self) -> dict | None:
         """Labels (names, titles, codes) that occur at least MIN_COUNT times, kept as they are with their counts:
@@ -71,28 +71,27 @@ class Texts:
         return {"values": [v for v, _ in rows], "weights": [int(n) for _, n in rows], "rare": int(self.nonnull - kept),
                 "min_count": MIN_COUNT}
 
-    def slots(self) -> int | None:
+    def slots(self) -> dict:
         """How many texts the synthesized ones are drawn from in a world of the source's size, where the texts they
         stand for repeat (a brand on several items, a city on several addresses; not free text, each its own): then
         a row draws a slot, and its text is a function of the slot (textdraws), so that texts repeat as in the data.
         With D distinct texts on T rows (m = T / D of them a text), slots = D × x, where x(1 − e^(−m/x)) = 1: a
         world's rows hitting D × x slots at random leave D of them hit, about m times each. D is the table's own
-        (estimated in one pass) where the profile read a sample, which holds fewer distinct texts than its table;
-        None where fewer than MIN_REPEATS of the texts repeat one seen before."""
-        rows, distinct = self.one(f"count(*), count(DISTINCT {self.c})", f"WHERE {self.texts}")
+        (estimated in one pass) where the profile read a sample, which holds fewer distinct texts than its table.
+        `slot_growth`: how the slots grow with the scale, as the texts' vocabulary does (vocabulary.py). Nothing
+        where fewer than MIN_REPEATS of the texts repeat one seen before."""
+        counts = [n for (n,) in self.con.execute(f"SELECT count(*) FROM {self.sample} WHERE {self.texts} "
+                                                 f"GROUP BY {self.c}").fetchall()]
+        rows, distinct = sum(counts), len(counts)
         if self.source_rows > self.n and self.relation:
             distinct = self.con.execute(f"SELECT approx_count_distinct({self.c}) FROM {self.relation} "
                                         f"WHERE {self.texts}").fetchall()[0][0]   # a few % off: a sketch, not a sort
             rows = rows * self.source_rows / self.n
         if not distinct or distinct > rows * (1 - MIN_REPEATS):
-            return None
-        m, lo, hi = rows / distinct, 1.0, 1.0
-        while hi * (1 - math.exp(-m / hi)) < 1:
-            hi *= 2
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if mid * (1 - math.exp(-m / mid)) < 1 else (lo, mid)
-        return max(1, round(distinct * hi))
+            return {}
+        grows = vocabulary.growth(counts, rows, distinct)
+        return {"slots": max(1, round(vocabulary.slots_for(distinct, rows))),
+                **({"slot_growth": grows} if grows is not None else {})}
 
     def text_key(self) -> dict | None:
         """Unique codes like 'Customer#000000042': a printf format over a key sequence."""

@@ -397,9 +397,10 @@ def test_names_that_end_alike_are_not_rebuilt_from_their_pieces(con):
 def test_synthesized_texts_repeat_as_the_data_s_do_at_any_scale(con):
     """Items whose 960 brands are each on 1 or 2 items (1.5 on average, all synthesized), and a free comment of
     its own on each (data.brands_on_items). Drawn texts repeat as the brands do: a run the table's size holds about
-    960 brands, a world 5 times the table about 4,800, each on about 1.5 items; the comments stay one per row. The
-    same rows come in chunks; without `slots`, every brand drawn is new; profiled from a sample, the brands are
-    the table's."""
+    960 brands; a world 5 times the table more, but fewer than 5 times as many (the brands' vocabulary grows
+    slower than the items: test_a_vocabulary_grows_with_the_world_as_the_data_s_does); the comments stay one per
+    row. The same rows come in chunks; without `slots`, every brand drawn is new; profiled from a sample, the
+    brands are the table's."""
     brands_on_items(con)
     rows, distinct = con.execute("SELECT count(*), count(DISTINCT brand) FROM items").fetchall()[0]
     fg.infer(con, "items")
@@ -409,8 +410,10 @@ def test_synthesized_texts_repeat_as_the_data_s_do_at_any_scale(con):
     for scale in (1, 5):
         drawn, comments = con.execute(f"SELECT count(DISTINCT brand), count(DISTINCT comment) "
                                       f"FROM fastgen_sample('items', {rows * scale}, scale := {scale})").fetchall()[0]
-        # occupied slots: their count varies less than a Poisson count of the same mean
-        assert abs(drawn - scale * distinct) < 4 * math.sqrt(scale * distinct), (scale, drawn, distinct)
+        if scale == 1:   # occupied slots: their count varies less than a Poisson count of the same mean
+            assert abs(drawn - distinct) < 4 * math.sqrt(distinct), drawn
+        else:
+            assert 1.2 * distinct < drawn < scale * distinct, (drawn, distinct)
         assert comments > 0.99 * rows * scale
     whole = con.execute("SELECT brand FROM fastgen_sample('items', 3000, seed := 3, scale := 5)").fetchall()
     chunk = con.execute("SELECT brand FROM fastgen_sample('items', 1000, seed := 3, start := 2000, scale := 5)").fetchall()
@@ -420,12 +423,63 @@ def test_synthesized_texts_repeat_as_the_data_s_do_at_any_scale(con):
     brand["slots"] = 0
     with pytest.raises(fg.SpecError, match="column 'brand'.*'slots'.*remove it"):
         fg.import_spec(con, spec)
-    del brand["slots"]
+    del brand["slots"], brand["slot_growth"]
     fg.import_spec(con, spec)
     assert con.execute(f"SELECT count(DISTINCT brand) FROM fastgen_sample('items', {rows})").fetchall()[0][0] > 0.9 * rows
     fg.infer(con, "items", rows=500, replace=True)   # profiled from a third of the rows: the table's brands are counted
     drawn = con.execute(f"SELECT count(DISTINCT brand) FROM fastgen_sample('items', {rows})").fetchall()[0][0]
     assert abs(drawn - distinct) < 4 * math.sqrt(distinct), drawn
+
+
+def _surnames(rows: int, seed: int) -> str:
+    """A surname vocabulary: 30,000 made-up names, a row's of rank floor(30000^v) (P(rank r) ~ 1/r, as names go)."""
+    return f"""SELECT upper(s[1]) || s[2:] AS surname, (hash(i, {seed}) % 90)::INTEGER AS age FROM (
+        SELECT i, translate(md5(floor(exp(ln(30000) * (hash(i, {seed} + 1) % 1000003) / 1000003.0))::VARCHAR)[:7],
+                            '0123456789', 'aeiourstln') AS s FROM range({rows}) t(i))"""
+
+
+def test_a_vocabulary_grows_with_the_world_as_the_data_s_does(con):
+    """2,000 people's surnames from a vocabulary (about 1,050 distinct, most seen once): 10 times as many people of
+    the same vocabulary hold about 6,100, not 10 times as many. Drawn at scale 10, the synthesized surnames number
+    about what those people hold (in proportion to the scale, as before `slot_growth`, they numbered 10,168);
+    at scale 1 as many as the table's; an edited `slot_growth` out of 0..1 is refused by name."""
+    con.execute(f"CREATE TABLE people AS {_surnames(2000, 1)}")
+    world = con.execute(f"SELECT count(DISTINCT surname) FROM ({_surnames(20000, 7)})").fetchall()[0][0]
+    distinct = con.execute("SELECT count(DISTINCT surname) FROM people").fetchall()[0][0]
+    fg.infer(con, "people")
+    spec = fg.spec(con, "people")
+    col = next(c for c in spec["columns"] if c["name"] == "surname")
+    assert col["kind"] == "text" and 0 < col["slot_growth"] < 1, col
+    drawn = con.execute("SELECT count(DISTINCT surname) FROM fastgen_sample('people', 20000, scale := 10)").fetchall()[0][0]
+    assert abs(drawn - world) < 0.25 * world, (drawn, world)
+    drawn = con.execute("SELECT count(DISTINCT surname) FROM fastgen_sample('people', 2000)").fetchall()[0][0]
+    assert abs(drawn - distinct) < 0.05 * distinct, (drawn, distinct)
+    col["slot_growth"] = 1.5
+    with pytest.raises(fg.SpecError, match="column 'surname'.*'slot_growth'.*0..1"):
+        fg.import_spec(con, spec)
+
+
+def test_texts_of_things_grow_as_the_things_do(con):
+    """500 items in 1 to 4 versions (TPC-DS's item ids: a list of codes that grows with the world), each item's
+    description on its versions only (a new one from its third version), and brands from a vocabulary. Ten times
+    the world holds ten times the items and so ten times the descriptions, while the brands grow as their
+    vocabulary does."""
+    con.execute(f"""CREATE TABLE versions AS
+        SELECT 'AAAAAAAA' || chr(65 + (i % 26)::INT) || chr(65 + (i // 26)::INT) || 'AAAAAA' AS item_id,
+               md5((i * 10 + k // 2)::VARCHAR)[:5] || ' ' || md5((i * 10 + k // 2 + 1)::VARCHAR)[:6] AS description,
+               b.surname AS brand
+        FROM range(500) t(i), range(4) v(k), LATERAL ({_surnames(1, 0).replace('range(1)', 'range(i * 4 + k, i * 4 + k + 1)')}) AS b
+        WHERE k <= (hash(i) % 4)::INTEGER""")
+    fg.infer(con, "versions")
+    cols = {c["name"]: c for c in fg.spec(con, "versions")["columns"]}
+    assert cols["item_id"].get("grows") and cols["description"].get("slots") and "slot_growth" not in cols["description"]
+    assert 0 < cols["brand"]["slot_growth"] < 1, cols["brand"]
+    rows = con.execute("SELECT count(*) FROM versions").fetchall()[0][0]
+    (one, brands_one), (ten, brands_ten) = (con.execute(
+        f"SELECT count(DISTINCT description), count(DISTINCT brand) FROM fastgen_sample('versions', {rows * s}, "
+        f"scale := {s})").fetchall()[0] for s in (1, 10))
+    assert abs(ten - 10 * one) < 0.1 * 10 * one, (one, ten)
+    assert brands_ten < 6 * brands_one, (brands_one, brands_ten)
 
 
 def test_json_objects_come_out_valid_with_their_keys_shares_and_values_and_are_not_copied(con):
