@@ -147,13 +147,19 @@ def calibrate(col: dict, given: dict, shares, cut: float, before: float | None =
     if col["kind"] == "categorical":
         own = np.asarray(col["weights"], float)
         own = own / max(float(own.sum()), 1e-300)
-        sums = [float(np.sum(w)) for w in tables]
-        rows = [np.asarray(w, float) / s if s > 0 else np.asarray(w, float) for w, s in zip(tables, sums)]
+        raw = np.asarray(tables, float)   # a table per row: the rows raked at once (a group id's are hundreds)
+        sums = raw.sum(axis=1)
+        rows = np.divide(raw, sums[:, None], out=raw.copy(), where=sums[:, None] > 0)
+        weight = np.bincount(table, weights=mass, minlength=len(rows))   # each table's share of the mixture
         for _ in range(RAKING_PASSES):
-            mixture = sum(m * rows[t] for m, t in zip(mass, table))
-            scale = np.divide(own, mixture, out=np.ones_like(own), where=mixture > 0)
-            rows = [r * scale / max(float((r * scale).sum()), 1e-300) if r.sum() > 0 else r for r in rows]
-        new = [[float(f"{x * s:.6g}") for x in r] if s > 0 else list(w) for r, s, w in zip(rows, sums, tables)]
+            scale = weight @ rows
+            scale = np.divide(own, scale, out=np.ones_like(own), where=scale > 0)
+            scaled = rows * scale
+            total = scaled.sum(axis=1)
+            rows = np.where((rows.sum(axis=1) > 0)[:, None], scaled / np.maximum(total, 1e-300)[:, None], rows)
+        # 6 significant digits; a zero (most of a group id's table) needs no formatting
+        new = [[float(f"{x:.6g}") if x else 0.0 for x in (r * s).tolist()] if s > 0 else list(w)
+               for r, s, w in zip(rows, sums.tolist(), tables)]
     else:
         own_q = np.asarray(col["quantiles"], float)
         grid, below, upto = _mixture_limits(tables, mass, table)
