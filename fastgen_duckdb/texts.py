@@ -80,16 +80,17 @@ class Texts:
         (estimated in one pass) where the profile read a sample, which holds fewer distinct texts than its table.
         `slot_growth`: how the slots grow with the scale, as the texts' vocabulary does (vocabulary.py). Nothing
         where fewer than MIN_REPEATS of the texts repeat one seen before."""
-        counts = [n for (n,) in self.con.execute(f"SELECT count(*) FROM {self.sample} WHERE {self.texts} "
-                                                 f"GROUP BY {self.c}").fetchall()]
-        rows, distinct = sum(counts), len(counts)
+        # how many texts are seen once, twice, ...: a few rows, all the fit needs
+        spectrum = dict(self.con.execute(f"SELECT n, count(*) FROM (SELECT count(*) AS n FROM {self.sample} WHERE "
+                                         f"{self.texts} GROUP BY {self.c}) GROUP BY n").fetchall())
+        rows, distinct = sum(n * k for n, k in spectrum.items()), sum(spectrum.values())
         if self.source_rows > self.n and self.relation:
             distinct = self.con.execute(f"SELECT approx_count_distinct({self.c}) FROM {self.relation} "
                                         f"WHERE {self.texts}").fetchall()[0][0]   # a few % off: a sketch, not a sort
             rows = rows * self.source_rows / self.n
         if not distinct or distinct > rows * (1 - MIN_REPEATS):
             return {}
-        grows = vocabulary.growth(counts, rows, distinct)
+        grows = vocabulary.growth(spectrum, rows, distinct)
         return {"slots": max(1, round(vocabulary.slots_for(distinct, rows))),
                 **({"slot_growth": grows} if grows is not None else {})}
 

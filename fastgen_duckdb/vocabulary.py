@@ -52,10 +52,12 @@ def _golden(f, lo: float, hi: float) -> tuple[float, float]:
     return (a, fa) if fa >= fb else (b, fb)
 
 
-def fit(counts: list[int]) -> tuple[float, float]:
-    """(d, θ) of the Pitman–Yor process likeliest to have drawn texts seen these many times each."""
-    values, weights = np.unique(np.asarray(counts, dtype=np.int64), return_counts=True)
-    n, k = int(np.dot(values, weights)), len(counts)
+def fit(spectrum: dict[int, int]) -> tuple[float, float]:
+    """(d, θ) of the Pitman–Yor process likeliest to have drawn texts seen these many times each: `spectrum`
+    holds, per count n, how many texts were seen n times."""
+    values = np.asarray(sorted(spectrum), dtype=np.int64)
+    weights = np.asarray([spectrum[v] for v in values.tolist()], dtype=np.int64)
+    n, k = int(np.dot(values, weights)), int(weights.sum())
 
     def best_theta(d: float) -> tuple[float, float]:
         u, best = _golden(lambda u: _log_likelihood(d, math.exp(u), n, k), *LOG_THETA_RANGE)
@@ -83,13 +85,13 @@ def slots_for(hits: float, rows: float) -> float:
     return hits * hi
 
 
-def growth(counts: list[int], rows: float, distinct: float) -> float | None:
+def growth(spectrum: dict[int, int], rows: float, distinct: float) -> float | None:
     """The exponent g with which a column's slots grow with the scale, slots(s) = slots(1) × s^g, in [0, 1]: fitted
     so that a world REFERENCE times the table (`rows` texts, `distinct` of them) hits as many slots as the
-    Pitman–Yor fit of the sampled texts' `counts` expects distinct texts there. None where the fit says
+    Pitman–Yor fit of the sampled texts' counts (`spectrum`, fit) expects distinct texts there. None where the fit says
     nothing finite (a count too large for the arithmetic)."""
     try:
-        d, theta = fit(counts)
+        d, theta = fit(spectrum)
         ratio = expected_distinct(REFERENCE * rows, d, theta) / expected_distinct(rows, d, theta)
         wider = slots_for(min(distinct * ratio, REFERENCE * rows * (1 - 1e-9)), REFERENCE * rows)
         g = math.log(wider / slots_for(distinct, rows)) / math.log(REFERENCE)
