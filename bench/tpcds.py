@@ -141,12 +141,11 @@ def main() -> None:
 
     def distinct_values(db, t, c):
         return con.execute(f"SELECT count(DISTINCT {ident(c)}) FROM {db}.main.{t}").fetchall()[0][0]
-    grown = "; ".join(f"{t}.{c['name']} {distinct_values('learned', t, c['name']):,} → "
-                      f"{distinct_values('synthn', t, c['name']):,} (real: {distinct_values('real', t, c['name']):,})"
-                      for t in tables for c in fg.spec(con, t)["columns"] if c.get("grows")) or "none"
-    repeated = "; ".join(f"{t}.{c['name']} {distinct_values('learned', t, c['name']):,} → "
+    def growing(field):   # distinct values learned → drawn at the scale (real), of the columns with `field`
+        return "; ".join(f"{t}.{c['name']} {distinct_values('learned', t, c['name']):,} → "
                          f"{distinct_values('synthn', t, c['name']):,} (real: {distinct_values('real', t, c['name']):,})"
-                         for t in tables for c in fg.spec(con, t)["columns"] if c.get("slots")) or "none"
+                         for t in tables for c in fg.spec(con, t)["columns"] if c.get(field)) or "none"
+    grown, repeated = growing("grows"), growing("slots")
 
     queries = con.execute("SELECT query_nr, query FROM tpcds_queries()").fetchall()
     results = run_queries(con, queries, ("learned", "synth1", "real", "synthn"), home="learned", limit_s=args.limit)
