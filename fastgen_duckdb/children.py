@@ -8,6 +8,10 @@ A foreign key's `per_parent` holds quantile knots of the number of child rows pe
   knots, interpolated like any numeric column), then a bijection of the parent rows turns the rank into a
   parent row, so that activity is not ordered along the keys. Each parent then gets about Q(t) children
   (zero where Q is zero), with the data's skew, at any scale.
+  Drawn that way a parent's count is Poisson about its weight, so the weights are the parents' rates, not their
+  counts in the data (`per_parent_rate`, fitted by rates()): counts that are Poisson about one rate in the data
+  (dsdgen's customers: variance/mean 1.0) would otherwise be spread twice (2.1), with twice as many customers
+  without a ticket and the busy ones busier.
 - A nested key (lineitem's (l_orderkey, l_linenumber) under orders) needs exact counts, numbered 1..c within
   each parent. A block of B parents gets the counts Q((i + 0.5) / B), shuffled; a layout lists, for each
   child slot of the block, its parent and its number within that parent. Child row r lies in block
@@ -16,9 +20,14 @@ A foreign key's `per_parent` holds quantile knots of the number of child rows pe
 from __future__ import annotations
 
 import bisect
+import math
 import random
 
 KNOTS = 65           # quantile knots of children per parent, in the spec
+RATE_PARENTS = 50    # parent rows a rate distribution is fitted on, at least (fewer: their counts are the weights)
+RATE_GRID = 160      # rates the fitted distribution may put mass on (and 0), geometrically spaced
+RATE_STEPS = 3000    # EM steps at most...
+RATE_TOLERANCE = 1e-9  # ... stopping when no rate's share moves by more than this
 RANK_KNOTS = 257     # knots of the inverse cumulative weight, compiled
 LAYOUT_SLOTS = 4096  # about this many child slots per block of parents
 PRIME = 2305843009213693951  # 2^61 - 1: multiplying by it permutes the rows of any parent table (< 2^61 rows)
@@ -94,3 +103,40 @@ def layout_rows(per_parent: list[float], salt: int, parents: int) -> int:
 def from_counts(counts: list[float]) -> list[float]:
     """The spec's knots from the data's quantiles (kept as given, rounded to a tenth: counts are whole)."""
     return [round(float(c), 1) for c in counts]
+
+
+def rates(histogram: dict[int, int]) -> list[float]:
+    """Quantile knots of the parent rows' rates: the distribution G whose Poisson draws give the data's counts of
+    children per parent (`histogram`: count -> parent rows with it), fitted by nonparametric maximum likelihood
+    (EM over a grid of rates: Laird 1978). A parent drawn with weight λ gets Poisson(λ) children, so parents
+    weighed by G's quantiles have the data's counts: Poisson counts give one rate for all, counts with structural
+    zeros (TPC-H's customers without orders) a rate of 0 for those, and a long tail keeps its spread. [] where
+    too few parents say it."""
+    import numpy as np
+    counts = np.array(sorted(histogram), dtype=float)
+    rows = np.array([histogram[k] for k in sorted(histogram)], dtype=float)
+    if rows.sum() < RATE_PARENTS or counts[-1] <= 0:
+        return []
+    low = max(float(counts[counts > 0].min()) / 4, 1e-3)
+    grid = np.concatenate([[0.0], np.geomspace(low, float(counts[-1]) * 1.1, RATE_GRID)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log = counts[:, None] * np.log(grid)[None, :] - grid[None, :] \
+            - np.array([math.lgamma(k + 1) for k in counts])[:, None]
+    log[:, 0] = np.where(counts == 0, 0.0, -np.inf)     # a rate of 0 has no children
+    like = np.exp(log - log.max(axis=1, keepdims=True))  # each count's scale cancels in its posterior
+    share = np.full(len(grid), 1.0 / len(grid))
+    for _ in range(RATE_STEPS):
+        new = share * (like.T @ (rows / (like @ share))) / rows.sum()
+        done = float(np.abs(new - share).max()) < RATE_TOLERANCE
+        share = new
+        if done:
+            break
+    share /= share.sum()
+    at = np.searchsorted(np.cumsum(share), np.clip(np.linspace(0, 1, KNOTS), 1e-9, 1 - 1e-9), side="left")
+    knots = [float(grid[min(i, len(grid) - 1)]) for i in at]
+    # the top knot carries the top 1/(KNOTS - 1) of parents (interpolated up to it): set so that the knots' mean
+    # is G's, else a long tail's last knot alone (its largest rate) would outweigh the rest
+    inner = sum(knots[1:-1]) + knots[0] / 2
+    knots[-1] = max(knots[-2], 2 * ((KNOTS - 1) * float(share @ grid) - inner))
+    return [round(x, 4) for x in knots]
+

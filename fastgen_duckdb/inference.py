@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import collections
 import copy
 import hashlib
 import itertools
@@ -132,7 +133,41 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
         found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
         if found:
             spec["batches"] = found
+    _rates(con, tables, by_table, relation)
     return specs
+
+
+def _rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
+    """Each foreign key drawn by weight gets its parents' rates (`per_parent_rate`, children.rates), counted in the
+    units it is drawn in: rows, or batches where its table draws it once a batch (a ticket's customer). Not a key
+    that shares its busy parents with another one drawing on its own (no `apart`, no `inherit`): there the
+    parents' counts weigh both, so that the one's children stay with the other's very children (returns whose
+    persons are the sales' own), which rates, spread alike for both, would not keep."""
+    defs = {t.name.lower(): t for t in tables}
+    drawn = []   # (table, foreign key, its reference columns, parent) drawn by weight
+    for t in tables:
+        cols = {c["name"].lower(): c for c in by_table[t.name]["columns"]}
+        for fk in t.foreign_keys:
+            parent, refs = defs.get(fk["table"].lower()), [cols.get(c.lower()) for c in fk["columns"]]
+            if parent is not None and parent is not t and not by_table[t.name].get("fixed") and all(
+                    r and r["kind"] == "reference" and r.get("per_parent") and not r.get("nested")
+                    and not r.get("parents") for r in refs):
+                drawn.append((t, fk, refs, parent))
+
+    def shared(t, fk, refs, parent) -> tuple | None:   # the busy order it draws in with others, if any
+        if refs[0].get("apart") or any(r.get("inherit") for r in refs):
+            return None
+        return parent.name.lower(), tuple(c.lower() for c in fk["references"] or parent.primary_key)
+    orders = collections.Counter(shared(*d) for d in drawn)
+    for t, fk, refs, parent in drawn:
+        if orders[shared(t, fk, refs, parent)] > 1 and shared(t, fk, refs, parent) is not None:
+            continue
+        batch = by_table[t.name].get("batches") or {}
+        once = all(c.lower() in {x.lower() for x in batch.get("columns", [])} for c in fk["columns"])
+        knots = profile.parent_rates(con, relation[t.name], fk["columns"], relation[parent.name],
+                                     fk["references"] or parent.primary_key, batch["column"] if once else None)
+        for r in refs if knots else ():
+            r["per_parent_rate"] = knots
 
 
 def _fixed_parents(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:

@@ -139,6 +139,11 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
             counts = sorted_numbers(col["per_parent"], f"{where}, per_parent (children per parent row, ascending)")
             if counts[0] < 0 or counts[-1] <= 0:
                 raise SpecError(f"{where}: per_parent counts must be >= 0, and not all 0")
+        if col.get("per_parent_rate") is not None:
+            rates = sorted_numbers(col["per_parent_rate"], f"{where}, per_parent_rate (parents' rates, ascending)")
+            if rates[0] < 0 or rates[-1] <= 0 or col.get("per_parent") is None:
+                raise SpecError(f"{where}: per_parent_rate must be >= 0, not all 0, and beside per_parent; "
+                                "remove it to weigh parents by their counts")
         apart = col.get("apart", 0)
         if isinstance(apart, bool) or not isinstance(apart, int) or not 0 <= apart < len(children.PRIMES):
             raise SpecError(f"{where}: 'apart' (its busy parents' own order) must be an integer in "

@@ -356,8 +356,8 @@ def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate, ord
         guide = guide_table(col["parents"]["weights"]) if ordered else None
         chosen = guide_pick(guide, w, listed) if guide else pick(col["parents"]["weights"], w)
         return f"({at(referenced, chosen)} % {rows})"
-    if col.get("per_parent"):
-        x = interpolate(children.rank_knots(col["per_parent"]), "rank", v=w)
+    if col.get("per_parent"):   # weighed by their rates where fitted (children.rates), else their counts
+        x = interpolate(children.rank_knots(col.get("per_parent_rate") or col["per_parent"]), "rank", v=w)
         rank = f"least(floor({x} * {rows}), {rows} - 1)"
         return f"({children.permuted(rank, rows, int(parent.get('salt') or 0), int(col.get('apart') or 0))})"
     return f"floor({w} * {rows})::BIGINT"

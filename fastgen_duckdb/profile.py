@@ -395,11 +395,14 @@ def parent_shares(con, child: str, column: str, keys: list) -> dict | None:
     return {"rows": [i for i, _ in found], "weights": [float(n) for _, n in found]}
 
 
-def _children(child: str, columns: list[str], parent: str, keys: list[str]) -> str:
-    """SQL: each row of `parent` (its keys k0, k1…) with n, how many rows of `child` reference it (zero for none)."""
+def _children(child: str, columns: list[str], parent: str, keys: list[str], batch: str | None = None) -> str:
+    """SQL: each row of `parent` (its keys k0, k1…) with n, how many rows of `child` reference it (zero for none),
+    or with `batch` (a column of child numbering its batches), how many batches."""
     on = " AND ".join(f"c.{ident(a)} = p.{ident(b)}" for a, b in zip(columns, keys))
     by = ", ".join(f"p.{ident(k)} AS k{i}" for i, k in enumerate(keys))
-    return (f"SELECT {by}, count(c.{ident(columns[0])}) AS n FROM {parent} AS p LEFT JOIN {child} AS c ON {on} "
+    n = f"count(DISTINCT c.{ident(batch)}) FILTER (c.{ident(columns[0])} IS NOT NULL)" if batch \
+        else f"count(c.{ident(columns[0])})"
+    return (f"SELECT {by}, {n} AS n FROM {parent} AS p LEFT JOIN {child} AS c ON {on} "
             "GROUP BY ALL")
 
 
@@ -409,6 +412,13 @@ def children_per_parent(con, child: str, columns: list[str], parent: str, keys: 
     counts = con.execute(f"SELECT quantile_cont(n, {_probs(children.KNOTS)}) FROM "
                          f"({_children(child, columns, parent, keys)})").fetchall()[0][0]
     return children.from_counts(counts) if counts and max(counts) > 0 else []   # none: a key NULL in every row
+
+
+def parent_rates(con, child: str, columns: list[str], parent: str, keys: list[str], batch: str | None) -> list[float]:
+    """Quantile knots of the rates at which parent rows get children (children.rates), in rows of `child` or, with
+    `batch`, in its batches: the weights a reference drawn once a batch needs."""
+    counts = con.execute(f"SELECT n, count(*) FROM ({_children(child, columns, parent, keys, batch)}) GROUP BY n").fetchall()
+    return children.rates(dict(counts))
 
 
 def busy_together(con, parent: str, keys: list[str], a: tuple[str, list[str]], b: tuple[str, list[str]]) -> float:

@@ -87,6 +87,67 @@ def test_a_nullable_foreign_key_still_points_to_its_parent(con):
     assert sum(n for k, n in counts.items() if k >= 4) >= 30    # the 50 busy parents stay busy
 
 
+def test_children_per_parent_are_spread_as_in_the_data_not_twice(con):
+    """A quarter of the parents never have a child; the others get Poisson(4) children, as random draws give.
+    Parents weighed by those counts would spread them twice (each count is Poisson about its weight again):
+    variance/mean 3.0 and 31% childless, where the data has 2.0 and 26%. Weighed by their fitted rates they
+    keep the data's spread, at scale 2."""
+    con.execute("""CREATE TABLE parent (id INTEGER PRIMARY KEY, v DOUBLE);
+        INSERT INTO parent SELECT i, i * 0.5 FROM range(2000) t(i);
+        CREATE TABLE child (id INTEGER PRIMARY KEY, pid INTEGER REFERENCES parent (id));
+        INSERT INTO child SELECT i, p + 1 + p // 3 FROM (SELECT i, (hash(i) % 1500)::INTEGER AS p FROM range(6000) t(i))""")
+    fg.infer_all(con, "main.*")
+    ref = next(c for c in fg.spec(con, "child")["columns"] if c["name"] == "pid")
+    assert ref["per_parent_rate"][:16] == [0.0] * 16 and ref["per_parent_rate"][17] > 2   # the childless quarter
+    con.execute("ATTACH ':memory:' AS synth")
+    fg.generate(con, into="synth", scale=2, seed=3)
+
+    def counts(db):
+        return np.array(con.execute(f"SELECT count(c.id) FROM {db}.parent p LEFT JOIN {db}.child c ON c.pid = p.id "
+                                    "GROUP BY p.id").fetchall(), float)[:, 0]
+    real, synth = counts("main"), counts("synth")
+    assert len(synth) == 4000 and synth.sum() == 12000
+
+    def spread(x):   # variance/mean, and its standard error from the squared deviations' own spread
+        return x.var() / x.mean(), np.sqrt(((x - x.mean()) ** 2).var() / len(x)) / x.mean()
+    (d, se_d), (s, se_s) = spread(real), spread(synth)
+    assert abs(s - d) < 4 * math.hypot(se_d, se_s)
+    zero_d, zero_s = (real == 0).mean(), (synth == 0).mean()
+    assert abs(zero_s - zero_d) < 4 * math.sqrt(zero_d * (1 - zero_d) * (1 / len(real) + 1 / len(synth)))
+
+    def edit(value):
+        def change(spec):
+            next(c for c in spec["columns"] if c["name"] == "pid")["per_parent_rate"] = value
+        return change
+    refused_and_unchanged(con, "child", edit([3.0, 1.0]), "per_parent_rate.*ascending")
+    refused_and_unchanged(con, "child", edit([0.0, 0.0]), "per_parent_rate must be >= 0, not all 0")
+
+
+def test_children_rates_deconvolve_poisson_counts():
+    """children.rates: Poisson counts about one rate give that rate to every parent; a mix of structural zeros
+    and Poisson(15) (TPC-H's customers without orders) keeps the zeros and one rate for the rest; a long tail
+    keeps its spread, and the knots' mean is the counts'."""
+    from fastgen_duckdb import children
+    rng = np.random.default_rng(7)
+
+    def histogram(x):
+        values, n = np.unique(x, return_counts=True)
+        return dict(zip(values.tolist(), n.tolist()))
+    flat = children.rates(histogram(rng.poisson(2.4, 20000)))
+    assert all(1.8 < r < 3.0 for r in flat[1:-1])    # the counts run 0..10: their spread is the Poisson's own
+    mixed = children.rates(histogram(np.where(np.arange(3000) % 3 == 0, 0, rng.poisson(15, 3000))))
+    assert mixed[:21] == [0.0] * 21 and all(12 < r < 18 for r in mixed[23:-1])
+    rate = rng.gamma(0.5, 10, 20000)
+    tail = rng.poisson(rate)
+    knots = children.rates(histogram(tail))
+    mean = (sum(knots[1:-1]) + (knots[0] + knots[-1]) / 2) / (len(knots) - 1)
+    assert abs(mean - tail.mean()) < 0.02 * tail.mean()
+    assert np.quantile(tail, 0.25) == 0 < knots[16]   # a quarter of the counts are 0, but few of the rates
+    for k in (16, 32, 48, 60):                         # the rates' own quantiles, within 20%
+        assert abs(knots[k] / np.quantile(rate, k / 64) - 1) < 0.2
+    assert children.rates({0: 10, 3: 20}) == []      # too few parents to say
+
+
 def test_two_foreign_keys_share_busy_parents_only_where_the_data_does(con):
     """A person's and a sale's demographics row are drawn apart in the data, so the rows the two keys reference
     overlap as two random sets do; a sale's returns come from its busiest customers, so those keys share their
