@@ -105,18 +105,15 @@ def from_counts(counts: list[float]) -> list[float]:
     return [round(float(c), 1) for c in counts]
 
 
-def rates(histogram: dict[int, int]) -> list[float]:
-    """Quantile knots of the parent rows' rates: the distribution G whose Poisson draws give the data's counts of
-    children per parent (`histogram`: count -> parent rows with it), fitted by nonparametric maximum likelihood
-    (EM over a grid of rates: Laird 1978). A parent drawn with weight λ gets Poisson(λ) children, so parents
-    weighed by G's quantiles have the data's counts: Poisson counts give one rate for all, counts with structural
-    zeros (TPC-H's customers without orders) a rate of 0 for those, and a long tail keeps its spread. [] where
-    too few parents say it."""
+def _mixture(histogram: dict[int, int]):
+    """The Poisson mixture of a histogram of counts (count -> rows with it), by nonparametric maximum likelihood
+    (EM over a grid of rates: Laird 1978): (rates, their shares, each count's likelihood under each rate,
+    scaled per count), or None where fewer than RATE_PARENTS rows say it."""
     import numpy as np
     counts = np.array(sorted(histogram), dtype=float)
     rows = np.array([histogram[k] for k in sorted(histogram)], dtype=float)
     if rows.sum() < RATE_PARENTS or counts[-1] <= 0:
-        return []
+        return None
     low = max(float(counts[counts > 0].min()) / 4, 1e-3)
     grid = np.concatenate([[0.0], np.geomspace(low, float(counts[-1]) * 1.1, RATE_GRID)])
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -131,7 +128,20 @@ def rates(histogram: dict[int, int]) -> list[float]:
         share = new
         if done:
             break
-    share /= share.sum()
+    return grid, share / share.sum(), like
+
+
+def rates(histogram: dict[int, int]) -> list[float]:
+    """Quantile knots of the parent rows' rates: the distribution G whose Poisson draws give the data's counts of
+    children per parent (`histogram`: count -> parent rows with it; _mixture). A parent drawn with weight λ gets
+    Poisson(λ) children, so parents weighed by G's quantiles have the data's counts: Poisson counts give one rate
+    for all, counts with structural zeros (TPC-H's customers without orders) a rate of 0 for those, and a long
+    tail keeps its spread. [] where too few parents say it."""
+    import numpy as np
+    fit = _mixture(histogram)
+    if fit is None:
+        return []
+    grid, share, _ = fit
     at = np.searchsorted(np.cumsum(share), np.clip(np.linspace(0, 1, KNOTS), 1e-9, 1 - 1e-9), side="left")
     knots = [float(grid[min(i, len(grid) - 1)]) for i in at]
     # the top knot carries the top 1/(KNOTS - 1) of parents (interpolated up to it): set so that the knots' mean
@@ -140,3 +150,14 @@ def rates(histogram: dict[int, int]) -> list[float]:
     knots[-1] = max(knots[-2], 2 * ((KNOTS - 1) * float(share @ grid) - inner))
     return [round(x, 4) for x in knots]
 
+
+def smoothed(histogram: dict[int, int]) -> dict[int, float] | None:
+    """Each count's rate, the mean of G given that count (empirical Bayes: Robbins 1956): the weight of a row
+    that keeps its identity (a lookup's: the day of a sale) at any scale, where its count alone would weigh
+    its noise too (a day of no sale in a small sample is no day without sales); None where too few rows say it."""
+    fit = _mixture(histogram)
+    if fit is None:
+        return None
+    grid, share, like = fit
+    mean = (like * share) @ grid / (like @ share)
+    return {k: float(m) for k, m in zip(sorted(histogram), mean)}

@@ -134,6 +134,7 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
         if found:
             spec["batches"] = found
     _rates(con, tables, by_table, relation)
+    _lookup_rates(con, tables, by_table, relation)
     return specs
 
 
@@ -162,18 +163,41 @@ def _rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation:
     for t, fk, refs, parent in drawn:
         if orders[shared(t, fk, refs, parent)] > 1 and shared(t, fk, refs, parent) is not None:
             continue
-        batch = by_table[t.name].get("batches") or {}
-        once = all(c.lower() in {x.lower() for x in batch.get("columns", [])} for c in fk["columns"])
         knots = profile.parent_rates(con, relation[t.name], fk["columns"], relation[parent.name],
-                                     fk["references"] or parent.primary_key, batch["column"] if once else None)
+                                     fk["references"] or parent.primary_key, _batch(by_table[t.name], fk["columns"]))
         for r in refs if knots else ():
             r["per_parent_rate"] = knots
+
+
+def _lookup_rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
+    """Each foreign key into a fixed lookup weighs the lookup's rows by their rates (profile.parent_shares), of
+    rows or of batches as it is drawn: every row keeps its own, the noise of its count shrunk away."""
+    for t, col, values in _fixed_references(tables, by_table):
+        if col.get("parents") and not by_table[t.name].get("fixed"):
+            col["parents"] = profile.parent_shares(con, relation[t.name], col["name"], values, rates=True,
+                                                   batch=_batch(by_table[t.name], [col["name"]])) or col["parents"]
+
+
+def _batch(spec: dict, columns: list[str]) -> str | None:
+    """The column numbering the table's batches where the columns are drawn once a batch, else None."""
+    batch = spec.get("batches") or {}
+    once = {x.lower() for x in batch.get("columns", [])}
+    return batch["column"] if batch and all(c.lower() in once for c in columns) else None
 
 
 def _fixed_parents(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
     """A foreign key to a fixed (lookup) table draws the parent rows the data's rows reference, as often: the
     parent's rows are the same at every scale, so sales stay on the days that have sales, not on any of a
     calendar's 73,049 days."""
+    for t, col, values in _fixed_references(tables, by_table):
+        shares = profile.parent_shares(con, relation[t.name], col["name"], values)
+        if shares:
+            col["parents"] = shares
+
+
+def _fixed_references(tables: list[ddl.TableDef], by_table: dict[str, dict]):
+    """(table, reference column, the fixed parent's key values row by row) of each one-column foreign key into a
+    fixed table."""
     defs = {t.name.lower(): t for t in tables}
     for t in tables:
         for fk in t.foreign_keys:
@@ -184,11 +208,8 @@ def _fixed_parents(con, tables: list[ddl.TableDef], by_table: dict[str, dict], r
             target = fk["references"] or parent_def.primary_key
             j = next((i for i, c in enumerate(parent["columns"]) if c["name"].lower() == target[0].lower()), None)
             col = next(c for c in by_table[t.name]["columns"] if c["name"].lower() == fk["columns"][0].lower())
-            if j is None or col["kind"] != "reference":
-                continue
-            shares = profile.parent_shares(con, relation[t.name], col["name"], [row[j] for row in parent["fixed"]["rows"]])
-            if shares:
-                col["parents"] = shares
+            if j is not None and col["kind"] == "reference":
+                yield t, col, [row[j] for row in parent["fixed"]["rows"]]
 
 
 def _credit(spec: dict, client: Client | None, settings: Settings, how: str) -> dict:

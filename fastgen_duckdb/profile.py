@@ -6,6 +6,7 @@ null fractions, granularity, key sequences, character patterns or a phrase pool 
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import itertools
 import math
@@ -381,18 +382,33 @@ def enumerates(con, relation: str, columns: list[dict]) -> bool:
 
 
 MAX_PARENT_ROWS = 65_536    # a fixed parent's rows referenced, each with its share, at most
+RATE_FLOOR = 1e-6           # a fixed parent's row weighing less than this share of the busiest is left out
 
 
-def parent_shares(con, child: str, column: str, keys: list) -> dict | None:
+def parent_shares(con, child: str, column: str, keys: list, rates: bool = False, batch: str | None = None
+                  ) -> dict | None:
     """Which rows of a fixed parent (`keys`: its key column, row by row) the rows of child.column reference,
-    and how often: {rows: [row numbers from 0], weights: [rows referencing each]}; None past MAX_PARENT_ROWS."""
+    and how often: {rows: [row numbers from 0], weights: [rows referencing each]}; None past MAX_PARENT_ROWS.
+    With `rates`, each row of the parent from the first referenced to the last weighs its rate instead
+    (children.smoothed), of rows or, with `batch` (a column of child numbering the batches the reference is drawn
+    once in), of batches: a small sample's days without a sale are days of few sales, not days without sales
+    at ten times its size."""
     at = {str(k): i for i, k in enumerate(keys)}
-    counts = con.execute(f"SELECT {ident(column)}::VARCHAR, count(*) FROM {child} WHERE {ident(column)} IS NOT NULL "
+    n = f"count(DISTINCT {ident(batch)})" if batch else "count(*)"
+    counts = con.execute(f"SELECT {ident(column)}::VARCHAR, {n} FROM {child} WHERE {ident(column)} IS NOT NULL "
                          f"GROUP BY ALL ORDER BY ALL").fetchall()
-    found = [(at[v], n) for v, n in counts if v in at]
-    if not found or len(found) > MAX_PARENT_ROWS:
+    found = {at[v]: k for v, k in counts if v in at}
+    if not found:
         return None
-    return {"rows": [i for i, _ in found], "weights": [float(n) for _, n in found]}
+    span = range(min(found), max(found) + 1)
+    rate = children.smoothed(collections.Counter(found.get(i, 0) for i in span)) \
+        if rates and len(span) <= MAX_PARENT_ROWS else None
+    if rate:
+        rows = [i for i in span if rate[found.get(i, 0)] > RATE_FLOOR * max(rate.values())]
+        return {"rows": rows, "weights": [round(rate[found.get(i, 0)], 6) for i in rows]}
+    if len(found) > MAX_PARENT_ROWS:
+        return None
+    return {"rows": sorted(found), "weights": [float(found[i]) for i in sorted(found)]}
 
 
 def _children(child: str, columns: list[str], parent: str, keys: list[str], batch: str | None = None) -> str:
