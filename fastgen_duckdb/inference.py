@@ -161,7 +161,8 @@ def _rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation:
         return parent.name.lower(), tuple(c.lower() for c in fk["references"] or parent.primary_key)
     orders = collections.Counter(shared(*d) for d in drawn)
     for t, fk, refs, parent in drawn:
-        if orders[shared(t, fk, refs, parent)] > 1 and shared(t, fk, refs, parent) is not None:
+        order = shared(t, fk, refs, parent)
+        if order is not None and orders[order] > 1:
             continue
         knots = profile.parent_rates(con, relation[t.name], fk["columns"], relation[parent.name],
                                      fk["references"] or parent.primary_key, _batch(by_table[t.name], fk["columns"]))
