@@ -151,11 +151,17 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
         parents = col.get("parents")
         if parents is not None:
             rows, weights = (parents.get("rows"), parents.get("weights")) if isinstance(parents, dict) else (0, 0)
-            if not isinstance(rows, list) or not rows or not isinstance(weights, list) or len(weights) != len(rows) \
+            floor, span = (parents.get("floor", 0), parents.get("span")) if isinstance(parents, dict) else (0, None)
+            spanned = isinstance(span, list) and len(span) == 2 and all(
+                isinstance(r, int) and not isinstance(r, bool) and r >= 0 for r in span) and span[0] <= span[1]
+            if not isinstance(rows, list) or not isinstance(weights, list) or len(weights) != len(rows) \
                     or not all(isinstance(r, int) and not isinstance(r, bool) and r >= 0 for r in rows) \
-                    or not all(finite_number(w, f"{where}, parents.weights") >= 0 for w in weights) or sum(weights) <= 0:
+                    or not all(finite_number(w, f"{where}, parents.weights") >= 0 for w in weights) \
+                    or finite_number(floor, f"{where}, parents.floor") < 0 or (floor > 0) != spanned \
+                    or sum(weights) + floor <= 0 or not (rows or floor):
                 raise SpecError(f"{where}: 'parents' (the fixed parent's rows referenced, and how often) must be "
-                                "{rows: [row numbers from 0], weights: [a number >= 0 each, not all 0]}")
+                                "{rows: [row numbers from 0], weights: [a number >= 0 each, not all 0]}, and with "
+                                "a floor (a weight > 0 every row of a span has) its span: [first row, last row]")
     elif kind == "text":
         _validate_text(col, where)
     if col.get("steps") is not None and (not isinstance(col["steps"], bool) or kind not in ("numeric", "datetime")):

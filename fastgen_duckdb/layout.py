@@ -352,15 +352,27 @@ def parent_index(col: dict, parent: dict, w: str, listed, pick, interpolate, ord
     far apart pick distinct rows (a batch's distinct references), so a lookup's rows are picked monotonely."""
     rows = parent_rows(parent, lookup)
     if col.get("parents") and parent.get("fixed"):
-        referenced = listed("prow", col["parents"]["rows"], "INTEGER")
-        guide = guide_table(col["parents"]["weights"]) if ordered else None
-        chosen = guide_pick(guide, w, listed) if guide else pick(col["parents"]["weights"], w)
-        return f"({at(referenced, chosen)} % {rows})"
+        return f"({_lookup_row(col['parents'], w, listed, pick, ordered)} % {rows})"
     if col.get("per_parent"):   # weighed by their rates where fitted (children.rates), else their counts
         x = interpolate(children.rank_knots(col.get("per_parent_rate") or col["per_parent"]), "rank", v=w)
         rank = f"least(floor({x} * {rows}), {rows} - 1)"
         return f"({children.permuted(rank, rows, int(parent.get('salt') or 0), int(col.get('apart') or 0))})"
     return f"floor({w} * {rows})::BIGINT"
+
+
+def _lookup_row(parents: dict, w: str, listed, pick, ordered: bool) -> str:
+    """The lookup row (SQL) `parents` weighs: each listed row its weight, and with a `floor`, every row of its
+    `span` that weight more (uniform w split between the two at the span's share of the total, monotone in w)."""
+    weights, floor = parents["weights"], float(parents.get("floor") or 0)
+    span = parents["span"][1] - parents["span"][0] + 1 if floor else 0
+    share = floor * span / (floor * span + float(sum(weights)))
+    spanned = f"({parents['span'][0]} + least(floor({w} / {number(share)} * {span})::BIGINT, {span - 1}))" if floor else ""
+    if not parents["rows"]:
+        return spanned
+    v = f"(({w} - {number(share)}) / {number(1 - share)})" if floor else w
+    guide = guide_table(weights) if ordered else None
+    listed_row = at(listed("prow", parents["rows"], "INTEGER"), guide_pick(guide, v, listed) if guide else pick(weights, v))
+    return f"(CASE WHEN {w} < {number(share)} THEN {spanned} ELSE {listed_row} END)" if floor else listed_row
 
 
 def inline_list(what: str, values: list, element_type: str) -> str:

@@ -392,7 +392,8 @@ def parent_shares(con, child: str, column: str, keys: list, rates: bool = False,
     With `rates`, each row of the parent from the first referenced to the last weighs its rate instead
     (children.smoothed), of rows or, with `batch` (a column of child numbering the batches the reference is drawn
     once in), of batches: a small sample's days without a sale are days of few sales, not days without sales
-    at ten times its size."""
+    at ten times its size. Rows referenced no time share one rate, the `floor` of every row of that `span`
+    ([first, last]): the listed rows weigh what they have more."""
     at = {str(k): i for i, k in enumerate(keys)}
     n = f"count(DISTINCT {ident(batch)})" if batch else "count(*)"
     counts = con.execute(f"SELECT {ident(column)}::VARCHAR, {n} FROM {child} WHERE {ident(column)} IS NOT NULL "
@@ -400,12 +401,17 @@ def parent_shares(con, child: str, column: str, keys: list, rates: bool = False,
     found = {at[v]: k for v, k in counts if v in at}
     if not found:
         return None
-    span = range(min(found), max(found) + 1)
-    rate = children.smoothed(collections.Counter(found.get(i, 0) for i in span)) \
-        if rates and len(span) <= MAX_PARENT_ROWS else None
-    if rate:
-        rows = [i for i in span if rate[found.get(i, 0)] > RATE_FLOOR * max(rate.values())]
-        return {"rows": rows, "weights": [round(rate[found.get(i, 0)], 6) for i in rows]}
+    lo, hi = min(found), max(found)
+    histogram = collections.Counter(found.values())
+    histogram[0] += hi - lo + 1 - len(found)
+    rate = children.smoothed(histogram) if rates else None
+    if rate:   # the rate of rows referenced no time is the floor every row of the span has
+        top, floor = max(rate.values()), rate[0] if histogram[0] else 0.0
+        floor = floor if floor > RATE_FLOOR * top else 0.0
+        rows = [i for i in sorted(found) if rate[found[i]] - floor > RATE_FLOOR * top]
+        if len(rows) <= MAX_PARENT_ROWS:
+            return {"rows": rows, "weights": [round(rate[found[i]] - floor, 6) for i in rows],
+                    **({"floor": round(floor, 6), "span": [lo, hi]} if floor else {})}
     if len(found) > MAX_PARENT_ROWS:
         return None
     return {"rows": sorted(found), "weights": [float(found[i]) for i in sorted(found)]}

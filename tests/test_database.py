@@ -134,6 +134,10 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
         INSERT INTO sale SELECT i, 200 + (hash(i) % 600)::INTEGER, (hash(i, 1) % 1000) / 10 FROM range(780) t(i)""")
     fg.infer_all(con, "main.*")
     assert fg.spec(con, "day").get("fixed")
+    parents = next(c for c in fg.spec(con, "sale")["columns"] if c["name"] == "day_id")["parents"]
+    referenced = con.execute("SELECT count(DISTINCT day_id) FROM sale").fetchall()[0][0]
+    # days of no sale share the floor, listed are those with more
+    assert parents["span"] == [200, 799] and parents["floor"] > 0 and len(parents["rows"]) == referenced
     con.execute("ATTACH ':memory:' AS synth")
     fg.generate(con, into="synth", scale=10, seed=2)
 
@@ -146,6 +150,13 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
     # Poisson(13) leaves a day empty with probability 2e-6: a handful of days is the slack for the thinnest rates
     assert (synth == 0).mean() < 0.02
     assert synth.var() / synth.mean() < 3     # weighed by counts: 1 + 10 x 1.0 = 11
+
+    def edit(**change):
+        def apply(spec):
+            next(c for c in spec["columns"] if c["name"] == "day_id")["parents"].update(change)
+        return apply
+    refused_and_unchanged(con, "sale", edit(span=[800, 200]), "parents.*its span")
+    refused_and_unchanged(con, "sale", edit(floor=-1.0), "parents.*floor")
 
 
 def test_children_rates_deconvolve_poisson_counts():
