@@ -7,7 +7,8 @@ the data (keys.py) and learns the 24 tables. Then, in the same run:
   scale 1     fastgen_generate(scale := 1) beside the real sf=0.01 it was learned from
   scale N     fastgen_generate(scale := N) beside the real sf=0.01 × N made by dsdgen
 Measured: seconds, table row counts against the real ones at each size, foreign-key orphans (over the keys
-found), the rows of the join of every two foreign keys into one parent (real sf=0.01 × N against scale N), and
+found), the distribution of children per parent row of every foreign key (its distance to the real one's), the
+rows of the join of every two foreign keys into one parent (real sf=0.01 × N against scale N), and
 every one of the 99 queries on each pair: rows returned, how many are non-empty where the real
 result is, and how many within 2× of the real row count. A query is stopped after --limit seconds. Queries
 that return a few rows move with every draw, so scale N is also generated at the other --seeds and counted.
@@ -70,6 +71,27 @@ def co_references(con, dbs: tuple[str, str], tables: list[str]) -> list[float]:
                            for db in dbs)
             ratios.append((synth + 1) / (real + 1))
     return ratios
+
+
+def children_spread(con, dbs: tuple[str, str], tables: list[str]) -> list[float]:
+    """For every one-column foreign key, the Kolmogorov-Smirnov distance between the distributions of its children
+    per parent row (zeros included) in dbs[0] and in dbs[1]: whether customers get as many tickets, days as many
+    sales, as in the real world."""
+    import numpy as np
+    out = []
+    for t in tables:
+        for c in fg.spec(con, t)["columns"]:
+            if c["kind"] != "reference" or c.get("link") is not None:
+                continue
+            a, b = (np.sort(np.array([r[0] for r in con.execute(
+                f"SELECT count(c.{ident(c['name'])}) FROM {db}.main.{c['table']} AS p LEFT JOIN {db}.main.{t} AS c "
+                f"ON c.{ident(c['name'])} = p.{ident(c['column'])} GROUP BY p.{ident(c['column'])}").fetchall()], float))
+                for db in dbs)
+            if len(a) and len(b) and a.sum() > 0:
+                grid = np.union1d(a, b)
+                out.append(float(np.abs(np.searchsorted(a, grid, "right") / len(a)
+                                        - np.searchsorted(b, grid, "right") / len(b)).max()))
+    return sorted(out)
 
 
 def orphans(con, db: str, tables: list[str]) -> dict[str, int]:
@@ -137,6 +159,7 @@ def main() -> None:
 
     later_shares = {db: ordered(con, db, tables) for db in ("real", "synthn")}
     ratios = sorted(co_references(con, ("real", "synthn"), tables))
+    spread = {db: children_spread(con, (real, db), tables) for real, db in (("learned", "synth1"), ("real", "synthn"))}
     joined = sum(0.5 <= r <= 2 for r in ratios)
 
     def distinct_values(db, t, c):
@@ -195,6 +218,9 @@ def main() -> None:
              f"| tables within 5% of the real row count | — | {len(sized)}/{len(tables)} |",
              f"| joins of two foreign keys into one parent (a customer's demographics and a return's) within 2× of the "
              f"real rows | — | {joined}/{len(ratios)} (median ratio {ratios[len(ratios) // 2]:.2f}) |",
+             "| children per parent row of a foreign key: Kolmogorov-Smirnov distance of their counts' distribution to "
+             "the real one's, median (foreign keys within 0.05) | " + " | ".join(
+                 f"{d[len(d) // 2]:.3f} ({sum(x <= 0.05 for x in d)}/{len(d)})" for d in spread.values()) + " |",
              f"| tables within 5% of the rows asked (scale × learned rows; a fixed lookup's own) | "
              f"{len(asked[0])}/{len(tables)} | {len(asked[1])}/{len(tables)} |", "",
              "dsdgen grows some dimensions by steps of its own, which sf=0.01 alone does not show: "
