@@ -166,6 +166,14 @@ def dated_sales_and_returns(con) -> None:
                 "(hash(s_id, 'a') % 500) / 10.0 FROM sales WHERE hash(s_id, 'r') % 3 = 0")
 
 
+def sales_on_days(con) -> None:
+    """A 1,000-day calendar (a fixed lookup) and 780 sales on days 200..799: 1.3 a day, 27% of those days none."""
+    con.execute("""CREATE TABLE day (id INTEGER PRIMARY KEY, d DATE NOT NULL);
+        INSERT INTO day SELECT i, DATE '2000-01-01' + i::INTEGER FROM range(1000) t(i);
+        CREATE TABLE sale (id INTEGER PRIMARY KEY, day_id INTEGER NOT NULL REFERENCES day (id), amount DOUBLE);
+        INSERT INTO sale SELECT i, 200 + (hash(i) % 600)::INTEGER, (hash(i, 1) % 1000) / 10 FROM range(780) t(i)""")
+
+
 def wheel_extension(name: str) -> str | None:
     """The DuckDB extension shipped in the duckdb-extension-<name> wheel, for this duckdb version."""
     import importlib.util

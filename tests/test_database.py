@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, refused_and_unchanged
-from data import orders_in_lines, orders_with_totals, tpch_extension
+from data import orders_in_lines, orders_with_totals, sales_on_days, tpch_extension
 
 TPCH_DDL = (pathlib.Path(__file__).resolve().parent.parent / "examples" / "tpch_schema.sql").read_text()
 TABLES = ["region", "nation", "part", "supplier", "partsupp", "customer", "orders", "lineitem"]
@@ -129,10 +129,7 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
     have none. Weighed by their counts, those days would stay empty at scale 10, where ten times the sales
     leave about none empty (Poisson(13)); weighed by their rates, the days keep their order of activity, fill
     up, and the days outside the sales' span still get none."""
-    con.execute("""CREATE TABLE day (id INTEGER PRIMARY KEY, d DATE NOT NULL);
-        INSERT INTO day SELECT i, DATE '2000-01-01' + i::INTEGER FROM range(1000) t(i);
-        CREATE TABLE sale (id INTEGER PRIMARY KEY, day_id INTEGER NOT NULL REFERENCES day (id), amount DOUBLE);
-        INSERT INTO sale SELECT i, 200 + (hash(i) % 600)::INTEGER, (hash(i, 1) % 1000) / 10 FROM range(780) t(i)""")
+    sales_on_days(con)
     fg.infer_all(con, "main.*")
     assert fg.spec(con, "day").get("fixed")
     parents = next(c for c in fg.spec(con, "sale")["columns"] if c["name"] == "day_id")["parents"]

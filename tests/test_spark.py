@@ -8,7 +8,7 @@ import fastgen_duckdb as fg
 from conftest import ks_statistic, ks_tolerance, tvd, tvd_tolerance
 from data import (TEMPLATED, WRITTEN, brands_on_items, check_written, codes_on_lines, dated_sales_and_returns, make_animals, make_emp, make_people,
                   make_templated, make_written, orders_in_lines, orders_with_totals,
-                  sales, sales_and_returns, waits)
+                  sales, sales_and_returns, sales_on_days, waits)
 
 pytestmark = pytest.mark.slow
 N = 20_000
@@ -150,6 +150,21 @@ def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
         "count(DISTINCT product_id) p FROM drawn_lines GROUP BY order_no)").collect()[0]
     real = con.execute("SELECT avg(c) FROM (SELECT count(*) c FROM lines GROUP BY order_no)").fetchall()[0][0]
     assert customers == 1 and abs(mean / real - 1) < 0.05 and repeated == 0
+
+
+def test_spark_spreads_sales_over_a_lookups_days_by_their_rates(con, spark):
+    """A fixed lookup's rows weighed by their rates, with a floor over the span (profile.parent_shares), on
+    Spark: every sale in the span, almost no day of it empty at 10 times the sales, as in DuckDB."""
+    sales_on_days(con)
+    fg.infer_all(con, "main.*")
+    assert "floor" in next(c for c in fg.spec(con, "sale")["columns"] if c["name"] == "day_id")["parents"]
+    spark.sql(fg.export_sql(con, "sale", dialect="spark", n=7800)).createOrReplaceTempView("drawn_sales")
+    outside, empty = spark.sql("SELECT count_if(day_id NOT BETWEEN 200 AND 799), 600 - count(DISTINCT day_id) "
+                               "FROM drawn_sales").collect()[0]
+    duck = [r[0] for r in con.execute("SELECT day_id FROM fastgen_sample('sale', 7800)").fetchall()]
+    assert outside == 0 and empty < 12    # Poisson(13) leaves a day empty once in 450,000
+    drawn = [r[0] for r in spark.sql("SELECT day_id FROM drawn_sales").collect()]
+    assert ks_statistic(drawn, duck) < ks_tolerance(len(drawn), len(duck))
 
 
 def test_spark_grows_a_list_of_codes_with_scale(con, spark):
