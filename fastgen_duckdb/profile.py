@@ -356,14 +356,12 @@ def rows(con, relation: str, columns: list[dict], order: list[str]) -> list[list
 
 
 ENUMERATION_FACTORS = 12    # columns tried as the factors of a complete enumeration (2^12 subsets, products only)
-ENUMERATION_GAPS = 0.02     # of an enumeration's combinations (and rows), missing or NULL in a factor, at most
 
 
 def enumerates(con, relation: str, columns: list[dict]) -> bool:
     """A table that lists a whole domain once, which a larger scale could only repeat: a calendar (a DATE column
     holding every day from its first to its last once), or every combination of some of its columns' values
-    once (the seconds of a day as hour × minute × second; demographic profiles as every band × level × count;
-    a catalog's pages as catalog × page, where up to ENUMERATION_GAPS of the rows lack one of the two)."""
+    once (the seconds of a day as hour × minute × second; demographic profiles as every band × level × count)."""
     names = [ident(c["name"]) for c in columns]
     dates = [ident(c["name"]) for c in columns if type_family(c["type"]) == "date"]
     days = [f"count(DISTINCT {d}) = count(*) AND max({d}) - min({d}) + 1 = count(*)" for d in dates]
@@ -373,19 +371,12 @@ def enumerates(con, relation: str, columns: list[dict]) -> bool:
     if any(found):
         return True
     counts = first[1 + len(days):]
-    factors = [(c, d) for c, d, present in zip(names, counts[::2], counts[1::2])
-               if present >= n * (1 - ENUMERATION_GAPS) and 2 <= d <= n // 2]
+    factors = [(c, d) for c, d, present in zip(names, counts[::2], counts[1::2]) if present == n and 2 <= d <= n // 2]
     for size in range(2, min(len(factors), ENUMERATION_FACTORS) + 1):
         for subset in itertools.combinations(factors[:ENUMERATION_FACTORS], size):
-            product = math.prod(d for _, d in subset)
-            if not n * (1 - ENUMERATION_GAPS) <= product <= n / (1 - ENUMERATION_GAPS):
-                continue
-            present = " AND ".join(f"{c} IS NOT NULL" for c, _ in subset)
-            combinations, whole = con.execute(
-                f"SELECT count(DISTINCT ({', '.join(c for c, _ in subset)})) FILTER ({present}), "
-                f"count(*) FILTER ({present}) FROM {relation}").fetchall()[0]
-            # each combination once, all but a few there (and the rows lacking one: the few that are not)
-            if combinations == whole >= product * (1 - ENUMERATION_GAPS) and n - whole <= n * ENUMERATION_GAPS:
+            if math.prod(d for _, d in subset) == n and con.execute(
+                    f"SELECT count(*) FROM (SELECT DISTINCT {', '.join(c for c, _ in subset)} FROM {relation})"
+            ).fetchall()[0][0] == n:
                 return True
     return False
 

@@ -157,26 +157,6 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
     refused_and_unchanged(con, "sale", edit(floor=-1.0), "parents.*floor")
 
 
-def test_a_referenced_table_of_every_combination_stays_itself_despite_a_few_nulls(con):
-    """A catalog's pages, every (catalog, page) once, 1% of them with the page number missing (dsdgen's NULLs):
-    a domain a larger world only repeats, kept as a fixed lookup of its 1,200 rows at scale 3. A table whose
-    combinations repeat is drawn (its rows grow)."""
-    con.execute("""CREATE TABLE page (id INTEGER PRIMARY KEY, catalog INTEGER, page_no INTEGER, kind VARCHAR);
-        INSERT INTO page SELECT i, i // 30, CASE WHEN hash(i) % 100 = 0 THEN NULL ELSE i % 30 END,
-                                ['bi-annual', 'quarterly', 'monthly'][1 + i // 30 % 3] FROM range(1200) t(i);
-        CREATE TABLE shelf (id INTEGER PRIMARY KEY, aisle INTEGER, slot INTEGER);
-        INSERT INTO shelf SELECT i, i % 40, (i // 40) % 15 FROM range(1200) t(i);
-        CREATE TABLE sale (id INTEGER PRIMARY KEY, page_id INTEGER REFERENCES page (id),
-                           shelf_id INTEGER REFERENCES shelf (id), amount DOUBLE);
-        INSERT INTO sale SELECT i, (hash(i, 1) % 1200)::INTEGER, (hash(i, 2) % 1200)::INTEGER, i % 97 FROM range(5000) t(i)""")
-    assert 0 < con.execute("SELECT count(*) FROM page WHERE page_no IS NULL").fetchall()[0][0] <= 24
-    fg.infer_all(con, "main.*")
-    assert fg.spec(con, "page").get("fixed") and not fg.spec(con, "shelf").get("fixed")   # shelf: each (aisle, slot) twice
-    con.execute("ATTACH ':memory:' AS synth")
-    made = dict(fg.generate(con, into="synth", scale=3))
-    assert made["page"] == 1200 and made["shelf"] == 3600 and made["sale"] == 15000
-
-
 def test_children_rates_deconvolve_poisson_counts():
     """children.rates: Poisson counts about one rate give that rate to every parent; a mix of structural zeros
     and Poisson(15) (TPC-H's customers without orders) keeps the zeros and one rate for the rest; a long tail
