@@ -7,7 +7,6 @@
 """
 from __future__ import annotations
 
-import collections
 import copy
 import hashlib
 import itertools
@@ -140,10 +139,10 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
 
 def _rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
     """Each foreign key drawn by weight gets its parents' rates (`per_parent_rate`, children.rates), counted in the
-    units it is drawn in: rows, or batches where its table draws it once a batch (a ticket's customer). Not a key
-    that shares its busy parents with another one drawing on its own (no `apart`, no `inherit`): there the
-    parents' counts weigh both, so that the one's children stay with the other's very children (returns whose
-    persons are the sales' own), which rates, spread alike for both, would not keep."""
+    units it is drawn in: rows, or batches where its table draws it once a batch (a ticket's customer). Not two
+    keys that share their busy parents (no `apart`, no `inherit`) whose children fall on the same parent rows
+    beyond what rates share (profile.drawn_together: returns whose persons are the sales' very own): those keep
+    the parents' counts as weights, which both follow."""
     defs = {t.name.lower(): t for t in tables}
     drawn = []   # (table, foreign key, its reference columns, parent) drawn by weight
     for t in tables:
@@ -155,17 +154,23 @@ def _rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation:
                     and not r.get("parents") for r in refs):
                 drawn.append((t, fk, refs, parent))
 
-    def shared(t, fk, refs, parent) -> tuple | None:   # the busy order it draws in with others, if any
-        if refs[0].get("apart") or any(r.get("inherit") for r in refs):
-            return None
-        return parent.name.lower(), tuple(c.lower() for c in fk["references"] or parent.primary_key)
-    orders = collections.Counter(shared(*d) for d in drawn)
+    def counted(t, fk):   # (child, columns, batch): the units the key is drawn in
+        return relation[t.name], fk["columns"], _batch(by_table[t.name], fk["columns"])
+    orders: dict = {}     # a parent key's one order of activity -> the keys drawing in it
     for t, fk, refs, parent in drawn:
-        order = shared(t, fk, refs, parent)
-        if order is not None and orders[order] > 1:
-            continue
-        knots = profile.parent_rates(con, relation[t.name], fk["columns"], relation[parent.name],
-                                     fk["references"] or parent.primary_key, _batch(by_table[t.name], fk["columns"]))
+        if not refs[0].get("apart") and not any(r.get("inherit") for r in refs):
+            orders.setdefault((parent.name, tuple(fk["references"] or parent.primary_key)), []).append((t, fk))
+    together = set()
+    for (parent, targets), sharing in orders.items():
+        lead = max(sharing, key=lambda k: by_table[k[0].name].get("source_rows") or 0)
+        for key in sharing:
+            if key is not lead and profile.drawn_together(con, relation[parent], list(targets), counted(*lead),
+                                                          counted(*key)):
+                together.update({id(key[1]), id(lead[1])})
+    for t, fk, refs, parent in drawn:
+        knots = [] if id(fk) in together else profile.parent_rates(
+            con, relation[t.name], fk["columns"], relation[parent.name], fk["references"] or parent.primary_key,
+            _batch(by_table[t.name], fk["columns"]))
         for r in refs if knots else ():
             r["per_parent_rate"] = knots
 

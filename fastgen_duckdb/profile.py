@@ -382,6 +382,7 @@ def enumerates(con, relation: str, columns: list[dict]) -> bool:
 
 
 MAX_PARENT_ROWS = 65_536    # a fixed parent's rows referenced, each with its share, at most
+TOGETHER_SIGMAS = 4            # drawn_together: the covariance beyond the rates' in standard errors
 RATE_FLOOR = 1e-6           # a fixed parent's row weighing less than this share of the busiest is left out
 
 
@@ -441,6 +442,23 @@ def parent_rates(con, child: str, columns: list[str], parent: str, keys: list[st
     `batch`, in its batches: the weights a reference drawn once a batch needs."""
     counts = con.execute(f"SELECT n, count(*) FROM ({_children(child, columns, parent, keys, batch)}) GROUP BY n").fetchall()
     return children.rates(dict(counts))
+
+
+def drawn_together(con, parent: str, keys: list[str], a: tuple, b: tuple) -> bool:
+    """Whether the children of two foreign keys into one parent (each (child, columns, batch column or None), counted
+    in the units it is drawn in) fall on the same parent rows beyond what their rates share: over the parent's
+    rows, the counts' covariance exceeds the most that comonotone rates give, √((var a − mean a)(var b − mean b))
+    (a Poisson count's variance is its mean plus its rate's), by TOGETHER_SIGMAS standard errors. A return's
+    person is a sale's very person; the items that sell in stores and in catalogues are only the same ones."""
+    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
+    ma, va, mb, vb, cov, n = con.execute(
+        f"SELECT avg(a.n), var_pop(a.n), avg(b.n), var_pop(b.n), covar_pop(a.n, b.n), count(*) "
+        f"FROM ({_children(a[0], a[1], parent, keys, a[2])}) AS a JOIN ({_children(b[0], b[1], parent, keys, b[2])}) AS b "
+        f"ON {on}").fetchall()[0]
+    if not n or va is None or vb is None:
+        return False
+    shared = math.sqrt(max(0.0, va - ma) * max(0.0, vb - mb))
+    return cov - shared > TOGETHER_SIGMAS * math.sqrt(va * vb / n)
 
 
 def busy_together(con, parent: str, keys: list[str], a: tuple[str, list[str]], b: tuple[str, list[str]]) -> float:

@@ -157,6 +157,30 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
     refused_and_unchanged(con, "sale", edit(floor=-1.0), "parents.*floor")
 
 
+def test_two_keys_that_share_only_their_busy_parents_both_get_rates(con):
+    """Only the even items sell, in stores and in catalogues, each sale of a random even item: the two keys share
+    their busy parents (one order of activity) but no more than their rates do, so both are weighed by rates,
+    and each item's sales come out as spread as in the data (Poisson about 8 and 6, half the items none)."""
+    con.execute("""CREATE TABLE item (id INTEGER PRIMARY KEY, price DOUBLE);
+        INSERT INTO item SELECT i, i % 50 FROM range(1000) t(i);
+        CREATE TABLE store_sale (id INTEGER PRIMARY KEY, item_id INTEGER REFERENCES item (id));
+        INSERT INTO store_sale SELECT i, 2 * (hash(i, 1) % 500)::INTEGER FROM range(4000) t(i);
+        CREATE TABLE catalog_sale (id INTEGER PRIMARY KEY, item_id INTEGER REFERENCES item (id));
+        INSERT INTO catalog_sale SELECT i, 2 * (hash(i, 2) % 500)::INTEGER FROM range(3000) t(i)""")
+    fg.infer_all(con, "main.*")
+    refs = {t: next(c for c in fg.spec(con, t)["columns"] if c["name"] == "item_id") for t in ("store_sale", "catalog_sale")}
+    assert all(not r.get("apart") and r.get("per_parent_rate") for r in refs.values())
+    con.execute("ATTACH ':memory:' AS synth")
+    fg.generate(con, into="synth", scale=2, seed=4)
+    for t in refs:
+        real, synth = (np.array(con.execute(f"SELECT count(s.id) FROM {db}.item i LEFT JOIN {db}.{t} s "
+                                            "ON s.item_id = i.id GROUP BY i.id").fetchall(), float)[:, 0]
+                       for db in ("main", "synth"))
+        # a half of zeros and a half Poisson(m): variance/mean 1 + m / 2 (5 and 4), 1 + m with the counts as weights
+        spread, se = synth.var() / synth.mean(), np.sqrt(((synth - synth.mean()) ** 2).var() / len(synth)) / synth.mean()
+        assert abs(spread - real.var() / real.mean()) < 4 * se * np.sqrt(2), t
+
+
 def test_children_rates_deconvolve_poisson_counts():
     """children.rates: Poisson counts about one rate give that rate to every parent; a mix of structural zeros
     and Poisson(15) (TPC-H's customers without orders) keeps the zeros and one rate for the rest; a long tail
@@ -200,6 +224,9 @@ def test_two_foreign_keys_share_busy_parents_only_where_the_data_does(con):
     apart = {t: next(c for c in fg.spec(con, t)["columns"] if c["name"] == "d_id").get("apart")
              for t in ("person", "sale", "ret")}
     assert apart == {"person": 1, "sale": None, "ret": None}   # sale has the most rows: its order is the parent's
+    rates = {t: "per_parent_rate" in next(c for c in fg.spec(con, t)["columns"] if c["name"] == "d_id")
+             for t in ("person", "sale", "ret")}
+    assert rates == {"person": True, "sale": False, "ret": False}   # returns fall on the sales' very rows
     con.execute("ATTACH ':memory:' AS synth")
     fg.generate(con, into="synth", scale=10, seed=1)
 
