@@ -88,6 +88,17 @@ def test_a_nullable_foreign_key_still_points_to_its_parent(con):
     assert sum(n for k, n in counts.items() if k >= 4) >= 30    # the 50 busy parents stay busy
 
 
+def per_parent_row(con, db: str, parent: str, child: str, column: str, where: str = "") -> np.ndarray:
+    """How many rows of db.child reference each row of db.parent (by its `id`), zeros included."""
+    return np.array(con.execute(f"SELECT count(c.id) FROM {db}.{parent} p LEFT JOIN {db}.{child} c ON c.{column} = p.id "
+                                f"{where} GROUP BY p.id").fetchall(), float)[:, 0]
+
+
+def dispersion(x: np.ndarray) -> tuple[float, float]:
+    """Variance/mean of counts, and its standard error from the squared deviations' own spread."""
+    return x.var() / x.mean(), np.sqrt(((x - x.mean()) ** 2).var() / len(x)) / x.mean()
+
+
 def test_children_per_parent_are_spread_as_in_the_data_not_twice(con):
     """A quarter of the parents never have a child; the others get Poisson(4) children, as random draws give.
     Parents weighed by those counts would spread them twice (each count is Poisson about its weight again):
@@ -103,15 +114,9 @@ def test_children_per_parent_are_spread_as_in_the_data_not_twice(con):
     con.execute("ATTACH ':memory:' AS synth")
     fg.generate(con, into="synth", scale=2, seed=3)
 
-    def counts(db):
-        return np.array(con.execute(f"SELECT count(c.id) FROM {db}.parent p LEFT JOIN {db}.child c ON c.pid = p.id "
-                                    "GROUP BY p.id").fetchall(), float)[:, 0]
-    real, synth = counts("main"), counts("synth")
+    real, synth = (per_parent_row(con, db, "parent", "child", "pid") for db in ("main", "synth"))
     assert len(synth) == 4000 and synth.sum() == 12000
-
-    def spread(x):   # variance/mean, and its standard error from the squared deviations' own spread
-        return x.var() / x.mean(), np.sqrt(((x - x.mean()) ** 2).var() / len(x)) / x.mean()
-    (d, se_d), (s, se_s) = spread(real), spread(synth)
+    (d, se_d), (s, se_s) = dispersion(real), dispersion(synth)
     assert abs(s - d) < 4 * math.hypot(se_d, se_s)
     zero_d, zero_s = (real == 0).mean(), (synth == 0).mean()
     assert abs(zero_s - zero_d) < 4 * math.sqrt(zero_d * (1 - zero_d) * (1 / len(real) + 1 / len(synth)))
@@ -139,10 +144,8 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
     con.execute("ATTACH ':memory:' AS synth")
     fg.generate(con, into="synth", scale=10, seed=2)
 
-    def per_day(db):
-        return np.array(con.execute(f"SELECT count(s.id) FROM {db}.day d LEFT JOIN {db}.sale s ON s.day_id = d.id "
-                                    "WHERE d.id BETWEEN 200 AND 799 GROUP BY d.id").fetchall(), float)[:, 0]
-    real, synth = per_day("main"), per_day("synth")
+    real, synth = (per_parent_row(con, db, "day", "sale", "day_id", "WHERE p.id BETWEEN 200 AND 799")
+                   for db in ("main", "synth"))
     assert (real == 0).mean() > 0.2 and synth.sum() == 7800
     assert con.execute("SELECT count(*) FROM synth.sale WHERE day_id NOT BETWEEN 200 AND 799").fetchall()[0][0] == 0
     # Poisson(13) leaves a day empty with probability 2e-6: a handful of days is the slack for the thinnest rates
@@ -173,12 +176,9 @@ def test_two_keys_that_share_only_their_busy_parents_both_get_rates(con):
     con.execute("ATTACH ':memory:' AS synth")
     fg.generate(con, into="synth", scale=2, seed=4)
     for t in refs:
-        real, synth = (np.array(con.execute(f"SELECT count(s.id) FROM {db}.item i LEFT JOIN {db}.{t} s "
-                                            "ON s.item_id = i.id GROUP BY i.id").fetchall(), float)[:, 0]
-                       for db in ("main", "synth"))
+        (d, se_d), (s, se_s) = (dispersion(per_parent_row(con, db, "item", t, "item_id")) for db in ("main", "synth"))
         # a half of zeros and a half Poisson(m): variance/mean 1 + m / 2 (5 and 4), 1 + m with the counts as weights
-        spread, se = synth.var() / synth.mean(), np.sqrt(((synth - synth.mean()) ** 2).var() / len(synth)) / synth.mean()
-        assert abs(spread - real.var() / real.mean()) < 4 * se * np.sqrt(2), t
+        assert abs(s - d) < 4 * math.hypot(se_d, se_s), t
 
 
 def test_children_rates_deconvolve_poisson_counts():
