@@ -11,7 +11,7 @@ import copy
 import hashlib
 import itertools
 
-from . import (across, batches, children, ddl, dependence, keys, layout, priors, profile, relations, rollups,
+from . import (across, batches, ddl, dependence, keys, layout, parents, priors, profile, relations, rollups,
                semantic_rules)
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
@@ -21,7 +21,6 @@ from .sqltext import ident
 from .texts import code_format
 from .dtypes import GRANULARITY, epoch, type_family
 
-BUSY_TOGETHER = 0.5   # rank correlation of two foreign keys' children per parent above which they share busy parents
 
 
 def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings, dialect: str | None = None) -> list[dict]:
@@ -70,29 +69,6 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
     return specs
 
 
-def _apart(con, into: dict, by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """The foreign keys into one parent key whose busy parents are not its busiest key's (`apart`, in place): each
-    key's counts per parent row set against those of the key with the most child rows, by rank (Spearman's
-    rho). Where the same parents are busy in both (rho >= BUSY_TOGETHER: a customer's orders and its returns),
-    the key draws its parents in the parent's one order of activity; where not (a customer's demographics and a
-    sale's), in an order of its own (children.permuted's k-th multiplier), so that its busy parents are others."""
-    def members(t: str, cols: list[str]) -> list[dict]:
-        named = {c.lower() for c in cols}
-        return [c for c in by_table[t]["columns"] if c["name"].lower() in named]
-    for (parent, _), (targets, fks) in into.items():
-        drawn = [(t, cols) for t, cols in fks if all(c.get("per_parent") for c in members(t, cols))]
-        if len(drawn) < 2:
-            continue
-        lead = max(drawn, key=lambda fk: by_table[fk[0]].get("source_rows") or 0)
-        k = 0
-        for t, cols in drawn:
-            if (t, cols) != lead and profile.busy_together(con, relation[parent], targets, (relation[lead[0]], lead[1]),
-                                                           (relation[t], cols)) < BUSY_TOGETHER:
-                k += 1
-                for c in members(t, cols):
-                    c["apart"] = 1 + (k - 1) % (len(children.PRIMES) - 1)
-
-
 def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str], schema: str
             ) -> list[dict]:
     """A schema's profiled tables related (in place): references with the data's children per parent, lookups kept
@@ -106,13 +82,13 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
             if parent is not None and len(fk["columns"]) > 1:
                 alone.setdefault(parent.name, set()).update(c.lower() for c in targets)
             if parent is not None and parent is not t and len(targets) == len(fk["columns"]):
-                counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = profile.children_per_parent(
+                counts[(t.name.lower(), tuple(c.lower() for c in fk["columns"]))] = parents.children_per_parent(
                     con, relation[t.name], fk["columns"], relation[parent.name], targets)
                 into.setdefault((parent.name, tuple(c.lower() for c in targets)), (targets, []))[1].append(
                     (t.name, fk["columns"]))
     specs = [dependence.prune(by_table[t], alone.get(t, set()))
              for t in relations.link(tables, by_table, schema, set(by_table), counts)]
-    _apart(con, into, by_table, relation)
+    parents.apart(con, into, by_table, relation)
     domains = {t.name for t in tables if profile.enumerates(con, relation[t.name], by_table[t.name]["columns"])}
     for name in relations.dimensions(tables, {t: s["source_rows"] for t, s in by_table.items()}, domains):
         spec = by_table[name]
@@ -124,7 +100,7 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
             spec.pop(model, None)
         for col, field in itertools.product(spec["columns"], ("cluster", "given")):
             col.pop(field, None)
-    _fixed_parents(con, tables, by_table, relation)
+    parents.fixed(con, tables, by_table, relation)
     across.learn(con, tables, by_table, relation)   # references that copy their parent row's value
     across.order(con, tables, by_table, relation)   # times and numbers after their parent row's
     rollups.learn(con, tables, by_table, relation)  # a parent's number that adds up its children's
@@ -132,90 +108,9 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
         found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
         if found:
             spec["batches"] = found
-    _rates(con, tables, by_table, relation)
-    _lookup_rates(con, tables, by_table, relation)
+    parents.rates(con, tables, by_table, relation)
+    parents.lookup_rates(con, tables, by_table, relation)
     return specs
-
-
-def _rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """Each foreign key drawn by weight gets its parents' rates (`per_parent_rate`, children.rates), counted in the
-    units it is drawn in: rows, or batches where its table draws it once a batch (a ticket's customer). Not two
-    keys that share their busy parents (no `apart`, no `inherit`) whose children fall on the same parent rows
-    beyond what rates share (profile.drawn_together: returns whose persons are the sales' very own): those keep
-    the parents' counts as weights, which both follow."""
-    defs = {t.name.lower(): t for t in tables}
-    drawn = []   # (table, foreign key, its reference columns, parent) drawn by weight
-    for t in tables:
-        cols = {c["name"].lower(): c for c in by_table[t.name]["columns"]}
-        for fk in t.foreign_keys:
-            parent, refs = defs.get(fk["table"].lower()), [cols.get(c.lower()) for c in fk["columns"]]
-            if parent is not None and parent is not t and not by_table[t.name].get("fixed") and all(
-                    r and r["kind"] == "reference" and r.get("per_parent") and not r.get("nested")
-                    and not r.get("parents") for r in refs):
-                drawn.append((t, fk, refs, parent))
-
-    def counted(t, fk):   # (child, columns, batch): the units the key is drawn in
-        return relation[t.name], fk["columns"], _batch(by_table[t.name], fk["columns"])
-    orders: dict = {}     # a parent key's one order of activity -> the keys drawing in it
-    for t, fk, refs, parent in drawn:
-        if not refs[0].get("apart") and not any(r.get("inherit") for r in refs):
-            orders.setdefault((parent.name, tuple(fk["references"] or parent.primary_key)), []).append((t, fk))
-    together = set()
-    for (parent, targets), sharing in orders.items():
-        lead = max(sharing, key=lambda k: by_table[k[0].name].get("source_rows") or 0)
-        for key in sharing:
-            if key is not lead and profile.drawn_together(con, relation[parent], list(targets), counted(*lead),
-                                                          counted(*key)):
-                together.update({id(key[1]), id(lead[1])})
-    for t, fk, refs, parent in drawn:
-        knots = [] if id(fk) in together else profile.parent_rates(
-            con, relation[t.name], fk["columns"], relation[parent.name], fk["references"] or parent.primary_key,
-            _batch(by_table[t.name], fk["columns"]))
-        for r in refs if knots else ():
-            r["per_parent_rate"] = knots
-
-
-def _lookup_rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """Each foreign key into a fixed lookup weighs the lookup's rows by their rates (profile.parent_shares), of
-    rows or of batches as it is drawn: every row keeps its own, the noise of its count shrunk away."""
-    for t, col, values in _fixed_references(tables, by_table):
-        if col.get("parents") and not by_table[t.name].get("fixed"):
-            col["parents"] = profile.parent_shares(con, relation[t.name], col["name"], values, rates=True,
-                                                   batch=_batch(by_table[t.name], [col["name"]])) or col["parents"]
-
-
-def _batch(spec: dict, columns: list[str]) -> str | None:
-    """The column numbering the table's batches where the columns are drawn once a batch, else None."""
-    batch = spec.get("batches") or {}
-    once = {x.lower() for x in batch.get("columns", [])}
-    return batch["column"] if batch and all(c.lower() in once for c in columns) else None
-
-
-def _fixed_parents(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """A foreign key to a fixed (lookup) table draws the parent rows the data's rows reference, as often: the
-    parent's rows are the same at every scale, so sales stay on the days that have sales, not on any of a
-    calendar's 73,049 days."""
-    for t, col, values in _fixed_references(tables, by_table):
-        shares = profile.parent_shares(con, relation[t.name], col["name"], values)
-        if shares:
-            col["parents"] = shares
-
-
-def _fixed_references(tables: list[ddl.TableDef], by_table: dict[str, dict]):
-    """(table, reference column, the fixed parent's key values row by row) of each one-column foreign key into a
-    fixed table."""
-    defs = {t.name.lower(): t for t in tables}
-    for t in tables:
-        for fk in t.foreign_keys:
-            parent_def = defs.get(fk["table"].lower())
-            parent = by_table[parent_def.name] if parent_def else None
-            if not parent or not parent.get("fixed") or parent_def is t or len(fk["columns"]) != 1:
-                continue
-            target = fk["references"] or parent_def.primary_key
-            j = next((i for i, c in enumerate(parent["columns"]) if c["name"].lower() == target[0].lower()), None)
-            col = next(c for c in by_table[t.name]["columns"] if c["name"].lower() == fk["columns"][0].lower())
-            if j is not None and col["kind"] == "reference":
-                yield t, col, [row[j] for row in parent["fixed"]["rows"]]
 
 
 def _credit(spec: dict, client: Client | None, settings: Settings, how: str) -> dict:

@@ -6,7 +6,6 @@ null fractions, granularity, key sequences, character patterns or a phrase pool 
 """
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
 import math
@@ -14,7 +13,7 @@ import uuid
 
 import duckdb
 
-from . import children, groups, missing, rules, trial, vocabulary
+from . import groups, missing, rules, trial, vocabulary
 from .copula import order_ladders
 from .joint import fields, learn
 from .layout import key_room
@@ -379,95 +378,3 @@ def enumerates(con, relation: str, columns: list[dict]) -> bool:
             ).fetchall()[0][0] == n:
                 return True
     return False
-
-
-MAX_PARENT_ROWS = 65_536    # a fixed parent's rows referenced, each with its share, at most
-TOGETHER_SIGMAS = 4            # drawn_together: the covariance beyond the rates' in standard errors
-RATE_FLOOR = 1e-6           # a fixed parent's row weighing less than this share of the busiest is left out
-
-
-def parent_shares(con, child: str, column: str, keys: list, rates: bool = False, batch: str | None = None
-                  ) -> dict | None:
-    """Which rows of a fixed parent (`keys`: its key column, row by row) the rows of child.column reference,
-    and how often: {rows: [row numbers from 0], weights: [rows referencing each]}; None past MAX_PARENT_ROWS.
-    With `rates`, each row of the parent from the first referenced to the last weighs its rate instead
-    (children.smoothed), of rows or, with `batch` (a column of child numbering the batches the reference is drawn
-    once in), of batches: a small sample's days without a sale are days of few sales, not days without sales
-    at ten times its size. Rows referenced no time share one rate, the `floor` of every row of that `span`
-    ([first, last]): the listed rows weigh what they have more."""
-    at = {str(k): i for i, k in enumerate(keys)}
-    n = f"count(DISTINCT {ident(batch)})" if batch else "count(*)"
-    counts = con.execute(f"SELECT {ident(column)}::VARCHAR, {n} FROM {child} WHERE {ident(column)} IS NOT NULL "
-                         f"GROUP BY ALL ORDER BY ALL").fetchall()
-    found = {at[v]: k for v, k in counts if v in at}
-    if not found:
-        return None
-    lo, hi = min(found), max(found)
-    histogram = collections.Counter(found.values())
-    histogram[0] += hi - lo + 1 - len(found)
-    rate = children.smoothed(histogram) if rates else None
-    if rate:   # the rate of rows referenced no time is the floor every row of the span has
-        top, floor = max(rate.values()), rate[0] if histogram[0] else 0.0
-        floor = floor if floor > RATE_FLOOR * top else 0.0
-        rows = [i for i in sorted(found) if rate[found[i]] - floor > RATE_FLOOR * top]
-        if len(rows) <= MAX_PARENT_ROWS:
-            return {"rows": rows, "weights": [round(rate[found[i]] - floor, 6) for i in rows],
-                    **({"floor": round(floor, 6), "span": [lo, hi]} if floor else {})}
-    if len(found) > MAX_PARENT_ROWS:
-        return None
-    return {"rows": sorted(found), "weights": [float(found[i]) for i in sorted(found)]}
-
-
-def _children(child: str, columns: list[str], parent: str, keys: list[str], batch: str | None = None) -> str:
-    """SQL: each row of `parent` (its keys k0, k1…) with n, how many rows of `child` reference it (zero for none),
-    or with `batch` (a column of child numbering its batches), how many batches."""
-    on = " AND ".join(f"c.{ident(a)} = p.{ident(b)}" for a, b in zip(columns, keys))
-    by = ", ".join(f"p.{ident(k)} AS k{i}" for i, k in enumerate(keys))
-    n = f"count(DISTINCT c.{ident(batch)}) FILTER (c.{ident(columns[0])} IS NOT NULL)" if batch \
-        else f"count(c.{ident(columns[0])})"
-    return (f"SELECT {by}, {n} AS n FROM {parent} AS p LEFT JOIN {child} AS c ON {on} "
-            "GROUP BY ALL")
-
-
-def children_per_parent(con, child: str, columns: list[str], parent: str, keys: list[str]) -> list[float]:
-    """Quantile knots of how many rows of `child` reference each row of `parent` (zero for a parent none
-    references): the distribution children.py keeps."""
-    counts = con.execute(f"SELECT quantile_cont(n, {_probs(children.KNOTS)}) FROM "
-                         f"({_children(child, columns, parent, keys)})").fetchall()[0][0]
-    return children.from_counts(counts) if counts and max(counts) > 0 else []   # none: a key NULL in every row
-
-
-def parent_rates(con, child: str, columns: list[str], parent: str, keys: list[str], batch: str | None) -> list[float]:
-    """Quantile knots of the rates at which parent rows get children (children.rates), in rows of `child` or, with
-    `batch`, in its batches: the weights a reference drawn once a batch needs."""
-    counts = con.execute(f"SELECT n, count(*) FROM ({_children(child, columns, parent, keys, batch)}) GROUP BY n").fetchall()
-    return children.rates(dict(counts))
-
-
-def drawn_together(con, parent: str, keys: list[str], a: tuple, b: tuple) -> bool:
-    """Whether the children of two foreign keys into one parent (each (child, columns, batch column or None), counted
-    in the units it is drawn in) fall on the same parent rows beyond what their rates share: over the parent's
-    rows, the counts' covariance exceeds the most that comonotone rates give, √((var a − mean a)(var b − mean b))
-    (a Poisson count's variance is its mean plus its rate's), by TOGETHER_SIGMAS standard errors. A return's
-    person is a sale's very person; the items that sell in stores and in catalogues are only the same ones."""
-    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
-    ma, va, mb, vb, cov, n = con.execute(
-        f"SELECT avg(a.n), var_pop(a.n), avg(b.n), var_pop(b.n), covar_pop(a.n, b.n), count(*) "
-        f"FROM ({_children(a[0], a[1], parent, keys, a[2])}) AS a JOIN ({_children(b[0], b[1], parent, keys, b[2])}) AS b "
-        f"ON {on}").fetchall()[0]
-    if not n or va is None or vb is None:
-        return False
-    shared = math.sqrt(max(0.0, va - ma) * max(0.0, vb - mb))
-    return cov - shared > TOGETHER_SIGMAS * math.sqrt(va * vb / n)
-
-
-def busy_together(con, parent: str, keys: list[str], a: tuple[str, list[str]], b: tuple[str, list[str]]) -> float:
-    """Spearman's correlation, over the rows of `parent`, of how many rows of child a and of child b reference
-    each (ties ranked at their mean): whether the parents busy in one foreign key are the busy ones in the other
-    (a customer's orders and its returns) or not (a customer's demographics and a sale's, drawn apart)."""
-    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
-    rank = "rank() OVER (ORDER BY {0}) + (count(*) OVER (PARTITION BY {0}) - 1) / 2"
-    got = con.execute(f"SELECT corr(ra, rb) FROM (SELECT {rank.format('na')} AS ra, {rank.format('nb')} AS rb "
-                      f"FROM (SELECT a.n AS na, b.n AS nb FROM ({_children(a[0], a[1], parent, keys)}) AS a "
-                      f"JOIN ({_children(b[0], b[1], parent, keys)}) AS b ON {on}))").fetchall()[0][0]
-    return float(got) if got is not None else 0.0

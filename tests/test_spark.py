@@ -153,7 +153,7 @@ def test_spark_draws_a_tickets_lines_with_one_customer(con, spark):
 
 
 def test_spark_spreads_sales_over_a_lookups_days_by_their_rates(con, spark):
-    """A fixed lookup's rows weighed by their rates, with a floor over the span (profile.parent_shares), on
+    """A fixed lookup's rows weighed by their rates, with a floor over the span (parents.parent_shares), on
     Spark: every sale in the span, almost no day of it empty at 10 times the sales, as in DuckDB."""
     sales_on_days(con)
     fg.infer_all(con, "main.*")
