@@ -25,6 +25,10 @@ initial before its key word. Values alone are never enough: a quantity of 1…10
    item's) hold through the parent and are set aside (`covers`: back where the parent cannot compute its
    columns at a row, inference.py).
 
+4. **Natural keys**: a column named exactly as another table's column (after both prefixes: `series`, `country`),
+   unique there and not in its own table, every value of which is one of the other's: a country's rows point at
+   the table of countries. The other column becomes a key. Two tables that would fit are a guess, not a key.
+
 What is found is used to learn the schema (references, children per parent, lookups kept whole) and marked
 `found`, so a regenerated database still has its source's DDL: the keys hold in its rows, undeclared.
 """
@@ -149,11 +153,53 @@ def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
             if ranked and (len(ranked) == 1 or ranked[0][0] > ranked[1][0]) and not _closes_cycle(tables, t, ranked[0][1]):
                 _, p, k = ranked[0]
                 t.foreign_keys.append({"columns": [c.name], "table": p.name, "references": [k], "found": True})
+    _natural(con, tables, relation, leads, keys)
     ranges = {t.name: _ranges(con, t, relation[t.name]) for t in tables}
     for t in tables:
         for p in tables:
             if p is not t and not _closes_cycle(tables, t, p):
                 _composite(con, t, p, relation, leads, keys, ranges)
+
+
+def _natural(con, tables: list[TableDef], relation: dict[str, str], leads: dict[str, str],
+             keys: dict[str, list[str]]) -> None:
+    """Foreign keys named by a natural key (module docstring, 4.): a column of the same name as another table's
+    column (after their prefixes) that is unique there and not in its own table, every value of which is one of
+    the other's. The parent column is marked a key."""
+    stems = {(t.name, c.name): tuple(_stem(c.name, leads[t.name])) for t in tables for c in t.columns if _family(c.type)}
+    referencing = {(t.name, c.lower()) for t in tables for fk in t.foreign_keys for c in fk["columns"]}
+    taken = referencing | {(t.name, k.lower()) for t in tables for k in keys[t.name]}
+    pairs = [(t, c, p, k) for (t, c), stem in stems.items() for (p, k), other in stems.items()
+             if p != t and stem and stem == other and (t, c.lower()) not in taken and (p, k.lower()) not in referencing
+             and _family(_table(tables, t).column(c).type) == _family(_table(tables, p).column(k).type)]
+    if not pairs:
+        return
+    unique = {}   # (table, column) -> unique with no NULL, on two rows or more
+    for name in {x for t, c, p, k in pairs for x in (t, p)}:
+        cols = sorted({c for t, c, _, _ in pairs if t == name} | {k for _, _, p, k in pairs if p == name})
+        row = con.execute("SELECT count(*), " + ", ".join(f"count({ident(c)}), count(DISTINCT {ident(c)})" for c in cols)
+                          + f" FROM {relation[name]}").fetchall()[0]
+        unique.update({(name, c): row[0] >= 2 and row[1 + 2 * i] == row[2 + 2 * i] == row[0] for i, c in enumerate(cols)})
+    fits: dict = {}
+    for t, c, p, k in pairs:
+        if unique[(p, k)] and not unique[(t, c)] and not _closes_cycle(tables, _table(tables, t), _table(tables, p)) \
+                and _contained(con, relation[t], c, relation[p], k):
+            fits.setdefault((t, c), []).append((p, k))
+    for (t, c), found in fits.items():
+        if len(found) == 1:   # two tables that could be meant: a guess, not a key
+            p, k = found[0]
+            child, parent = _table(tables, t), _table(tables, p)
+            if _closes_cycle(tables, child, parent):
+                continue
+            if k not in keys[p]:
+                parent.column(k).unique = True
+                parent.found_keys.append(k)
+                keys[p].append(k)
+            child.foreign_keys.append({"columns": [c], "table": p, "references": [k], "found": True})
+
+
+def _table(tables: list[TableDef], name: str) -> TableDef:
+    return next(t for t in tables if t.name == name)
 
 
 def _closes_cycle(tables: list[TableDef], child: TableDef, parent: TableDef) -> bool:

@@ -101,6 +101,33 @@ def test_planted_foreign_keys_are_found_and_no_other(tmp_path_factory, parent, s
     con.close()
 
 
+def test_a_column_named_as_another_tables_unique_column_points_at_it(con):
+    """Natural keys: `country` repeats in the observations and is unique in countries, every value among them:
+    a foreign key, and countries (small and narrow) a lookup kept whole. `city` is unique in two tables that
+    both hold every observed city: a guess, not a key; `code` is unique in the observations too: no key either;
+    `year` has a value no other table has: no key."""
+    con.execute("""CREATE TABLE countries AS SELECT 'country ' || i AS country, ['Asia', 'Europe'][1 + i % 2] AS continent
+                   FROM range(40) t(i);
+        CREATE TABLE cities_a AS SELECT 'city ' || i AS city, i AS size FROM range(30) t(i);
+        CREATE TABLE cities_b AS SELECT 'city ' || i AS city, i * 2 AS area FROM range(30) t(i);
+        CREATE TABLE codes AS SELECT 'k' || i AS code, i AS years FROM range(900) t(i);
+        CREATE TABLE seasons AS SELECT 2000 + i AS year FROM range(10) t(i);
+        CREATE TABLE observations AS SELECT 'country ' || (hash(i) % 40) AS country, 'city ' || (i % 30) AS city,
+                   'k' || i AS code, 2000 + i % 11 AS year, (hash(i, 1) % 1000) / 10 AS value FROM range(900) t(i)""")
+    tables = ddl.catalog_tables(con, con.execute("SELECT current_database()").fetchall()[0][0], "main")
+    keys.discover(con, tables, {t.name: f'"{t.name}"' for t in tables})
+    by_name = {t.name: t for t in tables}
+    found = [(fk["columns"], fk["table"], fk["references"]) for fk in by_name["observations"].foreign_keys]
+    assert found == [(["country"], "countries", ["country"])]
+    assert by_name["countries"].found_keys == ["country"]
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "countries").get("fixed")
+    con.execute("ATTACH ':memory:' AS synth")
+    fg.generate(con, into="synth", scale=3)
+    assert con.execute("SELECT count(*) FILTER (WHERE c.country IS NULL), count(DISTINCT o.country) FROM synth.observations o "
+                       "LEFT JOIN synth.countries c USING (country)").fetchall()[0] == (0, 40)
+
+
 def test_a_composite_foreign_key_is_found_and_its_rows_exist_at_any_scale(con):
     sales_and_returns(con)
     fg.infer_all(con, "main.*")
