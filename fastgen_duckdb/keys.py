@@ -171,6 +171,7 @@ def _natural(con, tables: list[TableDef], relation: dict[str, str], leads: dict[
     taken = referencing | {(t.name, k.lower()) for t in tables for k in keys[t.name]}
     pairs = [(t, c, p, k) for (t, c), stem in stems.items() for (p, k), other in stems.items()
              if p != t and stem and stem == other and (t, c.lower()) not in taken and (p, k.lower()) not in referencing
+             and not _table(tables, t).column(c).checks   # (a column under a CHECK of its own keeps its values)
              and _family(_table(tables, t).column(c).type) == _family(_table(tables, p).column(k).type)]
     if not pairs:
         return
