@@ -14,7 +14,10 @@ import math
 from . import children, ddl
 from .sqltext import ident
 
-BUSY_TOGETHER = 0.5   # rank correlation of two foreign keys' children per parent above which they share busy parents
+BUSY_TOGETHER = 0.5        # rank correlation of two foreign keys' children per parent above which they share busy parents
+TOGETHER_SIGMAS = 4        # drawn_together: the covariance beyond the rates' in standard errors
+MAX_PARENT_ROWS = 65_536   # a fixed parent's rows referenced, each with its share, at most
+RATE_FLOOR = 1e-6          # a fixed parent's row weighing less than this share of the busiest is left out
 
 
 def apart(con, into: dict, by_table: dict[str, dict], relation: dict[str, str]) -> None:
@@ -34,7 +37,7 @@ def apart(con, into: dict, by_table: dict[str, dict], relation: dict[str, str]) 
         k = 0
         for t, cols in drawn:
             if (t, cols) != lead and busy_together(con, relation[parent], targets, (relation[lead[0]], lead[1]),
-                                                           (relation[t], cols)) < BUSY_TOGETHER:
+                                                   (relation[t], cols)) < BUSY_TOGETHER:
                 k += 1
                 for c in members(t, cols):
                     c["apart"] = 1 + (k - 1) % (len(children.PRIMES) - 1)
@@ -67,13 +70,12 @@ def rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: 
     for (parent, targets), sharing in orders.items():
         lead = max(sharing, key=lambda k: by_table[k[0].name].get("source_rows") or 0)
         for key in sharing:
-            if key is not lead and drawn_together(con, relation[parent], list(targets), counted(*lead),
-                                                          counted(*key)):
+            if key is not lead and drawn_together(con, relation[parent], list(targets), counted(*lead), counted(*key)):
                 together.update({id(key[1]), id(lead[1])})
     for t, fk, refs, parent in drawn:
+        child, columns, batch = counted(t, fk)
         knots = [] if id(fk) in together else parent_rates(
-            con, relation[t.name], fk["columns"], relation[parent.name], fk["references"] or parent.primary_key,
-            _batch(by_table[t.name], fk["columns"]))
+            con, child, columns, relation[parent.name], fk["references"] or parent.primary_key, batch)
         for r in refs if knots else ():
             r["per_parent_rate"] = knots
 
@@ -84,7 +86,7 @@ def lookup_rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], rel
     for t, col, values in _fixed_references(tables, by_table):
         if col.get("parents") and not by_table[t.name].get("fixed"):
             col["parents"] = parent_shares(con, relation[t.name], col["name"], values, rates=True,
-                                                   batch=_batch(by_table[t.name], [col["name"]])) or col["parents"]
+                                           batch=_batch(by_table[t.name], [col["name"]])) or col["parents"]
 
 
 def _batch(spec: dict, columns: list[str]) -> str | None:
@@ -119,11 +121,6 @@ def _fixed_references(tables: list[ddl.TableDef], by_table: dict[str, dict]):
             col = next(c for c in by_table[t.name]["columns"] if c["name"].lower() == fk["columns"][0].lower())
             if j is not None and col["kind"] == "reference":
                 yield t, col, [row[j] for row in parent["fixed"]["rows"]]
-
-
-MAX_PARENT_ROWS = 65_536    # a fixed parent's rows referenced, each with its share, at most
-TOGETHER_SIGMAS = 4            # drawn_together: the covariance beyond the rates' in standard errors
-RATE_FLOOR = 1e-6           # a fixed parent's row weighing less than this share of the busiest is left out
 
 
 def parent_shares(con, child: str, column: str, keys: list, rates: bool = False, batch: str | None = None
