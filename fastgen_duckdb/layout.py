@@ -367,7 +367,7 @@ def _lookup_row(parents: dict, w: str, listed, pick, ordered: bool) -> str:
     span = parents["span"][1] - parents["span"][0] + 1 if floor else 0
     share = floor * span / (floor * span + float(sum(weights)))
     spanned = f"({parents['span'][0]} + least(floor({w} / {number(share)} * {span})::BIGINT, {span - 1}))" if floor else ""
-    if not parents["rows"]:
+    if not parents["rows"] or not sum(weights):   # (an edited spec's rows may all weigh 0: the span alone)
         return spanned
     v = f"(({w} - {number(share)}) / {number(1 - share)})" if floor else w
     guide = guide_table(weights) if ordered else None

@@ -157,6 +157,12 @@ def test_a_lookups_rows_weigh_their_rates_so_a_larger_scale_fills_its_empty_days
             next(c for c in spec["columns"] if c["name"] == "day_id")["parents"].update(change)
         return apply
     refused_and_unchanged(con, "sale", edit(span=[800, 200]), "parents.*its span")
+    spec = fg.spec(con, "sale")   # listed rows of no weight: the span's rows alone, alike
+    day = next(c for c in spec["columns"] if c["name"] == "day_id")
+    day["parents"]["weights"] = [0.0] * len(day["parents"]["rows"])
+    fg.import_spec(con, spec)
+    days = np.array(con.execute("SELECT day_id FROM fastgen_sample('sale', 60000)").fetchall())[:, 0]
+    assert days.min() >= 200 and days.max() <= 799 and len(np.unique(days)) == 600
     refused_and_unchanged(con, "sale", edit(floor=-1.0), "parents.*floor")
 
 
