@@ -187,11 +187,9 @@ def drawn_together(con, parent: str, keys: list[str], a: tuple, b: tuple) -> boo
     rows, the counts' covariance exceeds the most that comonotone rates give, √((var a − mean a)(var b − mean b))
     (a Poisson count's variance is its mean plus its rate's), by TOGETHER_SIGMAS standard errors. A return's
     person is a sale's very person; the items that sell in stores and in catalogues are only the same ones."""
-    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
     ma, va, mb, vb, cov, n = con.execute(
         f"SELECT avg(a.n), var_pop(a.n), avg(b.n), var_pop(b.n), covar_pop(a.n, b.n), count(*) "
-        f"FROM ({_children(a[0], a[1], parent, keys, a[2])}) AS a JOIN ({_children(b[0], b[1], parent, keys, b[2])}) AS b "
-        f"ON {on}").fetchall()[0]
+        f"FROM {_side_by_side(parent, keys, a, b)}").fetchall()[0]
     if not n or va is None or vb is None:
         return False
     shared = math.sqrt(max(0.0, va - ma) * max(0.0, vb - mb))
@@ -202,9 +200,15 @@ def busy_together(con, parent: str, keys: list[str], a: tuple[str, list[str]], b
     """Spearman's correlation, over the rows of `parent`, of how many rows of child a and of child b reference
     each (ties ranked at their mean): whether the parents busy in one foreign key are the busy ones in the other
     (a customer's orders and its returns) or not (a customer's demographics and a sale's, drawn apart)."""
-    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
     rank = "rank() OVER (ORDER BY {0}) + (count(*) OVER (PARTITION BY {0}) - 1) / 2"
     got = con.execute(f"SELECT corr(ra, rb) FROM (SELECT {rank.format('na')} AS ra, {rank.format('nb')} AS rb "
-                      f"FROM (SELECT a.n AS na, b.n AS nb FROM ({_children(a[0], a[1], parent, keys)}) AS a "
-                      f"JOIN ({_children(b[0], b[1], parent, keys)}) AS b ON {on}))").fetchall()[0][0]
+                      f"FROM (SELECT a.n AS na, b.n AS nb FROM {_side_by_side(parent, keys, (*a, None), (*b, None))}))"
+                      ).fetchall()[0][0]
     return float(got) if got is not None else 0.0
+
+
+def _side_by_side(parent: str, keys: list[str], a: tuple, b: tuple) -> str:
+    """SQL: the parent's rows with two keys' children each (a and b: (child, columns, batch column or None); their
+    counts a.n and b.n), joined on the parent's key."""
+    on = " AND ".join(f"a.k{i} = b.k{i}" for i in range(len(keys)))
+    return f"({_children(a[0], a[1], parent, keys, a[2])}) AS a JOIN ({_children(b[0], b[1], parent, keys, b[2])}) AS b ON {on}"
