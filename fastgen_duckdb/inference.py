@@ -100,7 +100,6 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
             spec.pop(model, None)
         for col, field in itertools.product(spec["columns"], ("cluster", "given")):
             col.pop(field, None)
-    parents.fixed(con, tables, by_table, relation)
     across.learn(con, tables, by_table, relation)   # references that copy their parent row's value
     across.order(con, tables, by_table, relation)   # times and numbers after their parent row's
     rollups.learn(con, tables, by_table, relation)  # a parent's number that adds up its children's
@@ -108,8 +107,8 @@ def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation
         found = None if spec.get("fixed") else batches.learn(con, relation[spec["name"]], spec)
         if found:
             spec["batches"] = found
+    parents.fixed(con, tables, by_table, relation)   # in the units the batches draw (before rates, which leave lookups)
     parents.rates(con, tables, by_table, relation)
-    parents.lookup_rates(con, tables, by_table, relation)
     return specs
 
 

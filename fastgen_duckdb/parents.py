@@ -80,15 +80,6 @@ def rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: 
             r["per_parent_rate"] = knots
 
 
-def lookup_rates(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """Each foreign key into a fixed lookup weighs the lookup's rows by their rates (parent_shares), of
-    rows or of batches as it is drawn: every row keeps its own, the noise of its count shrunk away."""
-    for t, col, values in _fixed_references(tables, by_table):
-        if col.get("parents") and not by_table[t.name].get("fixed"):
-            col["parents"] = parent_shares(con, relation[t.name], col["name"], values, rates=True,
-                                           batch=_batch(by_table[t.name], [col["name"]])) or col["parents"]
-
-
 def _batch(spec: dict, columns: list[str]) -> str | None:
     """The column numbering the table's batches where the columns are drawn once a batch, else None."""
     batch = spec.get("batches") or {}
@@ -97,11 +88,15 @@ def _batch(spec: dict, columns: list[str]) -> str | None:
 
 
 def fixed(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str]) -> None:
-    """A foreign key to a fixed (lookup) table draws the parent rows the data's rows reference, as often: the
+    """A foreign key to a fixed (lookup) table draws the parent rows the data's rows reference (`parents`): the
     parent's rows are the same at every scale, so sales stay on the days that have sales, not on any of a
-    calendar's 73,049 days."""
+    calendar's 73,049 days. A drawn table weighs them by their rates (parent_shares), of rows or of batches as
+    it draws the key, once its batches are known: every row keeps its own, the noise of its count shrunk away;
+    a fixed table's rows keep their counts."""
     for t, col, values in _fixed_references(tables, by_table):
-        shares = parent_shares(con, relation[t.name], col["name"], values)
+        drawn = not by_table[t.name].get("fixed")
+        shares = parent_shares(con, relation[t.name], col["name"], values, rates=drawn,
+                               batch=_batch(by_table[t.name], [col["name"]]) if drawn else None)
         if shares:
             col["parents"] = shares
 
