@@ -166,13 +166,14 @@ def _natural(con, tables: list[TableDef], relation: dict[str, str], leads: dict[
     """Foreign keys named by a natural key (module docstring, 4.): a column of the same name as another table's
     column (after their prefixes) that is unique there and not in its own table, every value of which is one of
     the other's. The parent column is marked a key."""
+    by_name = {t.name: t for t in tables}
     stems = {(t.name, c.name): tuple(_stem(c.name, leads[t.name])) for t in tables for c in t.columns if _family(c.type)}
     referencing = {(t.name, c.lower()) for t in tables for fk in t.foreign_keys for c in fk["columns"]}
     taken = referencing | {(t.name, k.lower()) for t in tables for k in keys[t.name]}
     pairs = [(t, c, p, k) for (t, c), stem in stems.items() for (p, k), other in stems.items()
              if p != t and stem and stem == other and (t, c.lower()) not in taken and (p, k.lower()) not in referencing
-             and not _table(tables, t).column(c).checks   # (a column under a CHECK of its own keeps its values)
-             and _family(_table(tables, t).column(c).type) == _family(_table(tables, p).column(k).type)]
+             and not by_name[t].column(c).checks   # (a column under a CHECK of its own keeps its values)
+             and _family(by_name[t].column(c).type) == _family(by_name[p].column(k).type)]
     if not pairs:
         return
     unique = {}   # (table, column) -> unique with no NULL, on two rows or more
@@ -183,13 +184,13 @@ def _natural(con, tables: list[TableDef], relation: dict[str, str], leads: dict[
         unique.update({(name, c): row[0] >= 2 and row[1 + 2 * i] == row[2 + 2 * i] == row[0] for i, c in enumerate(cols)})
     fits: dict = {}
     for t, c, p, k in pairs:
-        if unique[(p, k)] and not unique[(t, c)] and not _closes_cycle(tables, _table(tables, t), _table(tables, p)) \
+        if unique[(p, k)] and not unique[(t, c)] and not _closes_cycle(tables, by_name[t], by_name[p]) \
                 and _contained(con, relation[t], c, relation[p], k):
             fits.setdefault((t, c), []).append((p, k))
     for (t, c), found in fits.items():
         if len(found) == 1:   # two tables that could be meant: a guess, not a key
             p, k = found[0]
-            child, parent = _table(tables, t), _table(tables, p)
+            child, parent = by_name[t], by_name[p]
             if _closes_cycle(tables, child, parent):
                 continue
             if k not in keys[p]:
@@ -197,10 +198,6 @@ def _natural(con, tables: list[TableDef], relation: dict[str, str], leads: dict[
                 parent.found_keys.append(k)
                 keys[p].append(k)
             child.foreign_keys.append({"columns": [c], "table": p, "references": [k], "found": True})
-
-
-def _table(tables: list[TableDef], name: str) -> TableDef:
-    return next(t for t in tables if t.name == name)
 
 
 def _closes_cycle(tables: list[TableDef], child: TableDef, parent: TableDef) -> bool:
