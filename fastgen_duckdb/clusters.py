@@ -60,7 +60,7 @@ def fit(con, sample: str, cols: list[dict], report: dict | None = None):
     """Give the member columns a `cluster` table; return the spec's `clusters` ({"weights": [...]}) and each
     sampled row's cluster (in rowid order, for the copula's within-cluster ranks), or (None, None)."""
     import numpy as np
-    parents = {c["given"]["column"] for c in cols if c.get("given")}
+    parents = {c["given"][k] for c in cols if c.get("given") for k in ("column", "and") if c["given"].get(k)}
     members = [c for c in cols if member(c, parents)]
     if not MIN_MEMBERS <= len(members) <= MAX_COLUMNS:
         return None, None

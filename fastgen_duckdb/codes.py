@@ -101,18 +101,31 @@ class Codes:
     def explains(self, parent: int, child: int) -> float:
         """The share of the child's uncertainty (entropy of its codes, NULL a code of its own) that the parent's
         codes remove: Theil's uncertainty coefficient U(child | parent), 1 where the parent determines it."""
+        return self.explained_by(self.codes[:, parent], child)
+
+    def pair(self, a: int, b: int):
+        """One code per combination of two category lists' codes (a's position × b's values + b's), -1 where
+        either is NULL and -2 where either holds a value its list does not: a parent of both at once."""
         import numpy as np
-        a, b = self.codes[:, child].astype(np.int64) + 2, self.codes[:, parent].astype(np.int64) + 2
-        joint = np.bincount(b * (self.levels[child] + 2) + a).astype(float)
-        joint = joint[joint > 0] / self.n
+        x, y = self.codes[:, a].astype(np.int64), self.codes[:, b].astype(np.int64)
+        return np.where((x == -1) | (y == -1), -1, np.where((x < 0) | (y < 0), -2, x * self.levels[b] + y))
+
+    def explained_by(self, parent, child: int, rows=None) -> float:
+        """explains() for any parent codes (`parent`: one integer per row, negative for NULL or unlisted; a pair's,
+        Codes.pair), over `rows` (a boolean mask) or all rows."""
+        import numpy as np
+        a, b = self.codes[:, child].astype(np.int64) + 2, np.asarray(parent, np.int64) + 2
+        if rows is not None:
+            a, b = a[rows], b[rows]
+        n = len(a)
+        joint = np.unique(b * (self.levels[child] + 2) + a, return_counts=True)[1] / n
         own = np.bincount(a).astype(float)
-        own = own[own > 0] / self.n
-        by_parent = np.bincount(b).astype(float)
-        by_parent = by_parent[by_parent > 0] / self.n
+        own = own[own > 0] / n
+        by_parent = np.unique(b, return_counts=True)[1] / n
         # Miller-Madow corrected entropies: a parent of many values on few rows would seem to explain anything
-        h = lambda p: -(p * np.log(p)).sum() + (len(p) - 1) / (2 * self.n)
+        h = lambda p: -(p * np.log(p)).sum() + (len(p) - 1) / (2 * n)
         entropy = h(own)
-        if entropy <= 0 or self.n - len(by_parent) < MIN_ROWS:   # rows enough that repeat a parent value
+        if entropy <= 0 or n - len(by_parent) < MIN_ROWS:   # rows enough that repeat a parent value
             return 0.0
         return float(1 - max(0.0, h(joint) - h(by_parent)) / entropy)   # H(child | parent) = H(joint) - H(parent)
 

@@ -14,6 +14,7 @@ from .errors import SpecError
 from .keydraws import KeyDraws
 from .kinds import LADDER
 from .readings import affix_index, format_sql, marker_pick
+from .spec import given_names
 from .sqltext import ident, literal, number, string
 from .textdraws import TextDraws
 
@@ -191,15 +192,20 @@ class Column(KeyDraws, TextDraws):
         else:
             parent = columns[given["column"].lower()]
             bins, nulls = int(given["bins"]), given.get("nulls")
+            parents = [columns[name] for name in given_names(self.col)]
             if parent.col["kind"] == "categorical":
-                bin_of = f"greatest(0, coalesce({parent.index}, 0))"
+                position = [f"greatest(0, coalesce({p.index}, 0))" for p in parents]
+                # a pair's combination: the first's position times the second's values, plus the second's
+                bin_of = position[0] if len(parents) == 1 else \
+                    f"({position[0]} * {len(parents[1].col['values'])} + {position[1]})"
             elif parent.early:   # a value set after the parent row's: its bin read off the value, by its own knots
                 bin_of = parent.bin_of_value(bins)
             else:  # equal-frequency bins of the parent are equal slices of its uniform
                 bin_of = f"least({bins - 1}, greatest(0, floor({parent.v} * {bins})))::INTEGER"
             rows = given["quantiles" if self.col["kind"] == "numeric" else "weights"]
-            if given.get("null") is not None and parent.col["nulls"] > 0:  # a NULL parent: one more bin, after the others
-                bin_of = f"CASE WHEN {parent.null_test} THEN {bins} ELSE {bin_of} END"
+            nullable = [p for p in parents if p.col["nulls"] > 0]
+            if given.get("null") is not None and nullable:  # a NULL parent: one more bin, after the others
+                bin_of = f"CASE WHEN {' OR '.join(p.null_test for p in nullable)} THEN {bins} ELSE ({bin_of}) END"
                 rows = rows + [given["null"]]
         if self.nulls_given:   # NULL as often as in the data's rows of the parent's bin (or the cluster)
             shares = nulls[:len(rows)] + [self.col["nulls"]] * (len(rows) - len(nulls))
@@ -359,6 +365,10 @@ class Column(KeyDraws, TextDraws):
     def given_parent(self, by_name: dict[str, "Column"]) -> "Column | None":
         """The column this one is drawn `given`, if any (`by_name`: the table's columns by lower-case name)."""
         return by_name.get(str((self.col.get("given") or {}).get("column", "")).lower())
+
+    def given_parents(self, by_name: dict[str, "Column"]) -> list["Column"]:
+        """given_parent, and the second of a pair (`given.and`)."""
+        return [by_name[name] for name in given_names(self.col) if name in by_name]
 
     def carried(self) -> list[str]:
         """The aliases output() gives, which the layers of rules (finals.py) pass on."""

@@ -68,11 +68,9 @@ def _columns(spec: dict, lookup) -> tuple[list[Column], Copula, dict, Batches | 
     columns = [Column(j, col, spec["name"], find, copula.of.get(col["name"].lower()), nest, batches,
                       missing.of.get(col["name"].lower()), param) for j, col in enumerate(spec["columns"])]
     by_name = {c.col["name"].lower(): c for c in columns}
-    def depth(c: Column) -> int:   # links up to a column drawn on its own (spec.readable_parent: at most 2)
-        d = 0
-        while (c := c.given_parent(by_name)) and d < len(columns):
-            d += 1
-        return d
+    def depth(c: Column, d: int = 0) -> int:   # links up to a column drawn on its own (spec.readable_parent:
+        # at most 2), along the longer path where a pair is the parent
+        return max((depth(p, d + 1) for p in c.given_parents(by_name)), default=d) if d < len(columns) else d
     for c in sorted(columns, key=depth):   # parents first: a child reads their draw
         c.resolve(by_name)
     for c in columns:   # a list of codes that grows with the world: its drawn position is final (a value copied

@@ -7,7 +7,7 @@ import math
 from .codes import CODE_CHUNK, MIN_ROWS, SCREEN_ROWS, Codes
 from .dependence import Tree
 from .kinds import LADDER
-from .spec import MAX_DEPTH, copula_member
+from .spec import MAX_DEPTH, copula_member, given_names
 from .sqltext import ident
 
 
@@ -121,8 +121,7 @@ def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None, 
     import numpy as np
     parents = []
     for c in members:
-        if c.get("given"):
-            p = _parent(cols, c)
+        for p in _parents(cols, c):
             if p not in parents and p not in members:
                 parents.append(p)
     everyone = members + parents
@@ -136,8 +135,9 @@ def _scores(con, sample: str, cols: list[dict], members: list[dict], rows=None, 
         x = codes.codes[pick, m].astype(float) if c["kind"] == "categorical" else codes.numbers[m][pick]
         x = np.where(x < 0, np.nan, x) if c["kind"] == "categorical" else x
         group = np.zeros(len(pick), dtype=np.int64)
-        if c.get("given"):
-            group = codes.codes[pick, everyone.index(_parent(cols, c))].astype(np.int64)
+        if c.get("given"):   # within its parent's bin, or its pair's combination (twoparents.py)
+            first, *second = [everyone.index(p) for p in _parents(cols, c)]
+            group = codes.codes[pick, first].astype(np.int64) if not second else codes.pair(first, second[0])[pick]
         elif c.get("cluster") and clusters is not None:
             group = np.asarray(clusters, dtype=np.int64)[pick]
         present = ~np.isnan(x)
@@ -257,6 +257,8 @@ def nearest_correlation(rho):
     return fixed / np.outer(d, d)
 
 
-def _parent(cols: list[dict], child: dict) -> dict:
-    return next(c for c in cols if c["name"] == child["given"]["column"])
+def _parents(cols: list[dict], child: dict) -> list[dict]:
+    """The columns `child` is drawn given (spec.given_names): none, its parent, or a pair."""
+    by_name = {c["name"].lower(): c for c in cols}
+    return [by_name[name] for name in given_names(child)]
 

@@ -4,8 +4,9 @@ FASTGEN draws each field on its own, which flattens relations such as TPC-H's or
 (all 'F' before mid-1995, all 'O' after). Three layers, in this order:
   exact rules      c = a * b, a + b, and orderings (b = a + a gap) that hold on every sampled row; the model's
                    proposed relations are checked here too (rules.py)
-  conditional      a categorical or numeric column drawn per bin of one parent (link, here): weights or
-  tables           quantile knots per bin; a numeric parent's equal-frequency bins are equal slices of its uniform
+  conditional      a categorical or numeric column drawn per bin of one parent (link, here), or per combination
+  tables           of a pair of category lists (twoparents.py): weights or quantile knots per bin; a numeric
+                   parent's equal-frequency bins are equal slices of its uniform
   a copula         a Gaussian copula on the ranks the sampler's uniforms stand for (copula.py)
 This module screens the pairs of a table of any width (codes.py), chooses which to condition (their tables:
 conditionals.py), and prunes dependence that later steps made impossible (prune).
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 import math
 
-from . import missing
+from . import missing, twoparents
 from .association import correlation_ratio, cramers_v, mutual_information, normal_quantile
-from .spec import MAX_DEPTH, copula_member, readable_parent
+from .spec import MAX_DEPTH, copula_member, given_names, readable_parent
 from .codes import BINS, CODE_CHUNK, MIN_ROWS, Codes, screen
 from .conditionals import NUMERIC_KNOTS, condition_codes
 
@@ -38,7 +39,7 @@ EXPLAINED = 0.5            # a long category explaining this much of a number's 
 
 
 def link(con, sample: str, cols: list[dict], report: dict | None = None, only_functional: bool = False,
-         long_numbers: bool = True, refused: frozenset = frozenset()) -> list[dict]:
+         long_numbers: bool = True, refused: frozenset = frozenset(), two_parents: bool = True) -> list[dict]:
     """Give categorical and numeric columns a `given` parent where the sample shows a strong relation:
     per parent bin, category weights or quantile knots (and, where the parent is often NULL, the child's
     distribution given a NULL parent).
@@ -60,7 +61,8 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     cluster too; a number's bins would be ranks within a cluster. How many numbers were conditioned on a long
     category that determines them is reported (`functional_numbers`), for joint.py to try the table without them
     (`long_numbers` False: no such links; a category's label keeps its code). `refused`: (child, parent) names
-    never linked (tables a check dropped before)."""
+    never linked (tables a check dropped before). `two_parents`: whether a column may be drawn given a pair of
+    category lists (twoparents.py), which is looked for before the single links."""
     import numpy as np
 
     def can_parent(c, functional=False, child=None, rows=0):
@@ -147,6 +149,16 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
         centrality[free[i]["name"]] += measured[k][0]
         centrality[free[j]["name"]] += measured[k][0]
     tree = Tree(cols, 1 if only_functional else MAX_DEPTH)
+    # a column that a pair of category lists says together (twoparents.py): drawn given both, before single links
+    short = [j for j, c in enumerate(free) if c["kind"] == "categorical" and 2 <= len(c["values"]) <= MAX_VALUES]
+    # (not beside hidden clusters: no trial draw weighs the pair against them there, and its child leaves them)
+    two = twoparents.find(codes, free, short, [j for j, c in enumerate(free) if can_child(c)], refused=refused) \
+        if two_parents and not only_functional else []
+    for child, first, second, _ in two:
+        free[child]["given"] = {}    # taken: drawn below
+        tree.add(free[child], free[first], free[second])
+    if two:
+        info["two_parents"] = len(two)
     chosen = []
     # relations of values first: one of where a column is NULL only where it has no other parent (a count missing
     # in early years keeps its team's level, and the copula its other counts')
@@ -177,9 +189,17 @@ def link(con, sample: str, cols: list[dict], report: dict | None = None, only_fu
     numbers = sum((parent, child) in functional and free[child]["kind"] == "numeric" for child, parent, _ in chosen)
     if numbers:
         info["functional_numbers"] = numbers
-    codes.fetch_numbers(con, sample, [child for child, _, _ in chosen if free[child]["kind"] == "numeric"])
+    codes.fetch_numbers(con, sample, [child for child, *_ in chosen + two if free[child]["kind"] == "numeric"])
     for child, parent, v in chosen:
         condition_codes(codes, child, parent, v)
+    for _, first, second, _ in two:   # one of a pair with no parent is drawn given the other, where it may be: the
+        # pair then comes out as the data pairs them (apart, its combinations would come at the product of its shares)
+        for child, parent in ((second, first), (first, second)):
+            if not free[child].get("given") and tree.may(free[child], free[parent]):
+                tree.add(free[child], free[parent])
+                condition_codes(codes, child, parent, cramers_v(codes.table(child, parent)))
+                break
+    twoparents.condition(codes, free, two)
     _report(report, info)
     return cols
 
@@ -322,27 +342,32 @@ class Tree:
     bins are slices of its uniform, which a conditioned number's draw is not (spec.readable_parent); and a number
     at the top would relate to the last one only through the middle's bins, where the copula would hold them
     together directly (an age and the experience that sets its floor, through marital status, lost 0.06 of its
-    shape)."""
+    shape). A column drawn given a pair (twoparents.py) conditions no other one: the last of its paths."""
 
     def __init__(self, cols: list[dict], depth: int):
         self.parent = {c["name"]: c["given"]["column"] for c in cols if c.get("given")}
+        self.second = {c["name"]: c["given"]["and"] for c in cols if (c.get("given") or {}).get("and")}
         self.kind = {c["name"]: c["kind"] for c in cols}
         self.depth = depth
 
     def ancestors(self, name: str) -> list[str]:
-        """The columns `name` is drawn given: its parent, that parent's own, and so on up."""
-        out = []
-        while name in self.parent and self.parent[name] not in out:
-            name = self.parent[name]
-            out.append(name)
+        """The columns `name` is drawn given: its parent (or pair), that parent's own, and so on up."""
+        out, todo = [], [name]
+        while todo:
+            below = todo.pop(0)
+            for up in (self.parent.get(below), self.second.get(below)):
+                if up is not None and up != name and up not in out:
+                    out.append(up)
+                    todo.append(up)
         return out
 
     def _down(self, name: str) -> int:
-        return max((1 + self._down(k) for k, p in self.parent.items() if p == name), default=0)
+        return max((1 + self._down(k) for links in (self.parent, self.second) for k, p in links.items() if p == name),
+                   default=0)
 
     def may(self, child: dict, parent: dict) -> bool:
         """Whether `child` may be drawn given `parent`: it has no parent yet, and no path grows too long."""
-        if child["name"] in self.parent:
+        if child["name"] in self.parent or parent["name"] in self.second:
             return False
         above = [parent["name"]] + self.ancestors(parent["name"])   # the path down to the child, but the child
         down = self._down(child["name"])
@@ -353,10 +378,12 @@ class Tree:
                                              for n in above + ([child["name"]] if down else []))
 
     def serves(self, name: str) -> bool:
-        return name in self.parent.values()
+        return name in self.parent.values() or name in self.second.values()
 
-    def add(self, child: dict, parent: dict) -> None:
+    def add(self, child: dict, parent: dict, second: dict | None = None) -> None:
         self.parent[child["name"]] = parent["name"]
+        if second is not None:
+            self.second[child["name"]] = second["name"]
 
 
 def has_rule(c: dict) -> bool:
@@ -369,7 +396,9 @@ def read_within(cols: list[dict]) -> set[str]:
     operand, a bound."""
     read = set()
     for c in cols:
-        read.update(str(c[k]["column"]).lower() for k in ("given", "after") if c.get(k))
+        read.update(given_names(c))
+        if c.get("after"):
+            read.add(str(c["after"]["column"]).lower())
         read.update(str(x).lower() for x in next(iter((c.get("equals") or {"": []}).values())))
         read.update(str(c[k]).lower() for k in ("at_least", "at_most") if c.get(k))
     return read
@@ -389,11 +418,14 @@ def prune(spec: dict, alone: set[str] = frozenset()) -> dict:
             col.pop("given", None)
             col.pop("cluster", None)
     for col in spec["columns"]:
-        given = col.get("given")
-        parent = by_name.get(str((given or {}).get("column", "")).lower())
-        if given and (parent is None or col["kind"] not in ("categorical", "numeric") or not readable_parent(parent, by_name)
-                      or parent["kind"] not in ("numeric", "datetime", "categorical")
-                      or (parent["kind"] == "categorical" and len(parent["values"]) != given.get("bins"))):
+        if not col.get("given"):
+            continue
+        parents = [by_name.get(name) for name in given_names(col)]
+        readable = all(p is not None and readable_parent(p, by_name) for p in parents) and parents
+        if not readable or col["kind"] not in ("categorical", "numeric") \
+                or any(p["kind"] not in ("numeric", "datetime", "categorical") for p in parents) \
+                or len(parents) > 1 and any(p["kind"] != "categorical" for p in parents) \
+                or parents[0]["kind"] == "categorical" and math.prod(len(p["values"]) for p in parents) != col["given"].get("bins"):
             del col["given"]
     for col in spec["columns"]:   # a table per hidden cluster, for a column whose kind or values changed
         if col.get("cluster") is not None and (not spec.get("clusters") or clusters.stale(col)):

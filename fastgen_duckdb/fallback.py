@@ -42,11 +42,31 @@ def _parent_shares(parent: dict, bins: int) -> tuple[np.ndarray, float]:
     return shares, min(max(cut, 0.0), 1.0)
 
 
-def shift(col: dict, parent: dict) -> float:
-    """The distance between what `col` is drawn as given its parent, and its own distribution."""
+def _pair_shares(first: dict, second: dict) -> tuple[np.ndarray, float]:
+    """_parent_shares of a pair of category lists (twoparents.py): how the rows fall into their combinations,
+    first's position × second's values + second's, as drawn (one given the other where it is, else apart); a
+    row with either NULL is cut."""
+    def given_other(a: dict, b: dict) -> np.ndarray:   # a's shares per value of b (rows), or a's own for each
+        rows = (a.get("given") or {}).get("weights") if (a.get("given") or {}).get("column") == b["name"] else None
+        own = _parent_shares(a, len(a["values"]))[0]
+        if rows is None or len(rows) != len(b["values"]):
+            return np.tile(own, (len(b["values"]), 1))
+        rows = np.asarray(rows, float)
+        return rows / np.maximum(rows.sum(axis=1, keepdims=True), 1e-300)
+    (p_first, cut_first), (p_second, cut_second) = _parent_shares(first, 0), _parent_shares(second, 0)
+    if (first.get("given") or {}).get("column") == second["name"]:
+        joint = (given_other(first, second) * p_second[:, None]).T
+    else:
+        joint = p_first[:, None] * given_other(second, first)
+    return joint.reshape(-1), 1 - (1 - cut_first) * (1 - cut_second)
+
+
+def shift(col: dict, parent: dict, second: dict | None = None) -> float:
+    """The distance between what `col` is drawn as given its parent (and `second`, of a pair), and its own
+    distribution."""
     given = col["given"]
     bins = int(given["bins"])
-    shares, cut = _parent_shares(parent, bins)
+    shares, cut = _parent_shares(parent, bins) if second is None else _pair_shares(parent, second)
     if len(shares) != bins:
         return 1.0
     return _distance(col, given, shares, cut)
@@ -211,13 +231,15 @@ def check(cols: list[dict], clusters: dict | None = None) -> list[dict]:
     for col in cols:
         given = col.get("given")
         parent = by_name.get(given["column"]) if given else None
-        if parent is None:
+        second = by_name.get(given.get("and")) if given else None
+        if parent is None or given.get("and") is not None and second is None:
             continue
-        distance = shift(col, parent)
+        distance = shift(col, parent, second)
         if distance > MAX_SHIFT:
             del col["given"]
-            col["note"] = (f"drawn on its own: given {parent['name']} it would come out {distance:.3f} away from its "
-                           "own distribution")
+            col["note"] = (f"drawn on its own: given {parent['name']}{' and ' + second['name'] if second else ''} it "
+                           f"would come out {distance:.3f} away from its own distribution")
         else:
-            calibrate(col, given, *_parent_shares(parent, int(given["bins"])), distance)
+            calibrate(col, given, *(_parent_shares(parent, int(given["bins"])) if second is None
+                                    else _pair_shares(parent, second)), distance)
     return cols

@@ -142,5 +142,5 @@ table {{ border-collapse: collapse; }} td, th {{ border: 1px solid #ddd; padding
 def _drawn(col: dict) -> str:
     """What a column is drawn given, if anything: a parent column, or the row's hidden cluster."""
     if "given" in col:
-        return " · given " + _esc(col["given"]["column"])
+        return " · given " + " and ".join(_esc(col["given"][k]) for k in ("column", "and") if col["given"].get(k))
     return " · per cluster" if "cluster" in col else ""

@@ -120,7 +120,7 @@ def _joint(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
         hidden, assigned = clusters.fit(con, sample, mixed, found)
         if hidden is not None:
             mixed = fallback.check(mixed, hidden)
-            pairs, measured = _pairs(con, sample, plain, long_numbers)
+            pairs, measured = _pairs(con, sample, plain, long_numbers, spec)
             progress(f"{name}: copula")
             mixed_joint, pairs_joint = copula.fit(con, sample, mixed, assigned), copula.fit(con, sample, pairs)
             progress(f"{name}: trial draws")
@@ -134,18 +134,39 @@ def _joint(con, sample: str, cols: list[dict], rows: int, spec: dict, screening:
             return pairs, None, pairs_joint
         screening.update(found)
         cols = plain
-    cols, measured = _pairs(con, sample, cols, long_numbers)
+    cols, measured = _pairs(con, sample, cols, long_numbers, spec)
     screening.update(measured)
     progress(f"{name}: copula")
     return cols, None, copula.fit(con, sample, cols)
 
 
-def _pairs(con, sample: str, cols: list[dict], long_numbers: bool = True):
-    """The pair model's conditional tables, checked, and what was measured for them. A column chosen as the parent
-    of a table the check drops is no parent after all, so it may be another's child (an item's class, chosen to
-    parent its brand's number, is then that number's child): the columns left free are linked again, without the dropped
-    pairs, until no table is dropped (RELINKS passes at most; one for a table wider than clusters.MAX_COLUMNS,
-    where a pass costs seconds)."""
+def _pairs(con, sample: str, cols: list[dict], long_numbers: bool = True, spec: dict | None = None):
+    """The pair model's conditional tables, checked, and what was measured for them. Where a column is drawn given
+    a pair of category lists (twoparents.py) and `spec` is given, the tables are learned without such pairs too,
+    and the pairs are kept only where a trial draw scores trial.MARGIN higher with them: a pair's child is the
+    last of its paths, where it might have parented others (a household's size, the sum of its members' counts,
+    given two of them: 0.0007 higher, and its oldest members' count drawn worse from the others)."""
+    original = _copy.deepcopy(cols) if spec is not None else None   # learning writes into the columns
+    cols, measured = _relink(con, sample, cols, long_numbers, True)
+    if spec is None or not any((c.get("given") or {}).get("and") for c in cols):
+        return cols, measured
+    progress(f"{spec['name']}: trial draws for columns given two parents")
+    apart, found = _relink(con, sample, original, long_numbers, False)
+    a, b = (trial.score(con, sample, {**spec, "columns": c}) for c in (cols, apart))
+    said = f"trial draws score {_score(a)} with columns given two parents, {_score(b)} without"
+    if a is not None and (b is None or a >= b + trial.MARGIN):
+        measured["two_parents_chosen"] = said
+        return cols, measured
+    found["two_parents_refused"] = said
+    return apart, found
+
+
+def _relink(con, sample: str, cols: list[dict], long_numbers: bool, two_parents: bool):
+    """The conditional tables and the check (fallback.py). A column chosen as the parent of a table the check
+    drops is no parent after all, so it may be another's child (an item's class, chosen to parent its brand's
+    number, is then that number's child): the columns left free are linked again, without the dropped pairs,
+    until no table is dropped (RELINKS passes at most; one for a table wider than clusters.MAX_COLUMNS, where a
+    pass costs seconds)."""
     measured: dict = {}
     refused: set[tuple[str, str]] = set()
     for again in range(RELINKS if len(cols) <= clusters.MAX_COLUMNS else 1):
@@ -153,7 +174,7 @@ def _pairs(con, sample: str, cols: list[dict], long_numbers: bool = True):
             measured["relinked"] = again
         before = {c["name"] for c in cols if c.get("given")}
         linked = dependence.link(con, sample, cols, measured if not again else {}, long_numbers=long_numbers,
-                                 refused=frozenset(refused))
+                                 refused=frozenset(refused), two_parents=two_parents)
         chosen = {c["name"]: c["given"]["column"] for c in linked if c.get("given") and c["name"] not in before}
         cols = fallback.check(linked)
         dropped = {(child, parent) for child, parent in chosen.items()

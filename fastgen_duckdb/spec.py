@@ -220,6 +220,15 @@ def _validate_copula(copula, by_name: dict, where: str) -> None:
                         f"{len(names)}×{len(names)} matrix with ones on its diagonal")
 
 
+def given_names(col: dict) -> list[str]:
+    """The columns (lower case) a column is drawn `given`: its parent, and a second one where a pair of category
+    lists is its parent (`and`)."""
+    given = col.get("given")
+    if not isinstance(given, dict):
+        return []
+    return [str(given[k]).lower() for k in ("column", "and") if given.get(k) is not None]
+
+
 def readable_parent(parent: dict, by_name: dict) -> bool:
     """Whether a column may be a `given` parent: drawn on its own, or a category list drawn given a column drawn on
     its own (its children read its drawn position; a conditioned number's bins are not slices of its uniform)."""
@@ -227,7 +236,8 @@ def readable_parent(parent: dict, by_name: dict) -> bool:
     if given is None:
         return True
     grand = by_name.get(str(given.get("column", "")).lower()) if isinstance(given, dict) else None
-    return parent["kind"] == "categorical" and grand is not None and grand is not parent and grand.get("given") is None
+    return parent["kind"] == "categorical" and grand is not None and grand is not parent and grand.get("given") is None \
+        and given.get("and") is None
 
 
 def _validate_given(col: dict, by_name: dict, where: str) -> None:
@@ -242,8 +252,18 @@ def _validate_given(col: dict, by_name: dict, where: str) -> None:
                         "its own, or a categorical one drawn given a column drawn on its own")
     bins = given.get("bins")
     want = len(parent["values"]) if parent["kind"] == "categorical" else bins
+    if given.get("and") is not None:   # a pair of category lists: a bin per combination
+        second = by_name.get(str(given["and"]).lower())
+        if parent["kind"] != "categorical" or second is None or second is col or second is parent \
+                or second["kind"] != "categorical" or not readable_parent(second, by_name):
+            raise SpecError(f"{where}: 'and' must name a second categorical column drawn on its own or given a "
+                            "column drawn on its own, beside a categorical 'column'; remove 'and' to draw the column "
+                            "given 'column' alone")
+        want = len(parent["values"]) * len(second["values"])
     if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1 or bins != want:
-        raise SpecError(f"{where}: 'bins' must be {'the parent' + chr(39) + 's number of values' if parent['kind'] == 'categorical' else 'a positive integer'}")
+        what = ("the number of combinations of its two parents' values" if given.get("and") is not None
+                else "the parent's number of values" if parent["kind"] == "categorical" else "a positive integer")
+        raise SpecError(f"{where}: 'bins' must be {what}")
     nulls = given.get("nulls")
     if nulls is not None and (not isinstance(nulls, list) or len(nulls) not in (bins, bins + 1) or not all(
             isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x < 1 for x in nulls)):
