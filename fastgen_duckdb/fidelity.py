@@ -11,6 +11,7 @@ violations among the real rows and among the synthetic ones.
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 
@@ -144,6 +145,15 @@ def _edges(x):
         return np.array([x.min(), x.max()])
 
 
+def _correlation(x, y) -> float:
+    """Pearson's r, 0 where it is undefined (fewer than two rows, or a constant: numpy would warn and say NaN)."""
+    import numpy as np
+    if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return 0.0
+    r = float(np.corrcoef(x, y)[0, 1])
+    return 0.0 if math.isnan(r) else r
+
+
 def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     if len(scored) < 2:
         return []
@@ -161,8 +171,7 @@ def _pairs(con, real_rel: str, synth_rel: str, scored: list) -> list[dict]:
     for i, j in itertools.combinations(range(len(scored)), 2):
         (a, a_num), (b, b_num) = scored[i], scored[j]
         if a_num and b_num:
-            rho = [np.corrcoef(x[:, i].astype(float), x[:, j].astype(float))[0, 1] for x in (real, synth)]
-            rho = [0.0 if np.isnan(r) else r for r in rho]
+            rho = [_correlation(x[:, i].astype(float), x[:, j].astype(float)) for x in (real, synth)]
             out.append({"columns": [a["name"], b["name"]], "metric": "CorrelationSimilarity",
                         "score": float(1 - abs(rho[0] - rho[1]) / 2)})
             continue

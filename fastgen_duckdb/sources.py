@@ -30,7 +30,7 @@ class Source:
     text: str          # what the user gave
     relation: str      # SQL usable after FROM (for a schema: "database"."schema")
     name: str          # the default generator name
-    database: str = ""  # for a whole schema
+    database: str = ""  # for a whole schema, or a table's own
     schema: str = ""
     stored: bool = False   # a table (or a schema's tables) stored by DuckDB itself: not a view, nor another
                            # engine's attached table
@@ -43,12 +43,17 @@ def resolve(con: duckdb.DuckDBPyConnection, text: str) -> Source:
     head = LEADING_COMMENTS.sub("", text)
     if DDL_START.match(head):
         return Source("ddl", text, "", "")
-    # one word is no query: a table named like a keyword (`select`, `values`) is that table
-    found = _find_relation(con, text) if not any(ch.isspace() or ch == "(" for ch in text) else None
+    # one word is no query: a table named like a keyword (`select`, `values`) is that table, and so is a table
+    # named exactly as the text ("from t")
+    found = _find_relation(con, text, exact=any(ch.isspace() or ch == "(" for ch in text))
     if found:
         return found
     if QUERY_START.match(head):
         query = one_select(con, text)
+        try:   # bound now: a query of a table that is not here is the caller's to fix, in one line
+            con.execute(f"SELECT * FROM ({query}) LIMIT 0")
+        except duckdb.Error as exc:
+            raise SourceError(f"the query source cannot run: {str(exc).splitlines()[0]}") from None
         digest = hashlib.sha1(text.encode()).hexdigest()[:8]
         return Source("query", text, f"({query})", f"query_{digest}")
     found = _find_relation(con, text) or _find_schema(con, text)
@@ -137,13 +142,13 @@ def dotted(text: str) -> list[str] | None:
     return None
 
 
-def _find_relation(con, text: str) -> Source | None:
-    """A table or view by its exact name, else by a name as SQL writes it: quoted ("select") or qualified
-    (other_db.sales.orders)."""
+def _find_relation(con, text: str, exact: bool = False) -> Source | None:
+    """A table or view by its exact name, else (unless `exact`) by a name as SQL writes it: quoted ("select") or
+    qualified (other_db.sales.orders)."""
     candidates = [(None, None, text)]
     try:
-        table = exp.to_table(text, dialect="duckdb")
-        if table.db or table.catalog or table.name != text:
+        table = None if exact else exp.to_table(text, dialect="duckdb")
+        if table is not None and (table.db or table.catalog or table.name != text):
             candidates.append((table.catalog or None, table.db or None, table.name))
     except (sqlglot.errors.ParseError, sqlglot.errors.TokenError, ValueError):
         pass
@@ -159,5 +164,5 @@ def _find_relation(con, text: str) -> Source | None:
             [name, catalog, catalog, schema, schema]).fetchall()
         if rows:
             db, sch, tbl, stored = rows[0]
-            return Source("table", text, f"{ident(db)}.{ident(sch)}.{ident(tbl)}", tbl, stored=bool(stored))
+            return Source("table", text, f"{ident(db)}.{ident(sch)}.{ident(tbl)}", tbl, db, sch, stored=bool(stored))
     return None
