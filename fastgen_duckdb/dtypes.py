@@ -263,4 +263,9 @@ def rounded(x: str, col: dict, knots: list, up: bool = False) -> str:
         # HUGEINT would be read as a DOUBLE)
         lo, hi = (f"CAST('{int(k)}' AS {col['type']})" for k in (min(knots), max(knots)))
         x = f"least(greatest(CAST({x} AS {col['type']}), {lo}), {hi})"
+    elif type_family(col["type"]) == "decimal" and digits == 0 and knots \
+            and max(abs(min(knots)), abs(max(knots))) * 10 ** decimal_scale(col["type"]) > EXACT:
+        # a whole DECIMAL: DuckDB casts a DOUBLE to DECIMAL(19, 4) through x × 10^4, past 2^53 a DOUBLE of its own
+        # (298622040991785 came out .0112); through HUGEINT it stays whole
+        x = f"CAST({x} AS HUGEINT)"
     return x

@@ -16,12 +16,25 @@ class KeyDraws:
         col = self.col
         self.value = key_value(col, self.stream, "r", self.nest.number("r") if self.nest else "")
         last = key_room(col)
-        if last is not None:  # a small type runs out of keys: say so rather than overflow
+        if last is not None and not self._declared():   # unique in the data, unique by no declaration: past its
+            # type's room (a UTINYINT's 256) its values come round again, as a column of repeats may
+            self.value = key_value(col, self.stream, f"(r % {last + 1})", "")
+        elif last is not None:  # a small type runs out of keys: say so rather than overflow
             why = (f"fastgen_sample: column {col['name']} ({col['type']}{', max ' + str(col['max']) if 'max' in col else ''})"
                    f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or "
                    + ("add characters to its format.alphabets" if (col.get("format") or {}).get("alphabets") else
                       "widen the column's type (or its max)") + " in the spec")
             self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
+
+    def _declared(self) -> bool:
+        """Whether the key's uniqueness is declared (a spec written or edited by hand, a primary key or UNIQUE of
+        its schema's table, or a column of a generated schema, which others may reference), not only seen in the
+        data of a table learned alone."""
+        spec = self.lookup(self.table)
+        if spec is None or spec.get("schema") or self.col.get("origin") not in ("offline", "llm+data"):
+            return True
+        named = [spec.get("constraints", {}).get("primary_key") or []] + list(spec.get("constraints", {}).get("unique") or [])
+        return any(self.col["name"].lower() in {str(c).lower() for c in group} for group in named)
 
     def _reference(self):
         """A foreign key: the parent's key at a parent row index, drawn so that the parent row exists."""

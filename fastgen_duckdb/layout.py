@@ -29,6 +29,11 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
         m = int(col["shuffle"])
         index = f"(({index} // {m}) * {m} + (({index} % {m}) * {SHUFFLE_MULTIPLIER % m | 1} + {m // 3}) % {m})"
     seq = f"({int(col['start'])} + {index} * {int(col['step'])})"
+    lap = _laps(col)
+    if lap:   # past a lap's rows, the next lap numbers the gaps between the first's (one further each)
+        per_lap, total = lap
+        seq = (f"(CASE WHEN {index} < {total} THEN {int(col['start'])} + ({index} % {per_lap}) * {int(col['step'])} "
+               f"+ {index} // {per_lap} ELSE {seq} END)")
     if family == "integer":
         return seq
     if family in ("date", "timestamp"):   # days or microseconds since 1970 (a calendar's days, a log's instants)
@@ -68,15 +73,41 @@ def alphabet_number(code: str, fmt: dict) -> int:
 
 def key_room(col: dict) -> int | None:
     """The last row index a key can number before it passes its type's maximum or its own `max` (a CHECK's upper
-    bound), or for a code in alphabets the last number they can write: a TINYINT key from 1 has 0..126; None
-    when there is no such limit in reach."""
+    bound), or for a code in alphabets the last number they can write: a TINYINT key from 1 has 0..126, one of
+    step 10 from 0 has 0..127 (_laps); None when there is no such limit in reach."""
     fmt = col.get("format") if isinstance(col.get("format"), dict) else {}
     bounds = (0, math.prod(map(len, fmt["alphabets"])) - 1) if fmt.get("alphabets") else type_bounds(col["type"])
     if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
         return None
     top = min(bounds[1], int(col.get("max", bounds[1])))
-    last = (top - int(col["start"])) // int(col["step"]) - (int(col.get("shuffle") or 1) - 1)
+    lap = _laps(col)
+    rows = lap[1] if lap else (top - int(col["start"])) // int(col["step"]) + 1
+    last = rows - 1 - (int(col.get("shuffle") or 1) - 1)
     return max(last, 0) if last < 2 ** 62 else None
+
+
+def _top(col: dict) -> int | None:
+    """The largest number a key's values may reach and keep their shape: its integer type's maximum or its `max`,
+    or for a code of fixed width (zip codes '00501') the widest number that width writes; None for others."""
+    fmt = col.get("format") if isinstance(col.get("format"), dict) else {}
+    if fmt.get("alphabets"):
+        return None
+    if int(fmt.get("width") or 0) > 1:
+        return 10 ** int(fmt["width"]) - 1
+    bounds = type_bounds(col["type"]) if type_family(col["type"]) == "integer" else None
+    return min(int(bounds[1]), int(col.get("max", bounds[1]))) if bounds else None
+
+
+def _laps(col: dict) -> tuple[int, int] | None:
+    """(rows a lap numbers, rows all laps number) for a key of step > 1 below a top (_top): the first lap numbers
+    start, start + step, …; each next one the same plus one, into the gaps, so that a key learned from sparse
+    values (500 zip codes 200 apart) numbers all the room below its top before it passes it (then a code grows
+    a digit, an integer has no room left: key_room)."""
+    top, step = _top(col), int(col.get("step") or 1)
+    if top is None or step <= 1 or col.get("kind") != "key" or col.get("within") or "start" not in col:
+        return None
+    per_lap = (top - (step - 1) - int(col["start"])) // step + 1
+    return (per_lap, per_lap * step) if 0 < per_lap and per_lap * step < 2 ** 62 else None
 
 
 def key_capacity(spec: dict) -> list[int]:
