@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import itertools
+import math
 
 from . import (across, batches, ddl, dependence, keys, layout, parents, priors, profile, relations, rollups,
                semantic_rules)
@@ -55,7 +56,8 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         profiled = copy.deepcopy(by_table)
         while True:   # a composite foreign key to columns the parent cannot compute at a row is no key after all
             specs = _relate(con, tables, by_table, relation, src.schema)
-            lookup = {s["name"].lower(): s for s in specs}.get
+            by_lower = {s["name"].lower(): s for s in specs}
+            lookup = lambda name: by_lower.get(str(name).lower())   # noqa: E731 (a table's name in any case)
             broken = [(t, fk) for t in tables for fk in t.foreign_keys if fk.get("found") and len(fk["columns"]) > 1
                       and not all(layout.computable(lookup, fk["table"], k) for k in fk["references"])]
             if not broken:
@@ -66,7 +68,25 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             by_table = copy.deepcopy(profiled)
     else:
         specs = [from_data(con, src, name or src.name, rows, settings)]
+        if src.kind == "table" and src.database:
+            _declared(con, src, specs[0])
     return specs
+
+
+def _declared(con, src: Source, spec: dict) -> None:
+    """A table learned alone keeps what its catalog declares of it, as in a schema (in place): keys and UNIQUE
+    (numbered by row), NOT NULL, CHECK lists, ranges and comparisons, VARCHAR(n); not its foreign keys, whose
+    parents are not learned with it."""
+    t = next((t for t in ddl.catalog_tables(con, src.database, src.schema) if t.name == src.name), None)
+    if t is None or not (t.primary_key or t.unique or t.checks or any(c.unique or c.not_null or c.checks or c.length
+                                                                      for c in t.columns)):
+        return
+    t.foreign_keys = []
+    spec["columns"] = [bounded(enforce(col, t.column(col["name"]), spec["source_rows"]), t.column(col["name"]))
+                       for col in spec["columns"]]
+    relations.table_rules(t, spec, {c["name"].lower(): c for c in spec["columns"]}, {t.name: spec}, [t])
+    spec["constraints"] = ddl.constraints(t, [t])
+    dependence.prune(spec)   # a copula member or a parent the constraints made a key draws no more
 
 
 def _relate(con, tables: list[ddl.TableDef], by_table: dict[str, dict], relation: dict[str, str], schema: str
@@ -209,6 +229,13 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     if coldef.checks and col["kind"] == "numeric":
         lo, hi = priors.check_range(coldef, (col["quantiles"][0], col["quantiles"][-1]))
         col["quantiles"] = [min(max(q, lo), hi) for q in col["quantiles"]]
+    elif coldef.checks and col["kind"] == "key" and "start" in col and type_family(col["type"]) == "integer" \
+            and not col.get("within"):   # a key the data showed keeps within the CHECK's range too (then repeats)
+        lo, hi = priors.check_range(coldef, (col["start"], col.get("max", math.inf)))
+        if math.isfinite(hi):
+            col = {**col, "max": min(int(math.floor(hi)), int(col.get("max", hi)))}
+        if math.isfinite(lo) and col["start"] < lo:
+            col["start"] = int(math.ceil(lo))
     return col
 
 

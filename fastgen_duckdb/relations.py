@@ -15,7 +15,7 @@ from sqlglot import exp, parse_one
 from .layout import key_capacity
 from .ddl import TableDef, constraints
 from .priors import check_range, check_window
-from .dtypes import type_bounds, type_family
+from .dtypes import GRANULARITY, epoch, type_bounds, type_family
 from .errors import SpecError
 
 DEFAULT_ROWS = 1000          # rows of a table with no parents, when neither data nor a model says
@@ -115,23 +115,29 @@ def link(tables: list[TableDef], specs: dict[str, dict], schema: str, sized_by_m
                     **({"label": col["label"]} if col.get("label") else {})})
                 if rank[parent.name.lower()] > rank[t.name.lower()]:  # closes a cycle: its parent comes later
                     cols[child.lower()].update(nulls=1.0, note="NULL: a nullable foreign key closing a cycle")
-        if len(t.primary_key) > 1:
-            _nest(t, spec, cols, specs, tables, t.primary_key)
-        else:   # a composite UNIQUE over a foreign key, no column of which is unique alone: nested likewise
-            unique = next((u for u in t.unique if len(u) > 1 and _nesting(t, u)
-                           and not any(cols[c.lower()]["kind"] == "key" for c in u)), None)
-            if unique:
-                _nest(t, spec, cols, specs, tables, unique)
-        for u in t.unique:   # any other composite UNIQUE: a column of it that is no reference is numbered by row
-            plain = [c.lower() for c in u if cols[c.lower()]["kind"] != "reference"]
-            if len(u) > 1 and plain and not any(cols[c.lower()]["kind"] == "key" or cols[c.lower()].get("nested")
-                                                or cols[c.lower()].get("within") for c in u):
-                most = _numbered(cols, plain)
-                cols[most] = _replace(spec, cols[most], _row_key(cols[most]))
-        _comparisons(t, cols)
+        table_rules(t, spec, cols, specs, tables)
         if t.name not in sized_by_model:   # a guessed size fits the table's integer keys, before children count on it
             spec["source_rows"] = min([spec["source_rows"], *key_capacity(spec)])
     return [t.name for t in order]
+
+
+def table_rules(t: TableDef, spec: dict, cols: dict, specs: dict, tables: list[TableDef]) -> None:
+    """The rules a table's own constraints make of its spec's columns (`cols`: by lower-case name), once its
+    references are in: a composite key nested under its parent or numbered by row, and CHECKs between columns."""
+    if len(t.primary_key) > 1:
+        _nest(t, spec, cols, specs, tables, t.primary_key)
+    else:   # a composite UNIQUE over a foreign key, no column of which is unique alone: nested likewise
+        unique = next((u for u in t.unique if len(u) > 1 and _nesting(t, u)
+                       and not any(cols[c.lower()]["kind"] == "key" for c in u)), None)
+        if unique:
+            _nest(t, spec, cols, specs, tables, unique)
+    for u in t.unique:   # any other composite UNIQUE: a column of it that is no reference is numbered by row
+        plain = [c.lower() for c in u if cols[c.lower()]["kind"] != "reference"]
+        if len(u) > 1 and plain and not any(cols[c.lower()]["kind"] == "key" or cols[c.lower()].get("nested")
+                                            or cols[c.lower()].get("within") for c in u):
+            most = _numbered(cols, plain)
+            cols[most] = _replace(spec, cols[most], _row_key(cols[most]))
+    _comparisons(t, cols)
 
 
 def _table(tables, name: str) -> TableDef:
@@ -154,11 +160,16 @@ def _numbered(cols: dict, names: list[str]) -> str:
 
 
 def _row_key(col: dict, **extra) -> dict:
-    """A key column numbered by row (text keys as bare numbers)."""
+    """A key column numbered by row (text keys as bare numbers; days and instants from the data's first, a day
+    or the column's grain apart, not from 1970)."""
     key = {"name": col["name"], "type": col["type"], "kind": "key", "start": 1, "step": 1, **extra, "nulls": 0.0,
            "origin": "schema"}
-    if type_family(col["type"]) == "string":
+    family = type_family(col["type"])
+    if family == "string":
         key["format"] = {"prefix": "", "width": 0, "suffix": ""}
+    elif family in ("date", "timestamp") and col.get("quantiles"):
+        key.update(start=epoch(col["quantiles"][0], family),
+                   step=1 if family == "date" else GRANULARITY.get(col.get("granularity", "second"), 1_000_000))
     return key
 
 
@@ -174,6 +185,8 @@ def _nest(t: TableDef, spec: dict, cols: dict, specs: dict, tables, key: list[st
     numbered within it."""
     pk = [c.lower() for c in key]
     nesting = _nesting(t, key)
+    if spec.get("source_rows") == 0:   # an empty table stays empty: nothing to number or nest
+        return
     if nesting is None:  # no parent inside the key: one key column alone is unique, so is the tuple
         numbered = _numbered(cols, pk)
         _replace(spec, cols[numbered], _row_key(cols[numbered]))

@@ -679,3 +679,52 @@ def test_an_empty_table_with_an_enum_draws_the_enum_s_labels(con):
     fg.infer(con, "CREATE TABLE w (id INTEGER PRIMARY KEY, status ENUM('new', 'it''s', 'a,b') NOT NULL)")
     got = dict(con.execute("SELECT status, count(*) FROM fastgen_sample('w', 3000) GROUP BY 1").fetchall())
     assert set(got) == {"new", "it's", "a,b"} and min(got.values()) > 800
+
+
+# -- found by fuzzing random schemas with data ---------------------------------------------------------------
+def test_an_empty_table_keyed_by_a_parent_and_a_plain_column_stays_empty(con):
+    """A link table with no rows, keyed by a lookup's code and an empty table's id: its key was nested under the
+    lookup, one row per code (3 rows, all pointing at an account that does not exist); an empty parent of it
+    made the spec invalid ('nested' must be a positive integer)."""
+    con.execute("""
+        CREATE TABLE tag (tag_code VARCHAR PRIMARY KEY, label VARCHAR NOT NULL UNIQUE);
+        INSERT INTO tag VALUES ('a', 'red'), ('b', 'green'), ('c', 'blue');
+        CREATE TABLE account (id INTEGER PRIMARY KEY, name VARCHAR);
+        CREATE TABLE grp (tag_code VARCHAR REFERENCES tag (tag_code), account_id INTEGER REFERENCES account (id),
+                          PRIMARY KEY (tag_code, account_id));
+        ATTACH ':memory:' AS synth""")
+    fg.infer_all(con, "main.*")
+    assert dict(fg.generate(con, scale=3, seed=7, into="synth")) == {"tag": 3, "account": 0, "grp": 0}
+
+
+def test_a_composite_key_found_in_the_data_into_a_table_named_with_capitals_is_learned(con):
+    """infer_all failed with a TypeError: the found key's parent was looked up by its name in another case."""
+    con.execute("""
+        CREATE TABLE customer (customer_code VARCHAR PRIMARY KEY, label VARCHAR UNIQUE);
+        INSERT INTO customer VALUES ('c1', 'one'), ('c2', 'two'), ('c3', 'three');
+        CREATE TABLE status (id INTEGER PRIMARY KEY, label VARCHAR UNIQUE);
+        INSERT INTO status VALUES (10, 'new'), (11, 'open'), (12, 'closed');
+        CREATE TABLE "LineItems" (customer_code VARCHAR REFERENCES customer (customer_code),
+                                  status_id INTEGER REFERENCES status (id), PRIMARY KEY (customer_code, status_id));
+        INSERT INTO "LineItems" VALUES ('c1', 10), ('c1', 11), ('c2', 10), ('c3', 12);
+        CREATE TABLE supplier (customer_code VARCHAR, status_id INTEGER, line_no INTEGER, qty INTEGER,
+                               PRIMARY KEY (customer_code, status_id, line_no));
+        INSERT INTO supplier VALUES ('c1', 10, 1, 5), ('c1', 10, 2, 6), ('c1', 11, 1, 7), ('c3', 12, 1, 8),
+                                    ('c3', 12, 2, 1);
+        ATTACH ':memory:' AS synth""")
+    assert sorted(fg.infer_all(con, "main.*")) == ["LineItems", "customer", "status", "supplier"]
+    fg.generate(con, scale=1, seed=7, into="synth")
+    assert con.execute("""SELECT count(*) FROM synth.supplier s WHERE NOT EXISTS (SELECT 1 FROM synth."LineItems" l
+                          WHERE l.customer_code = s.customer_code AND l.status_id = s.status_id)""").fetchall()[0][0] == 0
+
+
+def test_a_date_of_a_composite_key_is_numbered_from_the_datas_first_day(con):
+    """A DATE of PRIMARY KEY (day, line_no), numbered by row to keep the pair unique, counted from 1970-01-02."""
+    con.execute("""
+        CREATE TABLE visit (day DATE NOT NULL, line_no INTEGER NOT NULL, qty INTEGER, PRIMARY KEY (day, line_no));
+        INSERT INTO visit SELECT DATE '2021-03-01' + (i % 80)::INT, 1 + i // 80, 1 + i % 9 FROM range(240) t(i);
+        ATTACH ':memory:' AS synth""")
+    fg.infer_all(con, "main.*")
+    fg.generate(con, scale=1, seed=7, into="synth")
+    first, rows = con.execute("SELECT min(day), count(*) FROM synth.visit").fetchall()[0]
+    assert str(first) == "2021-03-01" and rows == 240

@@ -2,6 +2,7 @@
 import json
 import math
 import subprocess
+import warnings
 import sys
 
 import duckdb
@@ -384,3 +385,80 @@ def test_a_hugeint_column_holding_its_minimum_is_drawn(con):
     fg.infer(con, "huge")
     low, share = con.execute("SELECT min(x), avg((x < -1e38)::INT) FROM fastgen_sample('huge', 20000)").fetchall()[0]
     assert low < -1.7e38 and abs(share - 0.2) < 4 * (0.16 / 20000) ** 0.5
+
+
+# -- found by fuzzing random tables (round two) -------------------------------------------------------------
+def test_a_whole_decimal_past_a_doubles_digits_stays_whole(con):
+    """DECIMAL(19,4) of whole numbers near 10^15: DuckDB casts a DOUBLE to it through x × 10^4, past 2^53, and
+    912 of 1,000 drawn values had a fraction ('298622040991785.0112')."""
+    con.execute("""CREATE TABLE t AS SELECT ((hash(i) % 999999999999999)::BIGINT - 400000000000000)::DECIMAL(19,4)
+                   AS amount FROM range(1000) r(i)""")
+    fg.infer(con, "t")
+    broken, lo, hi = con.execute("""SELECT count(*) FILTER (amount <> round(amount)), min(amount), max(amount)
+                                    FROM fastgen_sample('t', 2000, seed := 11)""").fetchall()[0]
+    assert broken == 0 and lo < 0 < hi
+
+
+def test_sparse_codes_of_a_fixed_width_fill_the_width_before_they_pass_it(con):
+    """500 distinct five-digit zip codes about 200 apart are a key of step 200: 1,000 drawn ones numbered on
+    past 99,999 ('100162'); the rows past the first 500 now number the gaps, five digits and unique."""
+    con.execute("""CREATE TABLE t AS SELECT DISTINCT lpad((hash(i) % 99999)::VARCHAR, 5, '0') AS zip
+                   FROM range(600) r(i) LIMIT 500""")
+    fg.infer(con, "t")
+    assert fg.spec(con, "t")["columns"][0]["step"] > 1
+    wide, dup = con.execute("""SELECT count(*) FILTER (NOT regexp_full_match(zip, '\\d{5}')), count(*) - count(DISTINCT zip)
+                               FROM fastgen_sample('t', 1000, seed := 11)""").fetchall()[0]
+    assert wide == 0 and dup == 0
+
+
+def test_a_key_seen_in_the_data_alone_repeats_past_its_types_room_where_a_declared_one_is_refused(con):
+    """A UTINYINT of 200 distinct values is learned as a key; 1,000 rows asked of it failed, though nothing says
+    it is unique: past the type's 256 its values come round again. A primary key keeps the one-line refusal."""
+    con.execute("CREATE TABLE t AS SELECT range::UTINYINT AS level, range % 3 AS grp FROM range(200)")
+    fg.infer(con, "t")
+    assert fg.spec(con, "t")["columns"][0]["kind"] == "key"
+    rows, distinct = con.execute("SELECT count(*), count(DISTINCT level) FROM fastgen_sample('t', 1000)").fetchall()[0]
+    assert (rows, distinct) == (1000, 256)
+    con.execute("CREATE TABLE k (id UTINYINT PRIMARY KEY, grp INTEGER)")
+    con.execute("INSERT INTO k SELECT range, range % 3 FROM range(200)")
+    fg.infer(con, "main.k", name="k")   # noqa: the schema's own table, its key declared
+    with pytest.raises(duckdb.Error, match=r"has keys for rows 0\.\.255 only"):
+        con.execute("SELECT max(id) FROM fastgen_sample('k', 1000)").fetchall()
+
+
+def test_a_table_named_like_a_query_is_that_table_and_a_query_of_no_table_says_so(con):
+    con.execute('CREATE TABLE "from t" (x INTEGER)')
+    con.execute('INSERT INTO "from t" SELECT range FROM range(100)')
+    with pytest.raises(fg.SourceError, match="the query source cannot run: Catalog Error") as e:
+        fg.infer(con, "from u")
+    assert "\n" not in str(e.value)
+    con.execute("CREATE TABLE u (other VARCHAR)")
+    con.execute("INSERT INTO u SELECT 'v' || range FROM range(100)")
+    fg.infer(con, "from t", name="exact")
+    assert [c["name"] for c in fg.spec(con, "exact")["columns"]] == ["x"]
+
+
+def test_a_pair_of_numbers_with_one_row_holding_both_warns_of_nothing(con):
+    """Two numbers both present on one row only: numpy's correlation of one row warned ('Degrees of freedom <= 0')
+    through the trial draws' scores."""
+    con.execute("""CREATE TABLE t AS SELECT CASE WHEN i % 2 = 0 OR i = 1 THEN i * 1.5 END AS a,
+                   CASE WHEN i % 2 = 1 THEN i * 2.5 END AS b, 'g' || (i % 4) AS g FROM range(400) r(i)""")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fg.infer(con, "t")
+        fg.report(con, "t", n=2000)
+
+
+def test_a_table_learned_alone_keeps_what_its_catalog_declares(con):
+    """fg.infer(con, 't') read the data only: of 1,000 drawn rows 5 repeated a UNIQUE value, 118 a primary key
+    and 900 broke a CHECK, so no row set could go back into a table of the source's DDL. Now its keys, UNIQUE,
+    NOT NULL and CHECKs hold as in a schema, and a key the data alone shows (k) keeps to its CHECK's range."""
+    ddl = """(e INTEGER UNIQUE, d DATE PRIMARY KEY, a INTEGER NOT NULL, b INTEGER CHECK (b BETWEEN 0 AND 100),
+              k INTEGER CHECK (k BETWEEN 0 AND 99), CHECK (b >= a))"""
+    con.execute(f"CREATE TABLE t {ddl}")
+    con.execute("""INSERT INTO t SELECT (i * 7919) % 100003, DATE '2000-01-01' + (i * 37)::INT,
+                   i % 50, 50 + i % 50, i FROM range(100) r(i)""")
+    fg.infer(con, "t")
+    con.execute(f"CREATE TABLE again {ddl}")
+    con.execute("INSERT INTO again FROM fastgen_sample('t', 1000, seed := 11)")   # DuckDB checks every row
+    assert con.execute("SELECT count(*), count(DISTINCT k) FROM again").fetchall()[0] == (1000, 100)
