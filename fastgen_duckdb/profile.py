@@ -35,6 +35,7 @@ FEW_DISTINCT = 32           # at most this many distinct values: categorical wha
 MAX_STEP_VALUES = 1024      # numbers and dates of at most this many distinct values, each seen STEP_REPEATS
 STEP_REPEATS = 4            # times on average, are drawn as those values (a step inverse CDF)
 KEY_NAME_HINTS = ("id", "key", "pk", "no", "nr", "num", "number", "code")
+MIN_KEY_ROWS = 10   # unique integers on fewer sampled rows than this are a key only where their name says so
 
 
 def infer(con: duckdb.DuckDBPyConnection, source: Source, name: str, rows: int = DEFAULT_ROWS, advise=None) -> dict:
@@ -247,7 +248,10 @@ class Profiler(Texts, Structured):
         words = self.name.lower().replace("-", "_").replace(" ", "_").split("_")
         if hi >= 2.0 ** 127:   # keys are numbered in HUGEINT: a UHUGEINT past it is drawn as a number
             return False
-        return hi - lo <= 10 * self.source_rows or words[-1] in KEY_NAME_HINTS or self.name.lower().endswith("id")
+        # unique over a few rows is no sign: two bounds of a 3-row table are no keys (their CHECK lo < hi would
+        # compare two keys drawn apart), unless the name says key
+        return hi - lo <= 10 * self.source_rows and self.n >= MIN_KEY_ROWS or words[-1] in KEY_NAME_HINTS \
+            or self.name.lower().endswith("id")
 
     def categorical(self) -> dict:
         rows = self.con.execute(

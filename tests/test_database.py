@@ -728,3 +728,18 @@ def test_a_date_of_a_composite_key_is_numbered_from_the_datas_first_day(con):
     fg.generate(con, scale=1, seed=7, into="synth")
     first, rows = con.execute("SELECT min(day), count(*) FROM synth.visit").fetchall()[0]
     assert str(first) == "2021-03-01" and rows == 240
+
+
+def test_two_bounds_unique_in_a_few_rows_are_no_keys_and_their_check_holds(con):
+    """lo and hi of a 3-row table, unique there and named as no key, were learned as keys: infer_all refused
+    their CHECK (lo < hi) as one between two keys drawn apart, and a 2-row table broke it at scale 10."""
+    con.execute("""
+        CREATE TABLE account (id INTEGER PRIMARY KEY, lo INTEGER NOT NULL, hi INTEGER, CHECK (lo < hi));
+        INSERT INTO account VALUES (1, 5, 9), (2, 12, 20), (3, -3, 4);
+        CREATE TABLE payment (id INTEGER PRIMARY KEY, account_id INTEGER REFERENCES account (id), amount DOUBLE);
+        INSERT INTO payment SELECT i, 1 + i % 3, i * 1.5 FROM range(20) t(i);
+        ATTACH ':memory:' AS synth""")
+    fg.infer_all(con, "main.*")
+    assert {c["name"]: c["kind"] for c in fg.spec(con, "account")["columns"]}["lo"] != "key"
+    fg.generate(con, scale=10, seed=7, into="synth", constraints=False)   # the rows as drawn, unchecked by DuckDB
+    assert con.execute("SELECT count(*) FILTER (NOT lo < hi), count(*) FROM synth.account").fetchall()[0] == (0, 3)
