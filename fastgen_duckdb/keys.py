@@ -115,7 +115,7 @@ def _own_key(name: str, table: str, lead: str) -> bool:
 @functools.lru_cache(maxsize=4096)
 def _family(type_text: str) -> str | None:
     family = type_family(type_text)
-    return family if family in ("integer", "string") else None
+    return family if family in ("integer", "string", "uuid") else None
 
 
 def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:

@@ -743,3 +743,20 @@ def test_two_bounds_unique_in_a_few_rows_are_no_keys_and_their_check_holds(con):
     assert {c["name"]: c["kind"] for c in fg.spec(con, "account")["columns"]}["lo"] != "key"
     fg.generate(con, scale=10, seed=7, into="synth", constraints=False)   # the rows as drawn, unchecked by DuckDB
     assert con.execute("SELECT count(*) FILTER (NOT lo < hi), count(*) FROM synth.account").fetchall()[0] == (0, 3)
+
+
+def test_a_uuid_named_as_another_tables_uuid_key_points_at_it(con):
+    """member.grp_uuid holds only grp's UUID keys, and nothing declares it a foreign key: keys were looked for
+    among integers and texts only, so it kept the source's UUIDs while grp's were drawn anew (200 orphans)."""
+    con.execute("""
+        CREATE TABLE grp (grp_uuid UUID PRIMARY KEY, name VARCHAR);
+        INSERT INTO grp SELECT uuid(), 'g' || i FROM range(60) t(i);
+        CREATE TABLE member (id INTEGER PRIMARY KEY, grp_uuid UUID, qty INTEGER);
+        INSERT INTO member SELECT i, g.grp_uuid, 1 + i % 9 FROM range(200) t(i)
+            JOIN (SELECT grp_uuid, row_number() OVER (ORDER BY name) - 1 AS k FROM grp) g ON g.k = (i * 7) % 40;
+        ATTACH ':memory:' AS synth""")
+    fg.infer_all(con, "main.*")
+    assert {c["name"]: c.get("table") for c in fg.spec(con, "member")["columns"]}["grp_uuid"] == "grp"
+    fg.generate(con, scale=1, seed=7, into="synth", constraints=False)
+    assert con.execute("""SELECT count(*) FROM synth.member m
+                          WHERE NOT EXISTS (SELECT 1 FROM synth.grp g WHERE g.grp_uuid = m.grp_uuid)""").fetchall()[0][0] == 0
