@@ -163,15 +163,23 @@ class Nest:
         # the parents, row r the (r // parents)-th of parent r % parents (a layout would keep its rows, as would
         # a fixed nest: 20 kinds of 5 entries made 100 entries at every scale)
         self.round = bool(self.lead) and not self.rotating and bool(lookup(self.lead["table"]).get("fixed"))
-        if self.lead and self.lead.get("per_parent") and not self.rotating and not self.round:
+        counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
+        others = [parent_rows(lookup(c["table"]), lookup) for c in self.rotating]
+        self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
+        self.fits = "true"
+        if self.lead and self.lead.get("per_parent") and not self.round:
             self.layout = children.layout(self.lead["per_parent"], self.salt)
             block, parents, numbers = self.layout
             # the layout's lists: a parameter of the table's own macro, inlined where another table needs them
             self.parents = param("nest_parent", parents, "INTEGER") if param else list_literal(parents, "INTEGER")
             self.numbers = param("nest_number", numbers, "INTEGER") if param else list_literal(numbers, "INTEGER")
-        counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
-        others = [parent_rows(lookup(c["table"]), lookup) for c in self.rotating]
-        self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
+            if others:   # a second parent rotating within each nest (a link table's other key): the data's counts
+                # where no parent's count passes that parent's rows at the run's scale, else `nested` each
+                self.fits = f"({max(numbers) + 1} <= least({', '.join(others)}))"
+
+    def _either(self, laid_out: str, nested: str) -> str:
+        """The layout's expression where it applies at the run's scale (`fits`), else the even nest's."""
+        return laid_out if self.fits == "true" else f"(CASE WHEN {self.fits} THEN {laid_out} ELSE {nested} END)"
 
     def parent(self, row: str) -> str:
         if self.round:
@@ -181,7 +189,8 @@ class Nest:
             slot = f"{at(self.parents, f'{row} % {len(parents)} + 1')}"
             where = f"({row} // {len(parents)} * {block} + {slot})"
             rows = parent_rows(self.lookup(self.lead["table"]), self.lookup)
-            return f"({where} % {rows})"   # past the table's own rows (a larger n than the plan's), parents repeat
+            # past the table's own rows (a larger n than the plan's), parents repeat
+            return self._either(f"({where} % {rows})", f"({row} // {self.size})")
         return f"({row} // {self.size})"
 
     def number(self, row: str) -> str:
@@ -192,7 +201,8 @@ class Nest:
             wraps = f"(({row} // {len(parents)} * {block} + {at(self.parents, f'{row} % {len(parents)} + 1')}) // " \
                     f"{parent_rows(self.lookup(self.lead['table']), self.lookup)})"
             # past the plan's rows a parent comes round again: its numbers continue above the layout's largest
-            return f"({at(self.numbers, f'{row} % {len(parents)} + 1')} + {wraps} * {max(self.layout[2]) + 1})"
+            return self._either(f"({at(self.numbers, f'{row} % {len(parents)} + 1')} + {wraps} * {max(self.layout[2]) + 1})",
+                                f"({row} % {self.size})")
         return f"({row} % {self.size})"
 
     def index(self, col: dict, row: str) -> str:
@@ -209,8 +219,9 @@ class Nest:
         if self.layout:
             block, slots, _ = self.layout
             before = list_literal([bisect.bisect_left(slots, i) for i in range(block)], "INTEGER")
-            return (f"greatest(1, ({parents}) // {block} * {len(slots)} + "
-                    f"{at(before, f'({parents}) % {block} + 1')})::BIGINT")
+            return self._either(f"greatest(1, ({parents}) // {block} * {len(slots)} + "
+                                f"{at(before, f'({parents}) % {block} + 1')})::BIGINT",
+                                f"greatest(1, ({parents}) * {self.size})::BIGINT")
         return f"greatest(1, ({parents}) * {self.size})::BIGINT"
 
     def rows(self, spec: dict, scale: float) -> int:
@@ -218,10 +229,10 @@ class Nest:
         parents = table_rows(self.lookup(self.lead["table"]), self.lookup, scale, at_least=1)
         if self.round:
             return math.ceil(int(spec.get("source_rows") or 0) * scale)
-        if self.layout:
+        others = [table_rows(self.lookup(c["table"]), self.lookup, scale, 1) for c in self.rotating]
+        if self.layout and max(self.layout[2]) + 1 <= min(others, default=math.inf):
             return children.layout_rows(self.lead["per_parent"], self.salt, parents)
-        return parents * min([int(self.lead["nested"])] + [table_rows(self.lookup(c["table"]), self.lookup, scale, 1)
-                                                            for c in self.rotating])
+        return parents * min([int(self.lead["nested"])] + others)
 
 
 def table_rows(spec: dict, lookup, scale: float, at_least: int = 0) -> int:

@@ -760,3 +760,25 @@ def test_a_uuid_named_as_another_tables_uuid_key_points_at_it(con):
     fg.generate(con, scale=1, seed=7, into="synth", constraints=False)
     assert con.execute("""SELECT count(*) FROM synth.member m
                           WHERE NOT EXISTS (SELECT 1 FROM synth.grp g WHERE g.grp_uuid = m.grp_uuid)""").fetchall()[0][0] == 0
+
+
+def test_a_link_tables_rows_follow_the_datas_counts_per_parent(con):
+    """likes(customer_id, product_id), keyed by both: 70 pairs, 35 of 60 customers with two each (customers and
+    products of a few columns each, which grow with the scale, not lookups kept whole). Laid out as an
+    even nest, every customer got ceil(70 / 60) = 2 (120 rows at scale 1, 360 at 3); with the data's counts
+    per customer it keeps 70 and 210, childless customers childless, each pair once."""
+    con.execute("""
+        CREATE TABLE customer (id INTEGER PRIMARY KEY, name VARCHAR, a INT, b INT, c INT, d INT, e INT);
+        INSERT INTO customer SELECT i, 'c' || i, i % 7, i % 5, i % 3, i % 11, i % 13 FROM range(60) t(i);
+        CREATE TABLE product (id INTEGER PRIMARY KEY, label VARCHAR, a INT, b INT, c INT, d INT, e INT);
+        INSERT INTO product SELECT i, 'p' || i, i % 7, i % 5, i % 3, i % 11, i % 13 FROM range(40) t(i);
+        CREATE TABLE likes (customer_id INTEGER REFERENCES customer (id), product_id INTEGER REFERENCES product (id),
+                            PRIMARY KEY (customer_id, product_id));
+        INSERT INTO likes SELECT i // 2, (i * 7) % 40 FROM range(70) t(i)""")
+    fg.infer_all(con, "main.*")
+    for k, scale in enumerate((1, 3)):
+        con.execute(f"ATTACH ':memory:' AS s{k}")
+        rows = dict(fg.generate(con, scale=scale, seed=7, into=f"s{k}"))   # the primary key checked by DuckDB
+        assert abs(rows["likes"] - 70 * scale) <= 0.1 * 70 * scale, rows
+        liking = con.execute(f"SELECT count(DISTINCT customer_id) FROM s{k}.likes").fetchall()[0][0]
+        assert abs(liking / rows["customer"] - 35 / 60) < 0.15, (liking, rows)
