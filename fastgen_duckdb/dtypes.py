@@ -106,6 +106,17 @@ INTEGER_BOUNDS = {"TINYINT": 7, "SMALLINT": 15, "INTEGER": 31, "BIGINT": 63, "HU
                   "UTINYINT": 8, "USMALLINT": 16, "UINTEGER": 32, "UBIGINT": 64, "UHUGEINT": 128}
 
 
+FLOAT_KEY_DIGITS = 6   # a unique DOUBLE numbered in millionths, where its spec gives no `round`
+
+
+def key_digits(col: dict) -> int:
+    """The digits after the point a number key counts in (its start and step are whole units of the last one):
+    a DECIMAL's scale, a float's `round` (FLOAT_KEY_DIGITS by default)."""
+    if type_family(col["type"]) == "decimal":
+        return decimal_scale(col["type"])
+    return int(col["round"]) if col.get("round") is not None else FLOAT_KEY_DIGITS
+
+
 def type_bounds(type_text: str) -> tuple[float, float] | None:
     """The smallest and largest value of a numeric type, as the exact integers (integer types) or the floats
     nearest inside the range (DECIMAL, FLOAT): what a drawn number must stay within to cast."""

@@ -20,7 +20,7 @@ from .errors import SpecError
 from .spec import SPEC_VERSION, validate
 from .sqltext import ident
 from .texts import code_format
-from .dtypes import GRANULARITY, epoch, type_family
+from .dtypes import GRANULARITY, epoch, key_digits, type_family
 
 
 
@@ -209,6 +209,11 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
             first, last = (epoch(q, family) for q in (col["quantiles"][0], col["quantiles"][-1]))
             unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]
             key.update(start=first, step=max(1, round((last - first) / (rows - 1) / unit)) * unit,
+                       note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
+        elif key["kind"] == "key" and col.get("quantiles") and family in ("float", "decimal") and rows > 1:
+            scale = 10 ** key_digits(key)   # whole units of the last digit kept
+            first, last = round(col["quantiles"][0] * scale), round(col["quantiles"][-1] * scale)
+            key.update(start=first, step=max(1, round((last - first) / (rows - 1))),
                        note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
         fmt = code_format(col["values"]) if key.get("format") and col["kind"] == "categorical" else None
         if fmt:   # a lookup's few codes ('ST00'…'ST06'), numbered on in their own format, not a name's

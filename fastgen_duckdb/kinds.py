@@ -21,8 +21,8 @@ KINDS = ("constant", "boolean", "categorical", "numeric", "datetime", "key", "re
 
 KINDS_BY_FAMILY = {
     "integer": {"constant", "categorical", "numeric", "key", "reference"},
-    "float": {"constant", "categorical", "numeric"},
-    "decimal": {"constant", "categorical", "numeric"},
+    "float": {"constant", "categorical", "numeric", "key"},
+    "decimal": {"constant", "categorical", "numeric", "key"},
     "string": {"constant", "categorical", "key", "reference", "text", "pool"},
     "boolean": {"constant", "boolean", "categorical"},
     "uuid": {"constant", "categorical", "key", "reference"},
@@ -114,7 +114,8 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
         if col.get("granularity", "microsecond") not in GRANULARITY:
             raise SpecError(f"{where}: granularity must be one of {', '.join(GRANULARITY)}")
     elif kind == "key":
-        if family in ("integer", "string", "date", "timestamp"):   # dates: in days, timestamps in microseconds
+        if family in ("integer", "string", "date", "timestamp", "float", "decimal"):   # dates: in days, timestamps
+            # in microseconds, numbers in units of their last digit (dtypes.key_digits)
             for field in ("start", "step"):
                 if isinstance(col.get(field), bool) or not isinstance(col.get(field), int):
                     raise SpecError(f"{where}: key needs an integer {field!r}")
@@ -132,6 +133,10 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
                 raise SpecError(f"{where}: 'shuffle' must be a power of two from 2 to 2^30 (the block permuted)")
         if family == "string":
             _validate_code_format(col.get("format"), where, "format")
+        if family == "float" and col.get("round") is not None and (isinstance(col["round"], bool) or not isinstance(
+                col["round"], int) or not 0 <= col["round"] <= 12):
+            raise SpecError(f"{where}: a float key's 'round' (the digits after the point it counts in) must be an "
+                            "integer from 0 to 12")
     elif kind == "reference":
         if not isinstance(col.get("table"), str) or not isinstance(col.get("column"), str):
             raise SpecError(f"{where}: a reference needs the 'table' (generator) and 'column' it points to")

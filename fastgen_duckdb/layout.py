@@ -9,7 +9,7 @@ import math
 from . import children
 from .batches import Batches
 from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, guide_pick, guide_table, streams, uniform
-from .dtypes import as_datetime, epoch, rounded, type_bounds, type_family
+from .dtypes import as_datetime, epoch, key_digits, rounded, type_bounds, type_family
 from .errors import SpecError
 from .kinds import LADDER
 from .sqltext import list_literal, literal, number, string
@@ -36,6 +36,8 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
                f"+ {index} // {per_lap} ELSE {seq} END)")
     if family == "integer":
         return seq
+    if family in ("float", "decimal"):   # whole units of its last digit: distinct units, distinct numbers
+        return f"({seq}::DOUBLE / 1e{key_digits(col)})"
     if family in ("date", "timestamp"):   # days or microseconds since 1970 (a calendar's days, a log's instants)
         return as_datetime(seq, col)
     fmt = col["format"]
@@ -79,6 +81,8 @@ def key_room(col: dict) -> int | None:
     bounds = (0, math.prod(map(len, fmt["alphabets"])) - 1) if fmt.get("alphabets") else type_bounds(col["type"])
     if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
         return None
+    if type_family(col["type"]) in ("float", "decimal"):   # in whole units of its last digit, as it counts
+        bounds = tuple(math.floor(abs(b) * 10 ** key_digits(col)) * (1 if b > 0 else -1) for b in bounds)
     top = min(bounds[1], int(col.get("max", bounds[1])))
     lap = _laps(col)
     rows = lap[1] if lap else (top - int(col["start"])) // int(col["step"]) + 1

@@ -13,7 +13,7 @@ from statistics import NormalDist
 from sqlglot import exp, parse_one
 
 from .ddl import ColumnDef
-from .dtypes import decimal_scale, epoch, inside_type, type_bounds, type_family
+from .dtypes import decimal_scale, epoch, inside_type, key_digits, type_bounds, type_family
 from .errors import SpecError
 
 KNOTS = 65
@@ -225,6 +225,11 @@ def column_spec(col: ColumnDef, reason: str = "no data and no model: guessed fro
             return {**key, "max": int(inside_type(hi, col.type))} if math.isfinite(hi) else key
         if family == "uuid":
             return {**base, "kind": "key", "nulls": 0.0}
+        if family in ("float", "decimal"):   # numbered in units of the last digit kept, from the CHECK's low end or 1
+            lo, _ = check_range(col, (-math.inf, math.inf))
+            digits = key_digits({"type": col.type})
+            return {**base, "kind": "key", "nulls": 0.0, "start": round((lo if math.isfinite(lo) else 1) * 10 ** digits),
+                    "step": 1, **({"round": digits} if family == "float" else {})}
         if family in ("date", "timestamp"):   # a calendar's days, a log's hours, from 2020 on
             return {**base, "kind": "key", "nulls": 0.0, "start": epoch("2020-01-01", family),
                     "step": 1 if family == "date" else 3_600_000_000}
