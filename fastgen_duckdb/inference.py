@@ -57,7 +57,9 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
         while True:   # a composite foreign key to columns the parent cannot compute at a row is no key after all
             specs = _relate(con, tables, by_table, relation, src.schema)
             by_lower = {s["name"].lower(): s for s in specs}
-            lookup = lambda name: by_lower.get(str(name).lower())   # noqa: E731 (a table's name in any case)
+
+            def lookup(name: str) -> dict | None:   # a table's spec by its name in any case
+                return by_lower.get(str(name).lower())
             broken = [(t, fk) for t in tables for fk in t.foreign_keys if fk.get("found") and len(fk["columns"]) > 1
                       and not all(layout.computable(lookup, fk["table"], k) for k in fk["references"])]
             if not broken:
@@ -237,10 +239,8 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     elif coldef.checks and col["kind"] == "key" and "start" in col and type_family(col["type"]) == "integer" \
             and not col.get("within"):   # a key the data showed keeps within the CHECK's range too (then repeats)
         lo, hi = priors.check_range(coldef, (col["start"], col.get("max", math.inf)))
-        if math.isfinite(hi):
-            col = {**col, "max": min(int(math.floor(hi)), int(col.get("max", hi)))}
-        if math.isfinite(lo) and col["start"] < lo:
-            col["start"] = int(math.ceil(lo))
+        col = {**col, **({"max": min(int(math.floor(hi)), int(col.get("max", hi)))} if math.isfinite(hi) else {}),
+               **({"start": int(math.ceil(lo))} if math.isfinite(lo) and col["start"] < lo else {})}
     return col
 
 

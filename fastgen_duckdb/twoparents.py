@@ -57,9 +57,10 @@ def find(codes, cols: list[dict], parents: list[int], children: list[int], refus
                 u = codes.explained_by(pair, c, rows)
                 if u >= EXPLAINS and u >= best[c] + GAIN:
                     found.append((c, a, b, u))
-    chosen, used = [], set()
+    chosen = []
     for c, a, b, _ in sorted(found, key=lambda t: -t[3]):
-        if c in used or {a, b} & {x[0] for x in chosen} or c in {p for x in chosen for p in x[1:3]}:
+        children_taken, parents_taken = {x[0] for x in chosen}, {p for x in chosen for p in x[1:3]}
+        if c in children_taken | parents_taken or {a, b} & children_taken:
             continue
         pair = codes.pair(a, b)
         u = codes.explained_by(pair, c)
@@ -67,7 +68,6 @@ def find(codes, cols: list[dict], parents: list[int], children: list[int], refus
         if u >= EXPLAINS and _apart(codes, pair, c, a, b) <= MAX_SHIFT \
                 and _held_out(codes, pair, c) > _held_out(codes, codes.codes[:, single], c):
             chosen.append((c, a, b, u))
-            used.add(c)
     return chosen
 
 

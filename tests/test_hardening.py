@@ -421,7 +421,7 @@ def test_a_key_seen_in_the_data_alone_repeats_past_its_types_room_where_a_declar
     assert (rows, distinct) == (1000, 256)
     con.execute("CREATE TABLE k (id UTINYINT PRIMARY KEY, grp INTEGER)")
     con.execute("INSERT INTO k SELECT range, range % 3 FROM range(200)")
-    fg.infer(con, "main.k", name="k")   # noqa: the schema's own table, its key declared
+    fg.infer(con, "main.k", name="k")   # the schema's own table, its key declared
     with pytest.raises(duckdb.Error, match=r"has keys for rows 0\.\.255 only"):
         con.execute("SELECT max(id) FROM fastgen_sample('k', 1000)").fetchall()
 
