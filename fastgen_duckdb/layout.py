@@ -166,9 +166,10 @@ class Nest:
         # under a lookup's rows (the same at every scale), the table still grows with the scale: its rows go round
         # the parents, row r the (r // parents)-th of parent r % parents (a layout would keep its rows, as would
         # a fixed nest: 20 kinds of 5 entries made 100 entries at every scale)
-        self.round = bool(self.lead) and not self.rotating and bool(lookup(self.lead["table"]).get("fixed"))
+        self.round = bool(self.lead) and bool(lookup(self.lead["table"]).get("fixed"))
         counts = [int(c["nested"]) for c in cols if c.get("nested")] or [int(c["within"]) for c in cols if c.get("within")]
         others = [parent_rows(lookup(c["table"]), lookup) for c in self.rotating]
+        self.others = others   # a key rotating within each nest: a lookup's nest holds at most that many rows each
         self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
         self.fits = "true"
         if self.lead and self.lead.get("per_parent") and not self.round:
@@ -217,9 +218,10 @@ class Nest:
 
     def rows_sql(self, spec: dict) -> str:
         """rows() in SQL, at the run's `scale`."""
-        if self.round:
-            return f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
         parents = parent_rows(self.lookup(self.lead["table"]), self.lookup)
+        if self.round:
+            rows = f"greatest(1, ceil({int(spec.get('source_rows') or 1)} * scale))::BIGINT"
+            return f"least({rows}, ({parents}) * least({', '.join(self.others)}))" if self.others else rows
         if self.layout:
             block, slots, _ = self.layout
             before = list_literal([bisect.bisect_left(slots, i) for i in range(block)], "INTEGER")
@@ -231,9 +233,9 @@ class Nest:
     def rows(self, spec: dict, scale: float) -> int:
         """The table's rows in a run at `scale`, as the SQL above lays them out."""
         parents = table_rows(self.lookup(self.lead["table"]), self.lookup, scale, at_least=1)
-        if self.round:
-            return math.ceil(int(spec.get("source_rows") or 0) * scale)
         others = [table_rows(self.lookup(c["table"]), self.lookup, scale, 1) for c in self.rotating]
+        if self.round:
+            return min([math.ceil(int(spec.get("source_rows") or 0) * scale)] + [parents * o for o in others])
         if self.layout and max(self.layout[2]) + 1 <= min(others, default=math.inf):
             return children.layout_rows(self.lead["per_parent"], self.salt, parents)
         return parents * min([int(self.lead["nested"])] + others)

@@ -782,3 +782,22 @@ def test_a_link_tables_rows_follow_the_datas_counts_per_parent(con):
         assert abs(rows["likes"] - 70 * scale) <= 0.1 * 70 * scale, rows
         liking = con.execute(f"SELECT count(DISTINCT customer_id) FROM s{k}.likes").fetchall()[0][0]
         assert abs(liking / rows["customer"] - 35 / 60) < 0.15, (liking, rows)
+
+
+def test_a_link_table_under_a_lookup_grows_with_its_other_parent(con):
+    """stock(status_id, item_id), keyed by a lookup's id and a growing table's: nested under the lookup (its rows
+    the same at every scale), it kept 5 × its nest at every scale; it now grows with the scale as the lookup's
+    own children do, each (status, item) pair once."""
+    con.execute("""
+        CREATE TABLE status (id INTEGER PRIMARY KEY, label VARCHAR NOT NULL UNIQUE);
+        INSERT INTO status VALUES (1, 'new'), (2, 'open'), (3, 'held'), (4, 'shipped'), (5, 'closed');
+        CREATE TABLE item (id INTEGER PRIMARY KEY, name VARCHAR, a INT, b INT, c INT, d INT, e INT);
+        INSERT INTO item SELECT i, 'i' || i, i % 7, i % 5, i % 3, i % 11, i % 13 FROM range(40) t(i);
+        CREATE TABLE stock (status_id INTEGER REFERENCES status (id), item_id INTEGER REFERENCES item (id),
+                            PRIMARY KEY (status_id, item_id));
+        INSERT INTO stock SELECT 1 + i // 12, (i * 3) % 40 FROM range(60) t(i)""")
+    fg.infer_all(con, "main.*")
+    for k, scale in enumerate((0.5, 3)):
+        con.execute(f"ATTACH ':memory:' AS s{k}")
+        rows = dict(fg.generate(con, scale=scale, seed=7, into=f"s{k}"))   # the primary key checked by DuckDB
+        assert rows["status"] == 5 and abs(rows["stock"] - 60 * scale) <= 0.1 * 60 * scale + 2, rows
