@@ -172,7 +172,9 @@ class Nest:
         self.others = others   # a key rotating within each nest: a lookup's nest holds at most that many rows each
         self.size = (f"least({counts[0]}, {', '.join(others)})" if others else str(counts[0])) if counts else ""
         self.fits = "true"
-        if self.lead and self.lead.get("per_parent") and not self.round:
+        counts_vary = self.lead and len(set(self.lead.get("per_parent") or [])) > 1
+        if counts_vary and not self.round:   # (every parent the same count: the even nest is that layout, in
+            # arithmetic alone: TPC-H's 4 suppliers a part, read by each of lineitem's rows)
             self.layout = children.layout(self.lead["per_parent"], self.salt)
             block, parents, numbers = self.layout
             # the layout's lists: a parameter of the table's own macro, inlined where another table needs them
