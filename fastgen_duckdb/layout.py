@@ -152,10 +152,12 @@ def progression(values: list) -> int | None:
 
 class Nest:
     """Where row r of a table with a composite primary key sits: its parent row, and its number within that
-    parent. With the data's children per parent (`per_parent` on the nesting reference) and no second parent
-    in the key, a layout gives every parent its own count (children.py); otherwise every parent has `nested`
-    rows, cut at the run's scale to the rows of any other parent the key rotates through (at scale < 1 they
-    shrink, and a larger nest would repeat a key)."""
+    parent. With the data's children per parent (`per_parent` on the nesting reference) where they vary, a
+    layout gives every parent its own count (children.py); with a second parent the key rotates through (a link
+    table's other key), only where no count passes that parent's rows at the run's scale. Otherwise every
+    parent has `nested` rows, cut at the run's scale to the rows of any other parent the key rotates through (at
+    scale < 1 they shrink, and a larger nest would repeat a key). Under a lookup (the same rows at every scale)
+    the rows go round the lookup's instead, scale times the data's, at most its rows times the other parent's."""
 
     def __init__(self, spec: dict, lookup, param=None):
         cols = spec["columns"]
