@@ -204,7 +204,10 @@ def bounded(col: dict, coldef: ddl.ColumnDef) -> dict:
 def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     """What the schema guarantees wins over what was inferred: keys, NOT NULL, CHECK lists and ranges. A unique
     date or time of `rows` rows of data is a key from its first value, in steps that span its range."""
-    if coldef.primary_key or coldef.unique or coldef.serial:
+    if (coldef.primary_key or coldef.unique) and col.get("parsed") and col.get("quantiles") and rows > 1 \
+            and type_family(col["parsed"]) in ("integer", "float", "decimal", "date", "timestamp"):
+        col = _parsed_key(col, rows)   # text holding dates or numbers: numbered in that type, written as the data
+    elif coldef.primary_key or coldef.unique or coldef.serial:
         key = priors.column_spec(coldef)
         family = type_family(coldef.type)
         if key["kind"] == "key" and col.get("quantiles") and family in ("date", "timestamp") and rows > 1:
@@ -242,6 +245,24 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
         col = {**col, **({"max": min(int(math.floor(hi)), int(col.get("max", hi)))} if math.isfinite(hi) else {}),
                **({"start": int(math.ceil(lo))} if math.isfinite(lo) and col["start"] < lo else {})}
     return col
+
+
+def _parsed_key(col: dict, rows: int) -> dict:
+    """A UNIQUE text column whose values are dates, times or numbers written one way (`parsed`): a key in that
+    type, from its first value the data's mean step apart (in days, the column's grain, or units of its last
+    digit), written back in the data's format, not a code shaped by the column's name."""
+    family = type_family(col["parsed"])
+    if family in ("date", "timestamp"):
+        first, last = (epoch(q, family) for q in (col["quantiles"][0], col["quantiles"][-1]))
+        unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]
+    else:
+        unit = 1
+        scale = 1 if family == "integer" else 10 ** key_digits({**col, "type": col["parsed"]})
+        first, last = (round(q * scale) for q in (col["quantiles"][0], col["quantiles"][-1]))
+    kept = {k: v for k, v in col.items() if k not in ("kind", "quantiles", "steps", "special", "given", "cluster")}
+    return {**kept, "kind": "key", "nulls": 0.0, "start": int(first),
+            "step": max(1, round((last - first) / (rows - 1) / unit)) * unit,
+            "note": f"unique: from {col['quantiles'][0]}, a step apart (the data's mean), written as the data writes it"}
 
 
 def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> tuple[list[dict], list[dict]]:

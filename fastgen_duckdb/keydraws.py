@@ -22,7 +22,8 @@ class KeyDraws:
         elif last is not None:  # a small type runs out of keys: say so rather than overflow
             why = (f"fastgen_sample: column {col['name']} ({col['type']}{', max ' + str(col['max']) if 'max' in col else ''})"
                    f" has keys for rows 0..{last} only; ask for fewer rows (n + start <= {last + 1}), or "
-                   + ("add characters to its format.alphabets" if (col.get("format") or {}).get("alphabets") else
+                   + ("add characters to its format.alphabets" if isinstance(col.get("format"), dict)
+                      and col["format"].get("alphabets") else
                       "widen the column's type (or its max)") + " in the spec")
             self.value = f"CASE WHEN r > {last} THEN error({string(why)}) ELSE {self.value} END"
 

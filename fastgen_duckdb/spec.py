@@ -86,7 +86,7 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
         if kind not in KINDS_BY_FAMILY[family]:
             raise SpecError(f"{where}: kind {kind!r} does not apply to type {col['type']}")
         col["nulls"] = probability(col.get("nulls", 0.0), f"{where}, nulls")
-        if col.get("parsed") and kind in ("key", "reference"):
+        if col.get("parsed") and kind == "reference":
             raise SpecError(f"{where}: a {kind} is drawn in its own type; remove 'parsed'")
         longest = col.get("max_length")
         if longest is not None and (isinstance(longest, bool) or not isinstance(longest, int) or longest < 1

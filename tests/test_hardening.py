@@ -477,3 +477,20 @@ def test_unique_decimals_and_floats_are_numbered_apart(con):
     fg.infer(con, "CREATE TABLE fee (amount DECIMAL(6,2) PRIMARY KEY CHECK (amount >= 5), rate REAL UNIQUE)")
     assert con.execute("""SELECT count(DISTINCT amount), count(DISTINCT rate), min(amount)
                           FROM fastgen_sample('fee', 3000)""").fetchall()[0] == (3000, 3000, 5)
+
+
+def test_unique_text_holding_dates_or_numbers_stays_in_the_datas_format(con):
+    """A UNIQUE VARCHAR of dates written '%d/%m/%Y' (or of amounts written '1,234.50') was numbered as a code
+    shaped by its name ('DAY-000001'): unique, but no date. It is now a key in the type its values parse as,
+    written back as the data writes them."""
+    con.execute("""CREATE TABLE t (day VARCHAR PRIMARY KEY, amount VARCHAR UNIQUE, n INTEGER);
+                   INSERT INTO t SELECT strftime(DATE '2001-01-01' + (i * 3)::INT, '%d/%m/%Y'),
+                                        format('{:,.2f}', 1000 + i * 17.25), i % 9 FROM range(300) r(i)""")
+    fg.infer(con, "t")
+    day, amount = (c for c in fg.spec(con, "t")["columns"][:2])
+    assert day["kind"] == amount["kind"] == "key" and day.get("parsed") and amount.get("parsed")
+    rows, days, amounts, undated, unread = con.execute("""SELECT count(*), count(DISTINCT day), count(DISTINCT amount),
+        count(*) FILTER (try_strptime(day, '%d/%m/%Y') IS NULL),
+        count(*) FILTER (NOT regexp_full_match(amount, '\\d{1,3}(,\\d{3})*\\.\\d{2}'))
+        FROM fastgen_sample('t', 2000)""").fetchall()[0]
+    assert (rows, days, amounts, undated, unread) == (2000, 2000, 2000, 0, 0)
