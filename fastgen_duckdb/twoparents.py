@@ -7,7 +7,9 @@ on the profile sample's codes: the pair's combinations are one parent of up to M
 where it removes EXPLAINS of the child's uncertainty and GAIN more than the best single parent the child could
 have, and its table learned on half the rows predicts the other half's better than that parent's does. The
 child is then drawn per combination (`given: {column, and, bins}`, bins = the first's values × the second's,
-the bin = first's position × the second's values + the second's position); it conditions no other column.
+the bin = first's position × the second's values + the second's position); it conditions no other column, so
+joint._pairs keeps the pairs only where a trial draw scores higher with them than without, and none are tried
+beside hidden clusters (dependence.link).
 """
 from __future__ import annotations
 
