@@ -23,6 +23,7 @@ from .dependence import MAX_CHILD_VALUES, has_rule
 from .dtypes import drawn_type, epoch, iso, knot_values, monotone, type_family
 from .errors import SpecError
 from .kinds import finite_number, probability, sorted_numbers
+from .spec import given_names
 from .sqltext import ident
 
 MAX_CLUSTERS = 64          # clusters of one table, at most...
@@ -38,7 +39,7 @@ MAX_PRIOR = 1e6            # rows' worth of a column's own distribution in a clu
 SEED = 20261202            # the same sample gives the same clusters
 
 
-def member(col: dict, parents: set[str]) -> bool:
+def member(col: dict, parents: set[str]) -> bool:   # parents: lower-case names
     """A column drawn per cluster: a category list, a number or a boolean that no rule draws and that parents no
     conditional table by its bins (a numeric parent's bin is read off its own uniform, which a cluster would
     make a within-cluster rank); a categorical parent is read off its drawn value, so it may be a member."""
@@ -47,7 +48,7 @@ def member(col: dict, parents: set[str]) -> bool:
     if col["kind"] == "categorical":
         return 2 <= len(col["values"]) <= MAX_CHILD_VALUES
     if col["kind"] in ("numeric", "datetime"):
-        return col["name"] not in parents
+        return col["name"].lower() not in parents
     return col["kind"] == "boolean" and 0 < col["p_true"] < 1
 
 
@@ -60,7 +61,7 @@ def fit(con, sample: str, cols: list[dict], report: dict | None = None):
     """Give the member columns a `cluster` table; return the spec's `clusters` ({"weights": [...]}) and each
     sampled row's cluster (in rowid order, for the copula's within-cluster ranks), or (None, None)."""
     import numpy as np
-    parents = {c["given"][k] for c in cols if c.get("given") for k in ("column", "and") if c["given"].get(k)}
+    parents = {name for c in cols for name in given_names(c)}   # lower case
     members = [c for c in cols if member(c, parents)]
     if not MIN_MEMBERS <= len(members) <= MAX_COLUMNS:
         return None, None

@@ -147,7 +147,6 @@ def _edges(x):
 
 def _correlation(x, y) -> float:
     """Pearson's r, 0 where it is undefined (fewer than two rows, or a constant: numpy would warn and say NaN)."""
-    import numpy as np
     if len(x) < 2 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return 0.0
     r = float(np.corrcoef(x, y)[0, 1])

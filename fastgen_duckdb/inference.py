@@ -210,16 +210,9 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     elif coldef.primary_key or coldef.unique or coldef.serial:
         key = priors.column_spec(coldef)
         family = type_family(coldef.type)
-        if key["kind"] == "key" and col.get("quantiles") and family in ("date", "timestamp") and rows > 1:
-            first, last = (epoch(q, family) for q in (col["quantiles"][0], col["quantiles"][-1]))
-            unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]
-            key.update(start=first, step=max(1, round((last - first) / (rows - 1) / unit)) * unit,
-                       note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
-        elif key["kind"] == "key" and col.get("quantiles") and family in ("float", "decimal") and rows > 1:
-            scale = 10 ** key_digits(key)   # whole units of the last digit kept
-            first, last = round(col["quantiles"][0] * scale), round(col["quantiles"][-1] * scale)
-            key.update(start=first, step=max(1, round((last - first) / (rows - 1))),
-                       note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
+        if key["kind"] == "key" and col.get("quantiles") and family in ("date", "timestamp", "float", "decimal") \
+                and rows > 1:
+            key.update(_spaced(col, key, rows), note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
         fmt = code_format(col["values"]) if key.get("format") and col["kind"] == "categorical" else None
         if fmt:   # a lookup's few codes ('ST00'…'ST06'), numbered on in their own format, not a name's
             key.update(format=fmt[0], start=fmt[1], note="unique: numbered in the format of its codes")
@@ -251,18 +244,25 @@ def _parsed_key(col: dict, rows: int) -> dict:
     """A UNIQUE text column whose values are dates, times or numbers written one way (`parsed`): a key in that
     type, from its first value the data's mean step apart (in days, the column's grain, or units of its last
     digit), written back in the data's format, not a code shaped by the column's name."""
-    family = type_family(col["parsed"])
+    kept = {k: v for k, v in col.items() if k not in ("kind", "quantiles", "steps", "special", "given", "cluster")}
+    return {**kept, "kind": "key", "nulls": 0.0, **_spaced(col, {**col, "type": col["parsed"]}, rows),
+            "note": f"unique: from {col['quantiles'][0]}, a step apart (the data's mean), written as the data writes it"}
+
+
+def _spaced(col: dict, key: dict, rows: int) -> dict:
+    """{start, step} of a key (`key`: its type, and a float's `round`) numbering `rows` rows across the range of
+    `col`'s quantiles: from its first value, the data's mean step apart, in days, the column's grain (its
+    `granularity`), whole numbers or units of the key's last digit (dtypes.key_digits)."""
+    family = type_family(key["type"])
+    ends = (col["quantiles"][0], col["quantiles"][-1])
     if family in ("date", "timestamp"):
-        first, last = (epoch(q, family) for q in (col["quantiles"][0], col["quantiles"][-1]))
+        first, last = (epoch(q, family) for q in ends)
         unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]
     else:
+        scale = 1 if family == "integer" else 10 ** key_digits(key)
+        first, last = (round(q * scale) for q in ends)
         unit = 1
-        scale = 1 if family == "integer" else 10 ** key_digits({**col, "type": col["parsed"]})
-        first, last = (round(q * scale) for q in (col["quantiles"][0], col["quantiles"][-1]))
-    kept = {k: v for k, v in col.items() if k not in ("kind", "quantiles", "steps", "special", "given", "cluster")}
-    return {**kept, "kind": "key", "nulls": 0.0, "start": int(first),
-            "step": max(1, round((last - first) / (rows - 1) / unit)) * unit,
-            "note": f"unique: from {col['quantiles'][0]}, a step apart (the data's mean), written as the data writes it"}
+    return {"start": int(first), "step": max(1, round((last - first) / (rows - 1) / unit)) * unit}
 
 
 def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> tuple[list[dict], list[dict]]:
