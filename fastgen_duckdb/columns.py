@@ -16,7 +16,7 @@ from .kinds import LADDER
 from .readings import affix_index, format_sql, marker_pick
 from .spec import given_names
 from .sqltext import ident, literal, number, string
-from .textdraws import TextDraws
+from .textdraws import TextDraws, numbered
 
 
 
@@ -348,7 +348,8 @@ class Column(KeyDraws, TextDraws):
             value = format_sql(value, self.written, f"a{self.j}" if affix_index("", self.written) else None)
             if self.written.get("markers"):
                 value = f"coalesce({value}, mv{self.j})"   # a missing value written as the source writes it
-        if self.written.get("max_length") and not self.fixed:   # a VARCHAR(n) of the DDL: no longer text
+        if self.written.get("max_length") and not self.fixed and not self.col.get("unique"):   # a VARCHAR(n) of
+            # the DDL: no longer text (a unique one is cut before its number, in _output)
             n = int(self.written["max_length"])
             if self.col["kind"] == "text":   # free text is cut after its last whole word that fits, if any
                 value = (f"CASE WHEN length({value}) > {n} THEN coalesce(nullif(regexp_extract(left({value}, {n + 1}), "
@@ -399,6 +400,8 @@ class Column(KeyDraws, TextDraws):
         for x, share in zip(special.get("values", []), special.get("shares", [])):
             edge += share
             arms.append(f"WHEN u{self.j} < {number(edge)} THEN CAST({string(x)} AS {self.col['type']})")
+        if self.col.get("unique"):   # a UNIQUE text: the row's number written in
+            value = numbered(value, "r + 1", self.written.get("max_length"))
         if arms:
             value = f"CASE {' '.join(arms)} ELSE {value} END"
         if self.col.get("after"):  # still a gap: bound() types it

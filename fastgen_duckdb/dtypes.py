@@ -112,8 +112,9 @@ FLOAT_KEY_DIGITS = 6   # a unique DOUBLE numbered in millionths, where its spec 
 def key_digits(col: dict) -> int:
     """The digits after the point a number key counts in (its start and step are whole units of the last one):
     a DECIMAL's scale, a float's `round` (FLOAT_KEY_DIGITS by default)."""
-    if type_family(col["type"]) == "decimal":
-        return decimal_scale(col["type"])
+    if type_family(col["type"]) == "decimal":   # (an integral one's `round` may count in fewer)
+        scale = decimal_scale(col["type"])
+        return min(scale, int(col["round"])) if col.get("round") is not None else scale
     return int(col["round"]) if col.get("round") is not None else FLOAT_KEY_DIGITS
 
 

@@ -11,15 +11,15 @@ import copy
 import hashlib
 import itertools
 import math
+from decimal import Decimal
 
 from . import (across, batches, ddl, dependence, keys, layout, parents, priors, profile, relations, rollups,
-               semantic_rules)
+               semantic_rules, texts)
 from .llm import AnswerError, Answers, Client, Settings, ask_columns, column_from_answer
 from .sources import Source, SourceError
 from .errors import SpecError
 from .spec import SPEC_VERSION, validate
 from .sqltext import ident
-from .texts import code_format
 from .dtypes import GRANULARITY, epoch, key_digits, type_family
 
 
@@ -193,27 +193,28 @@ def _alone(col: dict) -> dict:
 
 
 def bounded(col: dict, coldef: ddl.ColumnDef) -> dict:
-    """A text column of VARCHAR(n) / CHAR(n) keeps to n characters (`max_length`: longer values are cut); keys and
-    references are left whole, their values are unique codes."""
-    if coldef is not None and coldef.length and col["kind"] not in ("key", "reference") \
-            and str(col["type"]).upper().startswith("VARCHAR"):
-        col["max_length"] = int(coldef.length)
+    """A text column of VARCHAR(n) / CHAR(n), or a CHECK on its length, keeps to n characters (`max_length`:
+    longer values are cut); keys and references are left whole, their values are unique codes."""
+    longest = [n for n in (coldef.length, priors.check_length(coldef)) if n] if coldef is not None else []
+    if longest and col["kind"] not in ("key", "reference") and str(col["type"]).upper().startswith("VARCHAR"):
+        col["max_length"] = int(min(longest))
     return col
 
 
 def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     """What the schema guarantees wins over what was inferred: keys, NOT NULL, CHECK lists and ranges. A unique
-    date or time of `rows` rows of data is a key from its first value, in steps that span its range."""
-    if (coldef.primary_key or coldef.unique) and col.get("parsed") and col.get("quantiles") and rows > 1 \
-            and type_family(col["parsed"]) in ("integer", "float", "decimal", "date", "timestamp"):
-        col = _parsed_key(col, rows)   # text holding dates or numbers: numbered in that type, written as the data
+    date or time of `rows` rows of data is a key from its first value, in steps that span its range; a unique
+    text stays in the data's format (_unique_text)."""
+    written = _unique_text(col, rows) if coldef.primary_key or coldef.unique else None
+    if written:
+        col = written
     elif coldef.primary_key or coldef.unique or coldef.serial:
         key = priors.column_spec(coldef)
         family = type_family(coldef.type)
-        if key["kind"] == "key" and col.get("quantiles") and family in ("date", "timestamp", "float", "decimal") \
-                and rows > 1:
-            key.update(_spaced(col, key, rows), note=f"unique: from {col['quantiles'][0]}, a step apart (the data's mean)")
-        fmt = code_format(col["values"]) if key.get("format") and col["kind"] == "categorical" else None
+        if key["kind"] == "key" and _ends(col) and family in ("date", "timestamp", "float", "decimal") and rows > 1:
+            key.update(_decimals(col))
+            key.update(_spaced(col, key, rows), note=f"unique: from {_ends(col)[0]}, a step apart (the data's mean)")
+        fmt = texts.code_format(col["values"]) if key.get("format") and col["kind"] == "categorical" else None
         if fmt:   # a lookup's few codes ('ST00'…'ST06'), numbered on in their own format, not a name's
             key.update(format=fmt[0], start=fmt[1], note="unique: numbered in the format of its codes")
         if key["kind"] == "key" and col["kind"] != "key":
@@ -232,29 +233,79 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     if coldef.checks and col["kind"] == "numeric":
         lo, hi = priors.check_range(coldef, (col["quantiles"][0], col["quantiles"][-1]))
         col["quantiles"] = [min(max(q, lo), hi) for q in col["quantiles"]]
-    elif coldef.checks and col["kind"] == "key" and "start" in col and type_family(col["type"]) == "integer" \
-            and not col.get("within"):   # a key the data showed keeps within the CHECK's range too (then repeats)
-        lo, hi = priors.check_range(coldef, (col["start"], col.get("max", math.inf)))
+    elif coldef.checks and col["kind"] == "key" and "start" in col and not col.get("within") \
+            and type_family(col["type"]) in ("integer", "float", "decimal"):   # a key the data showed keeps within
+        # the CHECK's range too (then repeats), counted as the key counts (whole units of a number's last digit)
+        unit = 1 if type_family(col["type"]) == "integer" else 10 ** key_digits(col)
+        ends = (col["start"], col.get("max", math.inf))
+        lo, hi = priors.check_range(coldef, ends if unit == 1 else tuple(x / unit for x in ends))
+        lo, hi = (x if unit == 1 or not math.isfinite(x) else round(x * unit, 6) for x in (lo, hi))
         col = {**col, **({"max": min(int(math.floor(hi)), int(col.get("max", hi)))} if math.isfinite(hi) else {}),
                **({"start": int(math.ceil(lo))} if math.isfinite(lo) and col["start"] < lo else {})}
     return col
 
 
-def _parsed_key(col: dict, rows: int) -> dict:
-    """A UNIQUE text column whose values are dates, times or numbers written one way (`parsed`): a key in that
-    type, from its first value the data's mean step apart (in days, the column's grain, or units of its last
-    digit), written back in the data's format, not a code shaped by the column's name."""
-    kept = {k: v for k, v in col.items() if k not in ("kind", "quantiles", "steps", "special", "given", "cluster")}
-    return {**kept, "kind": "key", "nulls": 0.0, **_spaced(col, {**col, "type": col["parsed"]}, rows),
-            "note": f"unique: from {col['quantiles'][0]}, a step apart (the data's mean), written as the data writes it"}
+def _unique_text(col: dict, rows: int) -> dict | None:
+    """A UNIQUE text column learned from `rows` rows of data, kept in the data's format rather than numbered as a
+    code shaped by the column's name (priors): a key in the type its values parse as (dates, numbers, IPv4
+    addresses: from the data's first value, its mean step apart, in days, the column's grain or units of its
+    last digit), written back as the data writes them; codes of one shape numbered in their own characters; any
+    other text drawn as learned, with its row's number written in (`unique`: textdraws.numbered). None where the
+    profile made it a key already, or its values are codes numbered in one format (enforce numbers on in it)."""
+    if type_family(col["type"]) != "string" or col["kind"] not in ("categorical", "text", "numeric", "datetime"):
+        return None
+    if col.get("parsed"):
+        if rows < 2 or not _ends(col):
+            return None
+        kept = {k: v for k, v in col.items() if k not in ("kind", "quantiles", "steps", "special", "given", "cluster",
+                                                            "values", "weights", "min_count", "grows", "ordered", "round")}
+        spaced = _spaced(col, {**col, "type": col["parsed"], **_decimals(col)}, rows)
+        return {**kept, "kind": "key", "nulls": 0.0, **spaced, **_decimals(col),
+                "note": "unique: from the data's first value, a step apart (the data's mean), written as the data "
+                        "writes it"}
+    shape = texts.pattern_alphabets(col["positions"]) if col.get("method") == "pattern" else None
+    if shape:
+        kept = {k: v for k, v in col.items() if k not in ("method", "positions", "slots", "slot_growth", "frequent")}
+        return {**kept, "kind": "key", "nulls": 0.0, "start": 0, "step": 1, "format": shape,
+                "note": "unique: numbered in the characters its codes have at each position"}
+    if texts.code_format(col.get("values") or [None]):
+        return None
+    return {**col, "unique": True, "note": "unique: drawn as the data's, with its row's number written in"}
+
+
+def _ends(col: dict) -> tuple | None:
+    """The smallest and largest value a profiled number or date column holds: its quantiles' ends, or its
+    category list's (a column of a few rows)."""
+    if col.get("quantiles"):
+        return col["quantiles"][0], col["quantiles"][-1]
+    values = [v for v in col.get("values") or [] if v is not None and not isinstance(v, bool)]
+    family = type_family(col.get("parsed") or col["type"])
+    if len(values) < 2 or family not in ("integer", "float", "decimal", "date", "timestamp"):
+        return None
+    if family in ("date", "timestamp"):
+        return min(values, key=lambda v: epoch(v, family)), max(values, key=lambda v: epoch(v, family))
+    return min(map(float, values)), max(map(float, values))
+
+
+def _decimals(col: dict) -> dict:
+    """A number key's `round`: the decimals the data's values have (an integral DECIMAL counts in whole numbers),
+    where the profile read them; {} for other keys."""
+    if type_family(col.get("parsed") or col["type"]) not in ("float", "decimal"):
+        return {}
+    if col.get("round") is not None:
+        return {"round": int(col["round"])}
+    values = [Decimal(str(v)).normalize() for v in col.get("values") or [] if v is not None and not isinstance(v, bool)]
+    if not values or not all(v.is_finite() for v in values):
+        return {}
+    return {"round": min(12, max(max(0, -v.as_tuple().exponent) for v in values))}
 
 
 def _spaced(col: dict, key: dict, rows: int) -> dict:
-    """{start, step} of a key (`key`: its type, and a float's `round`) numbering `rows` rows across the range of
-    `col`'s quantiles: from its first value, the data's mean step apart, in days, the column's grain (its
-    `granularity`), whole numbers or units of the key's last digit (dtypes.key_digits)."""
+    """{start, step} of a key (`key`: its type, and its `round`) numbering `rows` rows across the range of `col`
+    (_ends): from its first value, the data's mean step apart, in days, the column's grain (its `granularity`),
+    whole numbers or units of the key's last digit (dtypes.key_digits)."""
     family = type_family(key["type"])
-    ends = (col["quantiles"][0], col["quantiles"][-1])
+    ends = _ends(col)
     if family in ("date", "timestamp"):
         first, last = (epoch(q, family) for q in ends)
         unit = 1 if family == "date" else GRANULARITY[col.get("granularity", "microsecond")]

@@ -123,19 +123,21 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
                 raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
             if family == "integer":
                 within_type(col["start"], col["start"], col["type"], f"{where}, start")
-                top = col.get("max")
-                if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < col["start"]):
-                    raise SpecError(f"{where}: a key's 'max' (its last allowed value) must be an integer >= its "
-                                    f"start {col['start']}, got {top!r}")
+            top = col.get("max")
+            if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < col["start"]
+                                    or family == "string"):
+                raise SpecError(f"{where}: a number or date key's 'max' (its last allowed value, counted as its start "
+                                f"is) must be an integer >= its start {col['start']}, got {top!r}")
             shuffle = col.get("shuffle")
             if shuffle is not None and (isinstance(shuffle, bool) or not isinstance(shuffle, int) or shuffle < 2
                                         or shuffle > 1 << 30 or shuffle & (shuffle - 1)):
                 raise SpecError(f"{where}: 'shuffle' must be a power of two from 2 to 2^30 (the block permuted)")
         if family == "string":
             _validate_code_format(col.get("format"), where, "format")
-        if family == "float" and col.get("round") is not None and (isinstance(col["round"], bool) or not isinstance(
-                col["round"], int) or not 0 <= col["round"] <= 12):
-            raise SpecError(f"{where}: a float key's 'round' (the digits after the point it counts in) must be an "
+        if family in ("float", "decimal") and col.get("round") is not None and (isinstance(col["round"], bool) or
+                                                                               not isinstance(col["round"], int)
+                                                                               or not 0 <= col["round"] <= 12):
+            raise SpecError(f"{where}: a number key's 'round' (the digits after the point it counts in) must be an "
                             "integer from 0 to 12")
     elif kind == "reference":
         if not isinstance(col.get("table"), str) or not isinstance(col.get("column"), str):

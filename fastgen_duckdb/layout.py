@@ -78,11 +78,9 @@ def key_room(col: dict) -> int | None:
     bound), or for a code in alphabets the last number they can write: a TINYINT key from 1 has 0..126, one of
     step 10 from 0 has 0..127 (_laps); None when there is no such limit in reach."""
     fmt = col.get("format") if isinstance(col.get("format"), dict) else {}
-    bounds = (0, math.prod(map(len, fmt["alphabets"])) - 1) if fmt.get("alphabets") else type_bounds(col["type"])
+    bounds = (0, math.prod(map(len, fmt["alphabets"])) - 1) if fmt.get("alphabets") else key_bounds(col)
     if col.get("kind") != "key" or not bounds or col.get("within") or "start" not in col:
         return None
-    if type_family(col["type"]) in ("float", "decimal"):   # in whole units of its last digit, as it counts
-        bounds = tuple(math.floor(abs(b) * 10 ** key_digits(col)) * (1 if b > 0 else -1) for b in bounds)
     top = min(bounds[1], int(col.get("max", bounds[1])))
     lap = _laps(col)
     rows = lap[1] if lap else (top - int(col["start"])) // int(col["step"]) + 1
@@ -90,15 +88,29 @@ def key_room(col: dict) -> int | None:
     return max(last, 0) if last < 2 ** 62 else None
 
 
+def key_bounds(col: dict) -> tuple[int, int] | None:
+    """The smallest and largest number a key of the column's type counts (key_value): an integer type's, a
+    DECIMAL's or FLOAT's in whole units of its last digit, a date's or timestamp's in days or microseconds of the
+    years 1 to 9999 (past them a date writes 5 digits); None for other types."""
+    family = type_family(col["type"])
+    if family in ("date", "timestamp"):
+        return epoch("0001-01-01", family), epoch("9999-12-31T23:59:59" if family == "timestamp" else "9999-12-31",
+                                                  family)
+    bounds = type_bounds(col["type"]) if family in ("integer", "float", "decimal") else None
+    if bounds and family != "integer":   # in whole units of its last digit, as it counts
+        return tuple(math.floor(abs(b) * 10 ** key_digits(col)) * (1 if b > 0 else -1) for b in bounds)
+    return bounds
+
+
 def _top(col: dict) -> int | None:
-    """The largest number a key's values may reach and keep their shape: its integer type's maximum or its `max`,
-    or for a code of fixed width (zip codes '00501') the widest number that width writes; None for others."""
+    """The largest number a key's values may reach and keep their shape: its type's maximum (key_bounds) or its
+    `max`, or for a code of fixed width (zip codes '00501') the widest number that width writes; None for others."""
     fmt = col.get("format") if isinstance(col.get("format"), dict) else {}
     if fmt.get("alphabets"):
         return None
     if int(fmt.get("width") or 0) > 1:
         return 10 ** int(fmt["width"]) - 1
-    bounds = type_bounds(col["type"]) if type_family(col["type"]) == "integer" else None
+    bounds = key_bounds(col)
     return min(int(bounds[1]), int(col.get("max", bounds[1]))) if bounds else None
 
 

@@ -67,14 +67,15 @@ def number_range(col: ColumnDef) -> tuple[float, float]:
     return check_range(col, (0, 1000))
 
 
-def _comparisons(col: ColumnDef):
-    """The comparisons (BETWEEN, >=, >, <=, <) in a column's CHECK constraints; a CHECK that does not parse adds none."""
+def _comparisons(col: ColumnDef, *kinds):
+    """The comparisons (`kinds`, by default BETWEEN, >=, >, <=, <) in a column's CHECK constraints; a CHECK that
+    does not parse adds none."""
     for check in col.checks:
         try:
             node = parse_one(check, read="duckdb")
         except Exception:
             continue
-        yield from node.find_all(exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT)
+        yield from node.find_all(*(kinds or (exp.Between, exp.GTE, exp.GT, exp.LTE, exp.LT)))
 
 
 def check_range(col: ColumnDef, rng: tuple[float, float]) -> tuple[float, float]:
@@ -94,6 +95,22 @@ def check_range(col: ColumnDef, rng: tuple[float, float]) -> tuple[float, float]
                 hi = bound - (_step(col, bound) if isinstance(cond, exp.LT) else 0)
                 lo = min(lo, hi)
     return lo, hi
+
+
+def check_length(col: ColumnDef) -> int | None:
+    """The longest text a CHECK allows the column (length(x) <= n, < n, = n, BETWEEN a AND n; char_length and len
+    alike), if it sets one."""
+    longest = None
+    for cond in _comparisons(col, exp.Between, exp.LTE, exp.LT, exp.EQ):
+        measured = cond.this if isinstance(cond, exp.Between) else cond.left
+        if not (isinstance(measured, exp.Length) and isinstance(measured.this, exp.Column)
+                and measured.this.name == col.name):
+            continue
+        bound = _num(cond.args["high"] if isinstance(cond, exp.Between) else cond.right, None)
+        if isinstance(bound, int):
+            bound -= 1 if isinstance(cond, exp.LT) else 0
+            longest = bound if longest is None else min(longest, bound)
+    return longest if longest is None or longest >= 1 else None
 
 
 CONSTANT_NODES = (exp.Literal, exp.Cast, exp.DataType, exp.Add, exp.Sub, exp.Neg, exp.Paren, exp.Interval, exp.Var,
@@ -172,14 +189,9 @@ def type_range(col: ColumnDef, lo: float, hi: float) -> tuple[float, float]:
 
 def check_values(col: ColumnDef) -> list | None:
     """The list of a CHECK (x IN (…)) constraint, if there is one."""
-    for check in col.checks:
-        try:
-            node = parse_one(check, read="duckdb")
-        except Exception:
-            continue
-        for cond in node.find_all(exp.In):
-            if cond.this.name == col.name and all(isinstance(e, exp.Literal) for e in cond.expressions):
-                return [e.this if e.is_string else _num(e, None) for e in cond.expressions]
+    for cond in _comparisons(col, exp.In):
+        if cond.this.name == col.name and all(isinstance(e, exp.Literal) for e in cond.expressions):
+            return [e.this if e.is_string else _num(e, None) for e in cond.expressions]
     return None
 
 
@@ -188,6 +200,8 @@ def _num(node, default):
         inner = _num(node.this, None)
         return -inner if inner is not None else default
     if isinstance(node, exp.Literal) and not node.is_string:
+        if re.fullmatch(r"[0-9]+", node.this):   # exactly: a BIGINT bound is no float
+            return int(node.this)
         value = float(node.this)
         return int(value) if value.is_integer() else value
     return default

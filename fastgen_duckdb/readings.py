@@ -36,13 +36,15 @@ MAX_AFFIXES = 32       # [prefix, suffix] pairs a reading keeps; a column with m
 MARKERS = 4            # texts with no digit that stand for a missing value among typed ones ('NA', '-'), at most...
 MAX_MARKER = 16        # ... each at most this long
 DIGIT = "regexp_matches({}, '[0-9]')"   # SQL: a text holds a digit (a typed value does; a marker does not)
+IPV4 = {"parsed": "UINTEGER", "format": "ipv4"}   # an IPv4 address: a 32-bit number written as 4 octets
 PARSED_FAMILIES = ("integer", "float", "decimal", "date", "time", "timestamp", "uuid")
 
 
 def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> dict[str, dict]:
-    """VARCHAR columns of more than `few` distinct values whose every value is a date, a time, a timestamp or
-    a number written one way, perhaps between affixes, but for a few texts with no digit that stand for a
-    missing value ('NA', '-'): their readings ({parsed, format?, affixes?, markers?}).
+    """VARCHAR columns of more than `few` distinct values (or of distinct values only: a unique column of a few
+    rows is a key to number in its type) whose every value is a date, a time, a timestamp, a number or a UUID
+    written one way, perhaps between affixes, but for a few texts with no digit that stand for a missing value
+    ('NA', '-'): their readings ({parsed, format?, affixes?, markers?}).
     Each reading is tried on a few of the column's values first, and on all of them only if it holds there (a
     reading fails on all values if it fails on some): most text columns are settled in one small query."""
     found = {}
@@ -50,10 +52,10 @@ def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> d
         if type_text != "VARCHAR":
             continue
         c = ident(name)
-        distinct, places = con.execute(_places(c, sample, f"count(DISTINCT {c})")).fetchall()[0]
-        if distinct <= few:
+        distinct, values, places = con.execute(_places(c, sample, f"count(DISTINCT {c}), count({c})")).fetchall()[0]
+        if distinct <= few and (distinct < values or distinct < 2):
             continue
-        reading = _reading(con, sample, c, c, places) or _affixed(con, sample, c)
+        reading = _reading(con, sample, c, c, places, distinct == values) or _affixed(con, sample, c)
         markers = _markers(con, sample, c) if reading else None
         if markers is not None:
             found[name] = {**reading, **markers}
@@ -104,13 +106,16 @@ def _places(core: str, relation: str, also: str = "") -> str:
             f"coalesce(max({decimals}), 0) END FROM (SELECT *, {end} AS fastgen_end FROM {relation})")
 
 
-def _reading(con, sample: str, c: str, core: str, places: int | None) -> dict | None:
+def _reading(con, sample: str, c: str, core: str, places: int | None, distinct: bool = False) -> dict | None:
     """The first reading under which every value of `core` (SQL over the column `c`) writes back to itself, but
-    for markers (_markers: values with no digit); `places`: the one number of decimals its values have, or None."""
+    for markers (_markers: values with no digit); `places`: the one number of decimals its values have, or None.
+    `distinct`: no value repeats, and IPv4 addresses are read as the numbers they write (a list of them that
+    repeats is pieces of its networks: structured.py)."""
     varying, places = places is None, places if places and 1 <= places <= 6 else None
     readings = [{"parsed": "DATE"}, {"parsed": "TIMESTAMP"}, {"parsed": "TIME"}] + \
         [{"parsed": "TIMESTAMP" if CLOCK.search(f) else "DATE", "format": f} for f in TEXT_DATES] + \
-        [{"parsed": "BIGINT"}] + ([{"parsed": f"DECIMAL(18,{places})"}] if places else []) + [{"parsed": "DOUBLE"}]
+        [{"parsed": "BIGINT"}] + ([{"parsed": f"DECIMAL(18,{places})"}] if places else []) + [{"parsed": "DOUBLE"}] + \
+        [{"parsed": "UUID"}] + ([IPV4] if distinct else [])
     if varying:   # decimals that vary: written without trailing zeros, at most the most seen
         most = con.execute(f"SELECT max(length(regexp_extract({core}, '\\.([0-9]+)$', 1))) "
                            f"FROM {sample}").fetchall()[0][0]
@@ -152,6 +157,9 @@ def parse_sql(text_sql: str, col: dict) -> str:
     core, fmt = _part(text_sql, 2) if col.get("affixes") else text_sql, col.get("format")
     if fmt and type_family(col["parsed"]) in ("date", "timestamp"):
         return f"try_strptime({core}, {string(fmt)})::{col['parsed']}"
+    if fmt == IPV4["format"]:   # (an octet past 255 carries into the next, and writes back as another address)
+        octets = " + ".join(f"TRY_CAST(split_part({core}, '.', {i + 1}) AS UBIGINT) * {256 ** (3 - i)}" for i in range(4))
+        return f"TRY_CAST({octets} AS {col['parsed']})"
     if fmt:
         group, mark, _ = number_style(fmt)
         core = f"replace({core}, {string(group)}, '')" if group else core
@@ -165,6 +173,8 @@ def format_sql(value_sql: str, col: dict, affix: str | None = None) -> str:
     fmt = col.get("format")
     if fmt and type_family(col["parsed"]) in ("date", "timestamp"):
         text = f"strftime({value_sql}, {string(fmt)})"
+    elif fmt == IPV4["format"]:
+        text = " || '.' || ".join(f"(({value_sql}) // {256 ** (3 - i)} % 256)::VARCHAR" for i in range(4))
     elif fmt and not number_style(fmt)[0]:   # '0.##': its decimals, less trailing zeros (and a '.' left alone)
         text = f"regexp_replace(CAST({value_sql} AS VARCHAR), '\\.?0+$', '')"
     elif fmt:
@@ -218,12 +228,13 @@ def validate(col: dict, family: str, where: str) -> str:
     col["parsed"] = parsed
     fmt, drawn = col.get("format"), type_family(parsed)
     if fmt is not None and not (isinstance(fmt, str) and fmt and (
-            drawn in ("date", "timestamp") or (drawn in ("integer", "decimal") and NUMBER_FORMAT.fullmatch(fmt)))):
-        raise SpecError(f"{where}: 'format' is a strftime format (e.g. '%d/%m/%Y') for a date or timestamp, or a "
-                        "number pattern (e.g. '#,##0.00', '#.##0,00') for an integer or DECIMAL; remove it to format "
-                        "as DuckDB does")
-    if fmt and drawn in ("integer", "decimal") and number_style(fmt)[2] != (decimal_scale(parsed)
-                                                                           if drawn == "decimal" else 0):
+            drawn in ("date", "timestamp") or (drawn in ("integer", "decimal") and NUMBER_FORMAT.fullmatch(fmt))
+            or (fmt == IPV4["format"] and parsed == IPV4["parsed"]))):
+        raise SpecError(f"{where}: 'format' is a strftime format (e.g. '%d/%m/%Y') for a date or timestamp, a "
+                        "number pattern (e.g. '#,##0.00', '#.##0,00') for an integer or DECIMAL, or 'ipv4' for a "
+                        "UINTEGER; remove it to format as DuckDB does")
+    if fmt and fmt != IPV4["format"] and drawn in ("integer", "decimal") \
+            and number_style(fmt)[2] != (decimal_scale(parsed) if drawn == "decimal" else 0):
         raise SpecError(f"{where}: 'format' {fmt!r} writes {number_style(fmt)[2]} decimals where 'parsed' {parsed} "
                         "holds another number of them; make the two agree")
     affixes = col.get("affixes")

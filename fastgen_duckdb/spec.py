@@ -93,6 +93,11 @@ def validate(spec: dict, con: duckdb.DuckDBPyConnection | None = None) -> dict:
                                     or type_family(col["type"]) != "string" or kind in ("key", "reference")):
             raise SpecError(f"{where}: 'max_length' (a VARCHAR(n)'s n: longer values are cut) must be a whole number "
                             f">= 1 on a text column that is no key or reference, got {longest!r}")
+        if col.get("unique") is not None and (col["unique"] is not True or type_family(col["type"]) != "string"
+                                              or col.get("parsed") or kind not in ("categorical", "text")):
+            raise SpecError(f"{where}: 'unique' (each value numbered: its row's number written before its first '@', "
+                            f"else before its closing punctuation) is true on a text column drawn as categorical or "
+                            f"text, got {col['unique']!r}; remove it, or make the column a key")
         validate_kind(con, {**col, "type": col["parsed"]} if col.get("parsed") else col, family, where)
     names = {c["name"].lower() for c in columns}
     by_name = {c["name"].lower(): c for c in columns}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 import numpy as np
 
@@ -20,6 +21,7 @@ MAX_RARE = 0.01             # a category list's values rarer than MIN_COUNT are 
                             # this (what leaving them out costs its shape); heavier, they are its vocabulary, kept
 SHORT_CODE = 4              # texts without spaces up to this long are codes, drawn position by position
 CHARACTER_CLASSES = ("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz", "0123456789")
+HEX_DIGITS = ("0123456789abcdef", "0123456789ABCDEF")
 MIN_PATTERN_KEYS = 1 << 32  # a code's shape numbers this many keys, or it is drawn position by position
 NAME_WORDS = 4              # texts of fewer words on average are names (a county, an airport), whose words may be cut
 MAX_TEXT_COPIES = 0.01      # a column's values that may equal a source text its labels do not keep, as pieces of
@@ -119,9 +121,9 @@ class Texts:
         return {"prefix": pre, "width": fixed_width, "suffix": suf}, int(lo), int(hi)
 
     def shape(self) -> list[list[tuple[str, int]]] | None:
-        """For codes of one shape (same length, same character class at each position): per position, its
-        characters and their counts, the most frequent first; else None. Read once per set of texts: a unique
-        column asks pattern_key() first, then pattern()."""
+        """For codes of one shape (same length, same character class at each position, hex digits one class): per
+        position, its characters and their counts, the most frequent first; else None. Read once per set of
+        texts: a unique column asks pattern_key() first, then pattern()."""
         if self.texts not in self.shapes:
             self.shapes[self.texts] = self._shape()
         return self.shapes[self.texts]
@@ -129,8 +131,10 @@ class Texts:
     def _shape(self) -> list[list[tuple[str, int]]] | None:
         skeleton = (f"regexp_replace(regexp_replace(regexp_replace({self.c}, '[0-9]', '9', 'g'), "
                     f"'[a-z]', 'a', 'g'), '[A-Z]', 'A', 'g')")
-        shapes, length = self.one(f"count(DISTINCT {skeleton}), max(length({self.c}))", f"WHERE {self.texts}")
-        if shapes != 1 or not 1 <= length <= 64:
+        hexes = (f"count(DISTINCT regexp_replace({self.c}, '[0-9{x}]', 'x', 'g'))" for x in ("a-f", "A-F"))
+        shapes, *hex_shapes, length = self.one(f"count(DISTINCT {skeleton}), {', '.join(hexes)}, "
+                                               f"max(length({self.c}))", f"WHERE {self.texts}")
+        if 1 not in (shapes, *hex_shapes) or not 1 <= length <= 64:   # (hex digits are one class: hashes)
             return None
         counts = self.con.execute(
             # the position's and the character's names are fastgen's own: the table may have a column `pos`
@@ -172,17 +176,7 @@ class Texts:
         any other character stays as it is), its most frequent character first, so low numbers look like the data;
         the positions that vary most are the least significant."""
         shape = self.shape()
-        if shape is None:
-            return None
-        alphabets = []
-        for found in shape:
-            seen = "".join(ch for ch, _ in found)
-            within = next((c for c in CHARACTER_CLASSES if seen[0] in c), seen[0])
-            alphabets.append(seen + "".join(ch for ch in within if ch not in seen))
-        order = sorted((p for p, a in enumerate(alphabets) if len(a) > 1), key=lambda p: (-len(shape[p]), -p))
-        if math.prod(map(len, alphabets)) < MIN_PATTERN_KEYS:
-            return None
-        return {"alphabets": alphabets, "order": order}
+        return None if shape is None else in_alphabets(["".join(ch for ch, _ in found) for found in shape])
 
     def grows(self, values: list[str]) -> dict | None:
         """A category list of codes none of which is a label (a versioned dimension's business key, an order
@@ -273,6 +267,33 @@ def cuts(texts: list[str], k: int, names: bool):
         yield "the last word apart, the rest cut in its middle", pools(last_apart)
     for parts in (2, 3, 4):
         yield f"cut within words into {parts} pieces", pools(lambda t: split_chars(t, parts))
+
+
+def in_alphabets(seen: list[str], fewest: int = MIN_PATTERN_KEYS) -> dict | None:
+    """A code format writing numbers one digit per position (layout.key_value), for codes of one shape whose
+    positions hold `seen` (each position's characters, the most frequent first), if it numbers at least `fewest`
+    codes. A position's digits are its characters then the rest of their class (A-Z, a-z, 0-9, or hex digits where
+    every varying position holds hex digits only, some a letter: a hash stays hex; any other character stays as
+    it is); the positions that vary most are the least significant."""
+    varying = "".join(chars for chars in seen if len(chars) > 1)
+    classes = CHARACTER_CLASSES
+    for hexes in HEX_DIGITS:
+        if varying and set(varying) <= set(hexes) and not varying.isdigit():
+            classes = (hexes,) + CHARACTER_CLASSES
+    alphabets = []
+    for chars in seen:
+        within = next((c for c in classes if chars[0] in c and (c not in HEX_DIGITS or set(chars) <= set(c))), chars)
+        alphabets.append(chars + "".join(ch for ch in within if ch not in chars))
+    if math.prod(map(len, alphabets)) < fewest:
+        return None
+    return {"alphabets": alphabets, "order": sorted((p for p, a in enumerate(alphabets) if len(a) > 1),
+                                                   key=lambda p: (-len(seen[p]), -p))}
+
+
+def pattern_alphabets(positions: list[str], fewest: int = 2) -> dict | None:
+    """in_alphabets for the codes a `pattern` text draws (its positions: each a string of its characters, as often
+    as they are drawn), numbering at least `fewest` codes."""
+    return in_alphabets(["".join(ch for ch, _ in Counter(chars).most_common()) for chars in positions], fewest)
 
 
 def code_format(values: list[str]) -> tuple[dict, int] | None:
