@@ -18,12 +18,13 @@ Names are compared in words, after the prefix a table puts on all its columns (`
 initial before its key word. Values alone are never enough: a quantity of 1…100 lies inside every id column.
 
 3. **Composite foreign keys**: columns of a table that each name a column of another table (the same words after
-   both prefixes, a key word last: `sr_item_sk` and `sr_ticket_number` in store_returns, `ss_item_sk` and
-   `ss_ticket_number` in store_sales) where no one of those parent columns is unique but the pair is (a sale is a
-   ticket's line of one item) and every pair of the child is one of the parent's: a return is of a sale. The
-   smallest such set of columns wins, if it is the only one of its size; its columns' own foreign keys (the
-   item's) hold through the parent and are set aside (`covers`: back where the parent cannot compute its
-   columns at a row, inference.py).
+   both prefixes, a key word last or the parent table's words first: `sr_item_sk` and `sr_ticket_number` in
+   store_returns, `ss_item_sk` and `ss_ticket_number` in store_sales; all after one same role, `shipping_tag_zone`
+   and `shipping_tag_no` name tag's `tag_zone` and `tag_no`) where no one of those parent columns is unique but
+   the pair is (a sale is a ticket's line of one item) and every pair of the child is one of the parent's: a
+   return is of a sale. The smallest such set of columns wins, if it is the only one of its size; its columns'
+   own foreign keys (the item's) hold through the parent and are set aside (`covers`: back where the parent
+   cannot compute its columns at a row, inference.py).
 
 4. **Natural keys**: a column named exactly as another table's column (after both prefixes: `series`, `country`),
    unique there and not in its own table, every value of which is one of the other's: a country's rows point at
@@ -238,17 +239,17 @@ def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: d
     unique, pk = {k.lower() for k in keys[p.name]}, {c.lower() for c in t.primary_key}
     own = {k.lower() for k in keys[t.name]} | {c.lower() for fk in t.foreign_keys if len(fk["columns"]) > 1
                                                for c in fk["columns"]}
-    pairs = [(c.name, k.name) for c in t.columns for k in p.columns
-             if c.name.lower() not in own and k.name.lower() not in unique
-             and _stem(c.name, leads[t.name]) == _stem(k.name, leads[p.name]) and _names_key(_stem(c.name, leads[t.name]))
-             and _family(c.type) and _family(c.type) == _family(k.type)]
+    roles = {(c.name, k.name): _role(_stem(c.name, leads[t.name]), _stem(k.name, leads[p.name]), k.name, p.name)
+             for c in t.columns for k in p.columns if c.name.lower() not in own and k.name.lower() not in unique
+             and _family(c.type) and _family(c.type) == _family(k.type)}
     # each column's values among its parent column's first (inside its range, then one anti-join each): sets of
     # them would need hundreds of tuple counts
-    pairs = [(c, k) for c, k in pairs if _inside(ranges[t.name][c.lower()], ranges[p.name][k.lower()])
+    pairs = [(c, k) for (c, k), role in roles.items() if role is not None
+             and _inside(ranges[t.name][c.lower()], ranges[p.name][k.lower()])
              and _contained(con, relation[t.name], c, relation[p.name], k)][:COMPOSITE_PAIRS]
     for size in range(2, min(COMPOSITE_MAX, len(pairs)) + 1):
         sets = [s for s in itertools.combinations(pairs, size)
-                if len({c for c, _ in s}) == len({k for _, k in s}) == size]
+                if len({c for c, _ in s}) == len({k for _, k in s}) == size and len({roles[x] for x in s}) == 1]
         if not sets:
             continue
         tuples = [", ".join(ident(k) for _, k in s) for s in sets]
@@ -271,6 +272,17 @@ def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: d
             t.foreign_keys.append({"columns": [c for c, _ in fits[0]], "table": p.name,
                                    "references": [k for _, k in fits[0]], "found": True, "covers": covers})
             return
+
+
+def _role(child: list[str], key: list[str], column: str, table: str) -> tuple[str, ...] | None:
+    """The words a child column (`child`, without its table's prefix) puts before a parent column's (`key`,
+    without its table's; `column`, its name; `table`, its table's): () for the same words, ('shipping',) for
+    `shipping_tag_no` and `tag_no`; where the parent column's name says it is part of a key (a key word last,
+    or its table's words first: `tag_zone` in tag). None where the child does not name it so."""
+    if not key or len(child) < len(key) or child[len(child) - len(key):] != key:
+        return None
+    named = _names_key(key) or words(column)[:len(words(table))] == words(table)
+    return tuple(child[:len(child) - len(key)]) if named else None
 
 
 def _inside(child: tuple, parent: tuple) -> bool:
