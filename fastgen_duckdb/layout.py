@@ -227,10 +227,16 @@ class Nest:
         return f"({row} % {self.size})"
 
     def index(self, col: dict, row: str) -> str:
-        """The parent row of a nested reference column (the nesting one, or one rotating within the nest)."""
+        """The parent row of a nested reference column (the nesting one, or one rotating within the nest: a nest's
+        rows take consecutive rows of that parent from the nest's parent's place among them, its row times their
+        ratio, so that nests tile them all and each is taken about as often, as a link table's were: 12 stores
+        of 13 orders each among 63 items took 61 of them, not 27)."""
         if col.get("nested"):
             return self.parent(row)
-        return f"(({self.number(row)} + {self.parent(row)}) % {parent_rows(self.lookup(col['table']), self.lookup)})"
+        rows = parent_rows(self.lookup(col["table"]), self.lookup)
+        stride = f" * greatest(1, ({rows}) // ({parent_rows(self.lookup(self.lead['table']), self.lookup)}))" \
+            if self.lead else ""
+        return f"(({self.number(row)} + {self.parent(row)}{stride}) % {rows})"
 
     def rows_sql(self, spec: dict) -> str:
         """rows() in SQL, at the run's `scale`."""

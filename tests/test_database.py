@@ -801,3 +801,23 @@ def test_a_link_table_under_a_lookup_grows_with_its_other_parent(con):
         con.execute(f"ATTACH ':memory:' AS s{k}")
         rows = dict(fg.generate(con, scale=scale, seed=7, into=f"s{k}"))   # the primary key checked by DuckDB
         assert rows["status"] == 5 and abs(rows["stock"] - 60 * scale) <= 0.1 * 60 * scale + 2, rows
+
+
+def test_a_link_tables_second_key_covers_its_parents_rows(con):
+    """order(store_id, item_id): 12 stores of 13 orders each among 63 items, 61 of them ordered (2.5 orders an
+    item). Each store's items were the 13 after its own row number, so 12 stores took items 0..27 only: 36 items
+    never ordered, the others 5.7 times. Each store's run of items now starts at its row times 63 // 12."""
+    con.execute("""
+        CREATE TABLE store (id INTEGER PRIMARY KEY, name VARCHAR, a INT, b INT, c INT, d INT, e INT);
+        INSERT INTO store SELECT i, 's' || i, i % 7, i % 5, i % 3, i % 11, i % 13 FROM range(12) t(i);
+        CREATE TABLE item (id INTEGER PRIMARY KEY, label VARCHAR, a INT, b INT, c INT, d INT, e INT);
+        INSERT INTO item SELECT i, 'p' || i, i % 7, i % 5, i % 3, i % 11, i % 13 FROM range(63) t(i);
+        CREATE TABLE "order" (store_id INTEGER REFERENCES store (id), item_id INTEGER REFERENCES item (id),
+                              PRIMARY KEY (store_id, item_id));
+        INSERT INTO "order" SELECT i // 13, (i * 5) % 61 FROM range(156) t(i)""")
+    fg.infer_all(con, "main.*")
+    for k, scale in enumerate((1, 3)):
+        con.execute(f"ATTACH ':memory:' AS s{k}")
+        rows = dict(fg.generate(con, scale=scale, seed=7, into=f"s{k}"))   # the primary key checked by DuckDB
+        ordered = con.execute(f'SELECT count(DISTINCT item_id) FROM s{k}."order"').fetchall()[0][0]
+        assert ordered >= 0.9 * rows["item"] and rows["order"] >= 0.9 * 156 * scale, (ordered, rows)
