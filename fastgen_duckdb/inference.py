@@ -212,7 +212,7 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
         key = priors.column_spec(coldef)
         family = type_family(coldef.type)
         if key["kind"] == "key" and _ends(col) and family in ("date", "timestamp", "float", "decimal") and rows > 1:
-            key.update(_decimals(col))
+            key.update(_decimals(col), **({"granularity": col["granularity"]} if col.get("granularity") else {}))
             key.update(_spaced(col, key, rows), note=f"unique: from {_ends(col)[0]}, a step apart (the data's mean)")
         fmt = texts.code_format(col["values"]) if key.get("format") and col["kind"] == "categorical" else None
         if fmt:   # a lookup's few codes ('ST00'…'ST06'), numbered on in their own format, not a name's
@@ -257,19 +257,22 @@ def _unique_text(col: dict, rows: int) -> dict | None:
     if col.get("parsed"):
         if rows < 2 or not _ends(col):
             return None
-        kept = {k: v for k, v in col.items() if k not in ("kind", "quantiles", "steps", "special", "given", "cluster",
-                                                            "values", "weights", "min_count", "grows", "ordered", "round")}
+        kept = {k: v for k, v in col.items() if k not in (   # (a rule on its value would undo the key)
+            "kind", "quantiles", "steps", "special", "given", "cluster", "values", "weights", "min_count", "grows",
+            "ordered", "round", "after", "equals", "at_least", "at_most", "after_parent")}
         spaced = _spaced(col, {**col, "type": col["parsed"], **_decimals(col)}, rows)
         return {**kept, "kind": "key", "nulls": 0.0, **spaced, **_decimals(col),
                 "note": "unique: from the data's first value, a step apart (the data's mean), written as the data "
                         "writes it"}
-    shape = texts.pattern_alphabets(col["positions"]) if col.get("method") == "pattern" else None
+    if texts.code_format(col.get("values") or [None]):
+        return None   # (numbered on in its codes' own format: enforce)
+    shape = texts.pattern_alphabets(col["positions"]) if col.get("method") == "pattern" else \
+        texts.values_alphabets(col.get("values") or [])
     if shape:
-        kept = {k: v for k, v in col.items() if k not in ("method", "positions", "slots", "slot_growth", "frequent")}
+        kept = {k: v for k, v in col.items() if k not in ("method", "positions", "slots", "slot_growth", "frequent",
+                                                            "values", "weights", "min_count", "grows", "given")}
         return {**kept, "kind": "key", "nulls": 0.0, "start": 0, "step": 1, "format": shape,
                 "note": "unique: numbered in the characters its codes have at each position"}
-    if texts.code_format(col.get("values") or [None]):
-        return None
     return {**col, "unique": True, "note": "unique: drawn as the data's, with its row's number written in"}
 
 

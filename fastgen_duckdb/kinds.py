@@ -123,6 +123,8 @@ def validate_kind(con, col: dict, family: str, where: str) -> None:
                 raise SpecError(f"{where}: key step must be >= 1 so keys stay unique")
             if family == "integer":
                 within_type(col["start"], col["start"], col["type"], f"{where}, start")
+            if col.get("granularity", "microsecond") not in GRANULARITY:
+                raise SpecError(f"{where}: granularity must be one of {', '.join(GRANULARITY)}")
             top = col.get("max")
             if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < col["start"]
                                     or family == "string"):

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 
 from . import children
 from .batches import Batches
 from .draws import LINKS, SHUFFLE_MULTIPLIER, alias_table, at, guide_pick, guide_table, streams, uniform
-from .dtypes import as_datetime, epoch, key_digits, rounded, type_bounds, type_family
+from .dtypes import GRANULARITY, as_datetime, epoch, key_digits, rounded, type_bounds, type_family
 from .errors import SpecError
 from .kinds import LADDER
 from .sqltext import list_literal, literal, number, string
+
+
+TYPE_GRAIN = {"TIMESTAMP_S": GRANULARITY["second"], "TIMESTAMP_MS": GRANULARITY["millisecond"]}   # what they keep
 
 
 def key_value(col: dict, j: int, row: str, number: str = "") -> str:
@@ -30,13 +34,17 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
         index = f"(({index} // {m}) * {m} + (({index} % {m}) * {SHUFFLE_MULTIPLIER % m | 1} + {m // 3}) % {m})"
     seq = f"({int(col['start'])} + {index} * {int(col['step'])})"
     lap = _laps(col)
-    if lap:   # past a lap's rows, the next lap numbers the gaps between the first's (one further each)
+    if lap:   # past a lap's rows, the next lap numbers the gaps between the first's (one grain further each)
         per_lap, total = lap
         seq = (f"(CASE WHEN {index} < {total} THEN {int(col['start'])} + ({index} % {per_lap}) * {int(col['step'])} "
-               f"+ {index} // {per_lap} ELSE {seq} END)")
+               f"+ {index} // {per_lap} * {key_grain(col)} ELSE {seq} END)")
     if family == "integer":
         return seq
-    if family in ("float", "decimal"):   # whole units of its last digit: distinct units, distinct numbers
+    if family == "decimal":   # whole units of its last digit, exactly (a DOUBLE holds 2^53 of them), in the
+        # type's own digits (within 38 with the unit's: Spark cuts a product past them to 6 decimals)
+        digits, width = key_digits(col), re.match(r"DECIMAL\((\d+)", str(col["type"]).upper()).group(1)
+        return f"({seq}::DECIMAL({width},0) * {'0.' + '0' * (digits - 1) + '1' if digits else 1})"
+    if family == "float":   # whole units of its last digit: distinct units, distinct numbers
         return f"({seq}::DOUBLE / 1e{key_digits(col)})"
     if family in ("date", "timestamp"):   # days or microseconds since 1970 (a calendar's days, a log's instants)
         return as_datetime(seq, col)
@@ -119,11 +127,22 @@ def _laps(col: dict) -> tuple[int, int] | None:
     start, start + step, …; each next one the same plus one, into the gaps, so that a key learned from sparse
     values (500 zip codes 200 apart) numbers all the room below its top before it passes it (then a code grows
     a digit, an integer has no room left: key_room)."""
-    top, step = _top(col), int(col.get("step") or 1)
-    if top is None or step <= 1 or col.get("kind") != "key" or col.get("within") or "start" not in col:
+    top, step, grain = _top(col), int(col.get("step") or 1), key_grain(col)
+    if top is None or step <= grain or col.get("kind") != "key" or col.get("within") or "start" not in col:
         return None
-    per_lap = (top - (step - 1) - int(col["start"])) // step + 1
-    return (per_lap, per_lap * step) if 0 < per_lap and per_lap * step < 2 ** 62 else None
+    per_lap = (top - (step - grain) - int(col["start"])) // step + 1
+    total = per_lap * (step // grain)
+    return (per_lap, total) if 0 < per_lap and total < 2 ** 62 else None
+
+
+def key_grain(col: dict) -> int:
+    """The least difference between two of a key's numbers that its values keep apart: 1, but for a timestamp
+    its granularity (or its type's: TIMESTAMP_S counts whole seconds), and for a date whole days of it."""
+    family = type_family(col["type"])
+    if family not in ("date", "timestamp"):
+        return 1
+    grain = max(GRANULARITY[col.get("granularity", "microsecond")], TYPE_GRAIN.get(str(col["type"]).upper(), 1))
+    return max(1, grain // GRANULARITY["day"]) if family == "date" else grain
 
 
 def key_capacity(spec: dict) -> list[int]:

@@ -57,7 +57,8 @@ def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> d
             continue
         reading = _reading(con, sample, c, c, places, distinct == values) or _affixed(con, sample, c)
         markers = _markers(con, sample, c) if reading else None
-        if markers is not None:
+        marked = len([v for v in (markers or {}).get("markers", {}).get("values", []) if v is not None])
+        if markers is not None and marked < distinct:   # (a few texts, none of them typed, are no typed column)
             found[name] = {**reading, **markers}
     return found
 

@@ -8,18 +8,20 @@ from .readings import ipv6_compressed
 from .sqltext import string
 
 ITEM_TRIES = 3   # pieces drawn for a list's place, the first not already in the list kept
-# a text as (what comes before its number, what comes after): the number is the digits before the text's first
-# '@' (an e-mail's user), else before its closing punctuation ('}', '"}', ')'), else at its end
-NUMBER_SPOT = r"(?s)^([^@]*?)[0-9]*(@.*|[^\p{L}\p{N}@]*)$"
+# a text as (what comes before its number, what comes after): the number stands for the text's last run of
+# digits (groups 1, 2), or in a text of none before its first '@' (an e-mail's user), else before its closing
+# punctuation ('}', ')'), else at its end (groups 3, 4)
+NUMBER_SPOT = r"(?s)^(?:(.*[^0-9]|)[0-9]+([^0-9]*)|([^@]*?)(@.*|[^\p{L}\p{N}@]*))$"
 
 
 def numbered(value: str, number: str, longest: int | None = None) -> str:
-    """SQL: the text `value` with the whole number `number` (SQL, no leading zeros) written in at NUMBER_SPOT in
-    place of the digits there: 'ann.lee7@mail.com' -> 'ann.lee12@mail.com', '{"id": 3}' -> '{"id": 12}'. Distinct
-    numbers make distinct texts, whatever the texts: the number is the digit run just before the first '@' (or
-    the closing punctuation, where there is no '@'), and the text before it ends in no digit. `longest`: a
-    VARCHAR(n)'s n, which the text before the number is cut to fit."""
-    head, tail = (f"regexp_extract({value}, {string(NUMBER_SPOT)}, {group})" for group in (1, 2))
+    """SQL: the text `value` with the whole number `number` (SQL, no leading zeros) written in at NUMBER_SPOT:
+    'ann.lee7@mail.com' -> 'ann.lee12@mail.com', '{"id": 3, "ok": true}' -> '{"id": 12, "ok": true}'. Distinct
+    numbers make distinct texts, whatever the texts: the number is the text's last run of digits (the text
+    before it ends in none, the text after holds none). `longest`: a VARCHAR(n)'s n, which the text before the
+    number is cut to fit."""
+    head, tail = (f"(regexp_extract({value}, {string(NUMBER_SPOT)}, {a}) || "
+                  f"regexp_extract({value}, {string(NUMBER_SPOT)}, {b}))" for a, b in ((1, 3), (2, 4)))
     text = f"({number})::VARCHAR"
     if longest:
         head = f"regexp_replace(left({head}, greatest(0, {int(longest)} - length({text}) - length({tail}))), '[0-9]+$', '')"

@@ -296,6 +296,20 @@ def pattern_alphabets(positions: list[str], fewest: int = 2) -> dict | None:
     return in_alphabets(["".join(ch for ch, _ in Counter(chars).most_common()) for chars in positions], fewest)
 
 
+def values_alphabets(values: list) -> dict | None:
+    """in_alphabets for a few codes in hand (a category list's) of one shape (as Texts.shape reads one: the same
+    length, the same character class at each position, hex digits one class), numbering at least 2."""
+    texts = [v for v in values if isinstance(v, str)]
+    if not texts or len(texts) < len(values) or len({len(t) for t in texts}) != 1 or not 1 <= len(texts[0]) <= 64:
+        return None
+    skeletons = ({re.sub("[A-Z]", "A", re.sub("[a-z]", "a", re.sub("[0-9]", "9", t))) for t in texts},
+                 {re.sub("[0-9a-f]", "x", t) for t in texts}, {re.sub("[0-9A-F]", "x", t) for t in texts})
+    if not any(len(s) == 1 for s in skeletons):
+        return None
+    return in_alphabets(["".join(ch for ch, _ in Counter(t[i] for t in texts).most_common())
+                         for i in range(len(texts[0]))], 2)
+
+
 def code_format(values: list[str]) -> tuple[dict, int] | None:
     """Codes that are one prefix, a number and one suffix ('ST00', 'ST01'): the format that writes such numbers
     (a text key's), and the smallest number seen; else None (Texts.numbered, for a few values in hand)."""

@@ -502,8 +502,8 @@ def test_unique_text_of_any_shape_stays_in_the_datas_format(con):
     hashes, JSON, IPv4 addresses) was numbered as a code shaped by its name ('EXT-000001', 'SSN-000001'): unique,
     and in no format of the data. A UUID is now a UUID key written as text, an IPv4 address a 32-bit one written
     in octets; codes of one shape are numbered in their own characters (a hash stays hex); any other text is
-    drawn as the data's with the row's number written in, before an e-mail's '@' or a JSON object's closing
-    punctuation."""
+    drawn as the data's with the row's number in place of its last digits (or before an e-mail's '@', or a JSON
+    object's closing punctuation, where it has none)."""
     con.execute("""CREATE TABLE t (ext_id VARCHAR PRIMARY KEY, email VARCHAR UNIQUE, ssn VARCHAR UNIQUE,
                                    hash VARCHAR(12) UNIQUE, doc VARCHAR UNIQUE, ip VARCHAR UNIQUE, n INTEGER);
                    INSERT INTO t SELECT md5('u' || i)::UUID::VARCHAR,
@@ -533,17 +533,24 @@ def test_unique_text_of_any_shape_stays_in_the_datas_format(con):
 
 
 def test_a_unique_text_of_a_few_rows_keeps_its_format_too(con):
-    """On a table of a few rows, a UNIQUE text of timestamps, UUIDs or integral DECIMALs was a category list, and
-    numbered by its name ('TS_-000001'), or counted in its last digit (1.0000001)."""
-    con.execute("""CREATE TABLE t (ts VARCHAR UNIQUE, id VARCHAR UNIQUE, amount DECIMAL(8,3) UNIQUE);
-                   INSERT INTO t VALUES ('2021-03-04 10:11:12', '0b3bd6a3-5b8e-4d8f-9c53-3b9ef7b0ad2b', 12),
-                                        ('2022-07-01 08:00:59', '6f1c2a9e-1d2f-4c5e-8a3b-2e4d6f8a0c1e', 15)""")
+    """On a table of a few rows, a UNIQUE text of timestamps, UUIDs, phone numbers or words, or an integral
+    DECIMAL, was a category list, and numbered by its name ('TS_-000001'), or counted in its last digit
+    (1.0000001); and texts with no digit in them were read as missing dates ('yes', 'no')."""
+    con.execute("""CREATE TABLE t (ts VARCHAR UNIQUE, id VARCHAR UNIQUE, amount DECIMAL(8,3) UNIQUE,
+                                   phone VARCHAR UNIQUE, word VARCHAR UNIQUE);
+                   INSERT INTO t VALUES ('2021-03-04 10:11:12', '0b3bd6a3-5b8e-4d8f-9c53-3b9ef7b0ad2b', 12,
+                                         '+1 (680) 465-0123', 'yes'),
+                                        ('2022-07-01 08:00:59', '6f1c2a9e-1d2f-4c5e-8a3b-2e4d6f8a0c1e', 15,
+                                         '+1 (267) 820-9876', 'no')""")
     fg.infer(con, "t")
-    got = con.execute("""SELECT count(DISTINCT ts), count(DISTINCT id), count(DISTINCT amount),
-        count(*) FILTER (try_strptime(ts, '%Y-%m-%d %H:%M:%S') IS NULL),
+    got = con.execute("""SELECT count(DISTINCT ts), count(DISTINCT id), count(DISTINCT amount), count(DISTINCT phone),
+        count(DISTINCT word), count(*) FILTER (try_strptime(ts, '%Y-%m-%d %H:%M:%S') IS NULL),
         count(*) FILTER (TRY_CAST(id AS UUID)::VARCHAR IS DISTINCT FROM id),
-        count(*) FILTER (amount <> round(amount)) FROM fastgen_sample('t', 500)""").fetchall()[0]
-    assert got == (500, 500, 500, 0, 0, 0)
+        count(*) FILTER (amount <> round(amount)),
+        count(*) FILTER (NOT regexp_full_match(phone, '[+][0-9] [(][0-9]{3}[)] [0-9]{3}-[0-9]{4}')),
+        count(*) FILTER (NOT regexp_full_match(word, '(yes|no|ye|n)[0-9]+'))
+        FROM fastgen_sample('t', 500)""").fetchall()[0]
+    assert got == (500, 500, 500, 500, 500, 0, 0, 0, 0, 0)
 
 
 def test_a_numbered_text_is_unique_whatever_its_text(con):
@@ -560,8 +567,10 @@ def test_a_numbered_text_is_unique_whatever_its_text(con):
     assert distinct == total == len(texts) * 160
     assert con.execute(f"SELECT max(length({numbered('t', 'k', 6)})) FROM drawn "
                        "WHERE length(t) <= 3").fetchall()[0][0] <= 6
-    email, doc = numbered("'ann.lee7@mail.com'", "12"), numbered("""'{"id": 3}'""", "12")
-    assert con.execute(f"SELECT {email}, {doc}").fetchall()[0] == ("ann.lee12@mail.com", '{"id": 12}')
+    email, doc = numbered("'ann.lee7@mail.com'", "12"), numbered("""'{"id": 3, "ok": true}'""", "12")
+    bare, words = numbered("'ann@mail.com'", "12"), numbered("""'{"tag": "x"}'""", "12")
+    assert con.execute(f"SELECT {email}, {doc}, {bare}, {words}").fetchall()[0] == \
+        ("ann.lee12@mail.com", '{"id": 12, "ok": true}', "ann12@mail.com", '{"tag": "x12"}')
 
 
 def test_a_check_on_a_texts_length_holds_as_a_varchar_n_does(con):
@@ -590,3 +599,19 @@ def test_a_number_or_date_key_keeps_to_its_check_and_its_types_years(con):
                                 min(big) >= -1394349569102268363
                          FROM fastgen_sample('t', 3000)""").fetchall()[0]
     assert got[0] == 3000 and got[1] >= Decimal("1.68") and got[2] <= Decimal("985.81") and got[3:] == (3000, 0, True)
+
+
+def test_keys_past_their_first_lap_stay_distinct_in_their_grain(con):
+    """A key that fills the gaps below its top (laps) stepped one microsecond further each lap: a TIMESTAMP_S,
+    or a text of timestamps to the second, wrote the same value again (611 of 1,000 repeated) or a fraction
+    ('1967-06-04 01:08:31.000001'). A lap steps one grain (a second here) now; a DECIMAL(18,13) key counts its
+    units exactly, not through a DOUBLE (678 of 1,000 repeated)."""
+    con.execute("""CREATE TABLE t (d DECIMAL(18,13) UNIQUE, ts VARCHAR UNIQUE, t2 TIMESTAMP_S UNIQUE);
+        INSERT INTO t SELECT -99331.0963323275520 + i * 1234.5678901234567,
+            strftime(TIMESTAMP '1950-01-01 00:00:00' + INTERVAL (i * 40000) HOUR, '%Y-%m-%d %H:%M:%S'),
+            (TIMESTAMP '1950-01-01 00:00:00' + INTERVAL (i * 40000) HOUR)::TIMESTAMP_S FROM range(100) r(i)""")
+    fg.infer(con, "t")
+    n = 100_000   # past the first lap: the step is 40,000 hours, and the years end at 9999
+    assert con.execute(f"""SELECT count(DISTINCT d), count(DISTINCT ts), count(DISTINCT t2),
+        count(*) FILTER (NOT regexp_full_match(ts, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}'))
+        FROM fastgen_sample('t', {n})""").fetchall()[0] == (n, n, n, 0)
