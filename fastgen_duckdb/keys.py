@@ -27,8 +27,9 @@ initial before its key word. Values alone are never enough: a quantity of 1…10
    cannot compute its columns at a row, inference.py).
 
 4. **Natural keys**: a column named exactly as another table's column (after both prefixes: `series`, `country`),
-   unique there and not in its own table, every value of which is one of the other's: a country's rows point at
-   the table of countries. The other column becomes a key. Two tables that would fit are a guess, not a key.
+   unique there and repeating in its own table, every value of which is one of the other's: a country's rows
+   point at the table of countries. The other column becomes a key. Two tables that would fit are a guess, not a
+   key.
 
 What is found is used to learn the schema (references, children per parent, lookups kept whole) and marked
 `found`, so a regenerated database still has its source's DDL: the keys hold in its rows, undeclared.
@@ -177,15 +178,16 @@ def _natural(con, tables: list[TableDef], relation: dict[str, str], leads: dict[
              and _family(by_name[t].column(c).type) == _family(by_name[p].column(k).type)]
     if not pairs:
         return
-    unique = {}   # (table, column) -> unique with no NULL, on two rows or more
+    unique, repeats = {}, {}   # (table, column) -> unique with no NULL, on two rows or more; a value repeats
     for name in {x for t, c, p, k in pairs for x in (t, p)}:
         cols = sorted({c for t, c, _, _ in pairs if t == name} | {k for _, _, p, k in pairs if p == name})
         row = con.execute("SELECT count(*), " + ", ".join(f"count({ident(c)}), count(DISTINCT {ident(c)})" for c in cols)
                           + f" FROM {relation[name]}").fetchall()[0]
         unique.update({(name, c): row[0] >= 2 and row[1 + 2 * i] == row[2 + 2 * i] == row[0] for i, c in enumerate(cols)})
+        repeats.update({(name, c): row[1 + 2 * i] > row[2 + 2 * i] for i, c in enumerate(cols)})
     fits: dict = {}
-    for t, c, p, k in pairs:
-        if unique[(p, k)] and not unique[(t, c)] and not _closes_cycle(tables, by_name[t], by_name[p]) \
+    for t, c, p, k in pairs:   # (a value that repeats: a table of one row points at nothing by its name alone)
+        if unique[(p, k)] and repeats[(t, c)] and not _closes_cycle(tables, by_name[t], by_name[p]) \
                 and _contained(con, relation[t], c, relation[p], k):
             fits.setdefault((t, c), []).append((p, k))
     for (t, c), found in fits.items():

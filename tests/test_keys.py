@@ -128,6 +128,22 @@ def test_a_column_named_as_another_tables_unique_column_points_at_it(con):
                        "LEFT JOIN synth.countries c USING (country)").fetchall()[0] == (0, 40)
 
 
+def test_a_table_of_one_row_points_at_nothing_by_a_columns_name_alone(con):
+    """account's one row has seq = 1, and tag's `seq` is unique and holds 1: that alone made a natural foreign key,
+    account was nested under tag, and at scale 1 it had no row (its children's foreign keys then pointed at
+    nothing: the generate was refused). A natural key needs its column to repeat."""
+    con.execute("""CREATE TABLE tag (batch VARCHAR, seq INTEGER, w DOUBLE);
+        INSERT INTO tag VALUES ('bravo', 1, 0.5), ('bravo', 2, 0.7);
+        CREATE TABLE account (id INTEGER PRIMARY KEY, seq INTEGER NOT NULL, note VARCHAR);
+        INSERT INTO account VALUES (1, 1, 'x');
+        CREATE TABLE project (account_id INTEGER NOT NULL REFERENCES account (id), since DATE);
+        INSERT INTO project VALUES (1, DATE '2023-03-30'), (1, DATE '2023-03-01')""")
+    fg.infer_all(con, "main.*")
+    assert fg.spec(con, "account")["columns"][1]["kind"] != "reference"
+    con.execute("ATTACH ':memory:' AS synth")
+    assert dict(fg.generate(con, into="synth", scale=1))["account"] == 1   # project's foreign key checked by DuckDB
+
+
 def test_a_composite_foreign_key_is_found_and_its_rows_exist_at_any_scale(con):
     sales_and_returns(con)
     fg.infer_all(con, "main.*")
