@@ -20,8 +20,9 @@ initial before its key word. Values alone are never enough: a quantity of 1…10
 3. **Composite foreign keys**: columns of a table that each name a column of another table (the same words after
    both prefixes, a key word last or the parent table's words first: `sr_item_sk` and `sr_ticket_number` in
    store_returns, `ss_item_sk` and `ss_ticket_number` in store_sales; all after one same role, `shipping_tag_zone`
-   and `shipping_tag_no` name tag's `tag_zone` and `tag_no`) where no one of those parent columns is unique but
-   the pair is (a sale is a ticket's line of one item) and every pair of the child is one of the parent's: a
+   and `shipping_tag_no` name tag's `tag_zone` and `tag_no`; or a part of the parent's declared composite key,
+   whatever its words: `tag_date` and `line_no`; a date may be a part) where no one of those parent columns is
+   unique but the pair is (a sale is a ticket's line of one item) and every pair of the child is one of the parent's: a
    return is of a sale. The smallest such set of columns wins, if it is the only one of its size; its columns'
    own foreign keys (the item's) hold through the parent and are set aside (`covers`: back where the parent
    cannot compute its columns at a row, inference.py).
@@ -118,6 +119,15 @@ def _own_key(name: str, table: str, lead: str) -> bool:
 def _family(type_text: str) -> str | None:
     family = type_family(type_text)
     return family if family in ("integer", "string", "uuid") else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _part_family(type_text: str) -> str | None:
+    """A key's family, or a date's or a timestamp's: the types a part of a composite key may have (a day's lines;
+    not an instant with a zone, which Python reads only with pytz)."""
+    family = type_family(type_text)
+    zoned = "ZONE" in str(type_text).upper() or str(type_text).upper() == "TIMESTAMPTZ"
+    return family if _family(type_text) or (family in ("date", "timestamp") and not zoned) else None
 
 
 def discover(con, tables: list[TableDef], relation: dict[str, str]) -> None:
@@ -222,8 +232,9 @@ def _closes_cycle(tables: list[TableDef], child: TableDef, parent: TableDef) -> 
 
 
 def _ranges(con, t: TableDef, relation: str) -> dict[str, tuple]:
-    """Each key-typed column's least and greatest value (lower case name -> (min, max)): one query per table."""
-    cols = [c.name for c in t.columns if _family(c.type)]
+    """Each column's least and greatest value that may be part of a key (lower case name -> (min, max)): one
+    query per table."""
+    cols = [c.name for c in t.columns if _part_family(c.type)]
     if not cols:
         return {}
     row = con.execute(f"SELECT {', '.join(f'min({ident(c)}), max({ident(c)})' for c in cols)} FROM {relation}"
@@ -241,9 +252,11 @@ def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: d
     unique, pk = {k.lower() for k in keys[p.name]}, {c.lower() for c in t.primary_key}
     own = {k.lower() for k in keys[t.name]} | {c.lower() for fk in t.foreign_keys if len(fk["columns"]) > 1
                                                for c in fk["columns"]}
-    roles = {(c.name, k.name): _role(_stem(c.name, leads[t.name]), _stem(k.name, leads[p.name]), k.name, p.name)
+    declared = {c.lower() for cols in (p.primary_key, *p.unique) if len(cols) > 1 for c in cols}
+    roles = {(c.name, k.name): _role(_stem(c.name, leads[t.name]), _stem(k.name, leads[p.name]), k.name, p.name,
+                                     k.name.lower() in declared)
              for c in t.columns for k in p.columns if c.name.lower() not in own and k.name.lower() not in unique
-             and _family(c.type) and _family(c.type) == _family(k.type)}
+             and _part_family(c.type) and _part_family(c.type) == _part_family(k.type)}
     # each column's values among its parent column's first (inside its range, then one anti-join each): sets of
     # them would need hundreds of tuple counts
     pairs = [(c, k) for (c, k), role in roles.items() if role is not None
@@ -276,14 +289,15 @@ def _composite(con, t: TableDef, p: TableDef, relation: dict[str, str], leads: d
             return
 
 
-def _role(child: list[str], key: list[str], column: str, table: str) -> tuple[str, ...] | None:
+def _role(child: list[str], key: list[str], column: str, table: str, declared: bool = False) -> tuple[str, ...] | None:
     """The words a child column (`child`, without its table's prefix) puts before a parent column's (`key`,
     without its table's; `column`, its name; `table`, its table's): () for the same words, ('shipping',) for
-    `shipping_tag_no` and `tag_no`; where the parent column's name says it is part of a key (a key word last,
-    or its table's words first: `tag_zone` in tag). None where the child does not name it so."""
+    `shipping_tag_no` and `tag_no`; where the parent column is part of a key: `declared` in a composite one, or
+    named so (a key word last, or its table's words first: `tag_zone` in tag). None where the child does not
+    name it so."""
     if not key or len(child) < len(key) or child[len(child) - len(key):] != key:
         return None
-    named = _names_key(key) or words(column)[:len(words(table))] == words(table)
+    named = declared or _names_key(key) or words(column)[:len(words(table))] == words(table)
     return tuple(child[:len(child) - len(key)]) if named else None
 
 

@@ -128,6 +128,23 @@ def test_a_column_named_as_another_tables_unique_column_points_at_it(con):
                        "LEFT JOIN synth.countries c USING (country)").fetchall()[0] == (0, 40)
 
 
+def test_columns_named_as_a_declared_composite_key_with_a_date_point_at_it(con):
+    """task(tag_date, line_no) names item's declared PRIMARY KEY (tag_date, line_no): neither `date` nor a DATE
+    was a key's part, and 20 of 120 tasks pointed at no item."""
+    con.execute("""CREATE TABLE item (tag_date DATE NOT NULL, line_no INTEGER NOT NULL, qty INTEGER,
+                                      PRIMARY KEY (tag_date, line_no));
+        INSERT INTO item SELECT DATE '2021-08-01' + (i % 100)::INT, 1 + i // 100, i % 7 FROM range(300) r(i);
+        CREATE TABLE task (id INTEGER PRIMARY KEY, tag_date DATE, line_no INTEGER, hours DOUBLE);
+        INSERT INTO task SELECT i, DATE '2021-08-01' + (i * 7 % 100)::INT, 1 + i % 3, i * 0.5 FROM range(120) r(i)""")
+    fg.infer_all(con, "main.*")
+    task = {c["name"]: c for c in fg.spec(con, "task")["columns"]}
+    assert [(task[c]["kind"], task[c]["table"]) for c in ("tag_date", "line_no")] == [("reference", "item")] * 2
+    for k, scale in enumerate((0.5, 3)):
+        fg.generate(con, scale=scale, seed=7, into=f"s{k}")
+        assert con.execute(f"""SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM s{k}.item i
+            WHERE i.tag_date = t.tag_date AND i.line_no = t.line_no)) FROM s{k}.task t""").fetchall() == [(120 * scale, 0)]
+
+
 def test_a_table_of_one_row_points_at_nothing_by_a_columns_name_alone(con):
     """account's one row has seq = 1, and tag's `seq` is unique and holds 1: that alone made a natural foreign key,
     account was nested under tag, and at scale 1 it had no row (its children's foreign keys then pointed at
