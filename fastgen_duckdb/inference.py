@@ -42,6 +42,7 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             raise SourceError(f"schema {src.text[:-2]!r} has no tables")
         relation = {t.name: f"{src.relation}.{ident(t.name)}" for t in tables}
         keys.discover(con, tables, relation)   # the keys and foreign keys its data shows, where it declares none
+        referenced = {(fk["table"].lower(), k.lower()) for t in tables for fk in t.foreign_keys for k in fk["references"]}
         by_table = {}
         for t in tables:
             if not con.execute(f"SELECT count(*) FROM (FROM {relation[t.name]} LIMIT 1)").fetchall()[0][0]:
@@ -50,7 +51,8 @@ def specs_for(con, src: Source, name: str | None, rows: int, settings: Settings,
             else:
                 spec = from_data(con, Source("table", t.name, relation[t.name], t.name, stored=src.stored), t.name,
                                  rows, settings)
-            spec["columns"] = [bounded(enforce(col, t.column(col["name"]), spec["source_rows"]), t.column(col["name"]))
+            spec["columns"] = [bounded(enforce(col, t.column(col["name"]), spec["source_rows"],
+                                               (t.name.lower(), col["name"].lower()) in referenced), t.column(col["name"]))
                                for col in spec["columns"]]
             by_table[t.name] = spec
         profiled = copy.deepcopy(by_table)
@@ -201,11 +203,11 @@ def bounded(col: dict, coldef: ddl.ColumnDef) -> dict:
     return col
 
 
-def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
+def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0, referenced: bool = False) -> dict:
     """What the schema guarantees wins over what was inferred: keys, NOT NULL, CHECK lists and ranges. A unique
     date or time of `rows` rows of data is a key from its first value, in steps that span its range; a unique
-    text stays in the data's format (_unique_text)."""
-    written = _unique_text(col, rows) if coldef.primary_key or coldef.unique else None
+    text stays in the data's format (_unique_text), as a key where a foreign key is `referenced` to it."""
+    written = _unique_text(col, rows, referenced) if coldef.primary_key or coldef.unique else None
     if written:
         col = written
     elif coldef.primary_key or coldef.unique or coldef.serial:
@@ -245,14 +247,16 @@ def enforce(col: dict, coldef: ddl.ColumnDef, rows: int = 0) -> dict:
     return col
 
 
-def _unique_text(col: dict, rows: int) -> dict | None:
+def _unique_text(col: dict, rows: int, keyed: bool = False) -> dict | None:
     """A UNIQUE text column learned from `rows` rows of data, kept in the data's format rather than numbered as a
     code shaped by the column's name (priors): a key in the type its values parse as (dates, numbers, IPv4
     addresses: from the data's first value, its mean step apart, in days, the column's grain or units of its
     last digit), written back as the data writes them; codes of one shape numbered in their own characters; any
-    other text drawn as learned, with its row's number written in (`unique`: textdraws.numbered). None where the
-    profile made it a key already, or its values are codes numbered in one format (enforce numbers on in it)."""
-    if type_family(col["type"]) != "string" or col["kind"] not in ("categorical", "text", "numeric", "datetime"):
+    other text drawn as learned, with its row's number written in (`unique`: textdraws.numbered), but where it must
+    be a key (`keyed`: another table's rows point at its values). None where there is no data, the profile made
+    it a key already, or its values are codes numbered in one format (enforce numbers on in it)."""
+    if type_family(col["type"]) != "string" or col["kind"] not in ("categorical", "text", "numeric", "datetime") \
+            or rows < 1:
         return None
     if col.get("parsed"):
         if rows < 2 or not _ends(col):
@@ -273,7 +277,7 @@ def _unique_text(col: dict, rows: int) -> dict | None:
                                                             "values", "weights", "min_count", "grows", "given")}
         return {**kept, "kind": "key", "nulls": 0.0, "start": 0, "step": 1, "format": shape,
                 "note": "unique: numbered in the characters its codes have at each position"}
-    return {**col, "unique": True, "note": "unique: drawn as the data's, with its row's number written in"}
+    return None if keyed else {**col, "unique": True, "note": "unique: drawn as the data's, with its row's number written in"}
 
 
 def _ends(col: dict) -> tuple | None:

@@ -821,3 +821,21 @@ def test_a_link_tables_second_key_covers_its_parents_rows(con):
         rows = dict(fg.generate(con, scale=scale, seed=7, into=f"s{k}"))   # the primary key checked by DuckDB
         ordered = con.execute(f'SELECT count(DISTINCT item_id) FROM s{k}."order"').fetchall()[0][0]
         assert ordered >= 0.9 * rows["item"] and rows["order"] >= 0.9 * 156 * scale, (ordered, rows)
+
+
+def test_a_unique_text_another_table_points_at_stays_a_key(con):
+    """A UNIQUE text with its row's number written in (textdraws.numbered) cannot be computed at another table's
+    row: where a foreign key points at it, it stays a key, and every order's customer is one."""
+    con.execute("""
+        CREATE TABLE customer (code VARCHAR PRIMARY KEY, email VARCHAR UNIQUE, name VARCHAR);
+        INSERT INTO customer SELECT ['ann', 'bo', 'cy'][i % 3 + 1] || '.x' || i || '@m.com',
+                                    'e' || ['ann', 'bo'][i % 2 + 1] || i || '@m.com', 'n' || i FROM range(50) r(i);
+        CREATE TABLE orders (id INTEGER PRIMARY KEY, code VARCHAR REFERENCES customer (code), amount DOUBLE);
+        INSERT INTO orders SELECT i, ['ann', 'bo', 'cy'][(i * 7) % 50 % 3 + 1] || '.x' || ((i * 7) % 50) || '@m.com',
+                                  i * 1.5 FROM range(200) r(i)""")
+    fg.infer_all(con, "main.*")
+    customer = {c["name"]: c for c in fg.spec(con, "customer")["columns"]}
+    assert customer["code"]["kind"] == "key" and customer["email"].get("unique") is True
+    con.execute("ATTACH ':memory:' AS s")
+    assert dict(fg.generate(con, scale=2, seed=7, into="s"))["orders"] == 400   # the foreign key checked by DuckDB
+    assert con.execute("SELECT count(*) FROM s.orders o ANTI JOIN s.customer c USING (code)").fetchall() == [(0,)]
