@@ -401,7 +401,7 @@ class Column(KeyDraws, TextDraws):
             edge += share
             arms.append(f"WHEN u{self.j} < {number(edge)} THEN CAST({string(x)} AS {self.col['type']})")
         if self.col.get("unique"):   # a UNIQUE text: the row's number written in
-            value = numbered(value, "r + 1", self.written.get("max_length"))
+            value = numbered(value, "r", self.written.get("max_length"))
         if arms:
             value = f"CASE {' '.join(arms)} ELSE {value} END"
         if self.col.get("after"):  # still a gap: bound() types it

@@ -237,16 +237,17 @@ def drawn_type(col: dict) -> str:
 EXACT = 2 ** 53   # integers a DOUBLE holds exactly: microseconds within 285 years of 1970
 
 
-def as_datetime(x: str, col: dict, up: bool = False, knots: list[int] | None = None) -> str:
+def as_datetime(x: str, col: dict, up: bool = False, knots: list[int] | None = None, whole: bool = False) -> str:
     """SQL: a date or time from the number a sampler drew (days for DATE, microseconds otherwise), cut to the
     column's granularity (`up`: rounded up to it, for a value that must not fall below the number). Past EXACT
-    a DOUBLE rounds microseconds (to 32 of them in year 9800): the value is kept within the `knots`' exact ends."""
+    a DOUBLE rounds microseconds (to 32 of them in year 9800): the value is kept within the `knots`' exact ends.
+    `whole`: x is an integer (a key's), cut in integers, so that keys a microsecond apart stay apart."""
     family = type_family(col["type"])
     step = GRANULARITY[col.get("granularity", "microsecond")]
     if family == "date":
         step = max(1, step // GRANULARITY["day"])
     # (the multiple of the step in integers: in a DOUBLE, 1,000 × the milliseconds past year 2255 lose microseconds)
-    t = f"({'ceil' if up else 'floor'}({x} / {step})::BIGINT * {step})"
+    t = f"(({x})::BIGINT // {step} * {step})" if whole else f"({'ceil' if up else 'floor'}({x} / {step})::BIGINT * {step})"
     if knots and max(abs(min(knots)), abs(max(knots))) > EXACT:
         t = f"least(greatest({t}, {int(min(knots))}), {int(max(knots))})"
     if family == "date":

@@ -264,8 +264,9 @@ def _unique_text(col: dict, rows: int, keyed: bool = False) -> dict | None:
         kept = {k: v for k, v in col.items() if k not in (   # (a rule on its value would undo the key)
             "kind", "quantiles", "steps", "special", "given", "cluster", "values", "weights", "min_count", "grows",
             "ordered", "round", "after", "equals", "at_least", "at_most", "after_parent")}
-        spaced = _spaced(col, {**col, "type": col["parsed"], **_decimals(col)}, rows)
-        return {**kept, "kind": "key", "nulls": 0.0, **spaced, **_decimals(col),
+        grain = {} if col.get("granularity") or type_family(col["parsed"]) != "timestamp" else _grain(col)
+        spaced = _spaced({**col, **grain}, {**col, "type": col["parsed"], **_decimals(col)}, rows)
+        return {**kept, "kind": "key", "nulls": 0.0, **spaced, **_decimals(col), **grain,
                 "note": "unique: from the data's first value, a step apart (the data's mean), written as the data "
                         "writes it"}
     if texts.code_format(col.get("values") or [None]):
@@ -292,6 +293,14 @@ def _ends(col: dict) -> tuple | None:
     if family in ("date", "timestamp"):
         return min(values, key=lambda v: epoch(v, family)), max(values, key=lambda v: epoch(v, family))
     return min(map(float, values)), max(map(float, values))
+
+
+def _grain(col: dict) -> dict:
+    """A timestamp category list's `granularity`: the coarsest unit all its values are whole numbers of (a list
+    of a few rows has none from the profile, and a key of it stepping microseconds writes them)."""
+    stamps = [epoch(v, "timestamp") for v in col.get("values") or [] if isinstance(v, str)]
+    return next(({"granularity": g} for g, unit in GRANULARITY.items() if stamps and all(x % unit == 0 for x in stamps)),
+                {})
 
 
 def _decimals(col: dict) -> dict:

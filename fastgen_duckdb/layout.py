@@ -47,7 +47,7 @@ def key_value(col: dict, j: int, row: str, number: str = "") -> str:
     if family == "float":   # whole units of its last digit: distinct units, distinct numbers
         return f"({seq}::DOUBLE / 1e{key_digits(col)})"
     if family in ("date", "timestamp"):   # days or microseconds since 1970 (a calendar's days, a log's instants)
-        return as_datetime(seq, col)
+        return as_datetime(seq, col, whole=True)
     fmt = col["format"]
     if fmt.get("alphabets"):
         return _in_alphabets(fmt["alphabets"], fmt["order"], seq)

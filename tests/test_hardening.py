@@ -615,3 +615,14 @@ def test_keys_past_their_first_lap_stay_distinct_in_their_grain(con):
     assert con.execute(f"""SELECT count(DISTINCT d), count(DISTINCT ts), count(DISTINCT t2),
         count(*) FILTER (NOT regexp_full_match(ts, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}'))
         FROM fastgen_sample('t', {n})""").fetchall()[0] == (n, n, n, 0)
+
+
+def test_a_unique_text_of_timestamps_from_a_few_rows_keeps_their_seconds(con):
+    """Three timestamps to the second, UNIQUE: their key stepped microseconds, which a DOUBLE lost past 1e16 (521
+    of 1,000 repeated) and DuckDB wrote ('1967-06-04 01:08:31.000001'). A key is cut to its grain in integers,
+    and a category list's grain is the coarsest its values share."""
+    con.execute("""CREATE TABLE t (ts VARCHAR PRIMARY KEY, n INTEGER);
+                   INSERT INTO t VALUES ('2004-07-24 18:28:59', 1), ('1967-06-04 01:08:31', 2), ('1977-05-22 13:49:40', 3)""")
+    fg.infer(con, "t")
+    assert con.execute("""SELECT count(DISTINCT ts), count(*) FILTER (NOT regexp_full_match(ts,
+        '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')) FROM fastgen_sample('t', 1000)""").fetchall() == [(1000, 0)]
