@@ -255,15 +255,17 @@ def _unique_text(col: dict, rows: int, keyed: bool = False) -> dict | None:
     other text drawn as learned, with its row's number written in (`unique`: textdraws.numbered), but where it must
     be a key (`keyed`: another table's rows point at its values). None where there is no data, the profile made
     it a key already, or its values are codes numbered in one format (enforce numbers on in it)."""
-    if type_family(col["type"]) != "string" or col["kind"] not in ("categorical", "text", "numeric", "datetime") \
-            or rows < 1:
+    if type_family(col["type"]) != "string" or rows < 1 \
+            or col["kind"] not in ("categorical", "text", "numeric", "datetime", "constant"):
         return None
     if col.get("parsed"):
-        if rows < 2 or not _ends(col):
-            return None
         kept = {k: v for k, v in col.items() if k not in (   # (a rule on its value would undo the key)
             "kind", "quantiles", "steps", "special", "given", "cluster", "values", "weights", "min_count", "grows",
-            "ordered", "round", "after", "equals", "at_least", "at_most", "after_parent")}
+            "ordered", "round", "after", "equals", "at_least", "at_most", "after_parent", "value")}
+        if type_family(col["parsed"]) == "uuid":   # (a table of a row or a few: the profile's key needs more)
+            return {**kept, "kind": "key", "nulls": 0.0, "note": "unique: a UUID a row, written as text"}
+        if not _ends(col):
+            return None
         grain = {} if col.get("granularity") or type_family(col["parsed"]) != "timestamp" else _grain(col)
         spaced = _spaced({**col, **grain}, {**col, "type": col["parsed"], **_decimals(col)}, rows)
         return {**kept, "kind": "key", "nulls": 0.0, **spaced, **_decimals(col), **grain,
@@ -286,9 +288,9 @@ def _ends(col: dict) -> tuple | None:
     category list's (a column of a few rows)."""
     if col.get("quantiles"):
         return col["quantiles"][0], col["quantiles"][-1]
-    values = [v for v in col.get("values") or [] if v is not None and not isinstance(v, bool)]
+    values = [v for v in col.get("values") or [col.get("value")] if v is not None and not isinstance(v, bool)]
     family = type_family(col.get("parsed") or col["type"])
-    if len(values) < 2 or family not in ("integer", "float", "decimal", "date", "timestamp"):
+    if not values or family not in ("integer", "float", "decimal", "date", "timestamp"):
         return None
     if family in ("date", "timestamp"):
         return min(values, key=lambda v: epoch(v, family)), max(values, key=lambda v: epoch(v, family))
@@ -298,7 +300,7 @@ def _ends(col: dict) -> tuple | None:
 def _grain(col: dict) -> dict:
     """A timestamp category list's `granularity`: the coarsest unit all its values are whole numbers of (a list
     of a few rows has none from the profile, and a key of it stepping microseconds writes them)."""
-    stamps = [epoch(v, "timestamp") for v in col.get("values") or [] if isinstance(v, str)]
+    stamps = [epoch(v, "timestamp") for v in col.get("values") or [col.get("value")] if isinstance(v, str)]
     return next(({"granularity": g} for g, unit in GRANULARITY.items() if stamps and all(x % unit == 0 for x in stamps)),
                 {})
 
@@ -310,7 +312,8 @@ def _decimals(col: dict) -> dict:
         return {}
     if col.get("round") is not None:
         return {"round": int(col["round"])}
-    values = [Decimal(str(v)).normalize() for v in col.get("values") or [] if v is not None and not isinstance(v, bool)]
+    values = [Decimal(str(v)).normalize() for v in col.get("values") or [col.get("value")]
+              if v is not None and not isinstance(v, bool)]
     if not values or not all(v.is_finite() for v in values):
         return {}
     return {"round": min(12, max(max(0, -v.as_tuple().exponent) for v in values))}
@@ -329,7 +332,7 @@ def _spaced(col: dict, key: dict, rows: int) -> dict:
         scale = 1 if family == "integer" else 10 ** key_digits(key)
         first, last = (round(q * scale) for q in ends)
         unit = 1
-    return {"start": int(first), "step": max(1, round((last - first) / (rows - 1) / unit)) * unit}
+    return {"start": int(first), "step": max(1, round((last - first) / max(1, rows - 1) / unit)) * unit}
 
 
 def refine(client: Client, table: str, profilers: list, cols: list[dict]) -> tuple[list[dict], list[dict]]:

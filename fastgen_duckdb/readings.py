@@ -53,7 +53,7 @@ def typed_texts(con, sample: str, columns: list[tuple[str, str]], few: int) -> d
             continue
         c = ident(name)
         distinct, values, places = con.execute(_places(c, sample, f"count(DISTINCT {c}), count({c})")).fetchall()[0]
-        if distinct <= few and (distinct < values or distinct < 2):
+        if distinct <= few and (distinct < values or not distinct):
             continue
         reading = _reading(con, sample, c, c, places, distinct == values) or _affixed(con, sample, c)
         markers = _markers(con, sample, c) if reading else None

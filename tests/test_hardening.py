@@ -609,9 +609,9 @@ def test_keys_past_their_first_lap_stay_distinct_in_their_grain(con):
     con.execute("""CREATE TABLE t (d DECIMAL(18,13) UNIQUE, ts VARCHAR UNIQUE, t2 TIMESTAMP_S UNIQUE);
         INSERT INTO t SELECT -99331.0963323275520 + i * 1234.5678901234567,
             strftime(TIMESTAMP '1950-01-01 00:00:00' + INTERVAL (i * 40000) HOUR, '%Y-%m-%d %H:%M:%S'),
-            (TIMESTAMP '1950-01-01 00:00:00' + INTERVAL (i * 40000) HOUR)::TIMESTAMP_S FROM range(100) r(i)""")
+            (TIMESTAMP '1950-01-01 00:00:00' + INTERVAL (i * 4000) HOUR)::TIMESTAMP_S FROM range(100) r(i)""")
     fg.infer(con, "t")
-    n = 100_000   # past the first lap: the step is 40,000 hours, and the years end at 9999
+    n = 100_000   # past the first lap: steps of 40,000 and 4,000 hours, and the years end at 9999
     assert con.execute(f"""SELECT count(DISTINCT d), count(DISTINCT ts), count(DISTINCT t2),
         count(*) FILTER (NOT regexp_full_match(ts, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}'))
         FROM fastgen_sample('t', {n})""").fetchall()[0] == (n, n, n, 0)
@@ -626,3 +626,15 @@ def test_a_unique_text_of_timestamps_from_a_few_rows_keeps_their_seconds(con):
     fg.infer(con, "t")
     assert con.execute("""SELECT count(DISTINCT ts), count(*) FILTER (NOT regexp_full_match(ts,
         '[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}')) FROM fastgen_sample('t', 1000)""").fetchall() == [(1000, 0)]
+
+
+def test_a_unique_text_of_one_row_keeps_its_format(con):
+    """A table of one row: its UNIQUE date, UUID and timestamp texts were numbered by their names ('ISO-000001'),
+    one value being no range to step across. They are keys in their type from that value, one grain apart."""
+    con.execute("""CREATE TABLE t (d VARCHAR UNIQUE, u VARCHAR PRIMARY KEY, ts VARCHAR UNIQUE);
+                   INSERT INTO t VALUES ('2021-03-04', '0b3bd6a3-5b8e-4d8f-9c53-3b9ef7b0ad2b', '2003-02-02T19:39:48Z')""")
+    fg.infer(con, "t")
+    assert con.execute("""SELECT count(DISTINCT d), count(DISTINCT u), count(DISTINCT ts), min(d),
+        count(*) FILTER (TRY_CAST(u AS UUID)::VARCHAR IS DISTINCT FROM u),
+        count(*) FILTER (try_strptime(ts, '%Y-%m-%dT%H:%M:%SZ') IS NULL) FROM fastgen_sample('t', 1000)""").fetchall() \
+        == [(1000, 1000, 1000, "2021-03-04", 0, 0)]
