@@ -271,8 +271,8 @@ def _unique_text(col: dict, rows: int, keyed: bool = False) -> dict | None:
         return {**kept, "kind": "key", "nulls": 0.0, **spaced, **_decimals(col), **grain,
                 "note": "unique: from the data's first value, a step apart (the data's mean), written as the data "
                         "writes it"}
-    if texts.code_format(col.get("values") or [None]):
-        return None   # (numbered on in its codes' own format: enforce)
+    if col["kind"] not in ("categorical", "text") or texts.code_format(col.get("values") or [None]):
+        return None   # (a constant of one row is no text to number; codes numbered on in their format: enforce)
     shape = texts.pattern_alphabets(col["positions"]) if col.get("method") == "pattern" else \
         texts.values_alphabets(col.get("values") or [])
     if shape:

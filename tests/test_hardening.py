@@ -638,3 +638,17 @@ def test_a_unique_text_of_one_row_keeps_its_format(con):
         count(*) FILTER (TRY_CAST(u AS UUID)::VARCHAR IS DISTINCT FROM u),
         count(*) FILTER (try_strptime(ts, '%Y-%m-%dT%H:%M:%SZ') IS NULL) FROM fastgen_sample('t', 1000)""").fetchall() \
         == [(1000, 1000, 1000, "2021-03-04", 0, 0)]
+
+
+def test_a_unique_text_of_one_row_with_no_type_stays_a_key(con):
+    """A UNIQUE (or found) text key of a one-row table holding no typed value ('AAAAAAAABAAAAAAA', 'x') is a
+    constant to the profile: it was given a written-in number, which a constant has no place for, and the
+    whole schema failed to store (TPC-DS's reason at sf=0.01)."""
+    con.execute("""CREATE TABLE reason (r_reason_sk INTEGER, r_reason_id VARCHAR, r_reason_desc VARCHAR);
+                   INSERT INTO reason VALUES (1, 'AAAAAAAABAAAAAAA', 'Package was damaged');
+                   CREATE TABLE store_returns (sr_reason_sk INTEGER, sr_amt DOUBLE);
+                   INSERT INTO store_returns SELECT 1, i * 1.5 FROM range(50) r(i);
+                   CREATE TABLE t1 (key VARCHAR UNIQUE, b INTEGER); INSERT INTO t1 VALUES ('x', 1)""")
+    assert sorted(fg.infer_all(con, "main.*")) == ["reason", "store_returns", "t1"]
+    assert fg.spec(con, "reason")["columns"][1]["kind"] == fg.spec(con, "t1")["columns"][0]["kind"] == "key"
+    assert con.execute("SELECT count(DISTINCT key) FROM fastgen_sample('t1', 100)").fetchall() == [(100,)]
